@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { PROJECT_ROOT } from './paths';
+
+/** `name:secret` pairs; the name is recorded on each upload, the secret is never logged or stored. */
+const apiKeys = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const keys = new Map<string, string>();
+    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const colon = entry.indexOf(':');
+      const name = entry.slice(0, colon);
+      const secret = entry.slice(colon + 1);
+      if (colon < 1 || !/^[A-Za-z0-9_.-]+$/.test(name)) {
+        ctx.addIssue({ code: 'custom', message: 'each key must be written name:secret, the name of letters, digits, _ . -' });
+      } else if (secret.length < 16) {
+        ctx.addIssue({ code: 'custom', message: `the secret of key "${name}" must be at least 16 characters` });
+      } else if ([...keys.values()].includes(secret) || keys.has(name)) {
+        ctx.addIssue({ code: 'custom', message: `key "${name}" repeats a name or a secret` });
+      } else {
+        keys.set(name, secret);
+      }
+    }
+    return keys;
+  });
+
+const byteSize = z.string().regex(/^\d+(b|kb|mb|gb)?$/i, 'must be a size such as 1mb or 512kb');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_PATH: z.string().min(1).default('data/sonar.db'),
+  API_KEYS: apiKeys,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JSON_BODY_LIMIT: byteSize.default('1mb'),
+  TABLE_BODY_LIMIT: byteSize.default('200mb'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  RATE_LIMIT: z.stringbool().default(true),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  RATE_LIMIT_WRITES: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_READS: z.coerce.number().int().min(1).default(6000),
+});
+
+export type Config = Omit<z.output<typeof schema>, 'DATABASE_PATH'> & { DATABASE_PATH: string };
+
+/** Parses the environment once, at start-up; throws one message listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  const file = config.DATABASE_PATH;
+  return { ...config, DATABASE_PATH: file === ':memory:' ? file : path.resolve(PROJECT_ROOT, file) };
+}

@@ -1,0 +1,36 @@
+/** One offending field of a JSON body, or one offending cell or row of an uploaded table. */
+export interface ProblemItem {
+  /** Path of the offending field in the request, e.g. `gemeenten[2].total` or `query.period`. */
+  field?: string;
+  /** 1-based row of an uploaded table, as a spreadsheet shows it. */
+  row?: number;
+  /** 1-based column of an uploaded table. */
+  column?: number;
+  /** What is wrong, in one sentence. */
+  detail: string;
+  /** The value that was found, as text. */
+  found?: string;
+  /** Close matches, where the value looks like a misspelt name. */
+  suggestions?: string[];
+}
+
+/** Why a request could not be served; the HTTP layer maps each kind to a status code. */
+export type ErrorKind = 'invalid' | 'not-found' | 'unauthorized' | 'conflict';
+
+/** The one error type for expected failures. Everything else is a bug and answers 500. */
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors: ProblemItem[] = [],
+  ) {
+    super(detail);
+    this.name = 'DomainError';
+  }
+}
+
+export const invalid = (detail: string, errors: ProblemItem[] = []): DomainError =>
+  new DomainError('invalid', 'Invalid input', detail, errors);
+
+export const notFound = (detail: string): DomainError => new DomainError('not-found', 'Not found', detail);

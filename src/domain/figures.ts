@@ -1,0 +1,79 @@
+/** The four counts the publication gives per gemeente, and the arithmetic derived from them. */
+
+export interface ClientCounts {
+  withProfile: number;
+  withoutProfile: number;
+}
+
+export interface Counts {
+  gemeenteClients: ClientCounts;
+  uwvClients: ClientCounts;
+}
+
+export interface Ratio {
+  /** Between 0 and 1, 4 decimals; null when the denominator is missing or zero. */
+  value: number | null;
+  /** The whole percentage the publication prints. */
+  percent: number | null;
+}
+
+export const ZERO_COUNTS: Counts = Object.freeze({
+  gemeenteClients: Object.freeze({ withProfile: 0, withoutProfile: 0 }),
+  uwvClients: Object.freeze({ withProfile: 0, withoutProfile: 0 }),
+});
+
+/** "Totaal doelgroep banenafspraken in Sonar": never stored, always derived. */
+export function rowTotal(c: Counts): number {
+  return c.gemeenteClients.withProfile + c.gemeenteClients.withoutProfile + c.uwvClients.withProfile + c.uwvClients.withoutProfile;
+}
+
+export function withProfile(c: Counts): number {
+  return c.gemeenteClients.withProfile + c.uwvClients.withProfile;
+}
+
+export function sumCounts(rows: readonly Counts[]): Counts {
+  let gw = 0, gwo = 0, uw = 0, uwo = 0;
+  for (const r of rows) {
+    gw += r.gemeenteClients.withProfile;
+    gwo += r.gemeenteClients.withoutProfile;
+    uw += r.uwvClients.withProfile;
+    uwo += r.uwvClients.withoutProfile;
+  }
+  return { gemeenteClients: { withProfile: gw, withoutProfile: gwo }, uwvClients: { withProfile: uw, withoutProfile: uwo } };
+}
+
+export function ratio(numerator: number, denominator: number | null): Ratio {
+  if (denominator === null || denominator === 0) return { value: null, percent: null };
+  const exact = numerator / denominator;
+  return { value: Math.round(exact * 10_000) / 10_000, percent: Math.round(exact * 100) };
+}
+
+/** What a TOTAAL row says about a set of gemeenten, with the register it is measured against. */
+export interface Summary extends Counts {
+  total: number;
+  registerTotal: number | null;
+  coverage: number | null;
+  coveragePercent: number | null;
+  profileShare: number | null;
+  profileSharePercent: number | null;
+}
+
+/**
+ * Totals of some gemeenten against a register. `coveredTotal` is the part of the Sonar total that the
+ * register covers: all of it for a region, only the regions with a register for the country.
+ */
+export function summarize(rows: readonly Counts[], registerTotal: number | null, coveredTotal?: number): Summary {
+  const counts = sumCounts(rows);
+  const total = rowTotal(counts);
+  const coverage = ratio(coveredTotal ?? total, registerTotal);
+  const profileShare = ratio(withProfile(counts), total);
+  return {
+    ...counts,
+    total,
+    registerTotal,
+    coverage: coverage.value,
+    coveragePercent: coverage.percent,
+    profileShare: profileShare.value,
+    profileSharePercent: profileShare.percent,
+  };
+}

@@ -1,0 +1,50 @@
+/** What the domain needs from storage. The SQLite store implements it; the domain never sees SQL. */
+import { GemeenteCounts } from './upload';
+import { Region } from './reference';
+import { UploadSource } from './views';
+
+export interface NewUpload {
+  regionCode: string;
+  period: string;
+  registerTotal: number | null;
+  uploadedBy: string;
+  uploadedAt: string;
+  source: UploadSource;
+  rows: GemeenteCounts[];
+}
+
+export interface UploadRecord {
+  id: number;
+  regionCode: string;
+  period: string;
+  registerTotal: number | null;
+  uploadedBy: string;
+  uploadedAt: string;
+  source: UploadSource;
+  current: boolean;
+  gemeenteCount: number;
+}
+
+export interface StoredUpload extends UploadRecord {
+  rows: GemeenteCounts[];
+}
+
+export interface UploadFilter {
+  regionCode?: string;
+  period?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface FiguresStore {
+  referenceData(): Region[];
+  /** Latest period with figures, for one region or for any. */
+  latestPeriod(regionCode?: string): string | undefined;
+  periods(): string[];
+  currentUpload(regionCode: string, period: string): StoredUpload | undefined;
+  currentUploads(period: string): StoredUpload[];
+  /** Stores all or none, and makes each the current upload of its region and period. */
+  saveUploads(uploads: NewUpload[]): UploadRecord[];
+  listUploads(filter: UploadFilter): UploadRecord[];
+  getUpload(id: number): StoredUpload | undefined;
+}

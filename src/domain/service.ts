@@ -1,0 +1,180 @@
+import { DomainError, invalid, notFound } from './errors';
+import { summarize } from './figures';
+import { isPeriod } from './period';
+import { FiguresStore, StoredUpload, UploadRecord } from './ports';
+import { ReferenceData, Region, RegionRef } from './reference';
+import { GemeenteCounts, jsonLocator, Locator, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
+import {
+  CoverageReport, GemeenteFigures, NationalTotals, PeriodList, RegionDetail, RegionGemeenten, RegionList,
+  RegionTotals, UploadDetail, UploadList, UploadReceipt, UploadSource, UploadSummary,
+} from './views';
+
+const ref = (r: { code: string; name: string }): RegionRef => ({ code: r.code, name: r.name });
+
+function toFigures(row: GemeenteCounts): GemeenteFigures {
+  const { code, name, gemeenteClients, uwvClients } = row;
+  return { code, name, gemeenteClients, uwvClients, total: summarize([row], null).total };
+}
+
+export interface UploadFilterInput {
+  region?: string;
+  period?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** One file or body may hold several regions' tables; each becomes its own upload. */
+export interface UploadBatchItem {
+  input: UploadRequest;
+  at?: Locator;
+}
+
+/**
+ * The use cases of the service, each telling its story in a few lines: resolve, read, compute, shape.
+ * `version` counts committed uploads, so that derived answers can be kept until the figures change.
+ */
+export class SonarService {
+  private changes = 0;
+
+  constructor(
+    private readonly store: FiguresStore,
+    readonly reference: ReferenceData,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  get version(): number {
+    return this.changes;
+  }
+
+  listRegions(): RegionList {
+    return { regions: this.reference.regions.map((r) => ({ ...ref(r), gemeenteCount: r.gemeenten.length })) };
+  }
+
+  region(key: string): RegionDetail {
+    const region = this.reference.region(key);
+    return { ...ref(region), gemeenten: region.gemeenten };
+  }
+
+  periods(): PeriodList {
+    return { periods: this.store.periods() };
+  }
+
+  gemeenten(regionKey: string, period?: string): RegionGemeenten {
+    const { region, upload } = this.currentOf(regionKey, period);
+    const present = new Set(upload.rows.map((r) => r.code));
+    return {
+      region: ref(region),
+      period: upload.period,
+      gemeenten: upload.rows.map(toFigures),
+      missing: region.gemeenten.filter((g) => !present.has(g.code)),
+    };
+  }
+
+  regionTotals(regionKey: string, period?: string): RegionTotals {
+    const { region, upload } = this.currentOf(regionKey, period);
+    return this.totalsOf(region, upload);
+  }
+
+  nationalTotals(period?: string): NationalTotals {
+    const { period: p, uploads } = this.nationalPeriod(period);
+    const withRegister = uploads.filter((u) => u.registerTotal !== null);
+    const registerTotal = withRegister.length ? withRegister.reduce((sum, u) => sum + (u.registerTotal ?? 0), 0) : null;
+    const coveredTotal = summarize(withRegister.flatMap((u) => u.rows), null).total;
+    return {
+      period: p,
+      regions: uploads.length,
+      regionsWithRegister: withRegister.length,
+      ...summarize(uploads.flatMap((u) => u.rows), registerTotal, coveredTotal),
+    };
+  }
+
+  coverage(period?: string): CoverageReport {
+    const { period: p, uploads } = this.nationalPeriod(period);
+    return {
+      period: p,
+      regions: uploads.map((u) => {
+        const { total, registerTotal, coverage, coveragePercent, profileShare, profileSharePercent } = summarize(u.rows, u.registerTotal);
+        return { region: ref(this.reference.region(u.regionCode)), total, registerTotal, coverage, coveragePercent, profileShare, profileSharePercent };
+      }),
+    };
+  }
+
+  /** Validates every table first, then stores all of them in one transaction, or none. */
+  upload(items: UploadBatchItem[], uploadedBy: string, source: UploadSource): UploadReceipt[] {
+    const valid: ValidUpload[] = [];
+    const problems: DomainError[] = [];
+    items.forEach((item, index) => {
+      try {
+        valid.push(validateUpload(item.input, this.reference, item.at ?? (items.length > 1 ? jsonLocator(`[${index}].`) : jsonLocator())));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        problems.push(error);
+      }
+    });
+    const keys = new Set<string>();
+    for (const u of valid) {
+      const key = `${u.region.code} ${u.period}`;
+      if (keys.has(key)) problems.push(invalid(`${u.region.name} appears twice for ${u.period} in one upload.`, [{ detail: `${u.region.name} appears twice for ${u.period}`, found: u.region.name }]));
+      keys.add(key);
+    }
+    if (problems.length > 0) {
+      const errors = problems.flatMap((p) => (p.errors.length ? p.errors : [{ detail: p.detail }]));
+      throw new DomainError('invalid', 'Invalid upload', `The upload has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was stored.`, errors);
+    }
+
+    const uploadedAt = this.clock().toISOString();
+    const records = this.store.saveUploads(valid.map((u) => ({
+      regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, uploadedAt, source, rows: u.rows,
+    })));
+    this.changes++;
+    return records.map((record, i) => ({
+      ...this.summaryOf(record),
+      totals: { region: ref(valid[i].region), period: valid[i].period, ...uploadSummary(valid[i]) },
+      warnings: valid[i].warnings,
+    }));
+  }
+
+  listUploads(filter: UploadFilterInput): UploadList {
+    const regionCode = filter.region === undefined ? undefined : this.reference.region(filter.region).code;
+    if (filter.period !== undefined) this.checkPeriod(filter.period, 'query.period');
+    const records = this.store.listUploads({ regionCode, period: filter.period, limit: filter.limit ?? 100, offset: filter.offset ?? 0 });
+    return { uploads: records.map((r) => this.summaryOf(r)) };
+  }
+
+  getUpload(id: number): UploadDetail {
+    const upload = this.store.getUpload(id);
+    if (!upload) throw notFound(`There is no upload ${id}.`);
+    const region = this.reference.region(upload.regionCode);
+    return { ...this.summaryOf(upload), gemeenten: upload.rows.map(toFigures), totals: this.totalsOf(region, upload) };
+  }
+
+  private summaryOf(record: UploadRecord): UploadSummary {
+    const { regionCode, ...rest } = record;
+    return { ...rest, region: ref(this.reference.region(regionCode)) };
+  }
+
+  private totalsOf(region: Region, upload: StoredUpload): RegionTotals {
+    return { region: ref(region), period: upload.period, ...summarize(upload.rows, upload.registerTotal) };
+  }
+
+  private checkPeriod(period: string, field: string): void {
+    if (!isPeriod(period)) throw invalid('The period must be a month written YYYY-MM.', [{ field, detail: 'must be a month written YYYY-MM, e.g. 2026-06', found: period }]);
+  }
+
+  private currentOf(regionKey: string, period?: string): { region: Region; upload: StoredUpload } {
+    const region = this.reference.region(regionKey);
+    if (period !== undefined) this.checkPeriod(period, 'query.period');
+    const p = period ?? this.store.latestPeriod(region.code);
+    const upload = p === undefined ? undefined : this.store.currentUpload(region.code, p);
+    if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet.` : `${region.name} has no figures for ${p}.`);
+    return { region, upload };
+  }
+
+  private nationalPeriod(period?: string): { period: string; uploads: StoredUpload[] } {
+    if (period !== undefined) this.checkPeriod(period, 'query.period');
+    const p = period ?? this.store.latestPeriod();
+    const uploads = p === undefined ? [] : this.store.currentUploads(p);
+    if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? 'No figures have been uploaded yet.' : `No region has figures for ${p}.`);
+    return { period: p, uploads };
+  }
+}

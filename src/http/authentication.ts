@@ -1,0 +1,37 @@
+import type { Request } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { DomainError } from '../domain/errors';
+
+export const API_KEY_HEADER = 'x-api-key';
+
+/** Secrets compared as digests, in constant time, against every key, so timing tells nothing. */
+export class ApiKeys {
+  private readonly digests: Array<{ name: string; digest: Buffer }>;
+
+  constructor(keys: ReadonlyMap<string, string>) {
+    this.digests = [...keys].map(([name, secret]) => ({ name, digest: digest(secret) }));
+  }
+
+  /** The name of the key with this secret, if any. */
+  identify(secret: string | undefined): string | undefined {
+    if (!secret) return undefined;
+    const offered = digest(secret);
+    let match: string | undefined;
+    for (const key of this.digests) if (timingSafeEqual(key.digest, offered)) match = key.name;
+    return match;
+  }
+}
+
+function digest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** tsoa calls this for every `@Security('apiKey')` route; the key's name becomes `request.user`. */
+export async function expressAuthentication(request: Request, securityName: string): Promise<string> {
+  const keys = request.app.locals.apiKeys as ApiKeys;
+  const name = securityName === 'apiKey' ? keys.identify(request.header(API_KEY_HEADER)) : undefined;
+  if (!name) {
+    throw new DomainError('unauthorized', 'Unauthorized', 'This request needs a valid API key in the X-API-Key header.');
+  }
+  return name;
+}

@@ -1,0 +1,47 @@
+import { Controller, Get, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { SonarService } from '../../domain/service';
+import { CoverageReport, NationalTotals, PeriodList } from '../../domain/views';
+import { Period } from '../headers';
+import { ProblemDetails } from '../problem';
+
+const PROBLEM = 'application/problem+json';
+
+@Route('')
+@Tags('National')
+export class NationalController extends Controller {
+  constructor(private readonly service: SonarService) {
+    super();
+  }
+
+  /**
+   * Totals over every region with figures for the period. Coverage is computed over the regions that
+   * have a registerTotal.
+   * @param period `YYYY-MM`; the latest period with figures when left out.
+   */
+  @Get('totals')
+  @SuccessResponse<{ 'API-Version': string }>(200, 'The national totals')
+  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
+  public getNationalTotals(@Query() period?: Period): NationalTotals {
+    return this.service.nationalTotals(period);
+  }
+
+  /**
+   * Coverage and profile share of each region with figures for the period.
+   * @param period `YYYY-MM`; the latest period with figures when left out.
+   */
+  @Get('coverage')
+  @SuccessResponse<{ 'API-Version': string }>(200, 'Coverage per region')
+  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
+  public getCoverage(@Query() period?: Period): CoverageReport {
+    return this.service.coverage(period);
+  }
+
+  /** The periods that have figures, oldest first. */
+  @Get('periods')
+  @SuccessResponse<{ 'API-Version': string }>(200, 'The periods')
+  public getPeriods(): PeriodList {
+    return this.service.periods();
+  }
+}

@@ -1,0 +1,60 @@
+import { Controller, Get, Path, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { SonarService } from '../../domain/service';
+import { RegionDetail, RegionGemeenten, RegionList, RegionTotals } from '../../domain/views';
+import { Period } from '../headers';
+import { ProblemDetails } from '../problem';
+
+const PROBLEM = 'application/problem+json';
+
+@Route('regions')
+@Tags('Regions')
+@Response<ProblemDetails>(400, 'Invalid region or period', undefined, PROBLEM)
+@Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
+export class RegionsController extends Controller {
+  constructor(private readonly service: SonarService) {
+    super();
+  }
+
+  /** The 35 arbeidsmarktregio's of 2026 with the number of gemeenten in each. */
+  @Get()
+  @SuccessResponse<{ 'API-Version': string }>(200, 'The regions')
+  public listRegions(): RegionList {
+    return this.service.listRegions();
+  }
+
+  /**
+   * One region with its gemeenten.
+   * @param region CBS code (`AM05`) or name (`Twente`, any case).
+   * @example region "Twente"
+   */
+  @Get('{region}')
+  @SuccessResponse<{ 'API-Version': string }>(200, 'The region')
+  public getRegion(@Path() region: string): RegionDetail {
+    return this.service.region(region);
+  }
+
+  /**
+   * The figures of each gemeente of the region for one period, and the gemeenten without figures.
+   * @param region CBS code (`AM05`) or name (`Twente`, any case).
+   * @param period `YYYY-MM`; the region's latest period with figures when left out.
+   * @example region "Twente"
+   */
+  @Get('{region}/gemeenten')
+  @SuccessResponse<{ 'API-Version': string }>(200, 'The gemeenten with their figures')
+  public getGemeenten(@Path() region: string, @Query() period?: Period): RegionGemeenten {
+    return this.service.gemeenten(region, period);
+  }
+
+  /**
+   * The region's TOTAAL AMR row, its doelgroepregister, coverage (Sonar total / register) and profile
+   * share (clients with a profile / Sonar total).
+   * @param region CBS code (`AM05`) or name (`Twente`, any case).
+   * @param period `YYYY-MM`; the region's latest period with figures when left out.
+   * @example region "Twente"
+   */
+  @Get('{region}/totals')
+  @SuccessResponse<{ 'API-Version': string }>(200, 'The region totals')
+  public getTotals(@Path() region: string, @Query() period?: Period): RegionTotals {
+    return this.service.regionTotals(region, period);
+  }
+}

@@ -1,0 +1,70 @@
+import { Body, Controller, Get, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExpressRequest } from 'express';
+import { SonarService } from '../../domain/service';
+import { UploadRequest } from '../../domain/upload';
+import { UploadDetail, UploadList, UploadReceipt } from '../../domain/views';
+import { Period } from '../headers';
+import { ProblemDetails } from '../problem';
+
+const PROBLEM = 'application/problem+json';
+
+@Route('uploads')
+@Tags('Uploads')
+export class UploadsController extends Controller {
+  constructor(private readonly service: SonarService) {
+    super();
+  }
+
+  /**
+   * Uploads the figures of one region for one period. They replace the region's figures for that period
+   * as one unit; earlier uploads stay readable as history. Every figure is checked first: one problem
+   * and nothing is stored.
+   */
+  @Post()
+  @Security('apiKey')
+  @SuccessResponse<{ 'API-Version': string; Location: string }>(201, 'Stored; the answer holds the region totals the reads will give')
+  @Response<ProblemDetails>(400, 'Invalid upload: every offending field is listed', undefined, PROBLEM)
+  @Response<ProblemDetails>(401, 'No valid API key', undefined, PROBLEM)
+  @Response<ProblemDetails>(413, 'Body too large', undefined, PROBLEM)
+  @Response<ProblemDetails>(415, 'Unsupported content type', undefined, PROBLEM)
+  public createUpload(@Body() body: UploadRequest, @Request() request: ExpressRequest): UploadReceipt {
+    const [receipt] = this.service.upload([{ input: body }], String((request as { user?: unknown }).user), 'json');
+    this.setStatus(201);
+    this.setHeader('Location', `/v1/uploads/${receipt.id}`);
+    return receipt;
+  }
+
+  /**
+   * What was uploaded, newest first: when, by which key, for which region and period, and whether it is
+   * still the current upload.
+   * @param region Only uploads of this region (CBS code or name).
+   * @param period Only uploads for this period.
+   * @param limit At most this many uploads.
+   * @param offset Skip this many of the newest.
+   * @isInt limit must be a whole number
+   * @minimum limit 1
+   * @maximum limit 1000
+   * @isInt offset must be a whole number
+   * @minimum offset 0
+   */
+  @Get()
+  @SuccessResponse<{ 'API-Version': string }>(200, 'The uploads')
+  @Response<ProblemDetails>(400, 'Invalid filter', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
+  public listUploads(@Query() region?: string, @Query() period?: Period, @Query() limit = 100, @Query() offset = 0): UploadList {
+    return this.service.listUploads({ region, period, limit, offset });
+  }
+
+  /**
+   * One upload with its figures as they were uploaded, whether or not a later upload replaced them.
+   * @isInt id must be a whole number
+   * @minimum id 1
+   */
+  @Get('{id}')
+  @SuccessResponse<{ 'API-Version': string }>(200, 'The upload')
+  @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
+  public getUpload(@Path() id: number): UploadDetail {
+    return this.service.getUpload(id);
+  }
+}

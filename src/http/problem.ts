@@ -1,0 +1,91 @@
+import { ValidateError } from '@tsoa/runtime';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { DomainError, ErrorKind, ProblemItem } from '../domain/errors';
+
+/** RFC 9457 problem details, as every 4xx and 5xx answer of the service. */
+export interface ProblemDetails {
+  /** A URI naming the kind of problem; `about:blank` when the status says it all. */
+  type: string;
+  /** Short summary of the kind of problem. */
+  title: string;
+  /** The HTTP status code. */
+  status: number;
+  /** What went wrong with this request, for a person. */
+  detail: string;
+  /** The request path the problem arose on. */
+  instance?: string;
+  /** Every offending field, row or cell. */
+  errors?: ProblemItem[];
+}
+
+export const PROBLEM_TYPE_BASE = 'urn:sonar-transparency:problem:';
+
+const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, 'not-found': 404, conflict: 409 };
+
+export function sendProblem(res: Response, problem: Omit<ProblemDetails, 'type' | 'title'> & { type?: string; title?: string }): void {
+  const body: ProblemDetails = {
+    type: problem.type ?? 'about:blank',
+    title: problem.title ?? STATUS_CODES[problem.status] ?? 'Error',
+    status: problem.status,
+    detail: problem.detail,
+    instance: problem.instance ?? res.req.originalUrl.split('?')[0],
+    ...(problem.errors?.length ? { errors: problem.errors } : {}),
+  };
+  if (res.headersSent) return;
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/** tsoa names fields `body.gemeenten.$0.total`; callers know them as `gemeenten[0].total`. */
+function fieldName(key: string): string {
+  return key
+    .replace(/^(body|requestBody)\.?/, '')
+    .replace(/\.\$(\d+)/g, '[$1]')
+    .replace(/^\$(\d+)/, '[$1]')
+    || '(body)';
+}
+
+function fromValidateError(error: ValidateError): ProblemItem[] {
+  return Object.entries(error.fields).map(([key, { message, value }]) => {
+    const excess = /^"(.+)" is an excess property/.exec(message);
+    const field = fieldName(key);
+    const item: ProblemItem = excess
+      ? { field: field === '(body)' || field.endsWith(excess[1]) ? field.replace('(body)', excess[1]) : `${field}.${excess[1]}`, detail: 'is not a known field' }
+      : { field, detail: message };
+    if (value !== undefined && !excess) item.found = typeof value === 'string' ? value : JSON.stringify(value);
+    return item;
+  });
+}
+
+/** body-parser errors carry a `type`; each maps to the status HTTP has for it. */
+const BODY_ERRORS: Record<string, { status: number; detail: string }> = {
+  'entity.parse.failed': { status: 400, detail: 'The body is not valid JSON.' },
+  'entity.too.large': { status: 413, detail: 'The body is larger than this service accepts.' },
+  'encoding.unsupported': { status: 415, detail: 'The body has a character set this service does not read; send UTF-8.' },
+  'charset.unsupported': { status: 415, detail: 'The body has a character set this service does not read; send UTF-8.' },
+  'request.aborted': { status: 400, detail: 'The request was aborted before its body arrived.' },
+};
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, { status: 404, detail: `There is nothing at ${req.method} ${req.path}.` });
+};
+
+export function errorHandler(onUnexpected: (error: unknown) => void): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    if (error instanceof DomainError) {
+      const status = STATUS_OF[error.kind];
+      sendProblem(res, { status, type: status === 400 ? `${PROBLEM_TYPE_BASE}invalid-input` : undefined, title: error.title, detail: error.detail, errors: error.errors });
+    } else if (error instanceof ValidateError) {
+      const errors = fromValidateError(error);
+      sendProblem(res, {
+        status: 400, type: `${PROBLEM_TYPE_BASE}invalid-input`, title: 'Invalid input',
+        detail: `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}; nothing was changed.`, errors,
+      });
+    } else if (typeof error?.type === 'string' && BODY_ERRORS[error.type]) {
+      sendProblem(res, BODY_ERRORS[error.type]);
+    } else {
+      onUnexpected(error);
+      sendProblem(res, { status: 500, detail: 'The service failed to answer this request; it has been logged.' });
+    }
+  };
+}

@@ -1,0 +1,80 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import { Config, loadConfig } from './config';
+import { ReferenceData } from './domain/reference';
+import { SonarService } from './domain/service';
+import { createLogger } from './logger';
+import { Db, openDatabase } from './storage/database';
+import { SqliteStore } from './storage/sqlite-store';
+
+export interface RunningService {
+  url: string;
+  server: Server;
+  db: Db;
+  service: SonarService;
+  /** Stops accepting, lets requests in flight finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database (migrating it and loading reference data on first start) and listens. */
+export async function start(config: Config, logger: Logger = createLogger(config)): Promise<RunningService> {
+  const db = openDatabase(config.DATABASE_PATH);
+  const store = new SqliteStore(db);
+  const service = new SonarService(store, new ReferenceData(store.referenceData()));
+  const app = createApp({ config, service, logger });
+  if (config.API_KEYS.size === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
+
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  logger.info({ url, database: config.DATABASE_PATH }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= new Promise<void>((resolve) => {
+      app.locals.shuttingDown = true;
+      const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        db.close();
+        logger.info('stopped');
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+    return stopping;
+  };
+  return { url, server, db, service, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(config);
+  const running = await start(config, logger);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      void running.stop().then(() => process.exit(0));
+    });
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

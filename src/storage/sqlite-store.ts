@@ -1,0 +1,159 @@
+import { FiguresStore, NewUpload, StoredUpload, UploadFilter, UploadRecord } from '../domain/ports';
+import { Region } from '../domain/reference';
+import { GemeenteCounts } from '../domain/upload';
+import { UploadSource } from '../domain/views';
+import { Db } from './database';
+
+interface UploadRow {
+  id: number;
+  region_code: string;
+  period: string;
+  register_total: number | null;
+  uploaded_by: string;
+  uploaded_at: string;
+  source: UploadSource;
+  current: 0 | 1;
+  gemeente_count: number;
+}
+
+interface FigureRow {
+  upload_id: number;
+  code: string;
+  name: string;
+  gw: number;
+  gwo: number;
+  uw: number;
+  uwo: number;
+}
+
+const UPLOAD_COLUMNS = `u.id, u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source,
+  EXISTS (SELECT 1 FROM current_uploads c WHERE c.upload_id = u.id) AS current,
+  (SELECT count(*) FROM upload_figures f WHERE f.upload_id = u.id) AS gemeente_count`;
+
+const FIGURE_COLUMNS = `f.upload_id, g.code, g.name, f.gemeente_with_profile AS gw, f.gemeente_without_profile AS gwo,
+  f.uwv_with_profile AS uw, f.uwv_without_profile AS uwo`;
+
+function toRecord(row: UploadRow): UploadRecord {
+  return {
+    id: row.id,
+    regionCode: row.region_code,
+    period: row.period,
+    registerTotal: row.register_total,
+    uploadedBy: row.uploaded_by,
+    uploadedAt: row.uploaded_at,
+    source: row.source,
+    current: row.current === 1,
+    gemeenteCount: row.gemeente_count,
+  };
+}
+
+function toCounts(row: FigureRow): GemeenteCounts {
+  return {
+    code: row.code,
+    name: row.name,
+    gemeenteClients: { withProfile: row.gw, withoutProfile: row.gwo },
+    uwvClients: { withProfile: row.uw, withoutProfile: row.uwo },
+  };
+}
+
+/** All SQL of the service: prepared once, run with bound parameters, writes in one transaction. */
+export class SqliteStore implements FiguresStore {
+  private readonly sql;
+
+  constructor(private readonly db: Db) {
+    this.sql = {
+      regions: db.prepare<[], { code: string; name: string }>('SELECT code, name FROM regions ORDER BY code'),
+      gemeenten: db.prepare<[], { code: string; name: string; region_code: string }>(
+        'SELECT code, name, region_code FROM gemeenten ORDER BY name'),
+      latestPeriod: db.prepare<[], string | null>('SELECT max(period) FROM current_uploads').pluck(),
+      latestRegionPeriod: db.prepare<[string], string | null>('SELECT max(period) FROM current_uploads WHERE region_code = ?').pluck(),
+      periods: db.prepare<[], string>('SELECT DISTINCT period FROM current_uploads ORDER BY period').pluck(),
+      currentUpload: db.prepare<[string, string], UploadRow>(
+        `SELECT ${UPLOAD_COLUMNS} FROM current_uploads c JOIN uploads u ON u.id = c.upload_id
+         WHERE c.region_code = ? AND c.period = ?`),
+      currentUploads: db.prepare<[string], UploadRow>(
+        `SELECT ${UPLOAD_COLUMNS} FROM current_uploads c JOIN uploads u ON u.id = c.upload_id
+         WHERE c.period = ? ORDER BY u.region_code`),
+      currentFigures: db.prepare<[string], FigureRow>(
+        `SELECT ${FIGURE_COLUMNS} FROM current_uploads c
+         JOIN upload_figures f ON f.upload_id = c.upload_id JOIN gemeenten g ON g.code = f.gemeente_code
+         WHERE c.period = ? ORDER BY g.name`),
+      upload: db.prepare<[number], UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads u WHERE u.id = ?`),
+      figures: db.prepare<[number], FigureRow>(
+        `SELECT ${FIGURE_COLUMNS} FROM upload_figures f JOIN gemeenten g ON g.code = f.gemeente_code
+         WHERE f.upload_id = ? ORDER BY g.name`),
+      listUploads: db.prepare<{ region: string | null; period: string | null; limit: number; offset: number }, UploadRow>(
+        `SELECT ${UPLOAD_COLUMNS} FROM uploads u
+         WHERE (:region IS NULL OR u.region_code = :region) AND (:period IS NULL OR u.period = :period)
+         ORDER BY u.id DESC LIMIT :limit OFFSET :offset`),
+      insertUpload: db.prepare<[string, string, number | null, string, string, string]>(
+        `INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source)
+         VALUES (?, ?, ?, ?, ?, ?)`),
+      insertFigure: db.prepare<[number | bigint, string, number, number, number, number]>(
+        `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
+           uwv_with_profile, uwv_without_profile) VALUES (?, ?, ?, ?, ?, ?)`),
+      makeCurrent: db.prepare<[string, string, number | bigint]>(
+        `INSERT INTO current_uploads (region_code, period, upload_id) VALUES (?, ?, ?)
+         ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`),
+    };
+  }
+
+  referenceData(): Region[] {
+    const gemeenten = this.sql.gemeenten.all();
+    return this.sql.regions.all().map((r) => ({
+      code: r.code,
+      name: r.name,
+      gemeenten: gemeenten.filter((g) => g.region_code === r.code).map((g) => ({ code: g.code, name: g.name })),
+    }));
+  }
+
+  latestPeriod(regionCode?: string): string | undefined {
+    const period = regionCode === undefined ? this.sql.latestPeriod.get() : this.sql.latestRegionPeriod.get(regionCode);
+    return period ?? undefined;
+  }
+
+  periods(): string[] {
+    return this.sql.periods.all();
+  }
+
+  currentUpload(regionCode: string, period: string): StoredUpload | undefined {
+    const row = this.sql.currentUpload.get(regionCode, period);
+    return row && { ...toRecord(row), rows: this.sql.figures.all(row.id).map(toCounts) };
+  }
+
+  currentUploads(period: string): StoredUpload[] {
+    const byUpload = new Map<number, GemeenteCounts[]>();
+    for (const f of this.sql.currentFigures.all(period)) {
+      const rows = byUpload.get(f.upload_id) ?? [];
+      rows.push(toCounts(f));
+      byUpload.set(f.upload_id, rows);
+    }
+    return this.sql.currentUploads.all(period).map((row) => ({ ...toRecord(row), rows: byUpload.get(row.id) ?? [] }));
+  }
+
+  saveUploads(uploads: NewUpload[]): UploadRecord[] {
+    const ids = this.db.transaction(() =>
+      uploads.map((u) => {
+        const id = this.sql.insertUpload.run(u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source).lastInsertRowid;
+        for (const r of u.rows) {
+          this.sql.insertFigure.run(id, r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
+            r.uwvClients.withProfile, r.uwvClients.withoutProfile);
+        }
+        this.sql.makeCurrent.run(u.regionCode, u.period, id);
+        return Number(id);
+      }),
+    )();
+    return ids.map((id) => toRecord(this.sql.upload.get(id) as UploadRow));
+  }
+
+  listUploads(filter: UploadFilter): UploadRecord[] {
+    return this.sql.listUploads
+      .all({ region: filter.regionCode ?? null, period: filter.period ?? null, limit: filter.limit, offset: filter.offset })
+      .map(toRecord);
+  }
+
+  getUpload(id: number): StoredUpload | undefined {
+    const row = this.sql.upload.get(id);
+    return row && { ...toRecord(row), rows: this.sql.figures.all(id).map(toCounts) };
+  }
+}
