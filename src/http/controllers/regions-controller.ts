@@ -8,8 +8,6 @@ const PROBLEM = 'application/problem+json';
 
 @Route('regions')
 @Tags('Regions')
-@Response<ProblemDetails>(400, 'Invalid region or period', undefined, PROBLEM)
-@Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
 export class RegionsController extends Controller {
   constructor(private readonly service: SonarService) {
     super();
@@ -29,6 +27,8 @@ export class RegionsController extends Controller {
    */
   @Get('{region}')
   @SuccessResponse<{ 'API-Version': string }>(200, 'The region')
+  @Response<ProblemDetails>(400, 'Invalid region', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   public getRegion(@Path() region: string): RegionDetail {
     return this.service.region(region);
   }
@@ -41,6 +41,8 @@ export class RegionsController extends Controller {
    */
   @Get('{region}/gemeenten')
   @SuccessResponse<{ 'API-Version': string }>(200, 'The gemeenten with their figures')
+  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
   public getGemeenten(@Path() region: string, @Query() period?: Period): RegionGemeenten {
     return this.service.gemeenten(region, period);
   }
@@ -54,6 +56,8 @@ export class RegionsController extends Controller {
    */
   @Get('{region}/totals')
   @SuccessResponse<{ 'API-Version': string }>(200, 'The region totals')
+  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
   public getTotals(@Path() region: string, @Query() period?: Period): RegionTotals {
     return this.service.regionTotals(region, period);
   }
