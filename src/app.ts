@@ -8,6 +8,7 @@ import { RegisterRoutes } from './generated/routes';
 import { ApiKeys } from './http/authentication';
 import { requireContentType } from './http/content-type';
 import { errorHandler, notFoundHandler } from './http/problem';
+import { readCache } from './http/read-cache';
 
 export const API_VERSION: string = openapi.info.version;
 
@@ -36,6 +37,7 @@ export function createApp({ config, service, logger }: AppDeps): Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use('/v1', readCache(service));
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(openapi);
   });

@@ -19,7 +19,8 @@ export class NationalController extends Controller {
    * @param period `YYYY-MM`; the latest period with figures when left out.
    */
   @Get('totals')
-  @SuccessResponse<{ 'API-Version': string }>(200, 'The national totals')
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The national totals')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
   public getNationalTotals(@Query() period?: Period): NationalTotals {
@@ -31,7 +32,8 @@ export class NationalController extends Controller {
    * @param period `YYYY-MM`; the latest period with figures when left out.
    */
   @Get('coverage')
-  @SuccessResponse<{ 'API-Version': string }>(200, 'Coverage per region')
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'Coverage per region')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
   public getCoverage(@Query() period?: Period): CoverageReport {
@@ -40,7 +42,8 @@ export class NationalController extends Controller {
 
   /** The periods that have figures, oldest first. */
   @Get('periods')
-  @SuccessResponse<{ 'API-Version': string }>(200, 'The periods')
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The periods')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   public getPeriods(): PeriodList {
     return this.service.periods();
   }

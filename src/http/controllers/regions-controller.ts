@@ -15,7 +15,8 @@ export class RegionsController extends Controller {
 
   /** The 35 arbeidsmarktregio's of 2026 with the number of gemeenten in each. */
   @Get()
-  @SuccessResponse<{ 'API-Version': string }>(200, 'The regions')
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The regions')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   public listRegions(): RegionList {
     return this.service.listRegions();
   }
@@ -26,7 +27,8 @@ export class RegionsController extends Controller {
    * @example region "Twente"
    */
   @Get('{region}')
-  @SuccessResponse<{ 'API-Version': string }>(200, 'The region')
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Invalid region', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   public getRegion(@Path() region: string): RegionDetail {
@@ -40,7 +42,8 @@ export class RegionsController extends Controller {
    * @example region "Twente"
    */
   @Get('{region}/gemeenten')
-  @SuccessResponse<{ 'API-Version': string }>(200, 'The gemeenten with their figures')
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten with their figures')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
   public getGemeenten(@Path() region: string, @Query() period?: Period): RegionGemeenten {
@@ -55,7 +58,8 @@ export class RegionsController extends Controller {
    * @example region "Twente"
    */
   @Get('{region}/totals')
-  @SuccessResponse<{ 'API-Version': string }>(200, 'The region totals')
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region totals')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
   public getTotals(@Path() region: string, @Query() period?: Period): RegionTotals {

@@ -48,7 +48,8 @@ export class UploadsController extends Controller {
    * @minimum offset 0
    */
   @Get()
-  @SuccessResponse<{ 'API-Version': string }>(200, 'The uploads')
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The uploads')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Invalid filter', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   public listUploads(@Query() region?: string, @Query() period?: Period, @Query() limit = 100, @Query() offset = 0): UploadList {
@@ -61,7 +62,8 @@ export class UploadsController extends Controller {
    * @minimum id 1
    */
   @Get('{id}')
-  @SuccessResponse<{ 'API-Version': string }>(200, 'The upload')
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The upload')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
   public getUpload(@Path() id: number): UploadDetail {

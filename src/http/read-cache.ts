@@ -1,0 +1,74 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { createHash } from 'node:crypto';
+
+/** Anything whose answers stay the same until its `version` changes. */
+export interface Versioned {
+  readonly version: number;
+}
+
+interface Entry {
+  body: Buffer;
+  etag: string;
+}
+
+export const READ_CACHE_CONTROL = 'public, no-cache';
+
+/** Strong validator of an answer's bytes: equal bytes, equal ETag, whatever the data version. */
+function strongEtag(body: Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x". */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+function send(req: Request, res: Response, entry: Entry): void {
+  res.setHeader('ETag', entry.etag);
+  res.setHeader('Cache-Control', READ_CACHE_CONTROL);
+  if (matches(req.headers['if-none-match'], entry.etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(200).type('application/json').end(entry.body);
+}
+
+/**
+ * The figures change only when an upload commits, so every successful read is derived once per data
+ * version and then served as stored bytes until the next commit. The service bumps its version before
+ * the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
+ * Keys are the full URL; the map is bounded, oldest entry out first, so odd query strings cannot grow it.
+ */
+export function readCache(source: Versioned, maxEntries = 2000): RequestHandler {
+  let version = source.version;
+  const entries = new Map<string, Entry>();
+
+  return (req, res, next) => {
+    if (req.method !== 'GET') return next();
+    if (source.version !== version) {
+      entries.clear();
+      version = source.version;
+    }
+    const key = req.originalUrl;
+    const hit = entries.get(key);
+    if (hit) return send(req, res, hit);
+
+    const startedAt = version;
+    const json = res.json.bind(res);
+    res.json = (data: unknown) => {
+      if (res.statusCode !== 200) return json(data);
+      const entry = { body: Buffer.from(JSON.stringify(data)), etag: '' };
+      entry.etag = strongEtag(entry.body);
+      // An upload that committed while this answer was being derived makes it unfit to keep.
+      if (source.version === startedAt && version === startedAt) {
+        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+        entries.set(key, entry);
+      }
+      send(req, res, entry);
+      return res;
+    };
+    next();
+  };
+}
