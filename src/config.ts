@@ -36,6 +36,7 @@ const schema = z.object({
   JSON_BODY_LIMIT: byteSize.default('1mb'),
   TABLE_BODY_LIMIT: byteSize.default('200mb'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  TRUST_PROXY: z.stringbool().default(false),
   RATE_LIMIT: z.stringbool().default(true),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   RATE_LIMIT_WRITES: z.coerce.number().int().min(1).default(60),

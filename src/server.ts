@@ -23,7 +23,8 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const db = openDatabase(config.DATABASE_PATH);
   const store = new SqliteStore(db);
   const service = new SonarService(store, new ReferenceData(store.referenceData()));
-  const app = createApp({ config, service, logger });
+  let stopping: Promise<void> | undefined;
+  const app = createApp({ config, service, logger, isReady: () => db.open && stopping === undefined });
   if (config.API_KEYS.size === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
 
   const server = app.listen(config.PORT, config.HOST);
@@ -35,10 +36,8 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   logger.info({ url, database: config.DATABASE_PATH }, 'listening');
 
-  let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= new Promise<void>((resolve) => {
-      app.locals.shuttingDown = true;
       const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
       force.unref();
       server.close(() => {

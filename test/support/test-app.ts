@@ -40,7 +40,7 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
   const db = openDatabase(config.DATABASE_PATH);
   const store = new SqliteStore(db);
   const service = new SonarService(store, new ReferenceData(store.referenceData()));
-  const inner = createApp({ config, service, logger: pino({ level: 'silent' }) });
+  const inner = createApp({ config, service, logger: pino({ level: 'silent' }), isReady: () => db.open });
 
   const responses: RecordedResponse[] = [];
   const app = express();
