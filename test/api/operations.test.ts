@@ -1,0 +1,132 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { buildUpload } from '../support/factories';
+import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
+
+/** Collects the JSON log lines an app writes. */
+function logSink(): { lines: Array<Record<string, unknown>>; logger: pino.Logger } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: 'info' }, stream) };
+}
+
+describe('Operating the service', () => {
+  let t: TestApp;
+  beforeEach(() => {
+    t = createTestApp();
+  });
+  afterEach(() => {
+    expectResponsesMatchContract(t);
+    t.close();
+  });
+
+  test('When a request is logged, then the line has its id, method, path, status and duration, and never the API key', async () => {
+    const sink = logSink();
+    const app = createApp({ config: t.config, service: t.service, logger: sink.logger, isReady: () => true });
+
+    const res = await request(app).post('/v1/uploads').set('X-API-Key', WRITER_KEY).set('X-Request-Id', 'trace-42').send(buildUpload()).expect(201);
+    await request(app).get('/v1/regions').expect(200);
+
+    expect(res.headers['x-request-id']).toBe('trace-42');
+    const line = sink.lines.find((l) => (l.req as { id?: string })?.id === 'trace-42');
+    expect(line).toEqual(expect.objectContaining({ req: { id: 'trace-42', method: 'POST', url: '/v1/uploads' }, res: { status: 201 }, responseTime: expect.any(Number) }));
+    expect(JSON.stringify(sink.lines)).not.toContain(WRITER_KEY);
+    const generated = sink.lines.find((l) => (l.req as { url?: string })?.url === '/v1/regions');
+    expect((generated?.req as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('When a request id is unreasonable, then the service makes its own', async () => {
+    const res = await t.http().get('/health').set('X-Request-Id', 'x'.repeat(500)).expect(200);
+
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('When the service is up, then /health and /ready answer 200; when not ready, /ready is a 503 problem', async () => {
+    await t.http().get('/health').expect(200, { status: 'ok' });
+    await t.http().get('/ready').expect(200, { status: 'ready' });
+    const app = createApp({ config: t.config, service: t.service, logger: pino({ level: 'silent' }), isReady: () => false });
+
+    const res = await request(app).get('/ready').expect(503);
+
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  test('When requests and uploads were made, then /metrics counts them by route and status, and uploads by outcome', async () => {
+    await t.http().get('/v1/regions/Twente').expect(200);
+    await t.http().get('/v1/regions/Atlantis').expect(404);
+    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(201);
+    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload({ period: 'x' })).expect(400);
+
+    const res = await t.http().get('/metrics').expect(200);
+
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/regions\/\{region\}",status="200"\} 1/);
+    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/regions\/\{region\}",status="404"\} 1/);
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket\{le="0\.001",method="GET",route="\/v1\/regions\/\{region\}",status="200"\}/);
+    expect(res.text).toMatch(/uploads_total\{outcome="accepted"\} 1/);
+    expect(res.text).toMatch(/uploads_total\{outcome="rejected"\} 1/);
+  });
+
+  test('When any answer is sent, then it carries API headers: no framing, nosniff, HSTS, API-Version', async () => {
+    const res = await t.http().get('/v1/regions').expect(200);
+
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['api-version']).toBe('1.0.0');
+  });
+
+  test('When Swagger UI is served, then its policy lets its own scripts run and still forbids framing', async () => {
+    const res = await t.http().get('/docs/').expect(200);
+
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    await t.http().get('/docs').expect(301).expect('Location', '/docs/');
+  });
+
+  test('When another origin reads, then CORS allows it; when it would write, then CORS does not', async () => {
+    const read = await t.http().get('/v1/openapi.json').set('Origin', 'https://example.org').expect(200);
+    const preflight = await t.http().options('/v1/uploads').set('Origin', 'https://example.org').set('Access-Control-Request-Method', 'POST');
+
+    expect(read.headers['access-control-allow-origin']).toBe('*');
+    expect(read.headers['access-control-expose-headers']).toContain('ETag');
+    expect(preflight.headers['access-control-allow-methods']).not.toContain('POST');
+  });
+});
+
+describe('Rate limits', () => {
+  let t: TestApp;
+  afterEach(() => t.close());
+
+  test('When a client writes more than its limit, then it gets a 429 problem with Retry-After', async () => {
+    t = createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_WRITES: '2', RATE_LIMIT_READS: '1000' });
+    for (let i = 0; i < 2; i++) await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(201);
+
+    const res = await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(429);
+
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    await t.http().get('/v1/regions').expect(200); // reads have their own, generous limit
+  });
+
+  test('When reads exceed their limit, then they get 429 too', async () => {
+    t = createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_WRITES: '5', RATE_LIMIT_READS: '3' });
+    for (let i = 0; i < 3; i++) await t.http().get('/v1/regions').expect(200);
+
+    await t.http().get('/v1/regions').expect(429);
+  });
+
+  test('When rate limiting is switched off, then no limit applies', async () => {
+    t = createTestApp({ RATE_LIMIT: 'false', RATE_LIMIT_READS: '1' });
+
+    for (let i = 0; i < 5; i++) await t.http().get('/v1/regions').expect(200);
+  });
+});
