@@ -15,6 +15,7 @@ export function normalizeName(name: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    .trim()
     .replace(/[\u2018\u2019\u0060\u00b4]/g, "'")
     .replace(/\(\s*[a-z]{1,3}\s*\.?\s*\)/g, ' ') // CBS province suffix: (O.), (NH.), (L.), (ZH.)
     .replace(/^'?s[- ]/, '') // 's-Gravenhage, s-Hertogenbosch
