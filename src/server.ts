@@ -40,8 +40,12 @@ export async function start(config: Config, logger: Logger = createLogger(config
     stopping ??= new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
       force.unref();
+      // Keep-alive connections go idle once their last response is out; close them then, not at their timeout.
+      const drain = setInterval(() => server.closeIdleConnections(), 50);
+      drain.unref();
       server.close(() => {
         clearTimeout(force);
+        clearInterval(drain);
         db.close();
         logger.info('stopped');
         resolve();
