@@ -1,0 +1,136 @@
+/** The benchmark's findings as markdown: readable on a terminal, pasted as is into bench/RESULTS.md. */
+import { execSync } from 'node:child_process';
+import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { ImportReport } from './import';
+import { Summary } from './load';
+import { ReadsReport } from './reads';
+
+const n = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+const ms = (x: number) => (Number.isFinite(x) ? (x >= 100 ? Math.round(x).toString() : x.toFixed(x >= 10 ? 1 : 2).replace(/\.?0+$/, '')) : '–');
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? (a / b).toFixed(2) : '–');
+const mb = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1048576).toFixed(1)} MB` : '–');
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+export function machine(command: string): string {
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    // not a git checkout
+  }
+  return [
+    `- command: \`${command}\``,
+    `- date: ${new Date().toISOString()}; commit ${commit}`,
+    `- machine: ${availableParallelism()} cores (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, ${mb(totalmem())} RAM, Linux ${release()}`,
+    `- node ${process.version}; load generator: autocannon 8 in the parent process; every server in its own child process, all on 127.0.0.1`,
+  ].join('\n');
+}
+
+const spread = (s: Summary) => `${n(s.rps)} (${n(s.rpsMin)}–${n(s.rpsMax)})`;
+
+export function readsMarkdown(r: ReadsReport): string {
+  const s = r.settings;
+  const verdict = (service: Summary, express: Summary) => {
+    const fast = service.rps >= 0.9 * express.rps;
+    const tail = service.p99 <= express.p99 + 1; // autocannon's latency histogram has 1 ms resolution
+    return fast && tail ? 'yes' : `**no** (${[fast ? '' : 'req/s', tail ? '' : 'p99'].filter(Boolean).join(', ')})`;
+  };
+  const [few, many] = s.historyPeriods;
+  const failures = r.comparison.reduce((sum, row) => sum + row.service.failures + row.express.failures + row.http.failures, 0)
+    + r.history.reduce((sum, row) => sum + row.small.failures + row.large.failures, 0);
+  return [
+    `### Reads: service vs bare express 5 vs bare node:http`,
+    '',
+    `${s.connections} connections; ${s.rounds} rounds × ${s.seconds} s per target and endpoint (each load also capped at ${n(s.maxRequests)} requests), ` +
+      `target order rotating every round, a ${s.warmupSeconds} s warm-up per target and endpoint first. Medians over the rounds; ` +
+      `req/s as median (lowest–highest round). The service holds ${r.settings.mainPeriods} periods × 35 regions ` +
+      `(${n(r.fill.rows)} gemeente rows, filled through POST /v1/uploads in ${r.fill.seconds.toFixed(1)} s); ` +
+      `{region} is ${r.region.code} (${r.region.name}, ${r.region.gemeenten.length} gemeenten, the largest). ` +
+      `The bare apps answer the endpoint's exact bytes as application/json. Failed requests (non-2xx, errors, timeouts) over all loads: ${failures}.`,
+    '',
+    table(
+      ['endpoint', 'bytes', 'service req/s', 'bare express req/s', 'bare node:http req/s', 'service / express', 'service / node:http', 'p50 ms svc / expr / http', 'p99 ms svc / expr / http', '≥ 0.9 × express, p99 ≤ express'],
+      r.comparison.map((row) => [
+        `\`GET ${row.endpoint.path}\`${row.endpoint.core ? '' : ' (extra)'}`,
+        n(row.bytes),
+        spread(row.service),
+        spread(row.express),
+        spread(row.http),
+        `**${ratio(row.service.rps, row.express.rps)}**`,
+        ratio(row.service.rps, row.http.rps),
+        `${ms(row.service.p50)} / ${ms(row.express.p50)} / ${ms(row.http.p50)}`,
+        `${ms(row.service.p99)} / ${ms(row.express.p99)} / ${ms(row.http.p99)}`,
+        verdict(row.service, row.express),
+      ]),
+    ),
+    '',
+    `### Reads: history (${few} period${few === 1 ? '' : 's'} vs ${many} periods stored)`,
+    '',
+    `Two more service instances, filled through POST /v1/uploads with 35 regions × ${few} and × ${many} periods ` +
+      `(${n(r.historyFill[1].rows)} rows in ${r.historyFill[1].seconds.toFixed(1)} s: ${n(r.historyFill[1].rows / r.historyFill[1].seconds)} rows/s as JSON, 4 uploads in flight). ` +
+      `${s.historyRounds} rounds × ${s.historySeconds} s each, alternating order.`,
+    '',
+    table(
+      ['endpoint', `bytes ${few} / ${many}`, `req/s ${few}`, `req/s ${many}`, `req/s ratio ${many}/${few}`, `p50 ms ${few} / ${many}`, `p50 ratio ${many}/${few}`, `p99 ms ${few} / ${many}`],
+      r.history.map((row) => [
+        `\`GET ${row.endpoint.path}\``,
+        `${n(row.bytes[0])} / ${n(row.bytes[1])}`,
+        spread(row.small),
+        spread(row.large),
+        `**${ratio(row.large.rps, row.small.rps)}**`,
+        `${ms(row.small.p50)} / ${ms(row.large.p50)}`,
+        `**${ratio(row.large.p50, row.small.p50)}**`,
+        `${ms(row.small.p99)} / ${ms(row.large.p99)}`,
+      ]),
+    ),
+  ].join('\n');
+}
+
+export function importMarkdown(r: ImportReport): string {
+  const head = [
+    `### Import: ${n(r.files)} publication files (TSV, one per period, all 35 regions each), ${n(r.rows)} gemeente rows, ${mb(r.bytes)}`,
+    '',
+  ];
+  const baselineRate = r.baseline.rows / r.baseline.seconds;
+  if (!r.http) {
+    return [
+      ...head,
+      `**The HTTP import could not be measured:** ${r.unavailable}.`,
+      '',
+      table(['path', 'rows', 'seconds', 'rows/s'], [['bare better-sqlite3 insert (no HTTP, no parsing)', n(r.baseline.rows), r.baseline.seconds.toFixed(2), n(baselineRate)]]),
+    ].join('\n');
+  }
+  const h = r.http;
+  const httpRate = h.rows / h.seconds;
+  return [
+    ...head,
+    `Files generated from db/reference (deterministic counts), each laid out like test/fixtures/twente-publication.tsv; ` +
+      `uploaded with \`POST /v1/uploads?period=…\` and \`Content-Type: ${'text/tab-separated-values'}\`, ${r.settings.concurrency === 1 ? 'one after another' : `${r.settings.concurrency} in flight`}. ` +
+      `The bare insert runs the same rows through the store's INSERT statements on a database migrated from db/migrations, one transaction per file. After the import: ${h.check}.`,
+    '',
+    table(
+      ['path', 'rows', 'seconds', 'rows/s', 'ratio to bare insert', 'ms per file p50 / p99 / max'],
+      [
+        [`HTTP: ${n(h.files)} TSV uploads`, n(h.rows), h.seconds.toFixed(2), `**${n(httpRate)}**`, `**${ratio(httpRate, baselineRate)}**`, `${ms(h.p50)} / ${ms(h.p99)} / ${ms(h.max)}`],
+        ['bare better-sqlite3 insert (no HTTP, no parsing)', n(r.baseline.rows), r.baseline.seconds.toFixed(2), n(baselineRate), '1', '–'],
+      ],
+    ),
+    '',
+    `Service memory (from /proc/<pid>/status of the service process; VmHWM = peak RSS${h.peakResettable ? ', reset via clear_refs just before the import' : ', since start: clear_refs was not writable'}):`,
+    '',
+    table(
+      ['RSS before import', 'peak after 10 files', `peak after all ${n(h.files)} files`, 'RSS after import'],
+      [[mb(h.rssAtStart), mb(h.peakAfterTen), `**${mb(h.peakAfterAll)}**`, mb(h.rssAtEnd)]],
+    ),
+    '',
+    `RSS at 0 %, 10 %, …, 100 % of the files: ${h.rssCurve.map((b) => (b / 1048576).toFixed(0)).join(', ')} MB.`,
+    '',
+    `Peak during one upload against the file's size (VmHWM reset before each; a file holds each region at most once, so 35 regions is the largest file that can be stored; larger files repeat the 35 tables and are refused after parsing):`,
+    '',
+    table(
+      ['file', 'bytes', 'status', 'RSS before', 'peak during', 'peak − before'],
+      h.bySize.map((p) => [p.label, n(p.bytes), String(p.status), mb(p.rssBefore), mb(p.peak), mb(p.peak - p.rssBefore)]),
+    ),
+  ].join('\n');
+}

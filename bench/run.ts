@@ -1,0 +1,89 @@
+/**
+ * `npm run bench` — the read benchmark (issue 4) and the import benchmark (issue 3) in one run, printed
+ * as markdown and written to bench/out/latest.md.
+ *
+ *   npm run bench                      full run (about 9 minutes on 2 cores)
+ *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
+ *   npm run bench -- --only=reads      or --only=import
+ *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
+ *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../src/paths';
+import { loadRegions } from './data';
+import { ImportSettings, runImport } from './import';
+import { runProfile } from './profile';
+import { ReadsSettings, runReads } from './reads';
+import { importMarkdown, machine, readsMarkdown } from './report';
+import { installCleanUp } from './targets';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const found = args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  return found === undefined ? undefined : (found.split('=')[1] ?? '');
+};
+const quick = flag('quick') !== undefined || process.env.BENCH_QUICK === '1';
+const only = flag('only');
+const profile = flag('profile');
+
+const reads: ReadsSettings = quick
+  ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, historyRounds: 1, historySeconds: 1, maxRequests: 300_000, mainPeriods: 4, historyPeriods: [1, 12] }
+  : { connections: 50, rounds: 5, seconds: 3, warmupSeconds: 1.5, historyRounds: 5, historySeconds: 2, maxRequests: 300_000, mainPeriods: 40, historyPeriods: [1, 120] };
+
+const imports: ImportSettings = quick
+  ? { periods: 30, concurrency: 1, oversize: [10] }
+  : { periods: 293, concurrency: 1, oversize: [10, 100] };
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function command(): string {
+  const extra = args.length ? ` -- ${args.join(' ')}` : '';
+  return `${process.env.BENCH_QUICK === '1' ? 'BENCH_QUICK=1 ' : ''}npm run bench${extra}`;
+}
+
+async function main(): Promise<number> {
+  installCleanUp();
+  const regions = loadRegions();
+  if (profile !== undefined) {
+    await runProfile(profile || '/v1/totals', regions, reads, imports, log);
+    return 0;
+  }
+  const started = Date.now();
+  const sections: string[] = [`## ${quick ? 'Quick run (smoke test: one short round, figures only indicative)' : 'Full run'}`, '', machine(command()), ''];
+  let failed = false;
+  if (only === undefined || only === 'reads') {
+    try {
+      sections.push(readsMarkdown(await runReads(reads, regions, log)), '');
+    } catch (error) {
+      failed = true;
+      log(`reads benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### Reads\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+    }
+  }
+  if (only === undefined || only === 'import') {
+    try {
+      sections.push(importMarkdown(await runImport(imports, regions, log)), '');
+    } catch (error) {
+      failed = true;
+      log(`import benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### Import\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+    }
+  }
+  sections.push(`Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '');
+  const markdown = sections.join('\n');
+  const out = path.join(PROJECT_ROOT, 'bench', 'out', 'latest.md');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, markdown);
+  process.stdout.write(`${markdown}\n`);
+  log(`written to ${path.relative(process.cwd(), out)}`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,197 @@
+/**
+ * The processes a benchmark loads: the built service (`node dist/src/server.js`, production mode) and the
+ * bare express / bare node:http baselines, each in its own child process so that none shares an event
+ * loop with the load generator. Every child and temporary folder is registered here and removed on exit,
+ * on errors and on Ctrl-C.
+ */
+import { ChildProcess, fork, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../src/paths';
+
+export const API_KEY_NAME = 'bench';
+export const API_KEY = 'bench-secret-0123456789abcdef';
+
+const children = new Set<ChildProcess>();
+const folders = new Set<string>();
+
+function cleanUp(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  folders.clear();
+}
+
+let installed = false;
+/** Kill the children and remove the temp folders whichever way the benchmark ends. */
+export function installCleanUp(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', cleanUp);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\n${signal}: stopping the benchmark\n`);
+      cleanUp();
+      process.exit(130);
+    });
+  }
+}
+
+export function tempDir(prefix = 'sonar-bench-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  folders.add(dir);
+  return dir;
+}
+
+/** A port that was free a moment ago (the service needs it in its environment before it starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Target {
+  name: string;
+  url: string;
+  pid: number;
+  /** Ends the process (SIGTERM, then SIGKILL after `graceMs`) and resolves when it has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+function stopper(child: ChildProcess): (graceMs?: number) => Promise<void> {
+  return (graceMs = 5000) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        children.delete(child);
+        return resolve();
+      }
+      const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(force);
+        children.delete(child);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+}
+
+export interface ServiceOptions {
+  name: string;
+  /** Folder for the database file (and the CPU profile when profiling). */
+  dir: string;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * The built service as production runs it: NODE_ENV=production, LOG_LEVEL=info with its stdout (one JSON
+ * line per request) sent to /dev/null, so the cost of logging stays in; rate limiting off.
+ */
+export async function startService(options: ServiceOptions): Promise<Target> {
+  const port = await freePort();
+  const server = path.join(PROJECT_ROOT, 'dist', 'src', 'server.js');
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), server], {
+    cwd: options.dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: path.join(options.dir, 'sonar.db'),
+      API_KEYS: `${API_KEY_NAME}:${API_KEY}`,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT: 'false',
+      ...options.env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${options.name} exited while starting (${child.exitCode ?? child.signalCode}):\n${stderr}`);
+    }
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${options.name} did not answer /health within 30 s:\n${stderr}`);
+    await sleep(50);
+  }
+  return { name: options.name, url, pid: child.pid as number, stop: stopper(child) };
+}
+
+export type BareKind = 'express' | 'http';
+
+/**
+ * A bare express 5 or node:http server answering each of the given paths with exactly the given bytes
+ * as application/json (see bare-server.ts).
+ */
+export async function startBare(kind: BareKind, bodies: Map<string, Buffer>): Promise<Target> {
+  const dir = tempDir('sonar-bench-bare-');
+  const file = path.join(dir, 'bodies.json');
+  writeFileSync(file, JSON.stringify(Object.fromEntries([...bodies].map(([p, body]) => [p, body.toString('base64')]))));
+  const child = fork(path.join(__dirname, 'bare-server.js'), [kind, file], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bare ${kind} did not start within 15 s`)), 15_000);
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve((message as { port: number }).port);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bare ${kind} exited while starting (${code})`));
+    });
+  });
+  child.disconnect();
+  return { name: kind === 'express' ? 'bare express' : 'bare node:http', url: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: stopper(child) };
+}
+
+export interface Memory {
+  /** Resident set size now, in bytes. */
+  rss: number;
+  /** Peak resident set size (VmHWM) since start or since the last `resetPeak`, in bytes. */
+  peak: number;
+}
+
+/** Reads VmRSS and VmHWM from /proc/<pid>/status (Linux only). */
+export function memoryOf(pid: number): Memory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** Resets VmHWM to the current RSS (writing 5 to clear_refs, Linux ≥ 4.0); false when not allowed. */
+export function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
