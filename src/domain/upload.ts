@@ -118,15 +118,24 @@ function countProblem(value: unknown, max: number): string | undefined {
   return undefined;
 }
 
+interface Examined {
+  problems: ProblemItem[];
+  region?: Region;
+  rows: GemeenteCounts[];
+}
+
+const asObject = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
 /**
- * Checks an upload against itself and the reference data and lists every problem at once.
- * Shapes are checked at the edge already; the counts are checked again here because the domain may be
- * called with input that never passed that edge (tables, scripts).
+ * Checks an upload against itself and the reference data and lists every problem at once. It takes any
+ * value, so that content problems can be reported beside shape problems found at the edge.
  */
-export function validateUpload(input: UploadRequest, reference: ReferenceData, at: Locator = jsonLocator()): ValidUpload {
+function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined {
+  const input = asObject(raw);
   const problems: ProblemItem[] = [];
   const report = (location: Omit<ProblemItem, 'detail'>, detail: string, found?: unknown, suggestions?: string[]) =>
-    problems.push({ ...location, detail, ...(found === undefined ? {} : { found: String(found) }), ...(suggestions?.length ? { suggestions } : {}) });
+    problems.push({ ...location, detail, ...(found === undefined ? {} : { found: typeof found === 'string' ? found : JSON.stringify(found) }), ...(suggestions?.length ? { suggestions } : {}) });
 
   if (typeof input.period !== 'string' || !isPeriod(input.period)) {
     report(at.upload('period'), 'must be a month written YYYY-MM, e.g. 2026-06', input.period);
@@ -136,60 +145,68 @@ export function validateUpload(input: UploadRequest, reference: ReferenceData, a
     report(at.upload('region'), 'is not an arbeidsmarktregio: use a CBS code (AM05) or a name (Twente)', input.region,
       typeof input.region === 'string' ? reference.suggestRegions(input.region) : undefined);
   }
-  const registerTotal = input.registerTotal ?? null;
-  if (registerTotal !== null) {
-    const problem = countProblem(registerTotal, 4 * MAX_COUNT);
-    if (problem) report(at.upload('registerTotal'), problem, registerTotal);
+  if (input.registerTotal !== undefined && input.registerTotal !== null) {
+    const problem = countProblem(input.registerTotal, 4 * MAX_COUNT);
+    if (problem) report(at.upload('registerTotal'), problem, input.registerTotal);
   }
-  if (!Array.isArray(input.gemeenten) || input.gemeenten.length === 0) {
-    report(at.upload('gemeenten'), 'must list at least one gemeente');
-  }
+  const entries = Array.isArray(input.gemeenten) ? input.gemeenten : [];
+  if (entries.length === 0) report(at.upload('gemeenten'), 'must list at least one gemeente');
 
   const rows: GemeenteCounts[] = [];
   const seen = new Map<string, number>();
-  (Array.isArray(input.gemeenten) ? input.gemeenten : []).forEach((entry, index) => {
+  entries.forEach((rawEntry, index) => {
+    const entry = asObject(rawEntry);
+    const name = entry.gemeente;
     let gemeente: GemeenteRef | undefined;
-    if (region) {
-      gemeente = reference.findGemeente(region, entry.gemeente);
+    if (typeof name !== 'string' || name.trim() === '') {
+      report(at.row(index, 'gemeente'), 'must name a gemeente or give its CBS code', name);
+    } else if (region) {
+      gemeente = reference.findGemeente(region, name);
       if (!gemeente) {
-        const elsewhere = reference.regions.find((r) => r !== region && reference.findGemeente(r, entry.gemeente));
+        const elsewhere = reference.regions.find((r) => r !== region && reference.findGemeente(r, name));
         const detail = elsewhere
           ? `is a gemeente of ${elsewhere.name} (${elsewhere.code}), not of ${region.name}`
           : `is not a gemeente of ${region.name} (${region.code})`;
-        report(at.row(index, 'gemeente'), detail, entry.gemeente, elsewhere ? undefined : reference.suggestGemeenten(region, entry.gemeente));
+        report(at.row(index, 'gemeente'), detail, name, elsewhere ? undefined : reference.suggestGemeenten(region, name));
       } else if (seen.has(gemeente.code)) {
-        report(at.row(index, 'gemeente'), `lists ${gemeente.name} a second time (first at entry ${(seen.get(gemeente.code) ?? 0) + 1})`, entry.gemeente);
+        report(at.row(index, 'gemeente'), `lists ${gemeente.name} a second time (first at entry ${(seen.get(gemeente.code) ?? 0) + 1})`, name);
         gemeente = undefined;
       } else {
         seen.set(gemeente.code, index);
       }
     }
 
-    let countsOk = true;
+    const values: number[] = [];
     for (const [group, field] of COUNT_FIELDS) {
-      const value = entry[group]?.[field];
+      const value = asObject(entry[group])[field];
       const problem = countProblem(value, MAX_COUNT);
-      if (problem) {
-        countsOk = false;
-        report(at.row(index, `${group}.${field}`), problem, value);
-      }
+      if (problem) report(at.row(index, `${group}.${field}`), problem, value);
+      else values.push(value as number);
     }
-    if (!countsOk) return;
-    const counts: Counts = {
-      gemeenteClients: { withProfile: entry.gemeenteClients.withProfile, withoutProfile: entry.gemeenteClients.withoutProfile },
-      uwvClients: { withProfile: entry.uwvClients.withProfile, withoutProfile: entry.uwvClients.withoutProfile },
-    };
+    if (values.length < COUNT_FIELDS.length) return;
+    const [gw, gwo, uw, uwo] = values;
+    const counts: Counts = { gemeenteClients: { withProfile: gw, withoutProfile: gwo }, uwvClients: { withProfile: uw, withoutProfile: uwo } };
     const sum = rowTotal(counts);
     if (entry.total !== undefined && entry.total !== sum) {
       report(at.row(index, 'total'), `must equal the sum of the four counts, ${sum}`, entry.total);
     }
     if (gemeente) rows.push({ ...gemeente, ...counts });
   });
+  return { problems, region, rows };
+}
 
+/** Every content problem of an upload, whatever its shape; empty when it would be accepted. */
+export function uploadProblems(input: unknown, reference: ReferenceData, at: Locator = jsonLocator()): ProblemItem[] {
+  return examine(input, reference, at).problems;
+}
+
+/** The upload, checked and resolved; throws one DomainError listing every problem. */
+export function validateUpload(input: UploadRequest, reference: ReferenceData, at: Locator = jsonLocator()): ValidUpload {
+  const { problems, region, rows } = examine(input, reference, at);
   if (problems.length > 0 || !region) {
     throw new DomainError('invalid', 'Invalid upload', `The upload has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was stored.`, problems);
   }
-
+  const registerTotal = input.registerTotal ?? null;
   const warnings: string[] = [];
   const total = rows.reduce((sum, row) => sum + rowTotal(row), 0);
   if (registerTotal !== null && registerTotal < total) {
