@@ -35,6 +35,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.set('trust proxy', config.TRUST_PROXY ? 1 : false);
   app.locals.service = service;
   app.locals.apiKeys = new ApiKeys(config.API_KEYS);
+  app.locals.tableBodyLimit = config.TABLE_BODY_LIMIT;
 
   const metrics = createMetrics(routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json']));
   app.use(requestId, requestLogger(logger), metrics.middleware);
@@ -64,7 +65,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.get('/docs/', swaggerUi.setup(undefined, { swaggerOptions: { url: `${BASE_PATH}/openapi.json` } }));
   app.use('/docs', swaggerUi.serve);
 
-  app.post(`${BASE_PATH}/uploads`, requireContentType(['application/json']));
+  app.post(`${BASE_PATH}/uploads`, requireContentType(['application/json', 'text/tab-separated-values', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']));
   app.use(express.json({ limit: config.JSON_BODY_LIMIT, strict: true, type: 'application/json' }));
 
   RegisterRoutes(app);

@@ -36,6 +36,18 @@ export interface UploadFilter {
   offset: number;
 }
 
+/**
+ * Uploads set aside while a file is still being read, so that a large file never has to be held in memory
+ * and nothing reaches the figures until the whole file has been checked.
+ */
+export interface Staging {
+  add(upload: NewUpload): void;
+  /** Stores everything staged in one transaction, making each the current upload of its region and period. */
+  commit(): UploadRecord[];
+  /** Forgets everything staged; harmless after a commit. */
+  discard(): void;
+}
+
 export interface FiguresStore {
   referenceData(): Region[];
   /** Latest period with figures, for one region or for any. */
@@ -45,6 +57,8 @@ export interface FiguresStore {
   currentUploads(period: string): StoredUpload[];
   /** Stores all or none, and makes each the current upload of its region and period. */
   saveUploads(uploads: NewUpload[]): UploadRecord[];
+  /** Starts setting uploads aside; holds no lock on the figures until its commit. */
+  beginStaging(): Staging;
   listUploads(filter: UploadFilter): UploadRecord[];
   getUpload(id: number): StoredUpload | undefined;
 }

@@ -1,5 +1,5 @@
-import { DomainError, invalid, notFound } from './errors';
-import { summarize } from './figures';
+import { DomainError, invalid, notFound, ProblemItem } from './errors';
+import { summarize, Summary } from './figures';
 import { isPeriod } from './period';
 import { FiguresStore, StoredUpload, UploadRecord } from './ports';
 import { ReferenceData, Region, RegionRef } from './reference';
@@ -28,6 +28,19 @@ export interface UploadBatchItem {
   input: UploadRequest;
   at?: Locator;
 }
+
+/**
+ * A region table read from a file, with what the reader of the file already found wrong in it (cells that
+ * are no counts, sums that do not add up). Without `input` where the rows made no table at all.
+ */
+export interface TableBatchItem {
+  input?: UploadRequest;
+  at?: Locator;
+  problems: ProblemItem[];
+}
+
+/** No file needs more problems listed than this to be fixed; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 1000;
 
 /**
  * The use cases of the service, each telling its story in a few lines: resolve, read, compute, shape.
@@ -134,6 +147,70 @@ export class SonarService {
     }));
   }
 
+  /**
+   * Stores the region tables of one file as one unit. Each table is checked as it is read and, while the
+   * file has no problem, staged; every problem of the whole file is collected. Only a file without any
+   * problem is stored, in one transaction; otherwise nothing is, and one error lists every problem.
+   * `requestProblems` are those of the request around the file, such as its query parameters.
+   */
+  async uploadTables(
+    tables: AsyncIterable<TableBatchItem>, uploadedBy: string, source: UploadSource, requestProblems: ProblemItem[] = [],
+  ): Promise<UploadReceipt[]> {
+    const problems = new ProblemCollector();
+    problems.add(requestProblems);
+    const staging = this.store.beginStaging();
+    const uploadedAt = this.clock().toISOString();
+    const staged: Array<{ region: Region; period: string; summary: Summary; warnings: string[] }> = [];
+    const seen = new Set<string>();
+    let tableCount = 0;
+    let registerGivenAt: Locator | undefined;
+    let committed = false;
+    try {
+      for await (const item of tables) {
+        problems.add(item.problems);
+        if (!item.input) continue;
+        tableCount++;
+        const at = item.at ?? jsonLocator();
+        if (item.input.registerTotal !== undefined) registerGivenAt ??= at;
+        let valid: ValidUpload;
+        try {
+          valid = validateUpload(item.input, this.reference, at);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          problems.add(error.errors);
+          continue;
+        }
+        const key = `${valid.region.code} ${valid.period}`;
+        if (seen.has(key)) {
+          problems.add([{ ...at.upload('region'), detail: `repeats ${valid.region.name} for ${valid.period}; a file holds each region once`, found: item.input.region }]);
+          continue;
+        }
+        seen.add(key);
+        if (problems.size > 0) continue; // nothing will be stored: keep checking, stop staging
+        staging.add({ regionCode: valid.region.code, period: valid.period, registerTotal: valid.registerTotal, uploadedBy, uploadedAt, source, rows: valid.rows });
+        staged.push({ region: valid.region, period: valid.period, summary: uploadSummary(valid), warnings: valid.warnings });
+      }
+      if (tableCount > 1 && registerGivenAt) {
+        problems.add([{ ...registerGivenAt.upload('registerTotal'), detail: `is the register of one region, but the file holds ${tableCount} region tables; leave it out` }]);
+      }
+      if (tableCount === 0 && problems.size === 0) {
+        problems.add([{ detail: 'The file holds no region table: gemeente rows under a region label such as "28 Twente", ending with a TOTAAL AMR row.' }]);
+      }
+      if (problems.size > 0) throw problems.toError();
+
+      const records = staging.commit();
+      committed = true;
+      this.changes++;
+      return records.map((record, i) => ({
+        ...this.summaryOf(record),
+        totals: { region: ref(staged[i].region), period: staged[i].period, ...staged[i].summary },
+        warnings: staged[i].warnings,
+      }));
+    } finally {
+      if (!committed) staging.discard();
+    }
+  }
+
   listUploads(filter: UploadFilterInput): UploadList {
     const regionCode = filter.region === undefined ? undefined : this.reference.region(filter.region).code;
     if (filter.period !== undefined) this.checkPeriod(filter.period, 'query.period');
@@ -176,5 +253,38 @@ export class SonarService {
     const uploads = p === undefined ? [] : this.store.currentUploads(p);
     if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? 'No figures have been uploaded yet.' : `No region has figures for ${p}.`);
     return { period: p, uploads };
+  }
+}
+
+/**
+ * Every problem of a file, each cell or query parameter once (the first problem found for it wins), and
+ * at most MAX_LISTED_PROBLEMS of them, so that a file that is wrong throughout still answers briefly.
+ */
+class ProblemCollector {
+  private readonly items: ProblemItem[] = [];
+  private readonly keys = new Set<string>();
+  private unlisted = 0;
+
+  get size(): number {
+    return this.items.length + this.unlisted;
+  }
+
+  add(problems: readonly ProblemItem[]): void {
+    for (const problem of problems) {
+      if (this.items.length >= MAX_LISTED_PROBLEMS) {
+        this.unlisted++;
+        continue;
+      }
+      const key = problem.row !== undefined ? `${problem.row}:${problem.column ?? problem.detail}` : problem.field ?? problem.detail;
+      if (this.keys.has(key)) continue;
+      this.keys.add(key);
+      this.items.push(problem);
+    }
+  }
+
+  toError(): DomainError {
+    const count = `${this.size} problem${this.size === 1 ? '' : 's'}`;
+    const listed = this.unlisted > 0 ? ` The first ${this.items.length} are listed.` : '';
+    return new DomainError('invalid', 'Invalid upload', `The upload has ${count}; nothing was stored.${listed}`, this.items);
   }
 }

@@ -108,3 +108,8 @@ export interface UploadReceipt extends UploadSummary {
   /** Things worth a second look that did not stop the upload. */
   warnings: string[];
 }
+
+/** The answer to an accepted table file: one receipt per region table, in the order of the file. */
+export interface TableUploadReceipt {
+  uploads: UploadReceipt[];
+}

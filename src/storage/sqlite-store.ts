@@ -1,4 +1,4 @@
-import { FiguresStore, NewUpload, StoredUpload, UploadFilter, UploadRecord } from '../domain/ports';
+import { FiguresStore, NewUpload, Staging, StoredUpload, UploadFilter, UploadRecord } from '../domain/ports';
 import { Region } from '../domain/reference';
 import { GemeenteCounts } from '../domain/upload';
 import { UploadSource } from '../domain/views';
@@ -56,11 +56,55 @@ function toCounts(row: FigureRow): GemeenteCounts {
   };
 }
 
+/**
+ * Staged uploads live in TEMP tables: private to this connection and outside the main database, so staging
+ * takes no write lock on the figures while a file is still arriving. One pair of tables serves every import,
+ * keyed by import, so that their statements are prepared once.
+ */
+const STAGING_SCHEMA = `
+  CREATE TEMP TABLE IF NOT EXISTS staged_uploads (
+    import_id INTEGER NOT NULL, seq INTEGER NOT NULL, region_code TEXT NOT NULL, period TEXT NOT NULL,
+    register_total INTEGER, uploaded_by TEXT NOT NULL, uploaded_at TEXT NOT NULL, source TEXT NOT NULL,
+    PRIMARY KEY (import_id, seq)) WITHOUT ROWID;
+  CREATE TEMP TABLE IF NOT EXISTS staged_figures (
+    import_id INTEGER NOT NULL, seq INTEGER NOT NULL, gemeente_code TEXT NOT NULL,
+    gw INTEGER NOT NULL, gwo INTEGER NOT NULL, uw INTEGER NOT NULL, uwo INTEGER NOT NULL,
+    PRIMARY KEY (import_id, seq, gemeente_code)) WITHOUT ROWID;`;
+
+interface StagedUploadRow {
+  seq: number;
+  region_code: string;
+  period: string;
+  register_total: number | null;
+  uploaded_by: string;
+  uploaded_at: string;
+  source: UploadSource;
+}
+
 /** All SQL of the service: prepared once, run with bound parameters, writes in one transaction. */
 export class SqliteStore implements FiguresStore {
   private readonly sql;
+  private readonly staging;
+  private imports = 0;
 
   constructor(private readonly db: Db) {
+    db.exec(STAGING_SCHEMA);
+    this.staging = {
+      upload: db.prepare<[number, number, string, string, number | null, string, string, string]>(
+        `INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, uploaded_at, source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      figure: db.prepare<[number, number, string, number, number, number, number]>(
+        'INSERT INTO staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      uploads: db.prepare<[number], StagedUploadRow>(
+        `SELECT seq, region_code, period, register_total, uploaded_by, uploaded_at, source
+         FROM staged_uploads WHERE import_id = ? ORDER BY seq`),
+      moveFigures: db.prepare<[number | bigint, number, number]>(
+        `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
+           uwv_with_profile, uwv_without_profile)
+         SELECT ?, gemeente_code, gw, gwo, uw, uwo FROM staged_figures WHERE import_id = ? AND seq = ?`),
+      forgetUploads: db.prepare<[number]>('DELETE FROM staged_uploads WHERE import_id = ?'),
+      forgetFigures: db.prepare<[number]>('DELETE FROM staged_figures WHERE import_id = ?'),
+    };
     this.sql = {
       regions: db.prepare<[], { code: string; name: string }>('SELECT code, name FROM regions ORDER BY code'),
       gemeenten: db.prepare<[], { code: string; name: string; region_code: string }>(
@@ -144,6 +188,39 @@ export class SqliteStore implements FiguresStore {
       }),
     )();
     return ids.map((id) => toRecord(this.sql.upload.get(id) as UploadRow));
+  }
+
+  beginStaging(): Staging {
+    const importId = ++this.imports;
+    let seq = 0;
+    const forget = () => {
+      this.staging.forgetFigures.run(importId);
+      this.staging.forgetUploads.run(importId);
+    };
+    // Each staged upload is one short synchronous transaction on the temp tables only.
+    const add = this.db.transaction((u: NewUpload) => {
+      seq++;
+      this.staging.upload.run(importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source);
+      for (const r of u.rows) {
+        this.staging.figure.run(importId, seq, r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
+          r.uwvClients.withProfile, r.uwvClients.withoutProfile);
+      }
+    });
+    const commit = this.db.transaction(() => {
+      const ids = this.staging.uploads.all(importId).map((u) => {
+        const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source).lastInsertRowid;
+        this.staging.moveFigures.run(id, importId, u.seq);
+        this.sql.makeCurrent.run(u.region_code, u.period, id);
+        return Number(id);
+      });
+      forget();
+      return ids;
+    });
+    return {
+      add: (upload) => add(upload),
+      commit: () => commit().map((id) => toRecord(this.sql.upload.get(id) as UploadRow)),
+      discard: forget,
+    };
   }
 
   listUploads(filter: UploadFilter): UploadRecord[] {

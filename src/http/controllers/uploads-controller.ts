@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Get, Middlewares, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { UploadRequest } from '../../domain/upload';
 import { UploadDetail, UploadList, UploadReceipt } from '../../domain/views';
 import { Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { tableUpload } from '../table-upload';
 
 const PROBLEM = 'application/problem+json';
 
@@ -22,6 +23,7 @@ export class UploadsController extends Controller {
    */
   @Post()
   @Security('apiKey')
+  @Middlewares(tableUpload)
   @SuccessResponse<{ 'API-Version': string; Location: string }>(201, 'Stored; the answer holds the region totals the reads will give')
   @Response<ProblemDetails>(400, 'Invalid upload: every offending field is listed', undefined, PROBLEM)
   @Response<ProblemDetails>(401, 'No valid API key', undefined, PROBLEM)

@@ -1,0 +1,108 @@
+import { twenteUpload } from '../support/factories';
+import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
+import { CSV, toCsv, toXlsx, TSV, twenteTsv, XLSX } from './publication-files';
+
+/** The publication table uploaded as it is published gives exactly what the JSON transcription gives. */
+describe('Uploading the publication table', () => {
+  let t: TestApp;
+  beforeAll(() => {
+    t = createTestApp();
+  });
+  afterAll(() => {
+    expectResponsesMatchContract(t);
+    t.close();
+  });
+
+  const postTable = (body: string | Buffer, type: string, query: string) =>
+    t.http().post(`/v1/uploads?${query}`).set('X-API-Key', WRITER_KEY).set('Content-Type', type).send(body);
+
+  /** What the reads give for Twente in a period, with the period itself left out so periods can be compared. */
+  async function readsOf(period: string) {
+    const [gemeenten, totals] = await Promise.all([
+      t.http().get(`/v1/regions/Twente/gemeenten?period=${period}`).expect(200),
+      t.http().get(`/v1/regions/AM05/totals?period=${period}`).expect(200),
+    ]);
+    const { period: p1, ...figures } = gemeenten.body;
+    const { period: p2, ...sums } = totals.body;
+    expect([p1, p2]).toEqual([period, period]);
+    return { figures, sums };
+  }
+
+  async function expectSameAsJson(tablePeriod: string, jsonPeriod: string) {
+    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ ...twenteUpload(), period: jsonPeriod }).expect(201);
+    const fromTable = await readsOf(tablePeriod);
+    const fromJson = await readsOf(jsonPeriod);
+
+    expect(fromTable).toEqual(fromJson);
+    expect(fromTable.figures.gemeenten).toHaveLength(14);
+    expect(fromTable.figures.missing).toEqual([]);
+    expect(fromTable.sums).toEqual(expect.objectContaining({ total: 7898, registerTotal: 10371, coverage: 0.7615, coveragePercent: 76 }));
+  }
+
+  test('When twente-publication.tsv is uploaded unchanged, then the reads give exactly what the JSON upload gives, 76 % coverage included', async () => {
+    const res = await postTable(twenteTsv(), TSV, 'period=2026-01&registerTotal=10371').expect(201);
+
+    expect(res.headers.location).toBe(`/v1/uploads/${res.body.uploads[0].id}`);
+    expect(res.body.uploads).toHaveLength(1);
+    expect(res.body.uploads[0]).toEqual(expect.objectContaining({
+      region: { code: 'AM05', name: 'Twente' }, period: '2026-01', source: 'tsv', uploadedBy: 'writer', current: true, gemeenteCount: 14, warnings: [],
+    }));
+    expect(res.body.uploads[0].totals).toEqual({
+      region: { code: 'AM05', name: 'Twente' }, period: '2026-01',
+      gemeenteClients: { withProfile: 38, withoutProfile: 1216 }, uwvClients: { withProfile: 3476, withoutProfile: 3168 },
+      total: 7898, registerTotal: 10371, coverage: 0.7615, coveragePercent: 76, profileShare: 0.4449, profileSharePercent: 44,
+    });
+    await expectSameAsJson('2026-01', '2025-01');
+  });
+
+  test('When the table comes as semicolon CSV with a BOM and CRLF line ends, then it gives what the JSON upload gives', async () => {
+    const csv = toCsv(twenteTsv(), { delimiter: ';', bom: true, crlf: true });
+    expect(csv.startsWith('\uFEFFArbeidsmarktregio;Gemeente;')).toBe(true);
+
+    const res = await postTable(csv, `${CSV}; charset=utf-8`, 'period=2026-02&registerTotal=10371').expect(201);
+
+    expect(res.body.uploads[0].source).toBe('csv');
+    await expectSameAsJson('2026-02', '2025-02');
+  });
+
+  test('When the table comes as comma CSV, then it gives what the JSON upload gives', async () => {
+    await postTable(toCsv(twenteTsv(), { delimiter: ',' }), CSV, 'period=2026-03&registerTotal=10371').expect(201);
+
+    await expectSameAsJson('2026-03', '2025-03');
+  });
+
+  test('When every cell of the CSV is quoted, as some exports write it, then it gives what the JSON upload gives', async () => {
+    await postTable(toCsv(twenteTsv(), { delimiter: ';', quoteAll: true }), CSV, 'period=2026-04&registerTotal=10371').expect(201);
+
+    await expectSameAsJson('2026-04', '2025-04');
+  });
+
+  test('When the table comes as an Excel workbook made with exceljs, then its first sheet gives what the JSON upload gives', async () => {
+    const res = await postTable(await toXlsx(twenteTsv()), XLSX, 'period=2026-05&registerTotal=10371').expect(201);
+
+    expect(res.body.uploads[0].source).toBe('xlsx');
+    await expectSameAsJson('2026-05', '2025-05');
+  });
+
+  test('When the region is also given as a query parameter and agrees with the label, then the table is stored', async () => {
+    const res = await postTable(twenteTsv(), TSV, 'period=2026-07&registerTotal=10371&region=AM05').expect(201);
+
+    expect(res.body.uploads[0].region).toEqual({ code: 'AM05', name: 'Twente' });
+  });
+
+  test('When the register total is left out, then the table is stored with coverage null', async () => {
+    const res = await postTable(twenteTsv(), TSV, 'period=2026-08').expect(201);
+
+    expect(res.body.uploads[0].totals).toEqual(expect.objectContaining({ total: 7898, registerTotal: null, coverage: null, coveragePercent: null }));
+  });
+
+  test('When a table is stored, then the service version moves on once, so cached reads are derived anew', async () => {
+    const before = t.service.version;
+
+    await postTable(twenteTsv(), TSV, 'period=2026-09&registerTotal=10371').expect(201);
+
+    expect(t.service.version).toBe(before + 1);
+    const history = await t.http().get('/v1/uploads?period=2026-09').expect(200);
+    expect(history.body.uploads).toEqual([expect.objectContaining({ source: 'tsv', current: true, gemeenteCount: 14 })]);
+  });
+});
