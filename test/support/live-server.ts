@@ -1,0 +1,46 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestApp } from './test-app';
+
+export interface LiveServer {
+  /** e.g. http://127.0.0.1:40123 */
+  base: string;
+  close(): Promise<void>;
+}
+
+/** The test app listening on a free loopback port, for clients that need a real socket (fetch, a browser). */
+export async function listen(t: TestApp): Promise<LiveServer> {
+  const server: Server = t.app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export interface JsonAnswer {
+  status: number;
+  headers: Headers;
+  body: any; // whatever the service answered
+}
+
+/** fetch, with the body read as JSON (or kept as text when it is not JSON). */
+export async function fetchJson(url: string, init: RequestInit = {}): Promise<JsonAnswer> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body };
+}
