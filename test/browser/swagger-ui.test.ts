@@ -1,0 +1,91 @@
+/**
+ * Swagger UI in a real browser: headless Chromium from Debian (`apt-get install -y chromium`), driven by
+ * playwright-core. Without /usr/bin/chromium (or CHROMIUM_PATH) this test FAILS with a message saying so;
+ * it never skips.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { listen, LiveServer } from '../support/live-server';
+import { createTestApp, expectResponsesMatchContract, TestApp } from '../support/test-app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** What the page said on its console, failed to load, or threw: the first thing to read when the UI breaks. */
+interface PageTrouble {
+  console: string[];
+  failedRequests: string[];
+  errors: string[];
+}
+
+function watch(page: Page): PageTrouble {
+  const trouble: PageTrouble = { console: [], failedRequests: [], errors: [] };
+  page.on('console', (m) => trouble.console.push(`${m.type()}: ${m.text()}`));
+  page.on('requestfailed', (r) => trouble.failedRequests.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) trouble.failedRequests.push(`${r.request().method()} ${r.url()}: ${r.status()}`);
+  });
+  page.on('pageerror', (e) => trouble.errors.push(e.message));
+  return trouble;
+}
+
+describe('Swagger UI in a browser', () => {
+  let t: TestApp;
+  let live: LiveServer;
+  let browser: BrowserContext;
+  let profile: string;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: this test needs headless Chromium. Install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).${process.env.CI ? ' CI must install it before running the tests.' : ''}`);
+    }
+    t = createTestApp();
+    live = await listen(t);
+    profile = mkdtempSync(path.join(tmpdir(), 'sonar-chromium-'));
+    // A fresh profile (--user-data-dir) per run; --no-sandbox because CI runs as root.
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await live?.close();
+    if (t) expectResponsesMatchContract(t);
+    t?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('When GET /v1/regions is tried out in Swagger UI at /docs, then the response shown lists the 35 regions, Twente (AM05) among them', async () => {
+    // Arrange
+    const page = await browser.newPage();
+    const trouble = watch(page);
+    const seen = () => JSON.stringify(trouble, null, 2);
+
+    try {
+      // Act
+      await page.goto(`${live.base}/docs`, { waitUntil: 'load' });
+      const operation = page.locator('#operations-Regions-ListRegions');
+      await operation.waitFor({ timeout: 15_000 }).catch((e: Error) => { throw new Error(`Swagger UI did not show GET /v1/regions (${e.message}); the page said: ${seen()}`); });
+      await operation.locator('.opblock-summary').click();
+      await operation.getByRole('button', { name: 'Try it out' }).click();
+      await operation.getByRole('button', { name: 'Execute' }).click();
+      const shown = operation.locator('.live-responses-table .response .highlight-code pre').first();
+      await shown.waitFor({ timeout: 15_000 }).catch((e: Error) => { throw new Error(`no response was shown (${e.message}); the page said: ${seen()}`); });
+      const status = (await operation.locator('.live-responses-table .response .response-col_status').first().innerText()).trim();
+      const text = await shown.innerText();
+
+      // Assert
+      expect({ status, trouble }).toEqual({ status: '200', trouble: { console: [], failedRequests: [], errors: [] } });
+      expect(text).toContain('Twente');
+      expect(text).toContain('AM05');
+      const body = JSON.parse(text) as { regions: Array<{ code: string; name: string }> };
+      expect(body.regions).toHaveLength(35);
+      expect(body.regions).toContainEqual(expect.objectContaining({ code: 'AM05', name: 'Twente' }));
+    } finally {
+      await page.close();
+    }
+  });
+});
