@@ -5,10 +5,10 @@
  */
 
 /** Everyday names that differ from the CBS name by more than spelling. Keys and values are normalized. */
-const ALIASES: Readonly<Record<string, string>> = {
-  'den haag': 'gravenhage',
-  'den bosch': 'hertogenbosch',
-};
+const ALIASES: ReadonlyMap<string, string> = new Map([
+  ['den haag', 'gravenhage'],
+  ['den bosch', 'hertogenbosch'],
+]);
 
 export function normalizeName(name: string): string {
   const plain = name
@@ -22,7 +22,7 @@ export function normalizeName(name: string): string {
     .replace(/[-_/.,]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return ALIASES[plain] ?? plain;
+  return ALIASES.get(plain) ?? plain;
 }
 
 /** Edit distance, for suggestions only. */

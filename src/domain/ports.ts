@@ -50,6 +50,8 @@ export interface Staging {
 
 export interface FiguresStore {
   referenceData(): Region[];
+  /** Changes whenever another connection (another process) commits to the database. */
+  externalChanges(): number;
   /** Latest period with figures, for one region or for any. */
   latestPeriod(regionCode?: string): string | undefined;
   periods(): string[];

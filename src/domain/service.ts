@@ -55,8 +55,9 @@ export class SonarService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** Grows with every upload this process commits and every commit another process makes to the same file. */
   get version(): number {
-    return this.changes;
+    return this.changes + this.store.externalChanges();
   }
 
   listRegions(): RegionList {
@@ -226,8 +227,8 @@ export class SonarService {
   }
 
   private summaryOf(record: UploadRecord): UploadSummary {
-    const { regionCode, ...rest } = record;
-    return { ...rest, region: ref(this.reference.region(regionCode)) };
+    const { id, period, registerTotal, uploadedBy, uploadedAt, source, current, gemeenteCount } = record;
+    return { id, region: ref(this.reference.region(record.regionCode)), period, registerTotal, uploadedBy, uploadedAt, source, current, gemeenteCount };
   }
 
   private totalsOf(region: Region, upload: StoredUpload): RegionTotals {

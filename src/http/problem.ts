@@ -82,7 +82,9 @@ export function errorHandler(onUnexpected: (error: unknown) => void): ErrorReque
         detail: `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}; nothing was changed.`, errors,
       });
     } else if (typeof error?.type === 'string' && BODY_ERRORS[error.type]) {
-      sendProblem(res, BODY_ERRORS[error.type]);
+      const { status, detail } = BODY_ERRORS[error.type];
+      const why = error.type === 'entity.parse.failed' && error instanceof Error ? `${detail} ${error.message}` : detail;
+      sendProblem(res, { status, detail, errors: [{ field: '(body)', detail: why }] });
     } else {
       onUnexpected(error);
       sendProblem(res, { status: 500, detail: 'The service failed to answer this request; it has been logged.' });

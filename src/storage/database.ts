@@ -12,10 +12,10 @@ const MIGRATION_FILE = /^(\d{3})_[a-z0-9_]+\.sql$/;
 export function openDatabase(file: string, dbDir = DB_DIR): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
+  db.pragma('busy_timeout = 5000'); // first: other processes may be opening the same file right now
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL'); // with WAL: durable at every checkpoint, never corrupt
-  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = FULL'); // an answered upload survives a power cut, not only a crash
   migrate(db, path.join(dbDir, 'migrations'));
   loadReferenceData(db, path.join(dbDir, 'reference'));
   return db;
@@ -25,19 +25,19 @@ export function openDatabase(file: string, dbDir = DB_DIR): Db {
 export function migrate(db: Db, dir: string): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const files = readdirSync(dir).filter((f) => MIGRATION_FILE.test(f)).sort();
   const done: number[] = [];
   for (const file of files) {
     const version = Number(MIGRATION_FILE.exec(file)?.[1]);
-    if (applied.has(version)) continue;
-    const sql = readFileSync(path.join(dir, file), 'utf8');
+    // IMMEDIATE takes the write lock before looking, so two processes never both apply a migration.
     db.transaction(() => {
-      db.exec(sql);
+      if (isApplied.get(version)) return;
+      db.exec(readFileSync(path.join(dir, file), 'utf8'));
       record.run(version, file, new Date().toISOString());
-    })();
-    done.push(version);
+      done.push(version);
+    }).immediate();
   }
   return done;
 }
@@ -47,16 +47,17 @@ interface GemeenteCsvRow { gemeentecode: string; gemeentenaam: string; arbeidsma
 
 /** Loads the CBS regions and gemeenten on first start; a database that has them is left alone. */
 export function loadReferenceData(db: Db, dir: string): boolean {
-  const count = db.prepare('SELECT count(*) FROM regions').pluck().get() as number;
-  if (count > 0) return false;
+  const count = db.prepare('SELECT count(*) FROM regions').pluck();
+  if ((count.get() as number) > 0) return false;
   const read = <T>(file: string): T[] => parse(readFileSync(path.join(dir, file)), { columns: true, skip_empty_lines: true, trim: true, bom: true });
   const regions = read<RegionCsvRow>('arbeidsmarktregios-2026.csv');
   const gemeenten = read<GemeenteCsvRow>('gemeenten-2026.csv');
   const insertRegion = db.prepare('INSERT INTO regions (code, name) VALUES (?, ?)');
   const insertGemeente = db.prepare('INSERT INTO gemeenten (code, name, region_code) VALUES (?, ?, ?)');
-  db.transaction(() => {
+  return db.transaction(() => {
+    if ((count.get() as number) > 0) return false; // another process loaded it meanwhile
     for (const r of regions) insertRegion.run(r.arbeidsmarktregiocode, r.arbeidsmarktregionaam);
     for (const g of gemeenten) insertGemeente.run(g.gemeentecode, g.gemeentenaam, g.arbeidsmarktregiocode);
-  })();
-  return true;
+    return true;
+  }).immediate();
 }

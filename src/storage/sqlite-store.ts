@@ -106,6 +106,7 @@ export class SqliteStore implements FiguresStore {
       forgetFigures: db.prepare<[number]>('DELETE FROM staged_figures WHERE import_id = ?'),
     };
     this.sql = {
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       regions: db.prepare<[], { code: string; name: string }>('SELECT code, name FROM regions ORDER BY code'),
       gemeenten: db.prepare<[], { code: string; name: string; region_code: string }>(
         'SELECT code, name, region_code FROM gemeenten ORDER BY name'),
@@ -140,6 +141,10 @@ export class SqliteStore implements FiguresStore {
         `INSERT INTO current_uploads (region_code, period, upload_id) VALUES (?, ?, ?)
          ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`),
     };
+  }
+
+  externalChanges(): number {
+    return this.sql.dataVersion.get() as number;
   }
 
   referenceData(): Region[] {
@@ -206,21 +211,20 @@ export class SqliteStore implements FiguresStore {
           r.uwvClients.withProfile, r.uwvClients.withoutProfile);
       }
     });
-    const commit = this.db.transaction(() => {
-      const ids = this.staging.uploads.all(importId).map((u) => {
+    const commit = this.db.transaction((): UploadRecord[] => {
+      const records = this.staging.uploads.all(importId).map((u) => {
         const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source).lastInsertRowid;
-        this.staging.moveFigures.run(id, importId, u.seq);
+        const gemeenteCount = this.staging.moveFigures.run(id, importId, u.seq).changes;
         this.sql.makeCurrent.run(u.region_code, u.period, id);
-        return Number(id);
+        return toRecord({ ...u, id: Number(id), current: 1, gemeente_count: gemeenteCount });
       });
       forget();
-      return ids;
+      // The records are known here; reading them back would scan current_uploads once per record.
+      const last = new Map(records.map((r) => [`${r.regionCode} ${r.period}`, r.id]));
+      for (const r of records) r.current = last.get(`${r.regionCode} ${r.period}`) === r.id;
+      return records;
     });
-    return {
-      add: (upload) => add(upload),
-      commit: () => commit().map((id) => toRecord(this.sql.upload.get(id) as UploadRow)),
-      discard: forget,
-    };
+    return { add, commit, discard: forget };
   }
 
   listUploads(filter: UploadFilter): UploadRecord[] {

@@ -132,11 +132,8 @@ describe('Concurrent uploads', () => {
       await expectHistoryAndLastCommittedWins(t, live, period, accepted);
     });
 
-    // KNOWN BUG (reported, not fixed here): the read cache (src/http/read-cache.ts) is invalidated only by
-    // uploads of this process (service.version), so after another process (a CLI upload, a second
-    // instance) commits, the server keeps answering the figures and history it cached before. `.failing`
-    // keeps the suite green while the bug is open and turns red once it is fixed: then drop `.failing`.
-    test.failing('When another process uploads to the database file while the server runs, then the server\'s reads show the new figures', async () => {
+    // The read cache must notice commits of other processes (a second instance, a script on the file).
+    test('When another process uploads to the database file while the server runs, then the server\'s reads show the new figures', async () => {
       // Arrange: the server has answered the reads once, with the figures it stored itself
       const period = '2028-09';
       const first = markedUpload('AM05', period, 900_001);
@@ -161,12 +158,8 @@ describe('Concurrent uploads', () => {
       ]);
     });
 
-    // KNOWN BUG (reported, not fixed here): openDatabase migrates and loads the reference data without a
-    // lock, so writers that open a FRESH file at the same moment race: "table regions already exists",
-    // "UNIQUE constraint failed: regions.name", and "database is locked" (journal_mode is set before
-    // busy_timeout). `.failing` keeps the suite green while the bug is open and turns red once it is fixed:
-    // then drop `.failing`.
-    test.failing('When three processes open a fresh database file at the same moment, then each of them starts', async () => {
+    // Migrations and the reference data must be applied once, whoever opens a fresh file first.
+    test('When three processes open a fresh database file at the same moment, then each of them starts', async () => {
       for (let round = 0; round < 3; round++) {
         // Arrange
         const file = path.join(dir, `fresh-${round}.db`);

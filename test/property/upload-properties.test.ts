@@ -342,11 +342,8 @@ function expectRatio(numerator: number, denominator: number | null): unknown {
 }
 
 describe('Names that objects inherit', () => {
-  // KNOWN BUG (reported, not fixed here): normalizeName (src/domain/names.ts) looks names up in a plain
-  // object, ALIASES[plain], so "constructor" finds Object's constructor function and the upload answers 500
-  // (TypeError in NameIndex.suggest). Its own app, because that 500 is also undocumented: once the bug is
-  // fixed, drop `.failing` and move this test into the property-based describe above.
-  test.failing('When a gemeente or a region is called "constructor", then the answer is a 400 problem naming it, not a 500', async () => {
+  // Name lookups must not find what every JavaScript object inherits.
+  test('When a gemeente or a region is called "constructor", then the answer is a 400 problem naming it, not a 500', async () => {
     const t = createTestApp();
     try {
       // Arrange
