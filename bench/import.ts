@@ -21,6 +21,18 @@ export interface ImportSettings {
   concurrency: number;
   /** Repetitions of a full 35-region file in the oversized (rejected) files of the memory probe. */
   oversize: number[];
+  /** Passes over as many files again (earlier periods) after the measured one: does memory keep growing? */
+  passes: number;
+}
+
+export interface PassResult {
+  files: number;
+  rows: number;
+  seconds: number;
+  /** After the pass: RSS, the peak since the import began, the V8 heap in use. */
+  rss: number;
+  peak: number;
+  heapUsed: number;
 }
 
 export interface BaselineResult {
@@ -55,6 +67,10 @@ export interface HttpImportResult {
   /** RSS sampled every 25 ms during the import, at 0 %, 10 %, …, 100 % of the files. */
   rssCurve: number[];
   check: string;
+  /** The service's own view after the import (its /metrics): V8 heap used and total, external memory. */
+  heap: { used: number; total: number; external: number };
+  /** The measured pass first, then the further passes. */
+  passes: PassResult[];
   bySize: MemoryPoint[];
   peakResettable: boolean;
 }
@@ -108,6 +124,13 @@ export function bareInsert(files: RegionTable[][]): BaselineResult {
   const rows = db.prepare('SELECT count(*) FROM upload_figures').pluck().get() as number;
   db.close();
   return { rows, seconds };
+}
+
+/** The V8 heap as the service's /metrics (prom-client's default metrics) reports it. */
+async function heapOf(target: Target): Promise<{ used: number; total: number; external: number }> {
+  const metrics = await (await fetch(`${target.url}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN);
+  return { used: gauge('nodejs_heap_size_used_bytes'), total: gauge('nodejs_heap_size_total_bytes'), external: gauge('nodejs_external_memory_bytes') };
 }
 
 /** Peak memory of one upload: VmHWM reset just before it. */
@@ -167,6 +190,24 @@ async function httpImport(target: Target, files: RegionTable[][], texts: string[
   const check = `${periodList.periods?.length} periods stored; ${last[0].period}: ${totals.regions} regions, total ${totals.total} (expected ${expected})`;
   if (totals.total !== expected || totals.regions !== last.length) throw new Error(`the import did not store what was sent: ${check}`);
 
+  const heap = await heapOf(target);
+  const rows = files.reduce((sum, f) => sum + f.reduce((s, t) => s + t.rows.length, 0), 0);
+  const passes: PassResult[] = [{ files: files.length, rows, seconds, rss: rssAtEnd, peak: peakAfterAll, heapUsed: heap.used }];
+  for (let pass = 2; pass <= settings.passes; pass++) {
+    // Earlier periods each pass (25 years back per 293 files), generated before the clock starts.
+    const list = periods(files.length, `${2026 - 25 * (pass - 1)}-06`);
+    const bodies = list.map((period) => multiRegionTsv(regions.map((r) => regionTable(r, period))));
+    const t0 = process.hrtime.bigint();
+    for (const [i, body] of bodies.entries()) {
+      const res = await post(`${target.url}/v1/uploads?period=${list[i]}`, body, TSV);
+      if (res.status !== 201) throw new Error(`pass ${pass}: upload of the ${list[i]} file answered ${res.status}: ${res.text.slice(0, 500)}`);
+    }
+    const passSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const memory = memoryOf(target.pid);
+    passes.push({ files: bodies.length, rows, seconds: passSeconds, rss: memory.rss, peak: memory.peak, heapUsed: (await heapOf(target)).used });
+    log(`  pass ${pass}: ${bodies.length} more files in ${passSeconds.toFixed(1)} s, RSS ${(memory.rss / 1048576).toFixed(0)} MB`);
+  }
+
   // Peak memory against file size: a region, a third, two thirds, all 35 (the largest legal file: a file
   // holds each region at most once), then oversized files that repeat the 35 tables and must be refused.
   const bySize: MemoryPoint[] = [];
@@ -178,12 +219,15 @@ async function httpImport(target: Target, files: RegionTable[][], texts: string[
   }
   const full = multiRegionTsv(regions.map((r) => regionTable(r, extra[4])));
   for (const [i, times] of settings.oversize.entries()) {
-    bySize.push(await probe(target, `35 regions × ${times} (refused: regions repeat)`, extra[5 + i], full.repeat(times)));
+    const started = Date.now();
+    const point = await probe(target, `35 regions × ${times} (refused: regions repeat)`, extra[5 + i], full.repeat(times));
+    log(`  ${point.label}: ${point.status} in ${((Date.now() - started) / 1000).toFixed(1)} s, peak ${(point.peak / 1048576).toFixed(0)} MB`);
+    bySize.push(point);
   }
 
   return {
     files: files.length,
-    rows: files.reduce((sum, f) => sum + f.reduce((s, t) => s + t.rows.length, 0), 0),
+    rows,
     bytes: texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0),
     seconds,
     p50: median(latencies),
@@ -195,6 +239,8 @@ async function httpImport(target: Target, files: RegionTable[][], texts: string[
     rssAtEnd,
     rssCurve,
     check,
+    heap,
+    passes,
     bySize,
     peakResettable,
   };

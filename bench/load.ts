@@ -1,5 +1,16 @@
 /** One bounded autocannon load, run from the parent process, and the statistics over several of them. */
 import autocannon from 'autocannon';
+import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let clockTicks: number | undefined;
+/** CPU time (user + system, all threads) the process has used, in µs, from /proc/<pid>/stat. */
+export function cpuMicros(pid: number): number {
+  clockTicks ??= Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks; // utime, stime: fields 14 and 15
+}
 
 export interface LoadOptions {
   connections: number;
@@ -16,9 +27,13 @@ export interface Sample {
   requests: number;
   /** Non-2xx answers, connection errors and timeouts: any of them makes the sample suspect. */
   failures: number;
+  /** CPU the server process used per answer, in µs: far less sensitive to a noisy machine than req/s. */
+  cpuPerRequest: number;
 }
 
-export function load(url: string, options: LoadOptions): Promise<Sample> {
+/** Loads `url`; `pid` is the server's process, whose CPU time is measured over the load. */
+export function load(url: string, options: LoadOptions, pid?: number): Promise<Sample> {
+  const cpuBefore = pid === undefined ? NaN : cpuMicros(pid);
   return new Promise((resolve, reject) => {
     // A watchdog in case the server hangs: autocannon's own timeout is per request.
     const watchdog = setTimeout(() => {
@@ -36,6 +51,7 @@ export function load(url: string, options: LoadOptions): Promise<Sample> {
           p99: result.latency.p99,
           requests: completed,
           failures: result.non2xx + result.errors + result.timeouts,
+          cpuPerRequest: pid === undefined ? NaN : (cpuMicros(pid) - cpuBefore) / Math.max(completed, 1),
         });
       },
     );
@@ -58,6 +74,7 @@ export interface Summary {
   rpsMax: number;
   rounds: number;
   failures: number;
+  cpuPerRequest: number;
 }
 
 export function summarize(samples: Sample[]): Summary {
@@ -69,5 +86,6 @@ export function summarize(samples: Sample[]): Summary {
     rpsMax: Math.max(...samples.map((s) => s.rps)),
     rounds: samples.length,
     failures: samples.reduce((sum, s) => sum + s.failures, 0),
+    cpuPerRequest: median(samples.map((s) => s.cpuPerRequest)),
   };
 }

@@ -55,7 +55,7 @@ export function summarizeProfile(profile: CpuProfile, top = 20): string {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
+  const selfByArea = new Map<string, number>();
   let busy = 0;
   let idle = 0;
   profile.samples.forEach((id, i) => {
@@ -69,12 +69,12 @@ export function summarizeProfile(profile: CpuProfile, top = 20): string {
     busy += dt;
     const key = `${node.callFrame.functionName || '(anonymous)'}\t${where(node.callFrame)}\t${area(node.callFrame)}`;
     self.set(key, (self.get(key) ?? 0) + dt);
-    const seen = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const frame = byId.get(at)?.callFrame;
-      if (frame && frame.functionName !== '(root)') seen.add(area(frame));
-    }
-    for (const a of seen) inclusive.set(a, (inclusive.get(a) ?? 0) + dt);
+    // Native frames (writev, writeSync, …) count for whoever called them.
+    let at: number | undefined = id;
+    while (at !== undefined && !byId.get(at)?.callFrame.url && parent.get(at) !== undefined && !byId.get(at)?.callFrame.functionName.startsWith('(')) at = parent.get(at);
+    const owner = at === undefined ? node.callFrame : (byId.get(at) as ProfileNode).callFrame;
+    const ownerArea = owner === node.callFrame ? area(owner) : `${area(owner)} (incl. native ${node.callFrame.functionName})`;
+    selfByArea.set(ownerArea, (selfByArea.get(ownerArea) ?? 0) + dt);
   });
   const pct = (t: number) => `${((100 * t) / busy).toFixed(1)} %`;
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
@@ -88,9 +88,11 @@ export function summarizeProfile(profile: CpuProfile, top = 20): string {
       return `| ${pct(t)} | \`${fn}\` | ${file} | ${a} |`;
     }),
     '',
-    '| on the stack (inclusive) | package / area |',
+    'Self time per package (a native function such as writev counted for the JavaScript that called it):',
+    '',
+    '| self time | package / area |',
     '|---|---|',
-    ...sorted(inclusive).map(([a, t]) => `| ${pct(t)} | ${a} |`),
+    ...sorted(selfByArea).map(([a, t]) => `| ${pct(t)} | ${a} |`),
   ];
   return lines.join('\n');
 }

@@ -70,7 +70,7 @@ export function readEndpoints(region: BenchRegion): Endpoint[] {
   ];
 }
 
-async function bodyOf(target: Target, path: string): Promise<Buffer> {
+export async function bodyOf(target: Target, path: string): Promise<Buffer> {
   const res = await fetch(`${target.url}${path}`, { signal: AbortSignal.timeout(10_000) });
   const body = Buffer.from(await res.arrayBuffer());
   if (res.status !== 200) throw new Error(`${target.name} ${path} answered ${res.status}: ${body.toString().slice(0, 300)}`);
@@ -84,21 +84,21 @@ function rotate<T>(items: T[], by: number): T[] {
 }
 
 /** Loads every target on every endpoint once per round, in rotating order; a warm-up run first. */
-async function interleaved(targets: Target[], endpoints: Endpoint[], rounds: number, options: LoadOptions, warmupSeconds: number, log: Log): Promise<Map<string, Sample[]>> {
+export async function interleaved(targets: Target[], endpoints: Endpoint[], rounds: number, options: LoadOptions, warmupSeconds: number, log: Log): Promise<Map<string, Sample[]>> {
   const samples = new Map<string, Sample[]>();
   const key = (t: Target, e: Endpoint) => `${t.name} ${e.path}`;
   for (const e of endpoints) {
     for (const t of targets) {
-      await load(t.url + e.path, { ...options, seconds: warmupSeconds });
+      await load(t.url + e.path, { ...options, seconds: warmupSeconds }, t.pid);
       samples.set(key(t, e), []);
     }
   }
   for (let round = 0; round < rounds; round++) {
     for (const [ei, e] of endpoints.entries()) {
       for (const t of rotate(targets, round + ei)) {
-        const sample = await load(t.url + e.path, options);
+        const sample = await load(t.url + e.path, options, t.pid);
         samples.get(key(t, e))?.push(sample);
-        log(`  round ${round + 1}/${rounds} ${e.path.padEnd(30)} ${t.name.padEnd(18)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms${sample.failures ? `  ${sample.failures} FAILURES` : ''}`);
+        log(`  round ${round + 1}/${rounds} ${e.path.padEnd(30)} ${t.name.padEnd(18)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  ${Math.round(sample.cpuPerRequest)} µs CPU/req${sample.failures ? `  ${sample.failures} FAILURES` : ''}`);
       }
     }
   }

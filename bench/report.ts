@@ -27,6 +27,7 @@ export function machine(command: string): string {
   ].join('\n');
 }
 
+const us = (x: number) => (Number.isFinite(x) ? Math.round(x).toString() : '–');
 const spread = (s: Summary) => `${n(s.rps)} (${n(s.rpsMin)}–${n(s.rpsMax)})`;
 
 export function readsMarkdown(r: ReadsReport): string {
@@ -47,10 +48,12 @@ export function readsMarkdown(r: ReadsReport): string {
       `req/s as median (lowest–highest round). The service holds ${r.settings.mainPeriods} periods × 35 regions ` +
       `(${n(r.fill.rows)} gemeente rows, filled through POST /v1/uploads in ${r.fill.seconds.toFixed(1)} s); ` +
       `{region} is ${r.region.code} (${r.region.name}, ${r.region.gemeenten.length} gemeenten, the largest). ` +
-      `The bare apps answer the endpoint's exact bytes as application/json. Failed requests (non-2xx, errors, timeouts) over all loads: ${failures}.`,
+      `The bare apps answer the endpoint's exact bytes as application/json. ` +
+      `"Server CPU µs/req" is the user + system CPU time of the server's process (all threads, /proc/<pid>/stat) over the load divided by its answers: ` +
+      `unlike req/s it hardly depends on what else the machine is doing, and "express µs / service µs" is the throughput ratio the service would reach against express on an idle core. Failed requests (non-2xx, errors, timeouts) over all loads: ${failures}.`,
     '',
     table(
-      ['endpoint', 'bytes', 'service req/s', 'bare express req/s', 'bare node:http req/s', 'service / express', 'service / node:http', 'p50 ms svc / expr / http', 'p99 ms svc / expr / http', '≥ 0.9 × express, p99 ≤ express'],
+      ['endpoint', 'bytes', 'service req/s', 'bare express req/s', 'bare node:http req/s', 'service / express', 'service / node:http', 'p50 ms svc / expr / http', 'p99 ms svc / expr / http', 'server CPU µs/req svc / expr / http', 'express µs / service µs', '≥ 0.9 × express, p99 ≤ express'],
       r.comparison.map((row) => [
         `\`GET ${row.endpoint.path}\`${row.endpoint.core ? '' : ' (extra)'}`,
         n(row.bytes),
@@ -61,6 +64,8 @@ export function readsMarkdown(r: ReadsReport): string {
         ratio(row.service.rps, row.http.rps),
         `${ms(row.service.p50)} / ${ms(row.express.p50)} / ${ms(row.http.p50)}`,
         `${ms(row.service.p99)} / ${ms(row.express.p99)} / ${ms(row.http.p99)}`,
+        `${us(row.service.cpuPerRequest)} / ${us(row.express.cpuPerRequest)} / ${us(row.http.cpuPerRequest)}`,
+        ratio(row.express.cpuPerRequest, row.service.cpuPerRequest),
         verdict(row.service, row.express),
       ]),
     ),
@@ -72,7 +77,7 @@ export function readsMarkdown(r: ReadsReport): string {
       `${s.historyRounds} rounds × ${s.historySeconds} s each, alternating order.`,
     '',
     table(
-      ['endpoint', `bytes ${few} / ${many}`, `req/s ${few}`, `req/s ${many}`, `req/s ratio ${many}/${few}`, `p50 ms ${few} / ${many}`, `p50 ratio ${many}/${few}`, `p99 ms ${few} / ${many}`],
+      ['endpoint', `bytes ${few} / ${many}`, `req/s ${few}`, `req/s ${many}`, `req/s ratio ${many}/${few}`, `p50 ms ${few} / ${many}`, `p50 ratio ${many}/${few}`, `p99 ms ${few} / ${many}`, `server CPU µs/req ${few} / ${many}`],
       r.history.map((row) => [
         `\`GET ${row.endpoint.path}\``,
         `${n(row.bytes[0])} / ${n(row.bytes[1])}`,
@@ -82,6 +87,7 @@ export function readsMarkdown(r: ReadsReport): string {
         `${ms(row.small.p50)} / ${ms(row.large.p50)}`,
         `**${ratio(row.large.p50, row.small.p50)}**`,
         `${ms(row.small.p99)} / ${ms(row.large.p99)}`,
+        `${us(row.small.cpuPerRequest)} / ${us(row.large.cpuPerRequest)}`,
       ]),
     ),
   ].join('\n');
@@ -124,7 +130,15 @@ export function importMarkdown(r: ImportReport): string {
       [[mb(h.rssAtStart), mb(h.peakAfterTen), `**${mb(h.peakAfterAll)}**`, mb(h.rssAtEnd)]],
     ),
     '',
-    `RSS at 0 %, 10 %, …, 100 % of the files: ${h.rssCurve.map((b) => (b / 1048576).toFixed(0)).join(', ')} MB.`,
+    `RSS at 0 %, 10 %, …, 100 % of the files: ${h.rssCurve.map((b) => (b / 1048576).toFixed(0)).join(', ')} MB. ` +
+      `After the import the service's /metrics reported V8 heap ${mb(h.heap.used)} used of ${mb(h.heap.total)}, external ${mb(h.heap.external)}.`,
+    '',
+    `Further passes over as many files again (earlier periods), to see whether memory keeps growing with what was imported:`,
+    '',
+    table(
+      ['pass', 'files', 'gemeente rows stored in total', 'seconds', 'rows/s', 'RSS after', 'peak so far', 'V8 heap used after'],
+      h.passes.map((p, i) => [String(i + 1), n(p.files), n(p.rows * (i + 1)), p.seconds.toFixed(2), n(p.rows / p.seconds), mb(p.rss), mb(p.peak), mb(p.heapUsed)]),
+    ),
     '',
     `Peak during one upload against the file's size (VmHWM reset before each; a file holds each region at most once, so 35 regions is the largest file that can be stored; larger files repeat the 35 tables and are refused after parsing):`,
     '',

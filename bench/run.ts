@@ -7,12 +7,14 @@
  *   npm run bench -- --only=reads      or --only=import
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
+ *   npm run bench -- --layers[=/v1/totals]  what each layer of the service's middleware costs
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
 import { loadRegions } from './data';
 import { ImportSettings, runImport } from './import';
+import { runLayers } from './layers';
 import { runProfile } from './profile';
 import { ReadsSettings, runReads } from './reads';
 import { importMarkdown, machine, readsMarkdown } from './report';
@@ -26,14 +28,15 @@ const flag = (name: string): string | undefined => {
 const quick = flag('quick') !== undefined || process.env.BENCH_QUICK === '1';
 const only = flag('only');
 const profile = flag('profile');
+const layers = flag('layers');
 
 const reads: ReadsSettings = quick
   ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, historyRounds: 1, historySeconds: 1, maxRequests: 300_000, mainPeriods: 4, historyPeriods: [1, 12] }
   : { connections: 50, rounds: 5, seconds: 3, warmupSeconds: 1.5, historyRounds: 5, historySeconds: 2, maxRequests: 300_000, mainPeriods: 40, historyPeriods: [1, 120] };
 
 const imports: ImportSettings = quick
-  ? { periods: 30, concurrency: 1, oversize: [10] }
-  : { periods: 293, concurrency: 1, oversize: [10, 100] };
+  ? { periods: 30, concurrency: 1, oversize: [10], passes: 2 }
+  : { periods: 293, concurrency: 1, oversize: [10, 100, 1000], passes: 4 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -47,6 +50,14 @@ async function main(): Promise<number> {
   const regions = loadRegions();
   if (profile !== undefined) {
     await runProfile(profile || '/v1/totals', regions, reads, imports, log);
+    return 0;
+  }
+  if (layers !== undefined) {
+    const markdown = await runLayers(layers || '/v1/totals', regions, reads, log);
+    const out = path.join(PROJECT_ROOT, 'bench', 'out', 'layers.md');
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, markdown);
+    process.stdout.write(`${markdown}\n`);
     return 0;
   }
   const started = Date.now();

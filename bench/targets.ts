@@ -148,28 +148,36 @@ export type BareKind = 'express' | 'http';
  * A bare express 5 or node:http server answering each of the given paths with exactly the given bytes
  * as application/json (see bare-server.ts).
  */
-export async function startBare(kind: BareKind, bodies: Map<string, Buffer>): Promise<Target> {
+export function startBare(kind: BareKind, bodies: Map<string, Buffer>): Promise<Target> {
+  return startForked('bare-server.js', [kind], kind === 'express' ? 'bare express' : 'bare node:http', bodies);
+}
+
+/**
+ * Forks one of the bench's own servers (`dist/bench/<script>`), hands it the bodies to serve in a file and
+ * waits for the port it sends back over IPC. Its stdout goes to /dev/null.
+ */
+export async function startForked(script: string, args: string[], name: string, bodies: Map<string, Buffer>): Promise<Target> {
   const dir = tempDir('sonar-bench-bare-');
   const file = path.join(dir, 'bodies.json');
   writeFileSync(file, JSON.stringify(Object.fromEntries([...bodies].map(([p, body]) => [p, body.toString('base64')]))));
-  const child = fork(path.join(__dirname, 'bare-server.js'), [kind, file], {
+  const child = fork(path.join(__dirname, script), [...args, file], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   children.add(child);
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bare ${kind} did not start within 15 s`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 15 s`)), 15_000);
     child.once('message', (message) => {
       clearTimeout(timer);
       resolve((message as { port: number }).port);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`bare ${kind} exited while starting (${code})`));
+      reject(new Error(`${name} exited while starting (${code})`));
     });
   });
   child.disconnect();
-  return { name: kind === 'express' ? 'bare express' : 'bare node:http', url: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: stopper(child) };
+  return { name, url: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: stopper(child) };
 }
 
 export interface Memory {
