@@ -1,8 +1,8 @@
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES } from '../support/factories';
-import { referenceRegions } from '../support/region-batches';
 
 export const TSV = 'text/tab-separated-values';
 export const CSV = 'text/csv';
@@ -66,17 +66,21 @@ export interface RegionFigures {
   gemeenten: Array<{ code: string; name: string; counts: [number, number, number, number] }>;
 }
 
+interface ReferenceRow { gemeentecode: string; gemeentenaam: string; arbeidsmarktregiocode: string; arbeidsmarktregionaam: string }
+
 /** A region of db/reference/gemeenten-2026.csv with made-up but consistent figures for each of its gemeenten. */
 export function regionFigures(code: string, seed = 1): RegionFigures {
-  const region = referenceRegions().find((r) => r.code === code);
-  if (!region) throw new Error(`no region ${code} in the reference data`);
+  const file = path.join(__dirname, '..', '..', 'db', 'reference', 'gemeenten-2026.csv');
+  const rows = (parse(readFileSync(file), { columns: true, bom: true, trim: true }) as ReferenceRow[]).filter((r) => r.arbeidsmarktregiocode === code);
+  if (rows.length === 0) throw new Error(`no region ${code} in the reference data`);
+  const name = rows[0].arbeidsmarktregionaam;
   return {
-    code: region.code,
-    name: region.name,
-    label: `${Number(code.slice(2))} ${region.name}`,
-    gemeenten: region.gemeenten.map((g, i) => ({
-      code: g.code,
-      name: g.name.replace(/\s*\([A-Z]{1,3}\.\)$/, ''), // as publications print it
+    code,
+    name,
+    label: `${Number(code.slice(2))} ${name}`,
+    gemeenten: rows.map((g, i) => ({
+      code: g.gemeentecode,
+      name: g.gemeentenaam.replace(/\s*\([A-Z]{1,3}\.\)$/, ''), // as publications print it
       counts: [i % 3, 20 + 7 * i + seed, 300 + 111 * i + seed, 250 + 97 * i],
     })),
   };
