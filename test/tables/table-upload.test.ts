@@ -1,6 +1,6 @@
 import { twenteUpload } from '../support/factories';
 import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
-import { CSV, toCsv, toXlsx, TSV, twenteTsv, XLSX } from './publication-files';
+import { cellsOf, CSV, toCsv, toXlsx, TSV, twenteTsv, XLSX } from './publication-files';
 
 /** The publication table uploaded as it is published gives exactly what the JSON transcription gives. */
 describe('Uploading the publication table', () => {
@@ -94,6 +94,27 @@ describe('Uploading the publication table', () => {
     const res = await postTable(twenteTsv(), TSV, 'period=2026-08').expect(201);
 
     expect(res.body.uploads[0].totals).toEqual(expect.objectContaining({ total: 7898, registerTotal: null, coverage: null, coveragePercent: null }));
+  });
+
+  test('When the TOTAAL AMR row stands in its own columns and gives its total, then the table is accepted as well', async () => {
+    const tsv = twenteTsv().replace('\tTOTAAL AMR\t\t38\t1.216\t3.476\t3.168\n', '\tTOTAAL AMR\t38\t1.216\t3.476\t3.168\t7.898\n');
+    expect(tsv).not.toBe(twenteTsv());
+
+    const res = await postTable(tsv, TSV, 'period=2026-10&registerTotal=10371').expect(201);
+
+    expect(res.body.uploads[0].totals).toEqual(expect.objectContaining({ total: 7898, coveragePercent: 76 }));
+  });
+
+  test('When an export repeats the region label on every row, or puts it on a row of its own, then the table is read the same', async () => {
+    const rows = cellsOf(twenteTsv());
+    const filledDown = rows.map((cells, i) => (i >= 2 && i < 16 ? ['28 Twente', ...cells.slice(1)] : cells));
+    const ownRow = [...rows.slice(0, 2), ['28 Twente'], ...rows.slice(2).map((cells, i) => (i === 0 ? ['', ...cells.slice(1)] : cells))];
+    const text = (table: string[][]) => `${table.map((cells) => cells.join('\t')).join('\n')}\n`;
+
+    const a = await postTable(text(filledDown), TSV, 'period=2026-11&registerTotal=10371').expect(201);
+    const b = await postTable(text(ownRow), TSV, 'period=2026-12&registerTotal=10371').expect(201);
+
+    for (const res of [a, b]) expect(res.body.uploads[0].totals).toEqual(expect.objectContaining({ region: { code: 'AM05', name: 'Twente' }, total: 7898 }));
   });
 
   test('When a table is stored, then the service version moves on once, so cached reads are derived anew', async () => {
