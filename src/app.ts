@@ -7,6 +7,7 @@ import openapi from './generated/swagger.json';
 import { RegisterRoutes } from './generated/routes';
 import { ApiKeys } from './http/authentication';
 import { requireContentType } from './http/content-type';
+import { rememberBodyDigest } from './http/idempotency';
 import { createMetrics, requestId, requestLogger } from './http/observability';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
 import { openReads, rateLimits, securityHeaders } from './http/protection';
@@ -66,7 +67,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.use('/docs', swaggerUi.serve);
 
   app.post(`${BASE_PATH}/uploads`, requireContentType(['application/json', 'text/tab-separated-values', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']));
-  app.use(express.json({ limit: config.JSON_BODY_LIMIT, strict: true, type: 'application/json' }));
+  app.use(express.json({ limit: config.JSON_BODY_LIMIT, strict: true, type: 'application/json', verify: rememberBodyDigest }));
 
   RegisterRoutes(app);
 

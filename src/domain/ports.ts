@@ -40,10 +40,24 @@ export interface UploadFilter {
  * Uploads set aside while a file is still being read, so that a large file never has to be held in memory
  * and nothing reaches the figures until the whole file has been checked.
  */
+/** A client's Idempotency-Key and a fingerprint of the request that used it. */
+export interface IdempotencyClaim {
+  client: string;
+  key: string;
+  fingerprint: string;
+}
+
+/** Remembers, in the upload's own transaction, the answer to give when the same key comes again. */
+export interface Remember extends IdempotencyClaim {
+  now: string;
+  expiresAt: string;
+  answer(records: UploadRecord[]): string;
+}
+
 export interface Staging {
   add(upload: NewUpload): void;
   /** Stores everything staged in one transaction, making each the current upload of its region and period. */
-  commit(): UploadRecord[];
+  commit(remember?: Remember): UploadRecord[];
   /** Forgets everything staged; harmless after a commit. */
   discard(): void;
 }
@@ -58,7 +72,9 @@ export interface FiguresStore {
   currentUpload(regionCode: string, period: string): StoredUpload | undefined;
   currentUploads(period: string): StoredUpload[];
   /** Stores all or none, and makes each the current upload of its region and period. */
-  saveUploads(uploads: NewUpload[]): UploadRecord[];
+  saveUploads(uploads: NewUpload[], remember?: Remember): UploadRecord[];
+  /** The fingerprint and answer remembered for a client's key, unless it has expired. */
+  rememberedAnswer(client: string, key: string, now: string): { fingerprint: string; answer: string } | undefined;
   /** Starts setting uploads aside; holds no lock on the figures until its commit. */
   beginStaging(): Staging;
   listUploads(filter: UploadFilter): UploadRecord[];

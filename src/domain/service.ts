@@ -1,7 +1,7 @@
 import { DomainError, invalid, notFound, ProblemItem } from './errors';
 import { summarize, Summary } from './figures';
 import { isPeriod } from './period';
-import { FiguresStore, StoredUpload, UploadRecord } from './ports';
+import { FiguresStore, IdempotencyClaim, Remember, StoredUpload, UploadRecord } from './ports';
 import { ReferenceData, Region, RegionRef } from './reference';
 import { GemeenteCounts, jsonLocator, Locator, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
 import {
@@ -41,6 +41,15 @@ export interface TableBatchItem {
 
 /** No file needs more problems listed than this to be fixed; the rest are counted. */
 export const MAX_LISTED_PROBLEMS = 1000;
+
+/** Receipts of an upload, and whether they are the remembered answer to an earlier request with the same key. */
+export interface UploadOutcome {
+  receipts: UploadReceipt[];
+  replayed: boolean;
+}
+
+/** How long an Idempotency-Key is remembered. */
+const IDEMPOTENCY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The use cases of the service, each telling its story in a few lines: resolve, read, compute, shape.
@@ -115,6 +124,17 @@ export class SonarService {
 
   /** Validates every table first, then stores all of them in one transaction, or none. */
   upload(items: UploadBatchItem[], uploadedBy: string, source: UploadSource): UploadReceipt[] {
+    return this.uploadOnce(items, uploadedBy, source).receipts;
+  }
+
+  /**
+   * As `upload`, and with a claim: a key seen before with the same request answers what it answered then,
+   * without storing anything; with another request it is refused. The answer is remembered in the same
+   * transaction as the figures, so a retry after a crash never stores them twice.
+   */
+  uploadOnce(items: UploadBatchItem[], uploadedBy: string, source: UploadSource, claim?: IdempotencyClaim): UploadOutcome {
+    const replay = claim && this.remembered(claim);
+    if (replay) return replay;
     const valid: ValidUpload[] = [];
     const problems: DomainError[] = [];
     items.forEach((item, index) => {
@@ -137,15 +157,38 @@ export class SonarService {
     }
 
     const uploadedAt = this.clock().toISOString();
-    const records = this.store.saveUploads(valid.map((u) => ({
-      regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, uploadedAt, source, rows: u.rows,
-    })));
-    this.changes++;
-    return records.map((record, i) => ({
+    const receiptsOf = (records: UploadRecord[]): UploadReceipt[] => records.map((record, i) => ({
       ...this.summaryOf(record),
       totals: { region: ref(valid[i].region), period: valid[i].period, ...uploadSummary(valid[i]) },
       warnings: valid[i].warnings,
     }));
+    const records = this.store.saveUploads(valid.map((u) => ({
+      regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, uploadedAt, source, rows: u.rows,
+    })), this.rememberAs(claim, receiptsOf));
+    this.changes++;
+    return { receipts: receiptsOf(records), replayed: false };
+  }
+
+  private remembered(claim: IdempotencyClaim): UploadOutcome | undefined {
+    const found = this.store.rememberedAnswer(claim.client, claim.key, this.clock().toISOString());
+    if (!found) return undefined;
+    if (found.fingerprint !== claim.fingerprint) {
+      throw new DomainError('key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used for another request; send a new upload with a new key.', [
+        { field: 'header.Idempotency-Key', detail: 'was used before with a different request body', found: claim.key },
+      ]);
+    }
+    return { receipts: JSON.parse(found.answer) as UploadReceipt[], replayed: true };
+  }
+
+  private rememberAs(claim: IdempotencyClaim | undefined, receiptsOf: (records: UploadRecord[]) => UploadReceipt[]): Remember | undefined {
+    if (!claim) return undefined;
+    const now = this.clock();
+    return {
+      ...claim,
+      now: now.toISOString(),
+      expiresAt: new Date(now.getTime() + IDEMPOTENCY_MS).toISOString(),
+      answer: (records) => JSON.stringify(receiptsOf(records)),
+    };
   }
 
   /**
@@ -156,7 +199,8 @@ export class SonarService {
    */
   async uploadTables(
     tables: AsyncIterable<TableBatchItem>, uploadedBy: string, source: UploadSource, requestProblems: ProblemItem[] = [],
-  ): Promise<UploadReceipt[]> {
+    claimOf?: () => IdempotencyClaim,
+  ): Promise<UploadOutcome> {
     const problems = new ProblemCollector();
     problems.add(requestProblems);
     const staging = this.store.beginStaging();
@@ -199,14 +243,19 @@ export class SonarService {
       }
       if (problems.size > 0) throw problems.toError();
 
-      const records = staging.commit();
-      committed = true;
-      this.changes++;
-      return records.map((record, i) => ({
+      // The whole file has been read, so its fingerprint is known: a retried file gets its first answer.
+      const claim = claimOf?.();
+      const replay = claim && this.remembered(claim);
+      if (replay) return replay;
+      const receiptsOf = (records: UploadRecord[]): UploadReceipt[] => records.map((record, i) => ({
         ...this.summaryOf(record),
         totals: { region: ref(staged[i].region), period: staged[i].period, ...staged[i].summary },
         warnings: staged[i].warnings,
       }));
+      const records = staging.commit(this.rememberAs(claim, receiptsOf));
+      committed = true;
+      this.changes++;
+      return { receipts: receiptsOf(records), replayed: false };
     } finally {
       if (!committed) staging.discard();
     }

@@ -169,7 +169,8 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
           : `is not a gemeente of ${region.name} (${region.code})`;
         report(at.row(index, 'gemeente'), detail, name, elsewhere ? undefined : reference.suggestGemeenten(region, name));
       } else if (seen.has(gemeente.code)) {
-        report(at.row(index, 'gemeente'), `lists ${gemeente.name} a second time (first at entry ${(seen.get(gemeente.code) ?? 0) + 1})`, name);
+        const first = at.row(seen.get(gemeente.code) ?? 0, 'gemeente');
+        report(at.row(index, 'gemeente'), `lists ${gemeente.name} a second time (first at ${first.row ? `row ${first.row}` : first.field})`, name);
         gemeente = undefined;
       } else {
         seen.set(gemeente.code, index);

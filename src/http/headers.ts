@@ -4,3 +4,11 @@
  * @example "2026-06"
  */
 export type Period = string;
+
+/**
+ * A client's own key for one upload, so that it can be retried safely: the same key with the same body
+ * answers the first answer again. Visible ASCII, at most 255 characters; remembered for 24 hours.
+ * @pattern ^[\x21-\x7E]{1,255}$ must be 1 to 255 visible ASCII characters
+ * @example "upload-twente-2026-06-try-1"
+ */
+export type IdempotencyKey = string;

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ProblemItem } from '../domain/errors';
 import { Region } from '../domain/reference';
@@ -7,6 +8,7 @@ import { TableUploadReceipt, UploadSource } from '../domain/views';
 import { publicationTables } from '../tables/publication';
 import { textRows } from '../tables/text-rows';
 import { xlsxRows } from '../tables/xlsx-rows';
+import { digestOf, idempotencyKeyOf, REPLAYED_HEADER } from './idempotency';
 import { sendProblem } from './problem';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -37,6 +39,8 @@ export function byteSize(text: string): number {
 class BodyMeter extends Transform {
   private received = 0;
   stopped: 'too-large' | 'aborted' | undefined;
+  /** Of every byte received, for Idempotency-Key: the same file is the same request. */
+  readonly digest = createHash('sha256');
 
   constructor(private readonly limit: number) {
     super();
@@ -46,7 +50,10 @@ class BodyMeter extends Transform {
     if (this.stopped === undefined) {
       this.received += chunk.length;
       if (this.received > this.limit) this.stop('too-large');
-      else this.push(chunk);
+      else {
+        this.digest.update(chunk);
+        this.push(chunk);
+      }
     }
     done();
   }
@@ -123,6 +130,7 @@ async function uploadTable(req: Request, res: Response, source: UploadSource): P
     return;
   }
 
+  const key = idempotencyKeyOf(req);
   const query = readQuery(req.query, service);
   const body = new BodyMeter(limit);
   const abort = () => {
@@ -134,9 +142,15 @@ async function uploadTable(req: Request, res: Response, source: UploadSource): P
   const rows = source === 'xlsx' ? xlsxRows(body) : textRows(body, source === 'tsv' ? '\t' : ',');
   const tables = publicationTables(rows, { reference: service.reference, period: query.period, registerTotal: query.registerTotal, region: query.region });
   try {
-    const receipts = await service.uploadTables(wholeBodyOnly(tables, body), String((req as { user?: unknown }).user), source, query.problems);
+    const client = String((req as { user?: unknown }).user);
+    // The content type and query are part of the request: the same bytes for another period are another upload.
+    const claimOf = key === undefined ? undefined : () => ({
+      client, key, fingerprint: digestOf(body.digest.copy().update(`\n${source}\n${req.originalUrl}`)),
+    });
+    const { receipts, replayed } = await service.uploadTables(wholeBodyOnly(tables, body), client, source, query.problems, claimOf);
     const answer: TableUploadReceipt = { uploads: receipts };
     const location = receipts.length === 1 ? `/v1/uploads/${receipts[0].id}` : `/v1/uploads?period=${encodeURIComponent(receipts[0].period)}`;
+    if (replayed) res.setHeader(REPLAYED_HEADER, 'true');
     res.status(201).location(location).json(answer);
   } catch (error) {
     if (body.stopped === 'too-large') tooLarge();

@@ -1,4 +1,5 @@
-import { FiguresStore, NewUpload, Staging, StoredUpload, UploadFilter, UploadRecord } from '../domain/ports';
+import { DomainError } from '../domain/errors';
+import { FiguresStore, NewUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord } from '../domain/ports';
 import { Region } from '../domain/reference';
 import { GemeenteCounts } from '../domain/upload';
 import { UploadSource } from '../domain/views';
@@ -140,7 +141,27 @@ export class SqliteStore implements FiguresStore {
       makeCurrent: db.prepare<[string, string, number | bigint]>(
         `INSERT INTO current_uploads (region_code, period, upload_id) VALUES (?, ?, ?)
          ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`),
+      remembered: db.prepare<[string, string, string], { fingerprint: string; answer: string }>(
+        'SELECT fingerprint, answer FROM idempotency_keys WHERE client = ? AND key = ? AND expires_at > ?'),
+      forgetExpired: db.prepare<[string]>('DELETE FROM idempotency_keys WHERE expires_at <= ?'),
+      remember: db.prepare<[string, string, string, string, string]>(
+        `INSERT INTO idempotency_keys (client, key, fingerprint, answer, expires_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (client, key) DO NOTHING`),
     };
+  }
+
+  rememberedAnswer(client: string, key: string, now: string): { fingerprint: string; answer: string } | undefined {
+    return this.sql.remembered.get(client, key, now);
+  }
+
+  /** Inside an upload's transaction: a key taken meanwhile (by another process) undoes the upload. */
+  private remember(remember: Remember | undefined, records: UploadRecord[]): void {
+    if (!remember) return;
+    this.sql.forgetExpired.run(remember.now);
+    const { changes } = this.sql.remember.run(remember.client, remember.key, remember.fingerprint, remember.answer(records), remember.expiresAt);
+    if (changes === 0) {
+      throw new DomainError('conflict', 'Conflict', 'Another request with this Idempotency-Key was stored at the same moment; send it again to get that answer.');
+    }
   }
 
   externalChanges(): number {
@@ -180,9 +201,9 @@ export class SqliteStore implements FiguresStore {
     return this.sql.currentUploads.all(period).map((row) => ({ ...toRecord(row), rows: byUpload.get(row.id) ?? [] }));
   }
 
-  saveUploads(uploads: NewUpload[]): UploadRecord[] {
-    const ids = this.db.transaction(() =>
-      uploads.map((u) => {
+  saveUploads(uploads: NewUpload[], remember?: Remember): UploadRecord[] {
+    return this.db.transaction(() => {
+      const ids = uploads.map((u) => {
         const id = this.sql.insertUpload.run(u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source).lastInsertRowid;
         for (const r of u.rows) {
           this.sql.insertFigure.run(id, r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
@@ -190,9 +211,11 @@ export class SqliteStore implements FiguresStore {
         }
         this.sql.makeCurrent.run(u.regionCode, u.period, id);
         return Number(id);
-      }),
-    )();
-    return ids.map((id) => toRecord(this.sql.upload.get(id) as UploadRow));
+      });
+      const records = ids.map((id) => toRecord(this.sql.upload.get(id) as UploadRow));
+      this.remember(remember, records);
+      return records;
+    })();
   }
 
   beginStaging(): Staging {
@@ -211,7 +234,7 @@ export class SqliteStore implements FiguresStore {
           r.uwvClients.withProfile, r.uwvClients.withoutProfile);
       }
     });
-    const commit = this.db.transaction((): UploadRecord[] => {
+    const commit = this.db.transaction((remember?: Remember): UploadRecord[] => {
       const records = this.staging.uploads.all(importId).map((u) => {
         const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source).lastInsertRowid;
         const gemeenteCount = this.staging.moveFigures.run(id, importId, u.seq).changes;
@@ -222,6 +245,7 @@ export class SqliteStore implements FiguresStore {
       // The records are known here; reading them back would scan current_uploads once per record.
       const last = new Map(records.map((r) => [`${r.regionCode} ${r.period}`, r.id]));
       for (const r of records) r.current = last.get(`${r.regionCode} ${r.period}`) === r.id;
+      this.remember(remember, records);
       return records;
     });
     return { add, commit, discard: forget };

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Middlewares, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Get, Header, Middlewares, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { UploadRequest } from '../../domain/upload';
 import { UploadDetail, UploadList, UploadReceipt } from '../../domain/views';
-import { Period } from '../headers';
+import { IdempotencyKey, Period } from '../headers';
+import { bodyDigestOf, REPLAYED_HEADER } from '../idempotency';
 import { ProblemDetails } from '../problem';
 import { tableUpload } from '../table-upload';
 
@@ -24,13 +25,23 @@ export class UploadsController extends Controller {
   @Post()
   @Security('apiKey')
   @Middlewares(tableUpload)
-  @SuccessResponse<{ 'API-Version': string; Location: string }>(201, 'Stored; the answer holds the region totals the reads will give')
+  @SuccessResponse<{ 'API-Version': string; Location: string; 'Idempotent-Replayed'?: string }>(201, 'Stored; the answer holds the region totals the reads will give')
   @Response<ProblemDetails>(400, 'Invalid upload: every offending field is listed', undefined, PROBLEM)
   @Response<ProblemDetails>(401, 'No valid API key', undefined, PROBLEM)
   @Response<ProblemDetails>(413, 'Body too large', undefined, PROBLEM)
   @Response<ProblemDetails>(415, 'Unsupported content type', undefined, PROBLEM)
-  public createUpload(@Body() body: UploadRequest, @Request() request: ExpressRequest): UploadReceipt {
-    const [receipt] = this.service.upload([{ input: body }], String((request as { user?: unknown }).user), 'json');
+  @Response<ProblemDetails>(409, 'A request with the same Idempotency-Key was stored at the same moment', undefined, PROBLEM)
+  @Response<ProblemDetails>(422, 'The Idempotency-Key was used before with a different body', undefined, PROBLEM)
+  @Response<ProblemDetails>(429, 'Too many uploads; see Retry-After', undefined, PROBLEM)
+  public createUpload(
+    @Body() body: UploadRequest,
+    @Request() request: ExpressRequest,
+    @Header('Idempotency-Key') idempotencyKey?: IdempotencyKey,
+  ): UploadReceipt {
+    const client = String((request as { user?: unknown }).user);
+    const claim = idempotencyKey === undefined ? undefined : { client, key: idempotencyKey, fingerprint: bodyDigestOf(request) };
+    const { receipts: [receipt], replayed } = this.service.uploadOnce([{ input: body }], client, 'json', claim);
+    if (replayed) this.setHeader(REPLAYED_HEADER, 'true');
     this.setStatus(201);
     this.setHeader('Location', `/v1/uploads/${receipt.id}`);
     return receipt;

@@ -1,0 +1,93 @@
+import { SqliteStore } from '../../src/storage/sqlite-store';
+import { buildUpload } from '../support/factories';
+import { createTestApp, expectResponsesMatchContract, OTHER_KEY, storedData, TestApp, WRITER_KEY } from '../support/test-app';
+import { TSV, twenteTsv } from '../tables/publication-files';
+
+describe('Idempotent uploads', () => {
+  let t: TestApp;
+  beforeEach(() => {
+    t = createTestApp();
+  });
+  afterEach(() => {
+    expectResponsesMatchContract(t);
+    t.close();
+  });
+
+  const post = (body: object, key: string, apiKey = WRITER_KEY) =>
+    t.http().post('/v1/uploads').set('X-API-Key', apiKey).set('Idempotency-Key', key).send(body);
+
+  test('When an upload is sent twice with the same key and body, then the second gets the first answer and nothing is stored twice', async () => {
+    const first = await post(buildUpload(), 'twente-2026-06').expect(201);
+    const stored = storedData(t.db);
+
+    const again = await post(buildUpload(), 'twente-2026-06').expect(201);
+
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.location).toBe(first.headers.location);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(storedData(t.db)).toBe(stored);
+  });
+
+  test('When a key comes again with another body, then the answer is a 422 problem and nothing changes', async () => {
+    await post(buildUpload(), 'twente-2026-06').expect(201);
+    const stored = storedData(t.db);
+
+    const res = await post(buildUpload({ registerTotal: 10372 }), 'twente-2026-06').expect(422);
+
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'header.Idempotency-Key', found: 'twente-2026-06' })]);
+    expect(storedData(t.db)).toBe(stored);
+  });
+
+  test('When two clients use the same key, then each has its own upload', async () => {
+    const mine = await post(buildUpload(), 'shared-key').expect(201);
+    const theirs = await post(buildUpload(), 'shared-key', OTHER_KEY).expect(201);
+
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  test('When a rejected upload is retried with its key, then it is checked again rather than remembered', async () => {
+    await post(buildUpload({ period: '2026-13' }), 'retry-me').expect(400);
+
+    await post(buildUpload(), 'retry-me').expect(201);
+  });
+
+  test('When the key is malformed, then the answer is 400 naming the header', async () => {
+    const res = await post(buildUpload(), 'x'.repeat(256)).expect(400);
+
+    expect(res.body.errors[0].field).toMatch(/Idempotency-Key/);
+  });
+
+  test('When a table is sent twice with the same key, then the second gets the first answer; for another period the key is refused', async () => {
+    const send = (period: string) => t.http().post(`/v1/uploads?period=${period}&registerTotal=10371`)
+      .set('X-API-Key', WRITER_KEY).set('Idempotency-Key', 'table-1').set('Content-Type', TSV).send(twenteTsv());
+    const first = await send('2026-06').expect(201);
+    const stored = storedData(t.db);
+
+    const again = await send('2026-06').expect(201);
+    const otherPeriod = await send('2026-09').expect(422);
+
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(otherPeriod.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(storedData(t.db)).toBe(stored);
+  });
+
+  test('When remembering the answer fails, then the upload is not stored either: both are one transaction', () => {
+    const store = new SqliteStore(t.db);
+    const stored = storedData(t.db);
+    const upload = { regionCode: 'AM05', period: '2026-07', registerTotal: null, uploadedBy: 'writer', uploadedAt: new Date().toISOString(), source: 'json' as const, rows: [] };
+    const failingMemory = {
+      client: 'writer', key: 'k', fingerprint: 'f', now: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      answer: () => {
+        throw new Error('disk full');
+      },
+    };
+
+    expect(() => store.saveUploads([upload], failingMemory)).toThrow('disk full');
+
+    expect(storedData(t.db)).toBe(stored);
+  });
+});
