@@ -3,7 +3,7 @@ import { summarize, Summary } from './figures';
 import { isPeriod } from './period';
 import { FiguresStore, IdempotencyClaim, Remember, StoredUpload, UploadRecord } from './ports';
 import { ReferenceData, Region, RegionRef } from './reference';
-import { GemeenteCounts, jsonLocator, Locator, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
+import { GemeenteCounts, jsonLocator, Locator, uploadProblems, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
 import {
   CoverageReport, GemeenteFigures, NationalTotals, PeriodList, RegionDetail, RegionGemeenten, RegionList,
   RegionTotals, UploadDetail, UploadList, UploadReceipt, UploadSource, UploadSummary,
@@ -120,6 +120,11 @@ export class SonarService {
         return { region: ref(this.reference.region(u.regionCode)), total, registerTotal, coverage, coveragePercent, profileShare, profileSharePercent };
       }),
     };
+  }
+
+  /** Every content problem of a would-be upload of any shape: unknown gemeenten, wrong totals, and so on. */
+  uploadProblems(input: unknown): ProblemItem[] {
+    return uploadProblems(input, this.reference);
   }
 
   /** Validates every table first, then stores all of them in one transaction, or none. */

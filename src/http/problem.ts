@@ -57,6 +57,17 @@ function fromValidateError(error: ValidateError): ProblemItem[] {
   });
 }
 
+/**
+ * A route that knows the content rules of its body may leave `res.locals.contentProblems`: when the
+ * body's shape fails, its content problems are listed too, so that one answer names every problem.
+ */
+function withContentProblems(shape: ProblemItem[], res: Response): ProblemItem[] {
+  const content = res.locals.contentProblems as (() => ProblemItem[]) | undefined;
+  if (!content) return shape;
+  const named = new Set(shape.map((p) => p.field));
+  return [...shape, ...content().filter((p) => !named.has(p.field))];
+}
+
 /** body-parser errors carry a `type`; each maps to the status HTTP has for it. */
 const BODY_ERRORS: Record<string, { status: number; detail: string }> = {
   'entity.parse.failed': { status: 400, detail: 'The body is not valid JSON.' },
@@ -76,7 +87,7 @@ export function errorHandler(onUnexpected: (error: unknown) => void): ErrorReque
       const status = STATUS_OF[error.kind];
       sendProblem(res, { status, type: status === 400 ? `${PROBLEM_TYPE_BASE}invalid-input` : undefined, title: error.title, detail: error.detail, errors: error.errors });
     } else if (error instanceof ValidateError) {
-      const errors = fromValidateError(error);
+      const errors = withContentProblems(fromValidateError(error), res);
       sendProblem(res, {
         status: 400, type: `${PROBLEM_TYPE_BASE}invalid-input`, title: 'Invalid input',
         detail: `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}; nothing was changed.`, errors,

@@ -53,6 +53,16 @@ describe('Bad input', () => {
     expect(fields(res)).toEqual(['colour', 'gemeenten[0].gemeenteClients.withProfile', 'gemeenten[0].gemeenteClients.withoutProfile', 'gemeenten[1].total', 'period', 'registerTotal']);
   });
 
+  test('When the shape and the content are both wrong, then the problems of both are listed in one answer', async () => {
+    const res = await post({
+      ...buildUpload(), extra: 1,
+      gemeenten: [buildRow({ gemeente: 'Enschedee' }), buildRow({ gemeente: 'Borne', uwvClients: { withProfile: '3' as unknown as number, withoutProfile: 1 } }), buildRow({ gemeente: 'Losser', total: 1 })],
+    });
+
+    expectProblem(res, 400);
+    expect(fields(res)).toEqual(['extra', 'gemeenten[0].gemeente', 'gemeenten[1].uwvClients.withProfile', 'gemeenten[2].total']);
+  });
+
   test('When a total is not the sum of the four counts, then the answer names it and the sum', async () => {
     const res = await post(buildUpload({ gemeenten: [buildRow({ total: 1219 }), buildRow({ gemeente: 'Borne', total: 5 })] }));
 

@@ -7,6 +7,7 @@ import { IdempotencyKey, Period } from '../headers';
 import { bodyDigestOf, REPLAYED_HEADER } from '../idempotency';
 import { ProblemDetails } from '../problem';
 import { tableUpload } from '../table-upload';
+import { listContentProblems } from '../upload-problems';
 
 const PROBLEM = 'application/problem+json';
 
@@ -24,7 +25,7 @@ export class UploadsController extends Controller {
    */
   @Post()
   @Security('apiKey')
-  @Middlewares(tableUpload)
+  @Middlewares(tableUpload, listContentProblems)
   @SuccessResponse<{ 'API-Version': string; Location: string; 'Idempotent-Replayed'?: string }>(201, 'Stored; the answer holds the region totals the reads will give')
   @Response<ProblemDetails>(400, 'Invalid upload: every offending field is listed', undefined, PROBLEM)
   @Response<ProblemDetails>(401, 'No valid API key', undefined, PROBLEM)
