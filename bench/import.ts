@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../src/paths';
 import { openDatabase } from '../src/storage/database';
 import { BenchRegion, multiRegionTsv, periods, RegionTable, regionTable, rowTotal } from './data';
 import { post } from './fill';
-import { median } from './load';
+import { cpuMicros, median } from './load';
 import { memoryOf, resetPeak, startService, Target, tempDir } from './targets';
 
 export const TSV = 'text/tab-separated-values';
@@ -21,6 +21,8 @@ export interface ImportSettings {
   concurrency: number;
   /** Repetitions of a full 35-region file in the oversized (rejected) files of the memory probe. */
   oversize: number[];
+  /** Repetitions of the bare insert (each on a fresh database); the median is reported. */
+  baselineRuns: number;
   /** Passes over as many files again (earlier periods) after the measured one: does memory keep growing? */
   passes: number;
 }
@@ -38,6 +40,10 @@ export interface PassResult {
 export interface BaselineResult {
   rows: number;
   seconds: number;
+  /** CPU time of the inserting process (user + system). */
+  cpuSeconds: number;
+  /** Every repetition's seconds; `seconds` and `cpuSeconds` are the median repetition's. */
+  runs: number[];
 }
 
 export interface MemoryPoint {
@@ -55,6 +61,8 @@ export interface HttpImportResult {
   rows: number;
   bytes: number;
   seconds: number;
+  /** CPU time of the service process (user + system, all threads) over the measured pass. */
+  cpuSeconds: number;
   /** Milliseconds per file upload. */
   p50: number;
   p99: number;
@@ -97,7 +105,7 @@ export async function tableUploadsWork(target: Target): Promise<{ ok: boolean; d
 }
 
 /** The same rows as the HTTP import, inserted with the store's statements: no HTTP, no parsing. */
-export function bareInsert(files: RegionTable[][]): BaselineResult {
+export function bareInsert(files: RegionTable[][]): Omit<BaselineResult, 'runs'> {
   const dir = tempDir('sonar-bench-bare-sqlite-');
   const db = openDatabase(path.join(dir, 'bare.db')); // the migrations of db/migrations, the service's pragmas
   const insertUpload = db.prepare(
@@ -118,12 +126,20 @@ export function bareInsert(files: RegionTable[][]): BaselineResult {
       makeCurrent.run(t.region.code, t.period, id);
     }
   });
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (const tables of files) insertFile(tables);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
   const rows = db.prepare('SELECT count(*) FROM upload_figures').pluck().get() as number;
   db.close();
-  return { rows, seconds };
+  return { rows, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/** The bare insert `times` times, each on a fresh database; the median run by time. */
+export function bareInserts(files: RegionTable[][], times: number): BaselineResult {
+  const results = Array.from({ length: times }, () => bareInsert(files)).sort((a, b) => a.seconds - b.seconds);
+  return { ...results[Math.floor(results.length / 2)], runs: results.map((r) => r.seconds) };
 }
 
 /** The V8 heap as the service's /metrics (prom-client's default metrics) reports it. */
@@ -153,6 +169,7 @@ async function httpImport(target: Target, files: RegionTable[][], texts: string[
   }, 25);
   const latencies: number[] = [];
   let peakAfterTen = 0;
+  const cpuBefore = cpuMicros(target.pid);
   const started = process.hrtime.bigint();
   let next = 0;
   const worker = async () => {
@@ -173,6 +190,7 @@ async function httpImport(target: Target, files: RegionTable[][], texts: string[
     clearInterval(sampler);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuSeconds = (cpuMicros(target.pid) - cpuBefore) / 1e6;
   const { peak: peakAfterAll, rss: rssAtEnd } = memoryOf(target.pid);
 
   // RSS when 0 %, 10 %, …, 100 % of the files were done.
@@ -230,6 +248,7 @@ async function httpImport(target: Target, files: RegionTable[][], texts: string[
     rows,
     bytes: texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0),
     seconds,
+    cpuSeconds,
     p50: median(latencies),
     p99: [...latencies].sort((a, b) => a - b)[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))],
     max: Math.max(...latencies),
@@ -255,8 +274,8 @@ export async function runImport(settings: ImportSettings, regions: BenchRegion[]
   const largestFile = Math.max(...texts.map((t) => Buffer.byteLength(t)));
   log(`import: ${files.length} files (one per period, ${regions.length} regions each), ${rows} gemeente rows, ${(bytes / 1e6).toFixed(1)} MB`);
 
-  const baseline = bareInsert(files);
-  log(`  bare better-sqlite3: ${baseline.rows} rows in ${baseline.seconds.toFixed(2)} s`);
+  const baseline = bareInserts(files, settings.baselineRuns);
+  log(`  bare better-sqlite3: ${baseline.rows} rows in ${baseline.runs.map((r) => r.toFixed(2)).join(', ')} s`);
   if (baseline.rows !== rows) throw new Error(`the bare insert stored ${baseline.rows} rows, not ${rows}`);
 
   const service = await startService({ name: 'service (import)', dir: tempDir() });

@@ -1,17 +1,18 @@
 /**
- * Where the service spends its CPU: `npm run bench -- --profile=/v1/totals` (any read path) or
- * `--profile=import`. The service runs under `node --cpu-prof`; the profile is summarized as the
- * functions with the most self time and the packages most often on the stack (inclusive time).
+ * Where the service spends its CPU: `npm run bench -- --profile=/v1/totals` (any read path; the service
+ * and a bare express app answering the same bytes, side by side) or `--profile=import`. V8's profiler runs
+ * inside the target (profile-hook.ts) only while the measured load runs; the profile is summarized as
+ * self time per package and the functions with the most self time.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
 import { BenchRegion, multiRegionTsv, periods, regionTable } from './data';
 import { fillJson, post } from './fill';
 import { ImportSettings, TSV } from './import';
-import { load } from './load';
-import { largestRegion, ReadsSettings } from './reads';
-import { startService, tempDir } from './targets';
+import { load, Sample } from './load';
+import { bodyOf, largestRegion, ReadsSettings } from './reads';
+import { startBare, startService, Target, tempDir } from './targets';
 
 interface CallFrame {
   functionName: string;
@@ -50,87 +51,172 @@ function where(frame: CallFrame): string {
   return file ? `${file}:${frame.lineNumber + 1}` : '';
 }
 
-export function summarizeProfile(profile: CpuProfile, top = 20): string {
+interface Analysis {
+  busy: number;
+  idle: number;
+  /** µs of self time per function (`name\twhere\tarea`) and per package or area. */
+  functions: Map<string, number>;
+  areas: Map<string, number>;
+}
+
+/** Self time per function and per package; a native function (writev, writeSync…) counts for its JavaScript caller's package. */
+export function analyze(profile: CpuProfile): Analysis {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const self = new Map<string, number>();
-  const selfByArea = new Map<string, number>();
-  let busy = 0;
-  let idle = 0;
+  const result: Analysis = { busy: 0, idle: 0, functions: new Map(), areas: new Map() };
+  const add = (m: Map<string, number>, key: string, dt: number) => m.set(key, (m.get(key) ?? 0) + dt);
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     const node = byId.get(id);
     if (!node) return;
-    if (node.callFrame.functionName === '(idle)') {
-      idle += dt;
+    const frame = node.callFrame;
+    if (frame.functionName === '(idle)') {
+      result.idle += dt;
       return;
     }
-    busy += dt;
-    const key = `${node.callFrame.functionName || '(anonymous)'}\t${where(node.callFrame)}\t${area(node.callFrame)}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-    // Native frames (writev, writeSync, …) count for whoever called them.
-    let at: number | undefined = id;
-    while (at !== undefined && !byId.get(at)?.callFrame.url && parent.get(at) !== undefined && !byId.get(at)?.callFrame.functionName.startsWith('(')) at = parent.get(at);
-    const owner = at === undefined ? node.callFrame : (byId.get(at) as ProfileNode).callFrame;
-    const ownerArea = owner === node.callFrame ? area(owner) : `${area(owner)} (incl. native ${node.callFrame.functionName})`;
-    selfByArea.set(ownerArea, (selfByArea.get(ownerArea) ?? 0) + dt);
+    result.busy += dt;
+    add(result.functions, `${frame.functionName || '(anonymous)'}\t${where(frame)}\t${area(frame)}`, dt);
+    let owner = frame;
+    if (!frame.url && !frame.functionName.startsWith('(')) {
+      for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+        const f = byId.get(at)?.callFrame;
+        if (f?.url) {
+          owner = f;
+          break;
+        }
+      }
+    }
+    add(result.areas, owner === frame ? area(frame) : `${area(owner)} (incl. native ${frame.functionName})`, dt);
   });
-  const pct = (t: number) => `${((100 * t) / busy).toFixed(1)} %`;
-  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
-  const lines = [
-    `CPU busy ${(busy / 1e6).toFixed(1)} s, idle ${(idle / 1e6).toFixed(1)} s. Percentages are of busy time.`,
-    '',
-    '| self time | function | where | package / area |',
-    '|---|---|---|---|',
-    ...sorted(self).map(([key, t]) => {
-      const [fn, file, a] = key.split('\t');
-      return `| ${pct(t)} | \`${fn}\` | ${file} | ${a} |`;
-    }),
-    '',
-    'Self time per package (a native function such as writev counted for the JavaScript that called it):',
-    '',
-    '| self time | package / area |',
-    '|---|---|',
-    ...sorted(selfByArea).map(([a, t]) => `| ${pct(t)} | ${a} |`),
-  ];
-  return lines.join('\n');
+  return result;
 }
+
+const sortedDesc = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
+const fixed = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+/** The functions with the most self time, as % of busy time and µs per unit of work (request or row). */
+function topFunctions(a: Analysis, units: number, unit: string, top = 20): string[] {
+  return [
+    `| self time | µs per ${unit} | function | where | package / area |`,
+    '|---|---|---|---|---|',
+    ...sortedDesc(a.functions).slice(0, top).map(([key, t]) => {
+      const [fn, file, ar] = key.split('\t');
+      return `| ${fixed((100 * t) / a.busy)} % | ${fixed(t / units, 2)} | \`${fn}\` | ${file} | ${ar} |`;
+    }),
+  ];
+}
+
+/** Sends SIGUSR2 to start the profile-hook profiler, runs `work`, stops it and reads the profile. */
+async function profiled<T>(target: Target, file: string, work: () => Promise<T>): Promise<{ result: T; profile: CpuProfile }> {
+  process.kill(target.pid, 'SIGUSR2');
+  await sleep(300); // the profiler starts asynchronously in the target
+  const result = await work();
+  process.kill(target.pid, 'SIGUSR2');
+  for (let waited = 0; !existsSync(file); waited += 100) {
+    if (waited > 20_000) throw new Error(`${target.name} wrote no CPU profile to ${file}`);
+    await sleep(100);
+  }
+  await sleep(200); // let the write finish
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile & { error?: string };
+  if (profile.error) throw new Error(`profiling ${target.name} failed: ${profile.error}`);
+  return { result, profile };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const HOOK = path.join(__dirname, 'profile-hook.js');
+
+async function readProfile(endpoint: string, regions: BenchRegion[], reads: ReadsSettings, dir: string): Promise<string> {
+  const serviceFile = path.join(dir, 'service.cpuprofile');
+  const service = await startService({ name: 'service', dir, nodeArgs: ['--require', HOOK], env: { BENCH_PROFILE_OUT: serviceFile } });
+  await fillJson(service, regions, periods(reads.mainPeriods));
+  const bodies = new Map([[endpoint, await bodyOf(service, endpoint)]]);
+  const expressFile = path.join(dir, 'express.cpuprofile');
+  const express = await startBare('express', bodies, { nodeArgs: ['--require', HOOK], env: { BENCH_PROFILE_OUT: expressFile } });
+  const options = { connections: reads.connections, seconds: 10, maxRequests: reads.maxRequests };
+  const measured: Array<{ target: Target; sample: Sample; analysis: Analysis; profile: CpuProfile }> = [];
+  for (const [target, file] of [[service, serviceFile], [express, expressFile]] as const) {
+    await load(target.url + endpoint, { ...options, seconds: 3 }, target.pid); // warm-up, not profiled
+    const { result, profile } = await profiled(target, file, () => load(target.url + endpoint, options, target.pid));
+    measured.push({ target, sample: result, analysis: analyze(profile), profile });
+  }
+  await Promise.all([service.stop(), express.stop()]);
+  const [svc, exp] = measured;
+  const perReq = (m: (typeof measured)[number], t: number) => t / m.sample.requests;
+  const areas = new Set([...svc.analysis.areas.keys(), ...exp.analysis.areas.keys()]);
+  const rows = [...areas]
+    .map((a) => ({ a, s: perReq(svc, svc.analysis.areas.get(a) ?? 0), e: perReq(exp, exp.analysis.areas.get(a) ?? 0) }))
+    .filter((r) => r.s >= 1 || r.e >= 1)
+    .sort((x, y) => y.s - x.s);
+  writeFileSync(path.join(outDir(), 'profile-read-service.cpuprofile'), JSON.stringify(svc.profile));
+  writeFileSync(path.join(outDir(), 'profile-read-express.cpuprofile'), JSON.stringify(exp.profile));
+  const describe = (m: (typeof measured)[number]) =>
+    `${m.target.name}: ${Math.round(m.sample.rps)} req/s under the profiler, ${m.sample.requests} requests, CPU busy ${fixed(m.analysis.busy / 1e6)} s ` +
+    `(${fixed(m.analysis.busy / m.sample.requests, 0)} µs per request in JavaScript and GC as sampled; /proc says ${fixed(m.sample.cpuPerRequest, 0)} µs all threads included)`;
+  return [
+    `### CPU profile: GET ${endpoint} (${bodies.get(endpoint)?.length} bytes), the service against bare express, ${reads.connections} connections, 10 s each after a 3 s warm-up`,
+    '',
+    `- ${describe(svc)}`,
+    `- ${describe(exp)}`,
+    '',
+    'Self time per package in µs per request (a native function such as writev is counted for the package that called it); rows under 1 µs in both are left out:',
+    '',
+    '| package / area | service µs/req | bare express µs/req | difference |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.a} | ${fixed(r.s)} | ${fixed(r.e)} | ${r.s - r.e >= 0 ? '+' : ''}${fixed(r.s - r.e)} |`),
+    `| **all sampled CPU** | **${fixed(perReq(svc, svc.analysis.busy))}** | **${fixed(perReq(exp, exp.analysis.busy))}** | **+${fixed(perReq(svc, svc.analysis.busy) - perReq(exp, exp.analysis.busy))}** |`,
+    '',
+    'The service\'s functions with the most self time:',
+    '',
+    ...topFunctions(svc.analysis, svc.sample.requests, 'request'),
+    '',
+  ].join('\n');
+}
+
+async function importProfile(regions: BenchRegion[], imports: ImportSettings, dir: string): Promise<string> {
+  const file = path.join(dir, 'service.cpuprofile');
+  const service = await startService({ name: 'service', dir, nodeArgs: ['--require', HOOK], env: { BENCH_PROFILE_OUT: file } });
+  const list = periods(imports.periods);
+  const files = list.map((period) => multiRegionTsv(regions.map((r) => regionTable(r, period))));
+  const rows = imports.periods * regions.reduce((sum, r) => sum + r.gemeenten.length, 0);
+  const started = Date.now();
+  const { profile } = await profiled(service, file, async () => {
+    for (const [i, body] of files.entries()) {
+      const res = await post(`${service.url}/v1/uploads?period=${list[i]}`, body, TSV);
+      if (res.status !== 201) throw new Error(`import answered ${res.status}: ${res.text.slice(0, 300)}`);
+    }
+  });
+  const seconds = (Date.now() - started) / 1000;
+  await service.stop();
+  writeFileSync(path.join(outDir(), 'profile-import.cpuprofile'), JSON.stringify(profile));
+  const a = analyze(profile);
+  return [
+    `### CPU profile: the import of ${files.length} TSV files (${rows} gemeente rows), one after another, ${fixed(seconds)} s`,
+    '',
+    `CPU busy ${fixed(a.busy / 1e6, 2)} s, idle ${fixed(a.idle / 1e6, 2)} s: ${fixed(a.busy / rows, 1)} µs of sampled CPU per gemeente row.`,
+    '',
+    '| package / area | self time | µs per row |',
+    '|---|---|---|',
+    ...sortedDesc(a.areas).filter(([, t]) => t / a.busy >= 0.005).map(([ar, t]) => `| ${ar} | ${fixed((100 * t) / a.busy)} % | ${fixed(t / rows, 2)} |`),
+    '',
+    ...topFunctions(a, rows, 'row', 25),
+    '',
+  ].join('\n');
+}
+
+const outDir = () => {
+  const dir = path.join(PROJECT_ROOT, 'bench', 'out');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
 
 export async function runProfile(what: string, regions: BenchRegion[], reads: ReadsSettings, imports: ImportSettings, log: Log): Promise<void> {
   const dir = tempDir();
-  const profiles = path.join(dir, 'profiles');
-  const endpoint = what.replace('{region}', largestRegion(regions).code);
-  if (endpoint !== 'import') {
-    // Fill without the profiler, then profile a fresh process on the same database: start-up and load only.
-    const filler = await startService({ name: 'service (fill)', dir });
-    await fillJson(filler, regions, periods(reads.mainPeriods));
-    await filler.stop();
-  }
-  const service = await startService({ name: 'service (profiled)', dir, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profiles}`] });
-  let detail: string;
-  if (endpoint === 'import') {
-    const files = periods(imports.periods).map((period) => multiRegionTsv(regions.map((r) => regionTable(r, period))));
-    const started = Date.now();
-    for (const [i, file] of files.entries()) {
-      const res = await post(`${service.url}/v1/uploads?period=${periods(imports.periods)[i]}`, file, TSV);
-      if (res.status !== 201) throw new Error(`import answered ${res.status}: ${res.text.slice(0, 300)}`);
-    }
-    detail = `${files.length} TSV files uploaded one after another in ${((Date.now() - started) / 1000).toFixed(1)} s`;
-  } else {
-    await load(service.url + endpoint, { connections: reads.connections, seconds: 2, maxRequests: reads.maxRequests });
-    const sample = await load(service.url + endpoint, { connections: reads.connections, seconds: 10, maxRequests: reads.maxRequests });
-    detail = `GET ${endpoint}, ${reads.connections} connections, 2 s warm-up + 10 s: ${Math.round(sample.rps)} req/s under the profiler, p50 ${sample.p50} ms, p99 ${sample.p99} ms`;
-  }
-  await service.stop(15_000);
-  const file = readdirSync(profiles).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error('the service wrote no CPU profile (did it exit through process.exit?)');
-  const profile = JSON.parse(readFileSync(path.join(profiles, file), 'utf8')) as CpuProfile;
-  const markdown = [`### CPU profile of the service: ${detail}`, '', `\`npm run bench -- --profile=${what}\``, '', summarizeProfile(profile), ''].join('\n');
-  const out = path.join(PROJECT_ROOT, 'bench', 'out', `profile-${what.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.md`);
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, markdown);
-  writeFileSync(out.replace(/\.md$/, '.cpuprofile'), JSON.stringify(profile));
+  const markdown = what === 'import'
+    ? await importProfile(regions, imports, dir)
+    : await readProfile(what.replace('{region}', largestRegion(regions).code), regions, reads, dir);
+  const name = `profile-${what === 'import' ? 'import' : 'read'}.md`;
+  writeFileSync(path.join(outDir(), name), `\`npm run bench -- --profile=${what}\`\n\n${markdown}`);
   process.stdout.write(`${markdown}\n`);
-  log(`written to ${path.relative(process.cwd(), out)} (and the raw .cpuprofile beside it, for Chrome DevTools)`);
+  log(`written to bench/out/${name}, with the raw .cpuprofile files beside it (open them in Chrome DevTools)`);
 }

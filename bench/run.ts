@@ -35,8 +35,8 @@ const reads: ReadsSettings = quick
   : { connections: 50, rounds: 5, seconds: 3, warmupSeconds: 1.5, historyRounds: 5, historySeconds: 2, maxRequests: 300_000, mainPeriods: 40, historyPeriods: [1, 120] };
 
 const imports: ImportSettings = quick
-  ? { periods: 30, concurrency: 1, oversize: [10], passes: 2 }
-  : { periods: 293, concurrency: 1, oversize: [10, 100, 1000], passes: 4 };
+  ? { periods: 30, concurrency: 1, oversize: [10], passes: 2, baselineRuns: 1 }
+  : { periods: 293, concurrency: 1, oversize: [10, 100, 1000], passes: 4, baselineRuns: 3 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 

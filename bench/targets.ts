@@ -19,6 +19,7 @@ const folders = new Set<string>();
 
 function cleanUp(): void {
   for (const child of children) {
+    stopping.add(child);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
   children.clear();
@@ -71,9 +72,19 @@ export interface Target {
   stop(graceMs?: number): Promise<void>;
 }
 
+const stopping = new WeakSet<ChildProcess>();
+
+/** Says so on stderr when a child ends that the benchmark did not stop: its figures would be void. */
+function watch(child: ChildProcess, name: string, stderrTail: () => string = () => ''): void {
+  child.once('exit', (code, signal) => {
+    if (!stopping.has(child)) process.stderr.write(`!! ${name} (pid ${child.pid}) exited unexpectedly: ${signal ?? `code ${code}`}\n${stderrTail()}\n`);
+  });
+}
+
 function stopper(child: ChildProcess): (graceMs?: number) => Promise<void> {
   return (graceMs = 5000) =>
     new Promise<void>((resolve) => {
+      stopping.add(child);
       if (child.exitCode !== null || child.signalCode !== null) {
         children.delete(child);
         return resolve();
@@ -124,6 +135,7 @@ export async function startService(options: ServiceOptions): Promise<Target> {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  watch(child, options.name, () => stderr);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -148,20 +160,26 @@ export type BareKind = 'express' | 'http';
  * A bare express 5 or node:http server answering each of the given paths with exactly the given bytes
  * as application/json (see bare-server.ts).
  */
-export function startBare(kind: BareKind, bodies: Map<string, Buffer>): Promise<Target> {
-  return startForked('bare-server.js', [kind], kind === 'express' ? 'bare express' : 'bare node:http', bodies);
+export function startBare(kind: BareKind, bodies: Map<string, Buffer>, options: ForkOptions = {}): Promise<Target> {
+  return startForked('bare-server.js', [kind], kind === 'express' ? 'bare express' : 'bare node:http', bodies, options);
+}
+
+export interface ForkOptions {
+  nodeArgs?: string[];
+  env?: Record<string, string>;
 }
 
 /**
  * Forks one of the bench's own servers (`dist/bench/<script>`), hands it the bodies to serve in a file and
  * waits for the port it sends back over IPC. Its stdout goes to /dev/null.
  */
-export async function startForked(script: string, args: string[], name: string, bodies: Map<string, Buffer>): Promise<Target> {
+export async function startForked(script: string, args: string[], name: string, bodies: Map<string, Buffer>, options: ForkOptions = {}): Promise<Target> {
   const dir = tempDir('sonar-bench-bare-');
   const file = path.join(dir, 'bodies.json');
   writeFileSync(file, JSON.stringify(Object.fromEntries([...bodies].map(([p, body]) => [p, body.toString('base64')]))));
   const child = fork(path.join(__dirname, script), [...args, file], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+    execArgv: options.nodeArgs ?? [],
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   children.add(child);
@@ -177,6 +195,7 @@ export async function startForked(script: string, args: string[], name: string, 
     });
   });
   child.disconnect();
+  watch(child, name);
   return { name, url: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: stopper(child) };
 }
 
