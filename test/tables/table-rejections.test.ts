@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ProblemItem } from '../../src/domain/errors';
 import { twenteUpload } from '../support/factories';
 import { createTestApp, expectResponsesMatchContract, storedData, TestApp, WRITER_KEY } from '../support/test-app';
 import { CSV, publicationTable, regionFigures, toCsv, toXlsx, TSV, twenteTsv, withCell, withoutRows, XLSX } from './publication-files';
@@ -10,14 +11,7 @@ import { CSV, publicationTable, regionFigures, toCsv, toXlsx, TSV, twenteTsv, wi
  * (its four sums in columns 4 to 7). Columns: 1 region, 2 gemeente, 3-6 the counts, 7 the total.
  */
 
-interface Problem {
-  field?: string;
-  row?: number;
-  column?: number;
-  detail: string;
-  found?: string;
-  suggestions?: string[];
-}
+type Problem = ProblemItem;
 
 interface Answer {
   status: number;
