@@ -46,7 +46,7 @@ export async function runLayers(what: string, regions: BenchRegion[], settings: 
     return `| ${t.name} | ${Math.round(s.rps).toLocaleString('en-US')} (${Math.round(s.rpsMin).toLocaleString('en-US')}–${Math.round(s.rpsMax).toLocaleString('en-US')}) | ${(s.rps / base).toFixed(2)} | ${Math.round(s.cpuPerRequest)} | ${step} | ${(baseCpu / s.cpuPerRequest).toFixed(2)} | ${s.p50} / ${s.p99} |`;
   });
   return [
-    `### Middleware layers: GET ${endpoint} (${bodies.get(endpoint)?.length} bytes), ${settings.connections} connections, ${rounds} rounds × ${settings.seconds} s`,
+    `### Middleware layers: GET ${endpoint} (${bodies.get(endpoint)?.length} bytes), ${settings.connections} connections, ${rounds} round${rounds === 1 ? '' : 's'} × ${settings.seconds} s`,
     '',
     '`npm run bench -- --layers' + (what === '/v1/totals' ? '' : `=${what}`) + '`',
     '',

@@ -43,7 +43,7 @@ export function readsMarkdown(r: ReadsReport): string {
   return [
     `### Reads: service vs bare express 5 vs bare node:http`,
     '',
-    `${s.connections} connections; ${s.rounds} rounds × ${s.seconds} s per target and endpoint (each load also capped at ${n(s.maxRequests)} requests), ` +
+    `${s.connections} connections; ${s.rounds} round${s.rounds === 1 ? '' : 's'} × ${s.seconds} s per target and endpoint (each load also capped at ${n(s.maxRequests)} requests), ` +
       `target order rotating every round, a ${s.warmupSeconds} s warm-up per target and endpoint first. Medians over the rounds; ` +
       `req/s as median (lowest–highest round). The service holds ${r.settings.mainPeriods} periods × 35 regions ` +
       `(${n(r.fill.rows)} gemeente rows, filled through POST /v1/uploads in ${r.fill.seconds.toFixed(1)} s); ` +
@@ -74,7 +74,7 @@ export function readsMarkdown(r: ReadsReport): string {
     '',
     `Two more service instances, filled through POST /v1/uploads with 35 regions × ${few} and × ${many} periods ` +
       `(${n(r.historyFill[1].rows)} rows in ${r.historyFill[1].seconds.toFixed(1)} s: ${n(r.historyFill[1].rows / r.historyFill[1].seconds)} rows/s as JSON, 4 uploads in flight). ` +
-      `${s.historyRounds} rounds × ${s.historySeconds} s each, alternating order.`,
+      `${s.historyRounds} round${s.historyRounds === 1 ? '' : 's'} × ${s.historySeconds} s each, alternating order.`,
     '',
     table(
       ['endpoint', `bytes ${few} / ${many}`, `req/s ${few}`, `req/s ${many}`, `req/s ratio ${many}/${few}`, `p50 ms ${few} / ${many}`, `p50 ratio ${many}/${few}`, `p99 ms ${few} / ${many}`, `server CPU µs/req ${few} / ${many}`],
