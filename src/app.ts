@@ -8,10 +8,11 @@ import { RegisterRoutes } from './generated/routes';
 import { ApiKeys } from './http/authentication';
 import { requireContentType } from './http/content-type';
 import { rememberBodyDigest } from './http/idempotency';
-import { createMetrics, requestId, requestLogger } from './http/observability';
+import { observeRequests } from './http/observability';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
-import { openReads, rateLimits, securityHeaders } from './http/protection';
+import { rateLimits, responseHeaders } from './http/protection';
 import { readCache } from './http/read-cache';
+import { TABLE_CONTENT_TYPES } from './http/table-upload';
 import { routeLabeler } from './http/route-label';
 
 export const API_VERSION: string = openapi.info.version;
@@ -38,13 +39,11 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.locals.apiKeys = new ApiKeys(config.API_KEYS);
   app.locals.tableBodyLimit = config.TABLE_BODY_LIMIT;
 
-  const metrics = createMetrics(routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json']));
-  app.use(requestId, requestLogger(logger), metrics.middleware);
-  app.use((_req, res, next) => {
-    res.setHeader('API-Version', API_VERSION);
-    next();
-  });
-  app.use(securityHeaders, openReads);
+  const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json']));
+  app.use(observed.middleware, responseHeaders(API_VERSION));
+
+  if (config.RATE_LIMIT) app.use(rateLimits(config));
+  app.use(readCache(service, `${BASE_PATH}/`)); // early: a read it knows is answered after three layers
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -54,11 +53,8 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
     else sendProblem(res, { status: 503, detail: 'The service is starting or shutting down.' });
   });
   app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(observed.registry.contentType).send(await observed.registry.metrics());
   });
-
-  app.use(rateLimits(config));
-  app.use(BASE_PATH, readCache(service));
   app.get(`${BASE_PATH}/openapi.json`, (_req, res) => {
     res.json(openapi);
   });
@@ -66,7 +62,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.get('/docs/', swaggerUi.setup(undefined, { swaggerOptions: { url: `${BASE_PATH}/openapi.json` } }));
   app.use('/docs', swaggerUi.serve);
 
-  app.post(`${BASE_PATH}/uploads`, requireContentType(['application/json', 'text/tab-separated-values', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']));
+  app.post(`${BASE_PATH}/uploads`, requireContentType(['application/json', ...TABLE_CONTENT_TYPES]));
   app.use(express.json({ limit: config.JSON_BODY_LIMIT, strict: true, type: 'application/json', verify: rememberBodyDigest }));
 
   RegisterRoutes(app);

@@ -1,43 +1,21 @@
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Takes the caller's X-Request-Id when it is sane, makes one otherwise, and echoes it. */
-export const requestId: RequestHandler = (req, res, next) => {
-  const offered = req.header('x-request-id');
-  const id = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
-  (req as { id?: string }).id = id;
-  res.setHeader('X-Request-Id', id);
-  next();
-};
-
-/** One JSON line per request. Only method, URL, status and duration: headers (and so API keys) never appear. */
-export function requestLogger(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: () => 'request',
-    customErrorMessage: () => 'request failed',
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-    },
-  });
-}
-
-export interface Metrics {
+export interface Observability {
   registry: Registry;
-  /** Counts and times every request by route and status. */
+  /**
+   * Gives each request an id (the caller's X-Request-Id when it is sane), echoes it, and when the answer
+   * is done writes one log line and counts it. Headers are never logged, so API keys never appear.
+   */
   middleware: RequestHandler;
-  uploads: Counter<'outcome'>;
 }
 
-export function createMetrics(routeOf: (path: string) => string): Metrics {
+/** Request logs and Prometheus metrics, in one listener per request since every read pays for it. */
+export function observeRequests(logger: Logger, routeOf: (path: string) => string): Observability {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status'] as const;
@@ -48,17 +26,39 @@ export function createMetrics(routeOf: (path: string) => string): Metrics {
   });
   const uploads = new Counter({ name: 'uploads_total', help: 'Uploads accepted and rejected', labelNames: ['outcome'], registers: [registry] });
 
+  // One child per label set, found by a string key: cheaper than prom-client hashing a labels object.
+  const series = new Map<string, { count: { inc(): void }; time: { observe(value: number): void } }>();
+  const seriesOf = (method: string, route: string, status: string) => {
+    const key = `${method} ${route} ${status}`;
+    let found = series.get(key);
+    if (!found) {
+      found = { count: requests.labels(method, route, status), time: duration.labels(method, route, status) };
+      series.set(key, found);
+    }
+    return found;
+  };
+
   const middleware: RequestHandler = (req, res, next) => {
+    const offered = req.headers['x-request-id'];
+    const id = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+    (req as { id?: string }).id = id;
+    res.setHeader('X-Request-Id', id);
     const start = process.hrtime.bigint();
-    res.once('finish', () => {
-      const labels = { method: req.method, route: routeOf(req.path), status: String(res.statusCode) };
-      requests.inc(labels);
-      duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
-      if (req.method === 'POST' && labels.route === '/v1/uploads') {
-        uploads.inc({ outcome: res.statusCode < 300 ? 'accepted' : 'rejected' });
-      }
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const finished = res.writableFinished; // false: the client went away before the answer was out
+      const status = finished ? res.statusCode : 499;
+      const route = routeOf(req.path);
+      const { count, time } = seriesOf(req.method, route, String(status));
+      count.inc();
+      time.observe(seconds);
+      if (req.method === 'POST' && route === '/v1/uploads') uploads.inc({ outcome: status < 300 ? 'accepted' : 'rejected' });
+      const line = { req: { id, method: req.method, url: req.originalUrl }, res: { status }, responseTime: Math.round(seconds * 1000) };
+      if (status >= 500) logger.error(line, 'request failed');
+      else if (!finished) logger.warn(line, 'request aborted');
+      else logger.info(line, 'request');
     });
     next();
   };
-  return { registry, middleware, uploads };
+  return { registry, middleware };
 }

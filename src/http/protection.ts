@@ -8,10 +8,20 @@ import { sendProblem } from './problem';
 const YEAR = 365 * 24 * 60 * 60;
 const hsts = { maxAge: YEAR, includeSubDomains: true };
 
-/** JSON answers load nothing and are framed by no one. */
+/**
+ * JSON answers load nothing and are framed by no one. Headers that only mean something to HTML pages
+ * (DNS prefetch, download options, Flash policies, the XSS auditor, agent clusters, opener policy) are
+ * left off: every read pays for every header.
+ */
 const apiHeaders = helmet({
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   crossOriginResourcePolicy: { policy: 'cross-origin' }, // reads are open to every origin, see CORS below
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
   frameguard: { action: 'deny' },
   hsts,
 });
@@ -35,8 +45,6 @@ const docsHeaders = helmet({
   hsts,
 });
 
-export const securityHeaders: RequestHandler = (req, res, next) =>
-  (req.path === '/docs' || req.path.startsWith('/docs/') ? docsHeaders : apiHeaders)(req, res, next);
 
 /** Any web page may read the figures and the OpenAPI document; writes come from scripts, not browsers. */
 const readCors = cors({
@@ -47,8 +55,21 @@ const readCors = cors({
   maxAge: 600,
 });
 
-export const openReads: RequestHandler = (req, res, next) =>
-  req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? readCors(req, res, next) : next();
+/**
+ * Every answer's headers: the API version, security headers for an API (looser for Swagger UI's page),
+ * and CORS for reads when a browser asks (only browsers send Origin).
+ */
+export function responseHeaders(apiVersion: string): RequestHandler {
+  return (req, res, next) => {
+    res.setHeader('API-Version', apiVersion);
+    const security = req.path === '/docs' || req.path.startsWith('/docs/') ? docsHeaders : apiHeaders;
+    security(req, res, () => {
+      const read = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
+      if (read && req.headers.origin !== undefined) readCors(req, res, next);
+      else next();
+    });
+  };
+}
 
 function limiter(windowMs: number, limit: number, what: string): RequestHandler {
   return rateLimit({
@@ -62,9 +83,8 @@ function limiter(windowMs: number, limit: number, what: string): RequestHandler 
   });
 }
 
-/** A strict limit on writes and a generous one on reads; off where a gateway limits, and for benchmarks. */
+/** A strict limit on writes and a generous one on reads; left out where a gateway limits, and for benchmarks. */
 export function rateLimits(config: Config): RequestHandler {
-  if (!config.RATE_LIMIT) return (_req, _res, next) => next();
   const writes = limiter(config.RATE_LIMIT_WINDOW_MS, config.RATE_LIMIT_WRITES, 'uploads');
   const reads = limiter(config.RATE_LIMIT_WINDOW_MS, config.RATE_LIMIT_READS, 'requests');
   return (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? reads : writes)(req, res, next);

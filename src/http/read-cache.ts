@@ -29,10 +29,13 @@ function send(req: Request, res: Response, entry: Entry): void {
   res.setHeader('ETag', entry.etag);
   res.setHeader('Cache-Control', READ_CACHE_CONTROL);
   if (matches(req.headers['if-none-match'], entry.etag)) {
-    res.status(304).end();
+    res.statusCode = 304;
+    res.end();
     return;
   }
-  res.status(200).type('application/json').end(entry.body);
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(entry.body);
 }
 
 /**
@@ -41,12 +44,12 @@ function send(req: Request, res: Response, entry: Entry): void {
  * the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
  * Keys are the full URL; the map is bounded, oldest entry out first, so odd query strings cannot grow it.
  */
-export function readCache(source: Versioned, maxEntries = 2000): RequestHandler {
+export function readCache(source: Versioned, prefix: string, maxEntries = 2000): RequestHandler {
   let version = source.version;
   const entries = new Map<string, Entry>();
 
   return (req, res, next) => {
-    if (req.method !== 'GET') return next();
+    if (req.method !== 'GET' || !req.originalUrl.startsWith(prefix)) return next();
     if (source.version !== version) {
       entries.clear();
       version = source.version;

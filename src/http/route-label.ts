@@ -8,9 +8,15 @@ export function routeLabeler(basePath: string, paths: readonly string[], fixed: 
     pattern: new RegExp(`^${basePath}${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
   }));
   const exact = new Set(fixed);
+  const known = new Map<string, string>(); // paths seen, bounded: unknown paths could be endless
   return (path) => {
-    if (exact.has(path)) return path;
-    if (path.startsWith('/docs')) return '/docs';
-    return templates.find((t) => t.pattern.test(path))?.label ?? 'unmatched';
+    const label = known.get(path);
+    if (label !== undefined) return label;
+    const found = exact.has(path) ? path
+      : path.startsWith('/docs') ? '/docs'
+        : templates.find((t) => t.pattern.test(path))?.label ?? 'unmatched';
+    if (known.size >= 1000) known.clear();
+    known.set(path, found);
+    return found;
   };
 }
