@@ -11,7 +11,6 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json tsoa.json ./
 COPY src ./src
 COPY bench ./bench
-COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 # Run: the compiled service, its migrations and reference data, as the unprivileged node user.

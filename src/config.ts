@@ -25,7 +25,16 @@ const apiKeys = z
     return keys;
   });
 
-const byteSize = z.string().regex(/^\d+(b|kb|mb|gb)?$/i, 'must be a size such as 1mb or 512kb');
+const BYTE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** "200mb" → bytes. */
+const byteSize = z
+  .string()
+  .regex(/^\d+(b|kb|mb|gb)?$/i, 'must be a size such as 1mb or 512kb')
+  .transform((text) => {
+    const [, digits, unit = 'b'] = /^(\d+)(b|kb|mb|gb)?$/i.exec(text) as RegExpExecArray;
+    return Number(digits) * BYTE_UNITS[unit.toLowerCase()];
+  });
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,8 +42,8 @@ const schema = z.object({
   DATABASE_PATH: z.string().min(1).default('data/sonar.db'),
   API_KEYS: apiKeys,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JSON_BODY_LIMIT: byteSize.default('1mb'),
-  TABLE_BODY_LIMIT: byteSize.default('200mb'),
+  JSON_BODY_LIMIT: byteSize.prefault('1mb'),
+  TABLE_BODY_LIMIT: byteSize.prefault('200mb'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   TRUST_PROXY: z.stringbool().default(false),
   RATE_LIMIT: z.stringbool().default(true),

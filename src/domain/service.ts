@@ -1,5 +1,5 @@
 import { DomainError, invalid, notFound, ProblemItem } from './errors';
-import { summarize, Summary } from './figures';
+import { rowTotal, summarize, Summary } from './figures';
 import { isPeriod } from './period';
 import { FiguresStore, IdempotencyClaim, Remember, StoredUpload, UploadRecord } from './ports';
 import { ReferenceData, Region, RegionRef } from './reference';
@@ -13,7 +13,7 @@ const ref = (r: { code: string; name: string }): RegionRef => ({ code: r.code, n
 
 function toFigures(row: GemeenteCounts): GemeenteFigures {
   const { code, name, gemeenteClients, uwvClients } = row;
-  return { code, name, gemeenteClients, uwvClients, total: summarize([row], null).total };
+  return { code, name, gemeenteClients, uwvClients, total: rowTotal(row) };
 }
 
 export interface UploadFilterInput {

@@ -23,14 +23,6 @@ const SOURCE_OF: Readonly<Record<string, UploadSource>> = {
 export const TABLE_CONTENT_TYPES: readonly string[] = Object.keys(SOURCE_OF);
 
 const QUERY_PARAMETERS = ['period', 'registerTotal', 'region'];
-const BYTE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** "200mb" as bytes; config has checked the form already. */
-export function byteSize(text: string): number {
-  const match = /^(\d+)(b|kb|mb|gb)?$/i.exec(text.trim());
-  if (!match) throw new Error(`Not a byte size: ${text}`);
-  return Number(match[1]) * BYTE_UNITS[(match[2] ?? 'b').toLowerCase()];
-}
 
 /**
  * The request body as it arrives, counted. Past `limit` bytes, or when the client goes away, it ends the
@@ -118,7 +110,7 @@ const charsetOf = (req: Request): string | undefined =>
 
 async function uploadTable(req: Request, res: Response, source: UploadSource): Promise<void> {
   const service = req.app.locals.service as SonarService;
-  const limit = byteSize(String(req.app.locals.tableBodyLimit ?? '200mb'));
+  const limit = req.app.locals.tableBodyLimit as number;
   const tooLarge = () => sendProblem(res, { status: 413, detail: `The table is larger than this service accepts (${limit} bytes); upload fewer regions at a time.` });
   const charset = charsetOf(req);
   if (source !== 'xlsx' && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
