@@ -42,8 +42,8 @@ const schema = z.object({
   DATABASE_PATH: z.string().min(1).default('data/sonar.db'),
   API_KEYS: apiKeys,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JSON_BODY_LIMIT: byteSize.prefault('1mb'),
-  TABLE_BODY_LIMIT: byteSize.prefault('200mb'),
+  JSON_BODY_LIMIT: byteSize.prefault('256kb'),
+  TABLE_BODY_LIMIT: byteSize.prefault('20mb'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   TRUST_PROXY: z.stringbool().default(false),
   RATE_LIMIT: z.stringbool().default(true),
@@ -52,11 +52,13 @@ const schema = z.object({
   RATE_LIMIT_READS: z.coerce.number().int().min(1).default(6000),
 });
 
-export type Config = Omit<z.output<typeof schema>, 'DATABASE_PATH'> & { DATABASE_PATH: string };
+export type Config = z.output<typeof schema>;
 
 /** Parses the environment once, at start-up; throws one message listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = schema.safeParse(env);
+  // `PORT=` in a .env file means "not set", not port 0.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const result = schema.safeParse(given);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);

@@ -10,7 +10,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const { DATABASE_PATH } = loadConfig();
-  const result = await backupDatabase(DATABASE_PATH, path.resolve(target));
+  // npm runs scripts in the project folder; INIT_CWD is where the caller ran `npm run backup`.
+  const result = await backupDatabase(DATABASE_PATH, path.resolve(process.env.INIT_CWD ?? process.cwd(), target));
   process.stdout.write(`Backed up ${DATABASE_PATH} to ${result.file}: ${result.pages} pages, ${result.uploads} uploads, integrity ${result.integrity}.\n`);
   return result.integrity === 'ok' ? 0 : 1;
 }

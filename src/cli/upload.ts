@@ -118,7 +118,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
     return 0;
   }
   if (positionals.length !== 1) return usage('Give exactly one FILE.');
-  const file = positionals[0];
+  // npm runs scripts in the project folder; INIT_CWD is where the caller ran `npm run upload`.
+  const file = path.resolve(env.INIT_CWD ?? process.cwd(), positionals[0]);
   const type = CONTENT_TYPES[path.extname(file).toLowerCase()];
   if (!type) return usage(`Cannot tell what ${file} holds: name it .tsv, .txt, .csv or .xlsx.`);
   if (values.period === undefined) return usage('Give --period YYYY-MM, the month of the figures.');

@@ -34,3 +34,17 @@ export const invalid = (detail: string, errors: ProblemItem[] = []): DomainError
   new DomainError('invalid', 'Invalid input', detail, errors);
 
 export const notFound = (detail: string): DomainError => new DomainError('not-found', 'Not found', detail);
+
+/** A value as problem details show it: text as it is, anything else as JSON; never long, never throwing. */
+export function shown(value: unknown, max = 200): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Array.isArray(value) ? '[…]' : String(value); // nested too deep, or circular
+    }
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -44,8 +44,8 @@ export function sumCounts(rows: readonly Counts[]): Counts {
 
 export function ratio(numerator: number, denominator: number | null): Ratio {
   if (denominator === null || denominator === 0) return { value: null, percent: null };
-  const exact = numerator / denominator;
-  return { value: Math.round(exact * 10_000) / 10_000, percent: Math.round(exact * 100) };
+  // Scale before dividing: 23/40 is 0.575 exactly, but 0.575 * 100 is 57.49999… in floating point.
+  return { value: Math.round((numerator * 10_000) / denominator) / 10_000, percent: Math.round((numerator * 100) / denominator) };
 }
 
 /** What a TOTAAL row says about a set of gemeenten, with the register it is measured against. */

@@ -52,8 +52,9 @@ export class NameIndex<T extends { name: string }> {
     return this.byName.get(normalizeName(name));
   }
 
-  /** The closest names, best first; at most `limit`. */
+  /** The closest names, best first; at most `limit`. None for text too long to be a name. */
   suggest(name: string, limit = 3): string[] {
+    if (name.length > 100) return [];
     const wanted = normalizeName(name);
     return this.items
       .map((item) => {

@@ -36,10 +36,6 @@ export interface UploadFilter {
   offset: number;
 }
 
-/**
- * Uploads set aside while a file is still being read, so that a large file never has to be held in memory
- * and nothing reaches the figures until the whole file has been checked.
- */
 /** A client's Idempotency-Key and a fingerprint of the request that used it. */
 export interface IdempotencyClaim {
   client: string;
@@ -54,6 +50,10 @@ export interface Remember extends IdempotencyClaim {
   answer(records: UploadRecord[]): string;
 }
 
+/**
+ * Uploads set aside while a file is still being read, so that a large file never has to be held in memory
+ * and nothing reaches the figures until the whole file has been checked.
+ */
 export interface Staging {
   add(upload: NewUpload): void;
   /** Stores everything staged in one transaction, making each the current upload of its region and period. */

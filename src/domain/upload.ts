@@ -1,10 +1,13 @@
-import { DomainError, ProblemItem } from './errors';
+import { DomainError, ProblemItem, shown } from './errors';
 import { Counts, rowTotal, summarize, Summary } from './figures';
 import { isPeriod } from './period';
 import { GemeenteRef, ReferenceData, Region } from './reference';
 
 /** No gemeente or region comes near this; a larger count is a typing error (or an attack). */
 export const MAX_COUNT = 10_000_000;
+
+/** The largest region has 18 gemeenten; the upload schema says @maxItems 100. */
+export const MAX_GEMEENTEN = 100;
 
 /**
  * Clients of one kind with and without a klantprofiel.
@@ -29,6 +32,7 @@ export interface GemeenteFiguresInput {
   /**
    * CBS code (`GM0141`) or name as publications write it (`Hengelo` finds `Hengelo (O.)`).
    * @minLength 1
+   * @maxLength 100
    * @example "Almelo"
    */
   gemeente: string;
@@ -56,6 +60,7 @@ export interface UploadRequest {
   /**
    * CBS code (`AM05`), name (`Twente`) or the publication's label (`28 Twente`).
    * @minLength 1
+   * @maxLength 100
    * @example "Twente"
    */
   region: string;
@@ -135,7 +140,7 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
   const input = asObject(raw);
   const problems: ProblemItem[] = [];
   const report = (location: Omit<ProblemItem, 'detail'>, detail: string, found?: unknown, suggestions?: string[]) =>
-    problems.push({ ...location, detail, ...(found === undefined ? {} : { found: typeof found === 'string' ? found : JSON.stringify(found) }), ...(suggestions?.length ? { suggestions } : {}) });
+    problems.push({ ...location, detail, ...(found === undefined ? {} : { found: shown(found) }), ...(suggestions?.length ? { suggestions } : {}) });
 
   if (typeof input.period !== 'string' || !isPeriod(input.period)) {
     report(at.upload('period'), 'must be a month written YYYY-MM, e.g. 2026-06', input.period);

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors';
 
@@ -27,11 +27,15 @@ function digest(secret: string): Buffer {
 }
 
 /** tsoa calls this for every `@Security('apiKey')` route; the key's name becomes `request.user`. */
-export async function expressAuthentication(request: Request, securityName: string): Promise<string> {
+export async function expressAuthentication(request: Request, securityName: string, _scopes?: string[], response?: Response): Promise<string> {
   const keys = request.app.locals.apiKeys as ApiKeys;
-  const name = securityName === 'apiKey' ? keys.identify(request.header(API_KEY_HEADER)) : undefined;
+  const offered = request.header(API_KEY_HEADER);
+  const name = securityName === 'apiKey' ? keys.identify(offered) : undefined;
   if (!name) {
-    throw new DomainError('unauthorized', 'Unauthorized', 'This request needs a valid API key in the X-API-Key header.');
+    response?.setHeader('WWW-Authenticate', 'ApiKey header="X-API-Key"'); // a 401 says how to authenticate
+    throw new DomainError('unauthorized', 'Unauthorized', 'This request needs a valid API key in the X-API-Key header.', [
+      { field: 'header.X-API-Key', detail: offered ? 'is not a key of this service' : 'is missing' },
+    ]);
   }
   return name;
 }

@@ -5,9 +5,7 @@ import { sendProblem } from './problem';
 export function requireContentType(types: readonly string[]): RequestHandler {
   return (req, res, next) => {
     if (req.is(types as string[])) return next();
-    sendProblem(res, {
-      status: 415,
-      detail: `Send the body as ${types.join(', ')}; got ${req.headers['content-type'] ?? 'no Content-Type'}.`,
-    });
+    const detail = `Send the body as ${types.join(', ')}; got ${req.headers['content-type'] ?? 'no Content-Type'}.`;
+    sendProblem(res, { status: 415, detail, errors: [{ field: 'header.Content-Type', detail: 'is not a type this request accepts', found: req.headers['content-type'] ?? '' }] });
   };
 }

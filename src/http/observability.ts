@@ -4,6 +4,11 @@ import type { Logger } from 'pino';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Query parameters that look like credentials: a caller who puts a key in the URL still keeps it out of the logs. */
+const SECRET_PARAMETER = /([?&][^=&]*(?:key|token|secret|password|auth)[^=&]*=)[^&]*/gi;
+
+/** The URL as logged: credential-like query values replaced. */
+export const loggedUrl = (url: string): string => (url.includes('?') ? url.replace(SECRET_PARAMETER, '$1[redacted]') : url);
 
 export interface Observability {
   registry: Registry;
@@ -53,7 +58,7 @@ export function observeRequests(logger: Logger, routeOf: (path: string) => strin
       count.inc();
       time.observe(seconds);
       if (req.method === 'POST' && route === '/v1/uploads') uploads.inc({ outcome: status < 300 ? 'accepted' : 'rejected' });
-      const line = { req: { id, method: req.method, url: req.originalUrl }, res: { status }, responseTime: Math.round(seconds * 1000) };
+      const line = { req: { id, method: req.method, url: loggedUrl(req.originalUrl) }, res: { status }, responseTime: Math.round(seconds * 1000) };
       if (status >= 500) logger.error(line, 'request failed');
       else if (!finished) logger.warn(line, 'request aborted');
       else logger.info(line, 'request');

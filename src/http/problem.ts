@@ -1,7 +1,7 @@
 import { ValidateError } from '@tsoa/runtime';
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { DomainError, ErrorKind, ProblemItem } from '../domain/errors';
+import { DomainError, ErrorKind, ProblemItem, shown } from '../domain/errors';
 
 /** RFC 9457 problem details, as every 4xx and 5xx answer of the service. */
 export interface ProblemDetails {
@@ -52,7 +52,7 @@ function fromValidateError(error: ValidateError): ProblemItem[] {
     const item: ProblemItem = excess
       ? { field: field === '(body)' || field.endsWith(excess[1]) ? field.replace('(body)', excess[1]) : `${field}.${excess[1]}`, detail: 'is not a known field' }
       : { field, detail: message };
-    if (value !== undefined && !excess) item.found = typeof value === 'string' ? value : JSON.stringify(value);
+    if (value !== undefined && !excess) item.found = shown(value);
     return item;
   });
 }
@@ -82,7 +82,20 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 };
 
 export function errorHandler(onUnexpected: (error: unknown) => void): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
+  const answer = problemFor(onUnexpected);
+  return (error, req, res, _next) => {
+    try {
+      answer(error, req, res);
+    } catch (failure) {
+      // Turning the error into a problem failed too: still answer problem+json, never express's HTML page.
+      onUnexpected(failure);
+      if (!res.headersSent) res.status(500).type('application/problem+json').send('{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"The service failed to answer this request."}');
+    }
+  };
+}
+
+function problemFor(onUnexpected: (error: unknown) => void): (error: any, req: Request, res: Response) => void {
+  return (error, req, res) => {
     if (error instanceof DomainError) {
       const status = STATUS_OF[error.kind];
       sendProblem(res, { status, type: status === 400 ? `${PROBLEM_TYPE_BASE}invalid-input` : undefined, title: error.title, detail: error.detail, errors: error.errors });
@@ -96,6 +109,11 @@ export function errorHandler(onUnexpected: (error: unknown) => void): ErrorReque
       const { status, detail } = BODY_ERRORS[error.type];
       const why = error.type === 'entity.parse.failed' && error instanceof Error ? `${detail} ${error.message}` : detail;
       sendProblem(res, { status, detail, errors: [{ field: '(body)', detail: why }] });
+    } else if (error instanceof URIError || (error?.status >= 400 && error?.status < 500)) {
+      // express's own 4xx, such as a path with a malformed %-escape
+      const status = error instanceof URIError ? 400 : Number(error.status);
+      const detail = error instanceof URIError ? 'The path has a malformed %-escape.' : (STATUS_CODES[status] ?? 'Bad request');
+      sendProblem(res, { status, detail, errors: [{ field: 'path', detail, found: shown(req.path) }] });
     } else {
       onUnexpected(error);
       sendProblem(res, { status: 500, detail: 'The service failed to answer this request; it has been logged.' });

@@ -77,6 +77,7 @@ function limiter(windowMs: number, limit: number, what: string): RequestHandler 
     limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    skip: (req) => !req.path.startsWith('/v1/'), // health checks and Swagger UI's assets are not limited
     handler: (_req, res) => {
       sendProblem(res, { status: 429, detail: `Too many ${what}: at most ${limit} per ${windowMs / 1000} s from one client. Retry after the Retry-After header's seconds.` });
     },
@@ -87,5 +88,5 @@ function limiter(windowMs: number, limit: number, what: string): RequestHandler 
 export function rateLimits(config: Config): RequestHandler {
   const writes = limiter(config.RATE_LIMIT_WINDOW_MS, config.RATE_LIMIT_WRITES, 'uploads');
   const reads = limiter(config.RATE_LIMIT_WINDOW_MS, config.RATE_LIMIT_READS, 'requests');
-  return (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? reads : writes)(req, res, next);
+  return (req, res, next) => (req.method === 'POST' ? writes : reads)(req, res, next);
 }

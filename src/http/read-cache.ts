@@ -42,16 +42,29 @@ function send(req: Request, res: Response, entry: Entry): void {
  * The figures change only when an upload commits, so every successful read is derived once per data
  * version and then served as stored bytes until the next commit. The service bumps its version before
  * the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
- * Keys are the full URL; the map is bounded, oldest entry out first, so odd query strings cannot grow it.
+ * Keys are the full URL; the room is bounded in bytes, oldest answer out first, so that odd query strings
+ * cannot make it grow.
  */
-export function readCache(source: Versioned, prefix: string, maxEntries = 2000): RequestHandler {
+export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 1024 * 1024): RequestHandler {
   let version = source.version;
   const entries = new Map<string, Entry>();
+  let bytes = 0;
+  const keep = (key: string, entry: Entry) => {
+    if (entry.body.length > maxBytes) return;
+    while (bytes + entry.body.length > maxBytes) {
+      const [oldest, old] = entries.entries().next().value as [string, Entry];
+      entries.delete(oldest);
+      bytes -= old.body.length;
+    }
+    entries.set(key, entry);
+    bytes += entry.body.length;
+  };
 
   return (req, res, next) => {
     if (req.method !== 'GET' || !req.originalUrl.startsWith(prefix)) return next();
     if (source.version !== version) {
       entries.clear();
+      bytes = 0;
       version = source.version;
     }
     const key = req.originalUrl;
@@ -65,10 +78,7 @@ export function readCache(source: Versioned, prefix: string, maxEntries = 2000):
       const entry = { body: Buffer.from(JSON.stringify(data)), etag: '' };
       entry.etag = strongEtag(entry.body);
       // An upload that committed while this answer was being derived makes it unfit to keep.
-      if (source.version === startedAt && version === startedAt) {
-        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-        entries.set(key, entry);
-      }
+      if (source.version === startedAt && version === startedAt && !entries.has(key)) keep(key, entry);
       send(req, res, entry);
       return res;
     };

@@ -105,6 +105,10 @@ async function* wholeBodyOnly(tables: AsyncIterable<TableBatchItem>, body: BodyM
   if (body.stopped !== undefined) throw new Error(`The request body was cut off: ${body.stopped}`);
 }
 
+/** The query parameters in a fixed order, so that `?a=1&b=2` and `?b=2&a=1` are the same request. */
+const canonicalQuery = (req: Request): string =>
+  Object.keys(req.query).sort().map((name) => `${name}=${String(req.query[name])}`).join('&');
+
 const charsetOf = (req: Request): string | undefined =>
   /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
 
@@ -137,7 +141,7 @@ async function uploadTable(req: Request, res: Response, source: UploadSource): P
     const client = String((req as { user?: unknown }).user);
     // The content type and query are part of the request: the same bytes for another period are another upload.
     const claimOf = key === undefined ? undefined : () => ({
-      client, key, fingerprint: digestOf(body.digest.copy().update(`\n${source}\n${req.originalUrl}`)),
+      client, key, fingerprint: digestOf(body.digest.copy().update(`\n${source}\n${canonicalQuery(req)}`)),
     });
     const { receipts, replayed } = await service.uploadTables(wholeBodyOnly(tables, body), client, source, query.problems, claimOf);
     const answer: TableUploadReceipt = { uploads: receipts };

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 
 export interface BackupResult {
   file: string;
@@ -15,6 +16,7 @@ export interface BackupResult {
 export async function backupDatabase(source: string, target: string): Promise<BackupResult> {
   if (!existsSync(source)) throw new Error(`There is no database at ${source}.`);
   if (existsSync(target)) throw new Error(`${target} exists already; choose a new file name.`);
+  mkdirSync(path.dirname(target), { recursive: true });
   const db = new Database(source, { fileMustExist: true });
   let pages = 0;
   try {

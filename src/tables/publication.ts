@@ -32,6 +32,12 @@ const COLUMN_OF: Record<FigureField, number> = {
 /** No region has half as many gemeenten: a table this long is missing a TOTAAL AMR row. */
 export const MAX_TABLE_ROWS = 100;
 
+/**
+ * All 35 regions' tables of one period take about 800 rows. A file goes on no further than this, so that
+ * no upload, however large or however well compressed (xlsx), keeps the service busy for long.
+ */
+export const MAX_FILE_ROWS = 5000;
+
 export interface PublicationOptions {
   reference: ReferenceData;
   /** The month of the figures, as the caller gave it; the domain checks it. */
@@ -238,6 +244,11 @@ export async function* publicationTables(rows: AsyncIterable<TableRow>, options:
   try {
     for await (const { number, cells } of rows) {
       lastRow = number;
+      if (number > MAX_FILE_ROWS) {
+        table = undefined;
+        yield { problems: [{ row: number, detail: `is past row ${MAX_FILE_ROWS}: all 35 regions' tables of one period take far fewer rows; the rest of the file was not read` }] };
+        break;
+      }
       if (isBlankFrom(cells, 0)) continue;
 
       if (TOTAAL.test(cells[REGION] ?? '') || TOTAAL.test(cells[GEMEENTE] ?? '')) {

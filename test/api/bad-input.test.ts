@@ -123,10 +123,11 @@ describe('Bad input', () => {
   test.each([
     ['text/plain', 'hello'],
     ['application/x-www-form-urlencoded', 'period=2026-06'],
-  ])('When the body is sent as %s, then the answer is 415', async (type, body) => {
+  ])('When the body is sent as %s, then the answer is 415 naming the Content-Type', async (type, body) => {
     const res = await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).set('Content-Type', type).send(body);
 
     expectProblem(res, 415);
+    expect(fields(res)).toEqual(['header.Content-Type']);
   });
 
   test.each([
@@ -174,6 +175,46 @@ describe('Bad input', () => {
 
     expectProblem(res, 400);
     expect(res.body.errors).toHaveLength(1);
+  });
+
+  test('When a path has a malformed %-escape, then the answer is a 400 problem, not a 500', async () => {
+    const res = await t.http().get('/v1/regions/%E0%A4%A');
+
+    expectProblem(res, 400);
+    expect(res.body.errors[0].field).toBe('path');
+  });
+
+  test('When the offset is beyond any history, then the answer is a 400 naming it, not a 500', async () => {
+    const res = await t.http().get('/v1/uploads?offset=99999999999999999999');
+
+    expectProblem(res, 400);
+    expect(fields(res)).toEqual(['offset']);
+  });
+
+  test('When a count is a deeply nested value, then the answer is a 400 problem naming it, with the value cut short', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const body = `{"period":"2026-06","region":"Twente","gemeenten":[{"gemeente":"Almelo","gemeenteClients":{"withProfile":${deep},"withoutProfile":1},"uwvClients":{"withProfile":1,"withoutProfile":1}}]}`;
+
+    const res = await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).set('Content-Type', 'application/json').send(body);
+
+    expectProblem(res, 400);
+    expect(fields(res)).toEqual(['gemeenten[0].gemeenteClients.withProfile']);
+    expect(res.body.errors[0].found.length).toBeLessThanOrEqual(201);
+  });
+
+  test('When an upload lists more entries than any region has gemeenten, then it is refused at once, naming the list', async () => {
+    const res = await post(buildUpload({ gemeenten: Array.from({ length: 101 }, () => buildRow({ gemeente: 'x' })) }));
+
+    expectProblem(res, 400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'gemeenten', detail: expect.stringContaining('101 entries') })]);
+  });
+
+  test('When a write has no valid key, then the 401 says how to authenticate and names the header', async () => {
+    const res = await t.http().post('/v1/uploads').set('X-API-Key', 'wrong').send(buildUpload());
+
+    expectProblem(res, 401);
+    expect(res.headers['www-authenticate']).toBe('ApiKey header="X-API-Key"');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'header.X-API-Key' })]);
   });
 
   test('When a period without figures is read, then the answer is a 404 problem', async () => {

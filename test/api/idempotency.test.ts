@@ -75,6 +75,23 @@ describe('Idempotent uploads', () => {
     expect(storedData(t.db)).toBe(stored);
   });
 
+  test('When the OpenAPI document is read, then it offers the Idempotency-Key header on uploads', async () => {
+    const res = await t.http().get('/v1/openapi.json').expect(200);
+
+    const parameters = res.body.paths['/uploads'].post.parameters as Array<{ in: string; name: string }>;
+    expect(parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'Idempotency-Key' })]));
+  });
+
+  test('When a table is sent again with its query parameters in another order, then it is the same request', async () => {
+    const send = (query: string) => t.http().post(`/v1/uploads?${query}`)
+      .set('X-API-Key', WRITER_KEY).set('Idempotency-Key', 'table-2').set('Content-Type', TSV).send(twenteTsv());
+    const first = await send('period=2026-06&registerTotal=10371').expect(201);
+
+    const again = await send('registerTotal=10371&period=2026-06').expect(201);
+
+    expect(again.body).toEqual(first.body);
+  });
+
   test('When remembering the answer fails, then the upload is not stored either: both are one transaction', () => {
     const store = new SqliteStore(t.db);
     const stored = storedData(t.db);

@@ -42,6 +42,16 @@ describe('Operating the service', () => {
     expect((generated?.req as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  test('When a caller puts a key in the URL, then the log line has it redacted', async () => {
+    const sink = logSink();
+    const app = createApp({ config: t.config, service: t.service, logger: sink.logger, isReady: () => true });
+
+    await request(app).post(`/v1/uploads?apiKey=${WRITER_KEY}&x=1`).send(buildUpload()).expect(401);
+
+    expect(JSON.stringify(sink.lines)).not.toContain(WRITER_KEY);
+    expect(JSON.stringify(sink.lines)).toContain('apiKey=[redacted]&x=1');
+  });
+
   test('When a request id is unreasonable, then the service makes its own', async () => {
     const res = await t.http().get('/health').set('X-Request-Id', 'x'.repeat(500)).expect(200);
 
@@ -104,7 +114,10 @@ describe('Operating the service', () => {
 
 describe('Rate limits', () => {
   let t: TestApp;
-  afterEach(() => t.close());
+  afterEach(() => {
+    expectResponsesMatchContract(t);
+    t.close();
+  });
 
   test('When a client writes more than its limit, then it gets a 429 problem with Retry-After', async () => {
     t = createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_WRITES: '2', RATE_LIMIT_READS: '1000' });

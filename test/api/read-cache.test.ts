@@ -73,3 +73,24 @@ describe('Reads after uploads', () => {
     await t.http().get('/v1/regions/Twente/totals').expect(200);
   });
 });
+
+describe('The read cache\'s room', () => {
+  test('When more answers are read than fit its bytes, then the oldest are derived again and the newest kept', async () => {
+    const express = (await import('express')).default;
+    const request = (await import('supertest')).default;
+    const { readCache } = await import('../../src/http/read-cache');
+    const derived: string[] = [];
+    const app = express();
+    app.use(readCache({ version: 1 }, '/v1/', 1000)); // room for three answers of 300 bytes
+    app.get('/v1/answer', (req, res) => {
+      derived.push(String(req.query.n));
+      res.json({ n: req.query.n, pad: 'x'.repeat(280) });
+    });
+
+    for (const n of [1, 2, 3, 4]) await request(app).get(`/v1/answer?n=${n}`).expect(200);
+    await request(app).get('/v1/answer?n=4').expect(200);
+    await request(app).get('/v1/answer?n=1').expect(200);
+
+    expect(derived).toEqual(['1', '2', '3', '4', '1']);
+  });
+});

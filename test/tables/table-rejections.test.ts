@@ -178,14 +178,24 @@ describe('Rejected tables', () => {
     const xlsx = await toXlsx(twenteTsv(), (sheet) => {
       sheet.getCell('D3').value = 1.2;
       sheet.getCell('G4').value = '1,218';
+      sheet.getCell('E6').value = 1.278; // a number cell: 1.278 is a fraction there, not Enschede's 1.278 written Dutch
     });
 
     const problems = expectProblems(await post(xlsx, XLSX));
 
     expect(problems).toEqual([
-      expect.objectContaining({ row: 3, column: 4, found: '1.2' }),
+      expect.objectContaining({ row: 3, column: 4, found: '1,2' }),
       expect.objectContaining({ row: 4, column: 7, found: '1,218' }),
+      expect.objectContaining({ row: 6, column: 5, found: '1,278' }),
     ]);
+  });
+
+  test('When a file goes on far beyond what one period\'s tables take, then reading stops and that row is named', async () => {
+    const rows = Array.from({ length: 6000 }, () => '\tAlmelo\t3\t222\t491\t502\t1.218').join('\n');
+
+    const problems = expectProblems(await post(`${twenteTsv()}\n${rows}\n`));
+
+    expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ row: 5001, detail: expect.stringContaining('past row 5000') })]));
   });
 
   test('When the body is no Excel workbook, then the answer says so', async () => {

@@ -41,6 +41,9 @@ describe('Totals and coverage arithmetic', () => {
     [2, 3, 0.6667, 67],
     [1, 8, 0.125, 13],
     [12, 10, 1.2, 120],
+    [23, 40, 0.575, 58], // exact halves round up, as the publication does
+    [29, 200, 0.145, 15],
+    [1, 20000, 0.0001, 0], // 0.00005 rounds up in the fourth decimal
   ])('When %i of %i is a ratio, then it is %d with 4 decimals and %i percent', (n, d, value, percent) => {
     expect(ratio(n, d)).toEqual({ value, percent });
   });

@@ -21,6 +21,7 @@ export class NationalController extends Controller {
   @Get('totals')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The national totals')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
   public getNationalTotals(@Query() period?: Period): NationalTotals {
@@ -34,6 +35,7 @@ export class NationalController extends Controller {
   @Get('coverage')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'Coverage per region')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
   public getCoverage(@Query() period?: Period): CoverageReport {
@@ -44,6 +46,7 @@ export class NationalController extends Controller {
   @Get('periods')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The periods')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   public getPeriods(): PeriodList {
     return this.service.periods();
   }

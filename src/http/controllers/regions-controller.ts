@@ -17,6 +17,7 @@ export class RegionsController extends Controller {
   @Get()
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The regions')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   public listRegions(): RegionList {
     return this.service.listRegions();
   }
@@ -29,6 +30,7 @@ export class RegionsController extends Controller {
   @Get('{region}')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Invalid region', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   public getRegion(@Path() region: string): RegionDetail {
@@ -44,6 +46,7 @@ export class RegionsController extends Controller {
   @Get('{region}/gemeenten')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten with their figures')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
   public getGemeenten(@Path() region: string, @Query() period?: Period): RegionGemeenten {
@@ -60,6 +63,7 @@ export class RegionsController extends Controller {
   @Get('{region}/totals')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region totals')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
   public getTotals(@Path() region: string, @Query() period?: Period): RegionTotals {

@@ -60,10 +60,12 @@ export class UploadsController extends Controller {
    * @maximum limit 1000
    * @isInt offset must be a whole number
    * @minimum offset 0
+   * @maximum offset 1000000000
    */
   @Get()
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The uploads')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Invalid filter', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   public listUploads(@Query() region?: string, @Query() period?: Period, @Query() limit = 100, @Query() offset = 0): UploadList {
@@ -78,6 +80,7 @@ export class UploadsController extends Controller {
   @Get('{id}')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The upload')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
   public getUpload(@Path() id: number): UploadDetail {
