@@ -149,6 +149,7 @@ describe('Concurrent uploads', () => {
       // Act
       other.process.stdin.end('go\n');
       expect(await other.closed).toEqual({ code: 0, signal: null });
+      await new Promise((r) => setTimeout(r, 50)); // the server looks for other processes' commits every 10 ms
 
       // Assert
       const [report] = reportsOf(other);

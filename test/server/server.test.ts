@@ -23,6 +23,14 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const configFor = (env: Record<string, string> = {}) =>
   loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: path.join(dir, 'nested', 'sonar.db'), API_KEYS: `writer:${WRITER_KEY}`, LOG_LEVEL: 'silent', ...env });
 
+async function untilLogged<T>(find: () => T | undefined, deadline = Date.now() + 60_000): Promise<T> {
+  for (let found = find(); ; found = find()) {
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('the service did not say where it listens');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function waitFor(url: string, deadline = Date.now() + 60_000): Promise<void> {
   while (Date.now() < deadline) {
     try {
@@ -90,10 +98,9 @@ test('When the configuration is invalid, then start-up fails naming every bad va
 });
 
 test('When a newcomer runs npm start, then the service answers on its port with the reference data, and SIGTERM stops it cleanly', async () => {
-  const port = 39000 + Math.floor(Math.random() * 1000);
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: path.join(dir, 'sonar.db'), LOG_LEVEL: 'info' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: path.join(dir, 'sonar.db'), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -103,8 +110,10 @@ test('When a newcomer runs npm start, then the service answers on its port with 
   // 'close' waits for every process holding the output, the service behind npm included.
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   try {
-    await waitFor(`http://127.0.0.1:${port}/health`);
-    const regions = (await (await fetch(`http://127.0.0.1:${port}/v1/regions`)).json()) as { regions: Array<{ gemeenteCount: number }> };
+    // Port 0: the service takes a free port and says which in its "listening" line.
+    const url = await untilLogged(() => /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1]);
+    await waitFor(`${url}/health`);
+    const regions = (await (await fetch(`${url}/v1/regions`)).json()) as { regions: Array<{ gemeenteCount: number }> };
 
     expect(regions.regions).toHaveLength(35);
   } finally {
