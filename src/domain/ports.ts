@@ -13,14 +13,9 @@ export interface NewUpload {
   rows: GemeenteCounts[];
 }
 
-export interface UploadRecord {
+/** An upload as stored: what was sent, its id, and whether it is still the one the reads serve. */
+export interface UploadRecord extends Omit<NewUpload, 'rows'> {
   id: number;
-  regionCode: string;
-  period: string;
-  registerTotal: number | null;
-  uploadedBy: string;
-  uploadedAt: string;
-  source: UploadSource;
   current: boolean;
   gemeenteCount: number;
 }
