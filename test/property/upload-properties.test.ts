@@ -229,9 +229,9 @@ describe('Valid uploads, property-based', () => {
         total,
         registerTotal,
         coverage: expectRatio(total, registerTotal),
-        coveragePercent: registerTotal ? Math.round((100 * total) / registerTotal) : null,
+        coveragePercent: registerTotal ? wholePercent(total, registerTotal) : null,
         profileShare: expectRatio(withProfile, total),
-        profileSharePercent: total ? Math.round((100 * withProfile) / total) : null,
+        profileSharePercent: total ? wholePercent(withProfile, total) : null,
       });
       expect(res.body.totals).toEqual(totals.body);
       expect(res.body.warnings).toEqual(registerTotal !== null && registerTotal < total ? [expect.stringContaining('smaller than the Sonar total')] : []);
@@ -330,14 +330,22 @@ describe('Rejected uploads, property-based', () => {
   });
 });
 
-/** A ratio as the API gives it: null without a denominator, else within half a unit of the 4th decimal, with at most 4 decimals. */
+/** n / d as a whole percentage, rounded half up, in integer arithmetic. */
+const wholePercent = (n: number, d: number): number => Number((200n * BigInt(n) + BigInt(d)) / (2n * BigInt(d)));
+
+/**
+ * A ratio as the API gives it: null without a denominator, else rounded half up to 4 decimals. The oracle
+ * is integer arithmetic (BigInt), so exact halves such as 0.575 or 62000.13125 are judged exactly.
+ */
 function expectRatio(numerator: number, denominator: number | null): unknown {
   if (!denominator) return null;
-  const exact = numerator / denominator;
+  const n = BigInt(numerator);
+  const d = BigInt(denominator);
+  const tenThousandths = Number((2n * n * 10_000n + d) / (2n * d)); // floor(n / d * 10^4 + 1/2)
   return {
     $$typeof: Symbol.for('jest.asymmetricMatcher'),
-    asymmetricMatch: (v: unknown) => typeof v === 'number' && Math.abs(v - exact) <= 0.00005 * (1 + 1e-9) && Number(v.toFixed(4)) === v,
-    toAsymmetricMatcher: () => `${exact} to 4 decimals`,
+    asymmetricMatch: (v: unknown) => typeof v === 'number' && Math.round(v * 10_000) === tenThousandths && Number(v.toFixed(4)) === v,
+    toAsymmetricMatcher: () => `${numerator} / ${denominator} rounded half up to 4 decimals (${tenThousandths / 10_000})`,
   };
 }
 
