@@ -1,24 +1,17 @@
 import { SqliteStore } from '../../src/storage/sqlite-store';
 import { buildUpload } from '../support/factories';
-import { createTestApp, expectResponsesMatchContract, OTHER_KEY, storedData, TestApp, WRITER_KEY } from '../support/test-app';
+import { appUnderTest, OTHER_KEY, storedData, WRITER_KEY } from '../support/test-app';
 import { TSV, twenteTsv } from '../tables/publication-files';
 
 describe('Idempotent uploads', () => {
-  let t: TestApp;
-  beforeEach(() => {
-    t = createTestApp();
-  });
-  afterEach(() => {
-    expectResponsesMatchContract(t);
-    t.close();
-  });
+  const app = appUnderTest('each');
 
   const post = (body: object, key: string, apiKey = WRITER_KEY) =>
-    t.http().post('/v1/uploads').set('X-API-Key', apiKey).set('Idempotency-Key', key).send(body);
+    app().http().post('/v1/uploads').set('X-API-Key', apiKey).set('Idempotency-Key', key).send(body);
 
   test('When an upload is sent twice with the same key and body, then the second gets the first answer and nothing is stored twice', async () => {
     const first = await post(buildUpload(), 'twente-2026-06').expect(201);
-    const stored = storedData(t.db);
+    const stored = storedData(app().db);
 
     const again = await post(buildUpload(), 'twente-2026-06').expect(201);
 
@@ -26,18 +19,18 @@ describe('Idempotent uploads', () => {
     expect(again.headers.location).toBe(first.headers.location);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(first.headers['idempotent-replayed']).toBeUndefined();
-    expect(storedData(t.db)).toBe(stored);
+    expect(storedData(app().db)).toBe(stored);
   });
 
   test('When a key comes again with another body, then the answer is a 422 problem and nothing changes', async () => {
     await post(buildUpload(), 'twente-2026-06').expect(201);
-    const stored = storedData(t.db);
+    const stored = storedData(app().db);
 
     const res = await post(buildUpload({ registerTotal: 10372 }), 'twente-2026-06').expect(422);
 
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'header.Idempotency-Key', found: 'twente-2026-06' })]);
-    expect(storedData(t.db)).toBe(stored);
+    expect(storedData(app().db)).toBe(stored);
   });
 
   test('When two clients use the same key, then each has its own upload', async () => {
@@ -61,10 +54,10 @@ describe('Idempotent uploads', () => {
   });
 
   test('When a table is sent twice with the same key, then the second gets the first answer; for another period the key is refused', async () => {
-    const send = (period: string) => t.http().post(`/v1/uploads?period=${period}&registerTotal=10371`)
+    const send = (period: string) => app().http().post(`/v1/uploads?period=${period}&registerTotal=10371`)
       .set('X-API-Key', WRITER_KEY).set('Idempotency-Key', 'table-1').set('Content-Type', TSV).send(twenteTsv());
     const first = await send('2026-06').expect(201);
-    const stored = storedData(t.db);
+    const stored = storedData(app().db);
 
     const again = await send('2026-06').expect(201);
     const otherPeriod = await send('2026-09').expect(422);
@@ -72,18 +65,18 @@ describe('Idempotent uploads', () => {
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(otherPeriod.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(storedData(t.db)).toBe(stored);
+    expect(storedData(app().db)).toBe(stored);
   });
 
   test('When the OpenAPI document is read, then it offers the Idempotency-Key header on uploads', async () => {
-    const res = await t.http().get('/v1/openapi.json').expect(200);
+    const res = await app().http().get('/v1/openapi.json').expect(200);
 
     const parameters = res.body.paths['/uploads'].post.parameters as Array<{ in: string; name: string }>;
     expect(parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'Idempotency-Key' })]));
   });
 
   test('When a table is sent again with its query parameters in another order, then it is the same request', async () => {
-    const send = (query: string) => t.http().post(`/v1/uploads?${query}`)
+    const send = (query: string) => app().http().post(`/v1/uploads?${query}`)
       .set('X-API-Key', WRITER_KEY).set('Idempotency-Key', 'table-2').set('Content-Type', TSV).send(twenteTsv());
     const first = await send('period=2026-06&registerTotal=10371').expect(201);
 
@@ -93,8 +86,8 @@ describe('Idempotent uploads', () => {
   });
 
   test('When remembering the answer fails, then the upload is not stored either: both are one transaction', () => {
-    const store = new SqliteStore(t.db);
-    const stored = storedData(t.db);
+    const store = new SqliteStore(app().db);
+    const stored = storedData(app().db);
     const upload = { regionCode: 'AM05', period: '2026-07', registerTotal: null, uploadedBy: 'writer', uploadedAt: new Date().toISOString(), source: 'json' as const, rows: [] };
     const failingMemory = {
       client: 'writer', key: 'k', fingerprint: 'f', now: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString(),
@@ -105,6 +98,6 @@ describe('Idempotent uploads', () => {
 
     expect(() => store.saveUploads([upload], failingMemory)).toThrow('disk full');
 
-    expect(storedData(t.db)).toBe(stored);
+    expect(storedData(app().db)).toBe(stored);
   });
 });

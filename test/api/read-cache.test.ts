@@ -1,28 +1,21 @@
 import { buildRow, buildUpload } from '../support/factories';
-import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
+import { appUnderTest, WRITER_KEY } from '../support/test-app';
 
 describe('Reads after uploads', () => {
-  let t: TestApp;
-  beforeEach(() => {
-    t = createTestApp();
-  });
-  afterEach(() => {
-    expectResponsesMatchContract(t);
-    t.close();
-  });
+  const app = appUnderTest('each');
 
   const upload = (withProfile: number) =>
-    t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY)
+    app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY)
       .send(buildUpload({ gemeenten: [buildRow({ gemeenteClients: { withProfile, withoutProfile: 222 }, total: undefined })] }))
       .expect(201);
 
   test('When an upload succeeds, then every read made after its 201 shows the new figures', async () => {
     await upload(3);
     const reads = ['/v1/regions/Twente/totals', '/v1/regions/Twente/gemeenten', '/v1/totals', '/v1/coverage', '/v1/uploads'];
-    const before = await Promise.all(reads.map((url) => t.http().get(url).expect(200)));
+    const before = await Promise.all(reads.map((url) => app().http().get(url).expect(200)));
 
     await upload(4);
-    const after = await Promise.all(reads.map((url) => t.http().get(url).expect(200)));
+    const after = await Promise.all(reads.map((url) => app().http().get(url).expect(200)));
 
     expect(before[0].body.gemeenteClients.withProfile).toBe(3);
     expect(after[0].body.gemeenteClients.withProfile).toBe(4);
@@ -35,10 +28,10 @@ describe('Reads after uploads', () => {
 
   test('When a read repeats with the current ETag, then the answer is 304 without a body', async () => {
     await upload(3);
-    const first = await t.http().get('/v1/regions/AM05/totals').expect(200);
+    const first = await app().http().get('/v1/regions/AM05/totals').expect(200);
 
-    const again = await t.http().get('/v1/regions/AM05/totals').set('If-None-Match', first.headers.etag).expect(304);
-    const weak = await t.http().get('/v1/regions/AM05/totals').set('If-None-Match', `"other", W/${first.headers.etag}`).expect(304);
+    const again = await app().http().get('/v1/regions/AM05/totals').set('If-None-Match', first.headers.etag).expect(304);
+    const weak = await app().http().get('/v1/regions/AM05/totals').set('If-None-Match', `"other", W/${first.headers.etag}`).expect(304);
 
     expect(first.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     expect(first.headers['cache-control']).toBe('public, no-cache');
@@ -49,10 +42,10 @@ describe('Reads after uploads', () => {
 
   test('When a read repeats with an ETag from before the last upload, then it gets 200 and the new figures', async () => {
     await upload(3);
-    const old = await t.http().get('/v1/regions/AM05/totals').expect(200);
+    const old = await app().http().get('/v1/regions/AM05/totals').expect(200);
     await upload(5);
 
-    const res = await t.http().get('/v1/regions/AM05/totals').set('If-None-Match', old.headers.etag).expect(200);
+    const res = await app().http().get('/v1/regions/AM05/totals').set('If-None-Match', old.headers.etag).expect(200);
 
     expect(res.body.gemeenteClients.withProfile).toBe(5);
     expect(res.headers.etag).not.toBe(old.headers.etag);
@@ -60,17 +53,17 @@ describe('Reads after uploads', () => {
 
   test('When an upload changes nothing a read shows, then that read keeps its ETag', async () => {
     await upload(3);
-    const regions = await t.http().get('/v1/regions').expect(200);
+    const regions = await app().http().get('/v1/regions').expect(200);
     await upload(4);
 
-    await t.http().get('/v1/regions').set('If-None-Match', regions.headers.etag).expect(304);
+    await app().http().get('/v1/regions').set('If-None-Match', regions.headers.etag).expect(304);
   });
 
   test('When a read fails, then it is not kept: the same URL answers once figures exist', async () => {
-    await t.http().get('/v1/regions/Twente/totals').expect(404);
+    await app().http().get('/v1/regions/Twente/totals').expect(404);
     await upload(3);
 
-    await t.http().get('/v1/regions/Twente/totals').expect(200);
+    await app().http().get('/v1/regions/Twente/totals').expect(200);
   });
 });
 

@@ -85,3 +85,29 @@ export function storedData(db: Db): string {
     current: db.prepare('SELECT * FROM current_uploads ORDER BY region_code, period').all(),
   });
 }
+
+/**
+ * The real app for the tests of a describe block, fresh for each test or shared by the block; after them
+ * every response it gave is checked against the OpenAPI document, and it is closed.
+ */
+export function appUnderTest(scope: 'each' | 'all', env: Record<string, string> = {}): () => TestApp {
+  let t: TestApp | undefined;
+  const [setUp, tearDown] = scope === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  setUp(() => {
+    t = createTestApp(env);
+  });
+  tearDown(() => {
+    const done = t;
+    t = undefined;
+    if (!done) return;
+    try {
+      expectResponsesMatchContract(done);
+    } finally {
+      done.close();
+    }
+  });
+  return () => {
+    if (!t) throw new Error('The app exists only while a test runs.');
+    return t;
+  };
+}

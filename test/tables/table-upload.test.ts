@@ -1,26 +1,19 @@
 import { twenteUpload } from '../support/factories';
-import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
+import { appUnderTest, WRITER_KEY } from '../support/test-app';
 import { cellsOf, CSV, toCsv, toXlsx, TSV, twenteTsv, XLSX } from './publication-files';
 
 /** The publication table uploaded as it is published gives exactly what the JSON transcription gives. */
 describe('Uploading the publication table', () => {
-  let t: TestApp;
-  beforeAll(() => {
-    t = createTestApp();
-  });
-  afterAll(() => {
-    expectResponsesMatchContract(t);
-    t.close();
-  });
+  const app = appUnderTest('all');
 
   const postTable = (body: string | Buffer, type: string, query: string) =>
-    t.http().post(`/v1/uploads?${query}`).set('X-API-Key', WRITER_KEY).set('Content-Type', type).send(body);
+    app().http().post(`/v1/uploads?${query}`).set('X-API-Key', WRITER_KEY).set('Content-Type', type).send(body);
 
   /** What the reads give for Twente in a period, with the period itself left out so periods can be compared. */
   async function readsOf(period: string) {
     const [gemeenten, totals] = await Promise.all([
-      t.http().get(`/v1/regions/Twente/gemeenten?period=${period}`).expect(200),
-      t.http().get(`/v1/regions/AM05/totals?period=${period}`).expect(200),
+      app().http().get(`/v1/regions/Twente/gemeenten?period=${period}`).expect(200),
+      app().http().get(`/v1/regions/AM05/totals?period=${period}`).expect(200),
     ]);
     const { period: p1, ...figures } = gemeenten.body;
     const { period: p2, ...sums } = totals.body;
@@ -29,7 +22,7 @@ describe('Uploading the publication table', () => {
   }
 
   async function expectSameAsJson(tablePeriod: string, jsonPeriod: string) {
-    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ ...twenteUpload(), period: jsonPeriod }).expect(201);
+    await app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ ...twenteUpload(), period: jsonPeriod }).expect(201);
     const fromTable = await readsOf(tablePeriod);
     const fromJson = await readsOf(jsonPeriod);
 
@@ -118,12 +111,12 @@ describe('Uploading the publication table', () => {
   });
 
   test('When a table is stored, then the service version moves on once, so cached reads are derived anew', async () => {
-    const before = t.service.version;
+    const before = app().service.version;
 
     await postTable(twenteTsv(), TSV, 'period=2026-09&registerTotal=10371').expect(201);
 
-    expect(t.service.version).toBe(before + 1);
-    const history = await t.http().get('/v1/uploads?period=2026-09').expect(200);
+    expect(app().service.version).toBe(before + 1);
+    const history = await app().http().get('/v1/uploads?period=2026-09').expect(200);
     expect(history.body.uploads).toEqual([expect.objectContaining({ source: 'tsv', current: true, gemeenteCount: 14 })]);
   });
 });
