@@ -72,14 +72,9 @@ const STAGING_SCHEMA = `
     gw INTEGER NOT NULL, gwo INTEGER NOT NULL, uw INTEGER NOT NULL, uwo INTEGER NOT NULL,
     PRIMARY KEY (import_id, seq, gemeente_code)) WITHOUT ROWID;`;
 
-interface StagedUploadRow {
+/** An upload set aside while its file is read: the columns of an upload, numbered within its import. */
+interface StagedUploadRow extends Omit<UploadRow, 'id' | 'current' | 'gemeente_count'> {
   seq: number;
-  region_code: string;
-  period: string;
-  register_total: number | null;
-  uploaded_by: string;
-  uploaded_at: string;
-  source: UploadSource;
 }
 
 /** All SQL of the service: prepared once, run with bound parameters, writes in one transaction. */
