@@ -3,6 +3,7 @@ import { rowTotal, summarize, Summary } from './figures';
 import { isPeriod } from './period';
 import { FiguresStore, IdempotencyClaim, Remember, StoredUpload, UploadRecord } from './ports';
 import { ReferenceData, Region, RegionRef } from './reference';
+import { UseCaseContext } from './use-case';
 import { GemeenteCounts, jsonLocator, Locator, uploadProblems, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
 import {
   CoverageReport, GemeenteFigures, NationalTotals, PeriodList, RegionDetail, RegionGemeenten, RegionList,
@@ -58,16 +59,20 @@ const IDEMPOTENCY_MS = 24 * 60 * 60 * 1000;
  * The use cases of the service, each telling its story in a few lines: resolve, read, compute, shape.
  * `version` counts committed uploads, so that derived answers can be kept until the figures change.
  */
-export class SonarService {
+export class SonarService implements UseCaseContext {
   private changes = 0;
   private external = 0;
   private externalCheckedAt = -Infinity;
 
   constructor(
-    private readonly store: FiguresStore,
+    readonly store: FiguresStore,
     readonly reference: ReferenceData,
-    private readonly clock: () => Date = () => new Date(),
+    readonly clock: () => Date = () => new Date(),
   ) {}
+
+  figuresChanged(): void {
+    this.changes++;
+  }
 
   /**
    * Grows with every upload this process commits (at once) and every commit another process makes to the
@@ -183,7 +188,7 @@ export class SonarService {
     const records = this.store.saveUploads(valid.map((u) => ({
       regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, uploadedAt, source, rows: u.rows,
     })), this.rememberAs(claim, receiptsOf));
-    this.changes++;
+    this.figuresChanged();
     return { receipts: receiptsOf(records), replayed: false };
   }
 
@@ -272,7 +277,7 @@ export class SonarService {
       }));
       const records = staging.commit(this.rememberAs(claim, receiptsOf));
       committed = true;
-      this.changes++;
+      this.figuresChanged();
       return { receipts: receiptsOf(records), replayed: false };
     } finally {
       if (!committed) staging.discard();

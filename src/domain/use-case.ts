@@ -1,0 +1,15 @@
+import { FiguresStore } from './ports';
+import { ReferenceData } from './reference';
+
+/**
+ * What a use case needs, and nothing of HTTP: the store, the reference data, the clock, and a way to say
+ * that the figures changed (so that cached answers are derived again). Each use case is a small module of
+ * functions taking this context; `SonarService` is one.
+ */
+export interface UseCaseContext {
+  readonly store: FiguresStore;
+  readonly reference: ReferenceData;
+  readonly clock: () => Date;
+  /** Call after every committed write, before its answer is sent. */
+  figuresChanged(): void;
+}
