@@ -53,7 +53,7 @@ export interface GemeenteFiguresInput {
 export interface UploadRequest {
   /**
    * Month of the count's reference date.
-   * @pattern ^(19|20)\d{2}-(0[1-9]|1[0-2])$ must be a month written YYYY-MM
+   * @pattern ^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$ must be a month written YYYY-MM
    * @example "2026-06"
    */
   period: string;

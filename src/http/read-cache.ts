@@ -35,6 +35,7 @@ function send(req: Request, res: Response, entry: Entry): void {
   }
   res.statusCode = 200;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', entry.body.length); // also for HEAD, which sends no body
   res.end(entry.body);
 }
 
@@ -61,7 +62,8 @@ export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 102
   };
 
   return (req, res, next) => {
-    if (req.method !== 'GET' || !req.originalUrl.startsWith(prefix)) return next();
+    // HEAD is GET without the body (express routes it to the GET handler): same key, headers and 304.
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.originalUrl.startsWith(prefix)) return next();
     if (source.version !== version) {
       entries.clear();
       bytes = 0;
