@@ -20,6 +20,7 @@ export class IndexController extends Controller {
   @Get()
   @SuccessResponse<{ 'API-Version': string }>(200, 'The index')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
   public getIndex(@Request() request: ExpressRequest): ApiIndex {
     void this.service; // every controller gets the service; the index needs only what the app derived at start-up
     return request.app.locals.apiIndex as ApiIndex;

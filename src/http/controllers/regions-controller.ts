@@ -18,6 +18,7 @@ export class RegionsController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The regions')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
   public listRegions(): RegionList {
     return this.service.listRegions();
   }
