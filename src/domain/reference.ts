@@ -1,17 +1,37 @@
 import { notFound } from './errors';
 import { NameIndex } from './names';
 
+/**
+ * An arbeidsmarktregio by its CBS code and name.
+ * @example { "code": "AM05", "name": "Twente" }
+ */
 export interface RegionRef {
-  /** CBS code of the arbeidsmarktregio, e.g. `AM05`. */
+  /**
+   * CBS code of the arbeidsmarktregio, e.g. `AM05`.
+   * @example "AM05"
+   */
   code: string;
-  /** CBS name, e.g. `Twente`. */
+  /**
+   * CBS name, e.g. `Twente`.
+   * @example "Twente"
+   */
   name: string;
 }
 
+/**
+ * A gemeente by its CBS code and official name.
+ * @example { "code": "GM0141", "name": "Almelo" }
+ */
 export interface GemeenteRef {
-  /** CBS code of the gemeente, e.g. `GM0141`. */
+  /**
+   * CBS code of the gemeente, e.g. `GM0141`.
+   * @example "GM0141"
+   */
   code: string;
-  /** Official CBS name, e.g. `Hengelo (O.)`. */
+  /**
+   * Official CBS name, e.g. `Hengelo (O.)`.
+   * @example "Almelo"
+   */
   name: string;
 }
 

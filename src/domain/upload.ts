@@ -11,23 +11,31 @@ export const MAX_GEMEENTEN = 100;
 
 /**
  * Clients of one kind with and without a klantprofiel.
+ * @example { "withProfile": 491, "withoutProfile": 502 }
  */
 export interface ClientCountsInput {
   /**
+   * Clients with a klantprofiel ("Profiel in Sonar").
    * @isInt must be a whole number
    * @minimum 0 must not be negative
    * @maximum 10000000 is larger than any real count
+   * @example 491
    */
   withProfile: number;
   /**
+   * Clients without a klantprofiel ("Geen profiel in Sonar").
    * @isInt must be a whole number
    * @minimum 0 must not be negative
    * @maximum 10000000 is larger than any real count
+   * @example 502
    */
   withoutProfile: number;
 }
 
-/** The figures of one gemeente, as a row of the publication. */
+/**
+ * The figures of one gemeente, as a row of the publication.
+ * @example { "gemeente": "Almelo", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218 }
+ */
 export interface GemeenteFiguresInput {
   /**
    * CBS code (`GM0141`) or name as publications write it (`Hengelo` finds `Hengelo (O.)`).
@@ -45,11 +53,15 @@ export interface GemeenteFiguresInput {
    * @isInt must be a whole number
    * @minimum 0 must not be negative
    * @maximum 40000000 is larger than any real count
+   * @example 1218
    */
   total?: number;
 }
 
-/** The figures of one arbeidsmarktregio for one period. */
+/**
+ * The figures of one arbeidsmarktregio for one period.
+ * @example { "period": "2026-06", "region": "Twente", "registerTotal": 10371, "gemeenten": [ { "gemeente": "Almelo", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218 } ] }
+ */
 export interface UploadRequest {
   /**
    * Month of the count's reference date.
@@ -69,6 +81,7 @@ export interface UploadRequest {
    * @isInt must be a whole number
    * @minimum 0 must not be negative
    * @maximum 40000000 is larger than any real register
+   * @example 10371
    */
   registerTotal?: number;
   /**

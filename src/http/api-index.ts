@@ -1,6 +1,9 @@
 import type { OpenApiLike } from './operations';
 
-/** A link of the API index. */
+/**
+ * A link of the API index.
+ * @example { "rel": "regions", "href": "/v1/regions", "title": "The 35 arbeidsmarktregio's" }
+ */
 export interface IndexLink {
   /**
    * What the link leads to.
@@ -19,7 +22,10 @@ export interface IndexLink {
   title: string;
 }
 
-/** Where to start: each collection of the API, the OpenAPI document and Swagger UI. */
+/**
+ * Where to start: each collection of the API, the OpenAPI document and Swagger UI.
+ * @example { "name": "Sonar transparency service", "version": "1.0.0", "links": [ { "rel": "regions", "href": "/v1/regions", "title": "The 35 arbeidsmarktregio's" }, { "rel": "service-desc", "href": "/v1/openapi.json", "title": "The OpenAPI 3 document of this API" }, { "rel": "service-doc", "href": "/docs/", "title": "Swagger UI: the API to read and try in a browser" } ] }
+ */
 export interface ApiIndex {
   /**
    * The name of the service.

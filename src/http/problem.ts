@@ -4,7 +4,10 @@ import { STATUS_CODES } from 'node:http';
 import { DomainError, ErrorKind, ProblemItem, shown } from '../domain/errors';
 import { PROBLEM_TYPE_BASE, problemTitleOf, problemTypeOf } from './problem-types';
 
-/** RFC 9457 problem details, as every 4xx and 5xx answer of the service. */
+/**
+ * RFC 9457 problem details, as every 4xx and 5xx answer of the service.
+ * @example { "type": "urn:sonar-transparency:problem:invalid-input", "title": "Invalid input", "status": 400, "detail": "The upload has 1 problem; nothing was stored.", "instance": "/v1/uploads", "errors": [ { "field": "gemeenten[0].gemeente", "detail": "is not a gemeente of Twente (AM05)", "found": "Almeloo", "suggestions": ["Almelo"] } ] }
+ */
 export interface ProblemDetails {
   /**
    * A URI naming the kind of problem: `urn:sonar-transparency:problem:invalid-input` for 400, `about:blank`
@@ -17,11 +20,23 @@ export interface ProblemDetails {
    * @example "Invalid input"
    */
   title: string;
-  /** The HTTP status code. */
+  /**
+   * The HTTP status code.
+   * @isInt
+   * @minimum 400
+   * @maximum 599
+   * @example 400
+   */
   status: number;
-  /** What went wrong with this request, for a person. */
+  /**
+   * What went wrong with this request, for a person.
+   * @example "The upload has 1 problem; nothing was stored."
+   */
   detail: string;
-  /** The request path the problem arose on. */
+  /**
+   * The request path the problem arose on.
+   * @example "/v1/uploads"
+   */
   instance?: string;
   /** Every offending field, row or cell. */
   errors?: ProblemItem[];

@@ -16,6 +16,7 @@ export class NationalController extends Controller {
   /**
    * Totals over every region with figures for the period. Coverage is computed over the regions that
    * have a registerTotal.
+   * @summary National totals and coverage
    * @param period `YYYY-MM`; the latest period with figures when left out.
    */
   @Get('totals')
@@ -30,6 +31,7 @@ export class NationalController extends Controller {
 
   /**
    * Coverage and profile share of each region with figures for the period.
+   * @summary Coverage per region
    * @param period `YYYY-MM`; the latest period with figures when left out.
    */
   @Get('coverage')
@@ -42,7 +44,10 @@ export class NationalController extends Controller {
     return this.service.coverage(period);
   }
 
-  /** The periods that have figures, oldest first. */
+  /**
+   * The periods that have figures in any region, oldest first, written YYYY-MM.
+   * @summary Periods with figures
+   */
   @Get('periods')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The periods')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')

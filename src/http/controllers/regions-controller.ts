@@ -13,7 +13,10 @@ export class RegionsController extends Controller {
     super();
   }
 
-  /** The 35 arbeidsmarktregio's of 2026 with the number of gemeenten in each. */
+  /**
+   * The 35 arbeidsmarktregio's of 2026 (CBS), by CBS code, with the number of gemeenten in each.
+   * @summary The 35 arbeidsmarktregio's
+   */
   @Get()
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The regions')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
@@ -24,7 +27,9 @@ export class RegionsController extends Controller {
   }
 
   /**
-   * One region with its gemeenten.
+   * One region with its gemeenten (CBS codes and names). An unknown region is 404 with the closest
+   * names and codes; a gemeente's name says which region it is in.
+   * @summary One region with its gemeenten
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @example region "Twente"
    */
@@ -40,6 +45,7 @@ export class RegionsController extends Controller {
 
   /**
    * The figures of each gemeente of the region for one period, and the gemeenten without figures.
+   * @summary A region's figures per gemeente
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @param period `YYYY-MM`; the region's latest period with figures when left out.
    * @example region "Twente"
@@ -57,6 +63,7 @@ export class RegionsController extends Controller {
   /**
    * The region's TOTAAL AMR row, its doelgroepregister, coverage (Sonar total / register) and profile
    * share (clients with a profile / Sonar total).
+   * @summary A region's totals and coverage
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @param period `YYYY-MM`; the region's latest period with figures when left out.
    * @example region "Twente"

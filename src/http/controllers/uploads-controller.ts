@@ -22,6 +22,8 @@ export class UploadsController extends Controller {
    * Uploads the figures of one region for one period. They replace the region's figures for that period
    * as one unit; earlier uploads stay readable as history. Every figure is checked first: one problem
    * and nothing is stored.
+   * @summary Upload a region's figures
+   * @param idempotencyKey Your own key for this upload (1–255 visible ASCII characters): a retry with the same key and body gets the first answer again instead of a second upload.
    */
   @Post()
   @Security('apiKey')
@@ -51,6 +53,7 @@ export class UploadsController extends Controller {
   /**
    * What was uploaded, newest first: when, by which key, for which region and period, and whether it is
    * still the current upload.
+   * @summary The upload history
    * @param region Only uploads of this region (CBS code or name).
    * @param period Only uploads for this period.
    * @param limit At most this many uploads.
@@ -74,6 +77,9 @@ export class UploadsController extends Controller {
 
   /**
    * One upload with its figures as they were uploaded, whether or not a later upload replaced them.
+   * @summary One upload with its figures
+   * @param id The upload's number, as its receipt and Location give it.
+   * @example id 1
    * @isInt id must be a whole number
    * @minimum id 1
    */
