@@ -57,6 +57,10 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.get('/', (_req, res) => {
     res.redirect(302, '/docs/');
   });
+  // The document's index path is `/` under the server URL `/v1`, so generated clients ask for /v1/.
+  app.get(`${BASE_PATH}/`, (_req, res) => {
+    res.redirect(308, BASE_PATH);
+  });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -119,6 +119,8 @@ describe('HTTP at the edges', () => {
     for (const href of collections) await app().http().get(href).expect((res) => expect([200, 404]).toContain(res.status));
     expect(index.body).toEqual(expect.objectContaining({ name: openapi.info.title, version: openapi.info.version }));
     expect(root.headers.location).toBe('/docs/');
+    const slash = await app().http().get('/v1/').expect(308);
+    expect(slash.headers.location).toBe('/v1');
   });
 
   test('When problems of one status come from different places, then they carry one type and one title', async () => {
