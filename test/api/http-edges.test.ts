@@ -74,13 +74,13 @@ describe('HTTP at the edges', () => {
 
   test('When a known path is asked with a method it does not have, then it is 405 problem+json with Allow', async () => {
     const cases: Array<[string, string, string]> = [
-      ['put', '/v1/regions', 'GET, HEAD'],
-      ['delete', '/v1/regions/Twente', 'GET, HEAD'],
-      ['patch', '/v1/regions/AM05/totals', 'GET, HEAD'],
-      ['post', '/v1/totals', 'GET, HEAD'],
-      ['put', '/v1/uploads', 'POST, GET, HEAD'],
-      ['post', '/v1', 'GET, HEAD'],
-      ['delete', '/health', 'GET, HEAD'],
+      ['put', '/v1/regions', 'GET, HEAD, OPTIONS'],
+      ['delete', '/v1/regions/Twente', 'GET, HEAD, OPTIONS'],
+      ['patch', '/v1/regions/AM05/totals', 'GET, HEAD, OPTIONS'],
+      ['post', '/v1/totals', 'GET, HEAD, OPTIONS'],
+      ['put', '/v1/uploads', 'POST, GET, HEAD, OPTIONS'],
+      ['post', '/v1', 'GET, HEAD, OPTIONS'],
+      ['delete', '/health', 'GET, HEAD, OPTIONS'],
     ];
     for (const [method, url, allow] of cases) {
       const res = await (app().http() as unknown as Record<string, (u: string) => Promise<{ status: number; headers: Record<string, string>; body: Record<string, unknown> }>>)[method](url);
@@ -96,15 +96,21 @@ describe('HTTP at the edges', () => {
     const unknown = await app().http().put('/v1/nothing-here');
 
     expect(trace.status).toBe(405);
-    expect(trace.headers.allow).toBe('GET, HEAD');
+    expect(trace.headers.allow).toBe('GET, HEAD, OPTIONS');
     expect(unknown.status).toBe(404);
   });
 
-  test('When a browser sends a CORS preflight, then OPTIONS answers it as before, not 405', async () => {
+  test('When a browser sends a CORS preflight, then OPTIONS answers it as before; a plain OPTIONS of a known path gets Allow, of an unknown one 404', async () => {
     const res = await app().http().options('/v1/regions').set('Origin', 'https://example.org').set('Access-Control-Request-Method', 'GET');
+    const plain = await app().http().options('/v1/uploads');
+    const unknown = await app().http().options('/v1/nothing-here');
 
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-methods']).toBe('GET,HEAD');
+    expect(plain.status).toBe(204);
+    expect(plain.headers.allow).toBe('POST, GET, HEAD, OPTIONS');
+    expect(unknown.status).toBe(404);
   });
 
   test('When GET /v1 is asked, then it answers an index linking every collection, the OpenAPI document and Swagger UI; GET / redirects to /docs/', async () => {
