@@ -16,7 +16,7 @@ export interface KnownPath {
   pattern: RegExp;
   /** As an Allow header lists them: GET comes with HEAD. */
   allowed: string[];
-  /** Query parameter names per upper-case method. */
+  /** Query parameter names per upper-case method; none known for paths outside the document. */
   query: Map<string, string[]>;
 }
 
@@ -30,7 +30,8 @@ export function knownPaths(document: OpenApiLike, basePath: string, extra: Recor
     const query = new Map(methods.map((m) => [m, [...shared, ...queryNames((item[m.toLowerCase()] as { parameters?: unknown }).parameters)]]));
     return { template: basePath + (path === '/' ? '' : path), methods, query };
   });
-  const fixed = Object.entries(extra).map(([template, methods]) => ({ template, methods, query: new Map(methods.map((m) => [m, [] as string[]])) }));
+  // Paths outside the document (health checks, the document itself) have methods, but no declared query.
+  const fixed = Object.entries(extra).map(([template, methods]) => ({ template, methods, query: new Map<string, string[]>() }));
   return [...fromDocument, ...fixed].map(({ template, methods, query }) => ({
     template,
     // Path parameters match one segment; literal parts are escaped.

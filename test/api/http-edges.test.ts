@@ -53,6 +53,9 @@ describe('HTTP at the edges', () => {
 
     expect(head.status).toBe(400);
     expect(head.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    // Outside the document's operations, query strings stay the caller's business (cache busting, probes).
+    await app().http().get('/health?probe=1').expect(200);
+    await app().http().get('/v1/openapi.json?v=2').expect(200);
   });
 
   test('When HEAD asks for any read, then it answers what GET answers without a body: status, ETag, Cache-Control, Content-Type, Content-Length, and 304 on a match', async () => {

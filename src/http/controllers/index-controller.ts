@@ -1,6 +1,5 @@
 import { Controller, Get, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { SonarService } from '../../domain/service';
 import { ApiIndex } from '../api-index';
 import { ProblemDetails } from '../problem';
 
@@ -9,10 +8,6 @@ const PROBLEM = 'application/problem+json';
 @Route('')
 @Tags('Index')
 export class IndexController extends Controller {
-  constructor(private readonly service: SonarService) {
-    super();
-  }
-
   /**
    * Where to start: a link to each collection of the API, to the OpenAPI document and to Swagger UI.
    * @summary The index of the API
@@ -22,7 +17,6 @@ export class IndexController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
   public getIndex(@Request() request: ExpressRequest): ApiIndex {
-    void this.service; // every controller gets the service; the index needs only what the app derived at start-up
-    return request.app.locals.apiIndex as ApiIndex;
+    return request.app.locals.apiIndex as ApiIndex; // derived from the document once, at start-up (app.ts)
   }
 }
