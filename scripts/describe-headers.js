@@ -24,6 +24,14 @@ const HEADERS = {
     description: 'Where the stored upload can be read: /v1/uploads/{id}, or for a file of several regions the uploads of its period.',
     example: '/v1/uploads/1',
   },
+  Link: {
+    description: 'Links to other pages of a paged list (RFC 8288): rel="next", rel="prev", as the Dutch API Design Rules describe.',
+    example: '</v1/uploads?limit=100&offset=100>; rel="next"',
+  },
+  'Content-Disposition': {
+    description: 'The file name a browser or script saves the answer under.',
+    example: 'attachment; filename="twente-2026-06.tsv"',
+  },
   'Idempotent-Replayed': {
     description: '`true` when this is the remembered answer to an earlier request with the same Idempotency-Key: nothing new was stored.',
     example: 'true',
