@@ -214,6 +214,13 @@ describe('Requests that Node cannot parse, on a started server', () => {
     expect(JSON.parse(answer.split('\r\n\r\n')[1]).status).toBe(400);
   });
 
+  test('When the headers are larger than Node reads, then the answer is a 431 problem+json', async () => {
+    const answer = await raw(`GET /v1/regions HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'x'.repeat(20_000)}\r\n\r\n`);
+
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(JSON.parse(answer.split('\r\n\r\n')[1])).toEqual(expect.objectContaining({ type: 'about:blank', title: 'Request Header Fields Too Large', status: 431 }));
+  });
+
   test('When the server has answered a broken request, then it still answers the next connection', async () => {
     await raw('GET / HTTP/1.1\r\nBad Header\r\n\r\n');
     const res = await fetch(`${running.url}/v1/regions`);
