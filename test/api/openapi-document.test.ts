@@ -15,24 +15,28 @@ const operations = Object.entries(openapi.paths as unknown as Record<string, Rec
   .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })));
 const properties = Object.entries(schemas).flatMap(([schema, s]) => Object.entries(s.properties ?? {}).map(([name, p]) => ({ at: `${schema}.${name}`, name, p })));
 
-/** Ratios are the only numbers that are no counts. */
-const RATIOS = new Set(['coverage', 'profileShare']);
+/** Ratios (and changes of ratios) are the only numbers that may be fractions. */
+const RATIO = /coverage$|share$|ratio$/i;
+/** Counts, which are whole and never negative, wherever they appear. */
+const COUNTS = new Set(['withProfile', 'withoutProfile', 'total', 'registerTotal', 'coveragePercent', 'profileSharePercent', 'gemeenteCount',
+  'regions', 'regionsWithRegister', 'id', 'row', 'column', 'limit', 'offset']);
 
 describe('The OpenAPI document as a client generator reads it', () => {
   const app = appUnderTest('all');
 
-  test('When its numbers are read, then every count is an integer of at least 0, and only coverage and profileShare are fractions', () => {
+  test('When its numbers are read, then every count is an integer of at least 0, and only ratios are fractions', () => {
     const numbers = properties.filter(({ p }) => p.type === 'number' || p.type === 'integer');
     const parameters = operations.flatMap(({ name, operation }) => (operation.parameters ?? []).filter((p) => p.schema?.type === 'number' || p.schema?.type === 'integer').map((p) => ({ at: `${name} ${p.name}`, p: p.schema as Schema })));
 
-    const counts = numbers.filter(({ name }) => !RATIOS.has(name));
+    const counts = numbers.filter(({ name }) => COUNTS.has(name));
     expect(counts.map(({ at }) => at)).toEqual(expect.arrayContaining([
       'ClientCounts.withProfile', 'ClientCounts.withoutProfile', 'RegionTotals.total', 'RegionTotals.registerTotal', 'RegionTotals.coveragePercent',
       'RegionTotals.profileSharePercent', 'RegionSummary.gemeenteCount', 'UploadSummary.id', 'NationalTotals.regions', 'GemeenteFigures.total',
     ]));
     expect(counts.filter(({ p }) => p.type !== 'integer' || p.minimum === undefined || p.minimum < 0).map(({ at }) => at)).toEqual([]);
+    expect(numbers.filter(({ name, p }) => p.type === 'number' && !RATIO.test(name)).map(({ at }) => at)).toEqual([]);
     expect(parameters.filter(({ p }) => p.type !== 'integer' || (p.minimum ?? -1) < 0).map(({ at }) => at)).toEqual([]);
-    expect(numbers.filter(({ name }) => RATIOS.has(name)).every(({ p }) => p.type === 'number' && p.minimum === 0)).toBe(true);
+    expect(numbers.filter(({ name }) => name === 'coverage' || name === 'profileShare').every(({ p }) => p.type === 'number' && p.minimum === 0)).toBe(true);
   });
 
   test('When its operations are read, then each has a summary and a description, and so does each parameter and response header', () => {
