@@ -142,8 +142,8 @@ export interface WithdrawalReceipt {
   /** The upload, now with withdrawnAt and withdrawnBy. */
   withdrawn: UploadSummary;
   /**
-   * The upload the reads now serve for the same region and period (the one before it), or null when the
+   * The upload the reads now serve for the same region and period (the one before it); absent when the
    * region has no figures left for that period.
    */
-  current: UploadSummary | null;
+  current?: UploadSummary;
 }

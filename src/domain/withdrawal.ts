@@ -33,6 +33,6 @@ export function withdrawUpload(ctx: UseCaseContext, id: number, writer: Writer):
   const current = ctx.store.currentUpload(upload.regionCode, upload.period);
   return {
     withdrawn: summaryOf(ctx.reference, withdrawn ?? upload),
-    current: current ? summaryOf(ctx.reference, current) : null,
+    ...(current ? { current: summaryOf(ctx.reference, current) } : {}),
   };
 }
