@@ -107,6 +107,7 @@ export interface UploadSummary {
 
 /** A page of the upload history, newest first. */
 export interface UploadList {
+  /** The uploads of this page, newest first. */
   uploads: UploadSummary[];
   /**
    * How many uploads match the filter in all, over every page.
@@ -134,6 +135,7 @@ export interface UploadReceipt extends UploadSummary {
  * file (a JSON upload has one).
  */
 export interface CreatedUploads {
+  /** One receipt per region table, in the order of the file; a JSON upload has exactly one. */
   uploads: UploadReceipt[];
 }
 

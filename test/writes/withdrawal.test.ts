@@ -208,3 +208,19 @@ describe('Metrics and logs of writes', () => {
     }
   });
 });
+
+describe('Withdrawals and the write rate limit', () => {
+  const app = appUnderTest('each', { API_KEYS: KEYS, RATE_LIMIT: 'true', RATE_LIMIT_WRITES: '2', RATE_LIMIT_READS: '1000' });
+
+  test('When a client has used its writes, then a withdrawal is 429 like an upload, and nothing changes', async () => {
+    const id = (await app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201)).body.uploads[0].id;
+    await app().http().delete(`/v1/uploads/${id}`).set('X-API-Key', WRITER_KEY).expect(200);
+    const before = storedData(app().db);
+
+    const res = await app().http().delete(`/v1/uploads/${id}`).set('X-API-Key', WRITER_KEY);
+
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(storedData(app().db)).toBe(before);
+  });
+});

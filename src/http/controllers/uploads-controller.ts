@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, Middlewares, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Delete, Example, Get, Header, Middlewares, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { UploadRequest } from '../../domain/upload';
@@ -115,6 +115,16 @@ export class UploadsController extends Controller {
    */
   @Delete('{id}')
   @Security('apiKey')
+  @Example<WithdrawalReceipt>({
+    withdrawn: {
+      id: 2, region: { code: 'AM05', name: 'Twente' }, period: '2026-06', registerTotal: 10371, uploadedBy: 'twente', uploadedAt: '2026-07-01T08:00:00.000Z',
+      source: 'json', current: false, gemeenteCount: 1, withdrawnAt: '2026-07-01T08:05:00.000Z', withdrawnBy: 'twente',
+    },
+    current: {
+      id: 1, region: { code: 'AM05', name: 'Twente' }, period: '2026-06', registerTotal: 10371, uploadedBy: 'twente', uploadedAt: '2026-06-30T12:00:00.000Z',
+      source: 'tsv', current: true, gemeenteCount: 14, withdrawnAt: null, withdrawnBy: null,
+    },
+  })
   @SuccessResponse<{ 'API-Version': string }>(200, 'Withdrawn; the answer says which upload the reads now serve')
   @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
   @Response<ProblemDetails>(401, 'No valid API key', undefined, PROBLEM)
