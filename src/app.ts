@@ -15,6 +15,7 @@ import { rateLimits, responseHeaders } from './http/protection';
 import { readCache } from './http/read-cache';
 import { TABLE_CONTENT_TYPES } from './http/table-upload';
 import { routeLabeler } from './http/route-label';
+import { checkKeyRegions } from './http/write-access';
 
 export const API_VERSION: string = openapi.info.version;
 const BASE_PATH = openapi.servers[0].url;
@@ -37,6 +38,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.set('query parser', 'simple');
   app.set('trust proxy', config.TRUST_PROXY ? 1 : false);
   app.locals.service = service;
+  checkKeyRegions(config.API_KEYS, service.reference);
   app.locals.apiKeys = new ApiKeys(config.API_KEYS);
   app.locals.tableBodyLimit = config.TABLE_BODY_LIMIT;
 

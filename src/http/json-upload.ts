@@ -18,9 +18,9 @@ export const checkJsonUpload: RequestHandler = (req, _res, next) => {
   }
   const body: unknown = req.body;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    const kind = body === null ? 'null' : Array.isArray(body) ? 'an array' : body === undefined ? 'empty' : `a ${typeof body}`;
+    const kind = body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`;
     next(invalid(`The body is valid JSON, but ${kind}: an upload is a JSON object with period, region and gemeenten. Nothing was stored.`,
-      [{ field: '(body)', detail: 'must be a JSON object with period, region and gemeenten', ...(body === undefined ? {} : { found: shown(body) }) }]));
+      [{ field: '(body)', detail: 'must be a JSON object with period, region and gemeenten', found: shown(body) }]));
     return;
   }
   next();

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { ApiKeyEntry } from '../api-keys';
 import { DomainError } from '../domain/errors';
 import { ReferenceData } from '../domain/reference';
 import type { TableBatchItem } from '../domain/service';
@@ -7,7 +8,7 @@ import { writerOf } from './authentication';
 
 /** 403 naming every region the key may not write, and the ones it may. */
 export function forbidden(writer: Writer, codes: readonly string[], reference: ReferenceData): DomainError {
-  const named = (code: string) => `${reference.region(code).name} (${code})`;
+  const named = (code: string) => `${reference.findRegion(code)?.name ?? code} (${code})`;
   const allowed = (writer.regions ?? []).map(named).join(', ');
   return new DomainError('forbidden', 'Forbidden', `The key "${writer.name}" may not write ${codes.map(named).join(', ')}; it writes ${allowed}. Nothing was stored.`,
     codes.map((code) => ({ field: 'region', detail: `is not a region this key may write`, found: named(code) })));
@@ -48,3 +49,9 @@ export const permittedJsonRegion: RequestHandler = (req, _res, next) => {
     next(error);
   }
 };
+
+/** Start-up check: a key limited to a region code that does not exist is a typing error in API_KEYS. */
+export function checkKeyRegions(entries: readonly ApiKeyEntry[], reference: ReferenceData): void {
+  const unknown = entries.flatMap((e) => (e.regions ?? []).filter((code) => !reference.regions.some((r) => r.code === code)).map((code) => `${e.name}: ${code}`));
+  if (unknown.length > 0) throw new Error(`Invalid configuration:\n  API_KEYS: no arbeidsmarktregio has the code ${unknown.join(', ')}`);
+}

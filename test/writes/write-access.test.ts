@@ -1,6 +1,7 @@
 import { parseApiKeys } from '../../src/api-keys';
 import { hashedEntry } from '../../src/cli/hash-key';
 import { loadConfig } from '../../src/config';
+import { checkKeyRegions } from '../../src/http/write-access';
 import { buildUpload, twenteUpload } from '../support/factories';
 import { appUnderTest, storedData, WRITER_KEY } from '../support/test-app';
 import { publicationTable, regionFigures, TSV, twenteTsv } from '../tables/publication-files';
@@ -129,6 +130,13 @@ describe('JSON uploads: what is valid JSON but no upload, and query parameters t
     expect(storedData(app().db)).toBe(before);
   });
 
+  test('When the body is empty, then it is read as an empty object and the answer names every missing field', async () => {
+    const res = await post('');
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['gemeenten', 'period', 'region']);
+  });
+
   test('When the body is not JSON at all, then the answer still says so', async () => {
     const res = await post('{"period": ');
 
@@ -148,6 +156,14 @@ describe('JSON uploads: what is valid JSON but no upload, and query parameters t
 });
 
 describe('API_KEYS in the configuration', () => {
+  const app = appUnderTest('all');
+
+  test('When a key is limited to a region code that does not exist, then the app refuses to start naming it', () => {
+    const { entries } = parseApiKeys(`a:${'s'.repeat(16)}:AM05+AM99`);
+
+    expect(() => checkKeyRegions(entries, app().service.reference)).toThrow(/API_KEYS: no arbeidsmarktregio has the code a: AM99/);
+  });
+
   test('When entries are plain, hashed, scoped and rotated, then each is read with its name and regions', () => {
     const { entries, problems } = parseApiKeys(`a:${'s'.repeat(16)},a:sha256:${'0'.repeat(64)},b:${'t'.repeat(16)}:AM05+AM14,c:with:colons-inside-the-secret`);
 
