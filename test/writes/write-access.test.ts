@@ -1,9 +1,9 @@
 import { parseApiKeys } from '../../src/api-keys';
-import { hashedEntry } from '../../src/cli/hash-key';
+import { hashedEntry, hashKeyCommand } from '../../src/cli/hash-key';
 import { loadConfig } from '../../src/config';
 import { checkKeyRegions } from '../../src/http/write-access';
 import { buildUpload, twenteUpload } from '../support/factories';
-import { appUnderTest, storedData, WRITER_KEY } from '../support/test-app';
+import { appUnderTest, createTestApp, expectResponsesMatchContract, storedData, WRITER_KEY } from '../support/test-app';
 import { publicationTable, regionFigures, TSV, twenteTsv } from '../tables/publication-files';
 
 const TWENTE_OLD = 'twente-old-secret-000001';
@@ -184,5 +184,46 @@ describe('API_KEYS in the configuration', () => {
     } catch (error) {
       expect(String(error)).not.toContain('s'.repeat(16));
     }
+  });
+});
+
+describe('npm run hash-key', () => {
+  const run = (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = hashKeyCommand(argv, { log: (l) => out.push(l), error: (l) => err.push(l) });
+    return { code, out, err };
+  };
+
+  test('When it is run with a name and a region, then it prints a new secret and an entry with only its digest, and that entry lets the secret write the region', async () => {
+    const { code, out } = run('twente', 'AM05');
+    const secret = /^secret .*: (\S+)$/.exec(out[0])?.[1] ?? '';
+    const entry = /^API_KEYS entry: (\S+)$/.exec(out[1])?.[1] ?? '';
+
+    expect(code).toBe(0);
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(entry).toMatch(/^twente:sha256:[0-9a-f]{64}:AM05$/);
+    expect(entry).not.toContain(secret);
+    const t = createTestApp({ API_KEYS: entry });
+    try {
+      const res = await t.http().post('/v1/uploads').set('X-API-Key', secret).send(twenteUpload());
+      expect(res.status).toBe(201);
+      expect(res.body.uploads[0].uploadedBy).toBe('twente');
+      expect((await t.http().post('/v1/uploads').set('X-API-Key', secret).send(buildUpload({ region: 'Groningen', gemeenten: [{ gemeente: 'Assen', gemeenteClients: { withProfile: 1, withoutProfile: 1 }, uwvClients: { withProfile: 1, withoutProfile: 1 } }] }))).status).toBe(403);
+      expectResponsesMatchContract(t);
+    } finally {
+      t.close();
+    }
+  });
+
+  test('When it is run twice, then the secrets differ', () => {
+    expect(run('a').out[0]).not.toBe(run('a').out[0]);
+  });
+
+  test.each([[[]], [['-h']], [['twente', 'Twente']], [['bad name']]])('When it is run with %j, then it prints the usage and exits 2', (argv) => {
+    const { code, err } = run(...argv);
+
+    expect(code).toBe(2);
+    expect(err[0]).toMatch(/^Usage: npm run hash-key -- NAME/);
   });
 });
