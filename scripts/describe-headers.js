@@ -28,6 +28,10 @@ const HEADERS = {
     description: 'Links to other pages of a paged list (RFC 8288): rel="next", rel="prev", as the Dutch API Design Rules describe.',
     example: '</v1/uploads?limit=100&offset=100>; rel="next"',
   },
+  'Total-Count': {
+    description: 'How many items match the request in all, over every page.',
+    example: '3',
+  },
   'Content-Disposition': {
     description: 'The file name a browser or script saves the answer under.',
     example: 'attachment; filename="twente-2026-06.tsv"',

@@ -193,7 +193,7 @@ export type UploadSource = 'json' | 'tsv' | 'csv' | 'xlsx';
 
 /**
  * One upload of the history.
- * @example { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14 }
+ * @example { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14, "withdrawnAt": null, "withdrawnBy": null }
  */
 export interface UploadSummary {
   /**
@@ -245,20 +245,39 @@ export interface UploadSummary {
    * @example 14
    */
   gemeenteCount: number;
+  /**
+   * When the upload was withdrawn (DELETE /v1/uploads/{id}); null while it stands. A withdrawn upload stays
+   * in the history, but is never current again.
+   * @format date-time
+   * @example "2026-07-02T09:30:00.000Z"
+   */
+  withdrawnAt: string | null;
+  /**
+   * Name of the API key that withdrew it; null while it stands.
+   * @example "twente"
+   */
+  withdrawnBy: string | null;
 }
 
 /**
- * The upload history, newest first.
- * @example { "uploads": [ { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14 } ] }
+ * A page of the upload history, newest first.
+ * @example { "uploads": [ { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14, "withdrawnAt": null, "withdrawnBy": null } ], "total": 1 }
  */
 export interface UploadList {
-  /** The uploads, newest first. */
+  /** The uploads of this page, newest first. */
   uploads: UploadSummary[];
+  /**
+   * How many uploads match the filter in all, over every page.
+   * @isInt
+   * @minimum 0
+   * @example 3
+   */
+  total: number;
 }
 
 /**
  * One upload with its figures as they were uploaded, and the totals they give.
- * @example { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14, "gemeenten": [ { "code": "GM0141", "name": "Almelo", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218 } ], "totals": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 } }
+ * @example { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14, "withdrawnAt": null, "withdrawnBy": null, "gemeenten": [ { "code": "GM0141", "name": "Almelo", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218 } ], "totals": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 } }
  */
 export interface UploadDetail extends UploadSummary {
   /** The figures of each gemeente, as uploaded. */
@@ -269,7 +288,7 @@ export interface UploadDetail extends UploadSummary {
 
 /**
  * The answer to an accepted upload.
- * @example { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14, "totals": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 }, "warnings": [] }
+ * @example { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14, "withdrawnAt": null, "withdrawnBy": null, "totals": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 }, "warnings": [] }
  */
 export interface UploadReceipt extends UploadSummary {
   /** The region totals the reads will give for this region and period. */
@@ -282,10 +301,26 @@ export interface UploadReceipt extends UploadSummary {
 }
 
 /**
- * The answer to an accepted table file: one receipt per region table, in the order of the file.
- * @example { "uploads": [ { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14, "totals": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 }, "warnings": [] } ] }
+/**
+ * The answer to an accepted upload, whatever its content type: one receipt per region, in the order of the
+ * file (a JSON upload has one).
+ * @example { "uploads": [ { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "uwv-twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14, "withdrawnAt": null, "withdrawnBy": null, "totals": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 }, "warnings": [] } ] }
  */
-export interface TableUploadReceipt {
-  /** One receipt per region table, in the order of the file. */
+export interface CreatedUploads {
+  /** One receipt per region table, in the order of the file; a JSON upload has exactly one. */
   uploads: UploadReceipt[];
+}
+
+/**
+ * The answer to a withdrawal: the upload as it now stands, and what the reads now serve in its place.
+ * @example { "withdrawn": { "id": 2, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "twente", "uploadedAt": "2026-07-01T09:30:00.000Z", "source": "json", "current": false, "gemeenteCount": 14, "withdrawnAt": "2026-07-02T09:30:00.000Z", "withdrawnBy": "twente" }, "current": { "id": 1, "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "registerTotal": 10371, "uploadedBy": "twente", "uploadedAt": "2026-06-30T09:30:00.000Z", "source": "tsv", "current": true, "gemeenteCount": 14, "withdrawnAt": null, "withdrawnBy": null } }
+ */
+export interface WithdrawalReceipt {
+  /** The upload, now with withdrawnAt and withdrawnBy. */
+  withdrawn: UploadSummary;
+  /**
+   * The upload the reads now serve for the same region and period (the one before it); absent when the
+   * region has no figures left for that period.
+   */
+  current?: UploadSummary;
 }

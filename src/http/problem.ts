@@ -44,7 +44,7 @@ export interface ProblemDetails {
 
 export { PROBLEM_TYPE_BASE } from './problem-types';
 
-const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, 'not-found': 404, conflict: 409, 'key-reused': 422 };
+const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'key-reused': 422 };
 
 /** `title` is decided here from the type (see problem-types.ts), so one type always has one title; a given one is ignored. */
 export function sendProblem(res: Response, problem: Omit<ProblemDetails, 'type' | 'title'> & { type?: string; title?: string }): void {
