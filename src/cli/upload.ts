@@ -156,7 +156,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   }
 
   const { data, error, response } = answer;
-  if (response.status === 201 && data !== undefined && 'uploads' in data) {
+  if (response.status === 201 && data !== undefined) {
     printReceipts(out, file, data.uploads);
     return 0;
   }

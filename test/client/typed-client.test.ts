@@ -27,7 +27,7 @@ describe('The typed client against the running app', () => {
 
     expect(error).toBeUndefined();
     expect(response.status).toBe(201);
-    const receipts: Schemas['UploadReceipt'][] = data === undefined ? [] : 'uploads' in data ? data.uploads : [data];
+    const receipts: Schemas['UploadReceipt'][] = data?.uploads ?? [];
     expect(receipts.map((r) => [r.region.code, r.period, r.totals.total, r.totals.coveragePercent])).toEqual([['AM05', '2026-06', 7898, 76]]);
   });
 
