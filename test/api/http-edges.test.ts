@@ -83,6 +83,7 @@ describe('HTTP at the edges', () => {
       ['patch', '/v1/regions/AM05/totals', 'GET, HEAD, OPTIONS'],
       ['post', '/v1/totals', 'GET, HEAD, OPTIONS'],
       ['put', '/v1/uploads', 'POST, GET, HEAD, OPTIONS'],
+      ['patch', '/v1/uploads/1', 'DELETE, GET, HEAD, OPTIONS'],
       ['post', '/v1', 'GET, HEAD, OPTIONS'],
       ['delete', '/health', 'GET, HEAD, OPTIONS'],
     ];
