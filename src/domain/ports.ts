@@ -25,7 +25,7 @@ export interface StoredUpload extends UploadRecord {
   rows: GemeenteCounts[];
 }
 
-/** The upload that counts for a region and period, its gemeenten's counts summed: what a total needs. */
+/** The upload that counts for a region and period, its gemeenten's counts summed (as stored with it): what a total needs. */
 export interface UploadSums {
   regionCode: string;
   period: string;

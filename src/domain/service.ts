@@ -300,7 +300,8 @@ export class SonarService implements UseCaseContext {
     const asOf = asOfInstant(asOfText);
     const p = period !== undefined ? this.checkPeriod(period, 'query.period') : this.store.latestPeriod(region.code, asOf);
     const upload = p === undefined ? undefined : this.store.currentUpload(region.code, p, asOf);
-    if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet.` : `${region.name} has no figures for ${p}.`);
+    const then = asOf === undefined ? '' : ` as of ${asOf}`;
+    if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet${then}.` : `${region.name} has no figures for ${p}${then}.`);
     return { region, upload };
   }
 
@@ -308,7 +309,8 @@ export class SonarService implements UseCaseContext {
     const asOf = asOfInstant(asOfText);
     const p = period !== undefined ? this.checkPeriod(period, 'query.period') : this.store.latestPeriod(undefined, asOf);
     const uploads = p === undefined ? [] : this.store.currentUploads(p, asOf);
-    if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? 'No figures have been uploaded yet.' : `No region has figures for ${p}.`);
+    const then = asOf === undefined ? '' : ` as of ${asOf}`;
+    if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? `No figures have been uploaded yet${then}.` : `No region has figures for ${p}${then}.`);
     return { period: p, uploads };
   }
 }

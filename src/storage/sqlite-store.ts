@@ -32,8 +32,7 @@ const UPLOAD_COLUMNS = `u.id, u.region_code, u.period, u.register_total, u.uploa
   EXISTS (SELECT 1 FROM current_uploads c WHERE c.upload_id = u.id) AS current,
   (SELECT count(*) FROM upload_figures f WHERE f.upload_id = u.id) AS gemeente_count`;
 
-const SUMS = `sum(f.gemeente_with_profile) AS gw, sum(f.gemeente_without_profile) AS gwo,
-  sum(f.uwv_with_profile) AS uw, sum(f.uwv_without_profile) AS uwo`;
+const SUMS = `s.gemeente_with_profile AS gw, s.gemeente_without_profile AS gwo, s.uwv_with_profile AS uw, s.uwv_without_profile AS uwo`;
 
 const FIGURE_COLUMNS = `f.upload_id, g.code, g.name, f.gemeente_with_profile AS gw, f.gemeente_without_profile AS gwo,
   f.uwv_with_profile AS uw, f.uwv_without_profile AS uwo`;
@@ -163,15 +162,15 @@ export class SqliteStore implements FiguresStore {
         `SELECT ${FIGURE_COLUMNS} FROM ${uploads} c
          JOIN upload_figures f ON f.upload_id = c.upload_id JOIN gemeenten g ON g.code = f.gemeente_code
          WHERE c.period = :period ORDER BY g.name`),
-      // One query for a whole series: each upload that counts, its figures summed per upload.
+      // One query for a whole series: each upload that counts, with its sums (one row per upload).
       regionSums: effective<SumsRow>(db, (uploads) =>
         `SELECT c.region_code, c.period, u.register_total, ${SUMS} FROM ${uploads} c
-         JOIN uploads u ON u.id = c.upload_id JOIN upload_figures f ON f.upload_id = c.upload_id
-         WHERE c.region_code = :region GROUP BY c.upload_id ORDER BY c.period`),
+         JOIN uploads u ON u.id = c.upload_id JOIN upload_sums s ON s.upload_id = c.upload_id
+         WHERE c.region_code = :region ORDER BY c.period`),
       allSums: effective<SumsRow>(db, (uploads) =>
         `SELECT c.region_code, c.period, u.register_total, ${SUMS} FROM ${uploads} c
-         JOIN uploads u ON u.id = c.upload_id JOIN upload_figures f ON f.upload_id = c.upload_id
-         GROUP BY c.upload_id ORDER BY c.period, c.region_code`),
+         JOIN uploads u ON u.id = c.upload_id JOIN upload_sums s ON s.upload_id = c.upload_id
+         ORDER BY c.period, c.region_code`),
       gemeenteHistory: effective<FigureRow & { period: string }>(db, (uploads) =>
         `SELECT c.period, ${FIGURE_COLUMNS} FROM gemeenten g
          JOIN ${uploads} c ON c.region_code = g.region_code
@@ -210,6 +209,11 @@ export class SqliteStore implements FiguresStore {
       insertFigure: db.prepare<[number | bigint, string, number, number, number, number]>(
         `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
            uwv_with_profile, uwv_without_profile) VALUES (?, ?, ?, ?, ?, ?)`),
+      // In the upload's transaction, once its figures are in: what a series reads instead of the figures.
+      sumUpload: db.prepare<[number | bigint, number | bigint]>(
+        `INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
+         SELECT ?, sum(gemeente_with_profile), sum(gemeente_without_profile), sum(uwv_with_profile), sum(uwv_without_profile)
+         FROM upload_figures WHERE upload_id = ?`),
       makeCurrent: db.prepare<[string, string, number | bigint]>(
         `INSERT INTO current_uploads (region_code, period, upload_id) VALUES (?, ?, ?)
          ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`),
@@ -305,6 +309,7 @@ export class SqliteStore implements FiguresStore {
           this.sql.insertFigure.run(id, r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
             r.uwvClients.withProfile, r.uwvClients.withoutProfile);
         }
+        this.sql.sumUpload.run(id, id);
         this.sql.makeCurrent.run(u.regionCode, u.period, id);
         return Number(id);
       });
@@ -334,6 +339,7 @@ export class SqliteStore implements FiguresStore {
       const records = this.staging.uploads.all(importId).map((u) => {
         const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source).lastInsertRowid;
         const gemeenteCount = this.staging.moveFigures.run(id, importId, u.seq).changes;
+        this.sql.sumUpload.run(id, id);
         this.sql.makeCurrent.run(u.region_code, u.period, id);
         return toRecord({ ...u, id: Number(id), current: 1, gemeente_count: gemeenteCount });
       });

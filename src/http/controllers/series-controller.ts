@@ -29,6 +29,8 @@ export class SeriesController extends Controller {
    * @minimum lastNObservations 1
    * @maximum lastNObservations 10000
    * @example region "Twente"
+   * @example startPeriod "2025-Q3"
+   * @example lastNObservations 4
    */
   @Get('regions/{region}/series')
   @Tags('Regions')
@@ -62,6 +64,7 @@ export class SeriesController extends Controller {
    * @minimum lastNObservations 1
    * @maximum lastNObservations 10000
    * @example gemeente "Almelo"
+   * @example lastNObservations 4
    */
   @Get('gemeenten/{gemeente}/series')
   @Tags('Gemeenten')
@@ -93,6 +96,8 @@ export class SeriesController extends Controller {
    * @isInt lastNObservations must be a whole number
    * @minimum lastNObservations 1
    * @maximum lastNObservations 10000
+   * @example endPeriod "2026-06"
+   * @example lastNObservations 4
    */
   @Get('series')
   @Tags('National')
