@@ -9,7 +9,12 @@ export interface Versioned {
 interface Entry {
   body: Buffer;
   etag: string;
+  /** Headers the answer carries besides its body, such as a list's paging Link. */
+  headers?: Array<[string, string]>;
 }
+
+/** Headers of an answer that belong to it, so a kept answer is served with them. */
+const KEPT_HEADERS = ['Link', 'Total-Count'];
 
 export const READ_CACHE_CONTROL = 'public, no-cache';
 
@@ -26,6 +31,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 function send(req: Request, res: Response, entry: Entry): void {
+  for (const [name, value] of entry.headers ?? []) res.setHeader(name, value);
   res.setHeader('ETag', entry.etag);
   res.setHeader('Cache-Control', READ_CACHE_CONTROL);
   if (matches(req.headers['if-none-match'], entry.etag)) {
@@ -75,7 +81,8 @@ export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 102
     const json = res.json.bind(res);
     res.json = (data: unknown) => {
       if (res.statusCode !== 200) return json(data);
-      const entry = { body: Buffer.from(JSON.stringify(data)), etag: '' };
+      const headers = KEPT_HEADERS.filter((name) => res.getHeader(name) !== undefined).map((name): [string, string] => [name, String(res.getHeader(name))]);
+      const entry: Entry = { body: Buffer.from(JSON.stringify(data)), etag: '', ...(headers.length ? { headers } : {}) };
       entry.etag = strongEtag(entry.body);
       // An upload that committed while this answer was being derived makes it unfit to keep.
       if (source.version === startedAt && version === startedAt && !entries.has(key)) keep(key, entry);

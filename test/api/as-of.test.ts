@@ -20,7 +20,7 @@ interface History {
 async function upload(t: TestApp, region: string, period: string, marker: number): Promise<{ id: number; uploadedAt: string }> {
   await nextMillisecond();
   const res = await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(markedUpload(region, period, marker)).expect(201);
-  return { id: res.body.id, uploadedAt: res.body.uploadedAt };
+  return { id: res.body.uploads[0].id, uploadedAt: res.body.uploads[0].uploadedAt };
 }
 
 describe('Figures as they stood at an instant (asOf)', () => {
@@ -166,5 +166,31 @@ describe('Uploads made at the same instant', () => {
 
     expect(atInstant.body.registerTotal).toBe(600);
     expect(atInstant.body).toEqual(current.body);
+  });
+});
+
+describe('Figures as they stood, with a withdrawal', () => {
+  const app = appUnderTest('each');
+
+  test('When an upload was withdrawn, then it counts as of instants before its withdrawal and not after', async () => {
+    const t = app();
+    const first = await upload(t, 'AM05', '2026-06', 101);
+    const second = await upload(t, 'AM05', '2026-06', 202);
+    await nextMillisecond();
+    await t.http().delete(`/v1/uploads/${second.id}`).set('X-API-Key', WRITER_KEY).expect(200);
+    const withdrawnAt = (await t.http().get(`/v1/uploads/${second.id}`).expect(200)).body.withdrawnAt as string;
+    await nextMillisecond();
+    const register = async (asOf?: string) =>
+      (await t.http().get(`/v1/regions/Twente/totals?period=2026-06${asOf ? `&asOf=${asOf}` : ''}`).expect(200)).body.registerTotal;
+    const series = async (asOf: string) =>
+      (await t.http().get(`/v1/regions/Twente/series?asOf=${asOf}`).expect(200)).body.series.map((p: { registerTotal: number }) => p.registerTotal);
+
+    expect(await register(first.uploadedAt)).toBe(101);
+    expect(await register(before(withdrawnAt))).toBe(202);
+    expect(await register(withdrawnAt)).toBe(101);
+    expect(await register(new Date().toISOString())).toBe(101);
+    expect(await register()).toBe(101);
+    expect(await series(before(withdrawnAt))).toEqual([202]);
+    expect(await series(withdrawnAt)).toEqual([101]);
   });
 });

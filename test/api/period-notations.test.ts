@@ -25,8 +25,8 @@ describe('Periods written as quarters', () => {
   test('When a JSON upload names its period as a quarter, then it is stored under the quarter\'s last month', async () => {
     const res = await app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ ...twenteUpload(), period: '2025-Q4' }).expect(201);
 
-    expect(res.body.period).toBe('2025-12');
-    expect(res.body.totals.period).toBe('2025-12');
+    expect(res.body.uploads[0].period).toBe('2025-12');
+    expect(res.body.uploads[0].totals.period).toBe('2025-12');
     expect((await get('/v1/regions/Twente/totals?period=2025-12').expect(200)).body.total).toBe(7898);
   });
 

@@ -16,7 +16,7 @@ function stored(): UploadRequest[] {
     .filter((u) => !(u.region === 'AM05' && period === '2025-12') && !(u.region === 'AM09' && period === '2026-06'))
     .map((u) => {
       if (u.region === 'AM01' && period === '2025-09') return { ...u, registerTotal: undefined };
-      if (u.region === 'AM05' && period === '2026-03') return { ...u, gemeenten: u.gemeenten.filter((g) => g.gemeente !== 'GM0141') };
+      if (u.region === 'AM05' && period === '2026-03') return { ...u, gemeenten: u.gemeenten.filter((g) => g.gemeente !== 'GM0141'), partial: true };
       return u;
     }));
 }
