@@ -189,7 +189,7 @@ export function seriesMarkdown(r: SeriesReport): string {
     `### Series: uncached cost against periods stored (${counts.join(', ')})`,
     '',
     `Instances holding 35 regions × ${counts.join(', ')} periods (filled in ${r.growthFills.map((f) => `${f.seconds.toFixed(1)} s`).join(', ')}), ` +
-      `loaded in turn with the uncached series, ${s.growthRounds} round${s.growthRounds === 1 ? '' : 's'} × ${s.growthSeconds} s each. ` +
+      `loaded in turn with the uncached series, ${s.growthConnections} connections, ${s.growthRounds} round${s.growthRounds === 1 ? '' : 's'} × ${s.growthSeconds} s each. ` +
       `Linear growth would multiply the cost by ${last / first} from ${first} to ${last} periods; "per extra point" is the CPU the service spends per point beyond the ${first}-period answer.`,
     '',
     table(

@@ -40,8 +40,8 @@ const imports: ImportSettings = quick
   : { periods: 293, concurrency: 1, oversize: [10, 100, 1000], passes: 4, baselineRuns: 3 };
 
 const series: SeriesSettings = quick
-  ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 10, growthPeriods: [5, 10, 40], growthRounds: 1, growthSeconds: 1 }
-  : { connections: 50, rounds: 5, seconds: 3, warmupSeconds: 1.5, maxRequests: 300_000, periods: 40, growthPeriods: [10, 40, 160], growthRounds: 5, growthSeconds: 2 };
+  ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 10, growthPeriods: [5, 10, 40], growthRounds: 1, growthSeconds: 1, growthConnections: 10 }
+  : { connections: 50, rounds: 5, seconds: 3, warmupSeconds: 1.5, maxRequests: 300_000, periods: 40, growthPeriods: [10, 40, 160], growthRounds: 5, growthSeconds: 3, growthConnections: 10 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
