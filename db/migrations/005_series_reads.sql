@@ -13,5 +13,6 @@ CREATE TABLE upload_sums (
 );
 
 INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
-SELECT upload_id, sum(gemeente_with_profile), sum(gemeente_without_profile), sum(uwv_with_profile), sum(uwv_without_profile)
-FROM upload_figures GROUP BY upload_id;
+SELECT u.id, coalesce(sum(f.gemeente_with_profile), 0), coalesce(sum(f.gemeente_without_profile), 0),
+  coalesce(sum(f.uwv_with_profile), 0), coalesce(sum(f.uwv_without_profile), 0)
+FROM uploads u LEFT JOIN upload_figures f ON f.upload_id = u.id GROUP BY u.id;

@@ -239,7 +239,8 @@ export class SqliteStore implements FiguresStore {
       // In the upload's transaction, once its figures are in: what a series reads instead of the figures.
       sumUpload: db.prepare<[number | bigint, number | bigint]>(
         `INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
-         SELECT ?, sum(gemeente_with_profile), sum(gemeente_without_profile), sum(uwv_with_profile), sum(uwv_without_profile)
+         SELECT ?, coalesce(sum(gemeente_with_profile), 0), coalesce(sum(gemeente_without_profile), 0),
+           coalesce(sum(uwv_with_profile), 0), coalesce(sum(uwv_without_profile), 0)
          FROM upload_figures WHERE upload_id = ?`),
       makeCurrent: db.prepare<[string, string, number | bigint]>(
         `INSERT INTO current_uploads (region_code, period, upload_id) VALUES (?, ?, ?)
