@@ -39,11 +39,16 @@ export type Change = NonNullable<WithChange['change']>;
 
 /** A region's totals in one period, exactly as `/regions/{region}/totals?period=` gives them, and the change. */
 export interface RegionSeriesPoint extends Summary, WithChange {
-  /** @example "2026-06" */
+  /**
+   * The period of the point.
+   * @example "2026-06"
+   */
   period: string;
 }
 
+/** A region's totals per period with figures, oldest first, each with its change. */
 export interface RegionSeries {
+  /** The region the series is of. */
   region: RegionRef;
   /** The periods with figures, oldest first. */
   series: RegionSeriesPoint[];
@@ -52,6 +57,7 @@ export interface RegionSeries {
 /** The national totals of one period, exactly as `/totals?period=` gives them, and the change. */
 export interface NationalSeriesPoint extends NationalTotals, WithChange {}
 
+/** The national totals per period with figures, oldest first, each with its change. */
 export interface NationalSeries {
   /** The periods in which any region has figures, oldest first; `regions` and `missing` show gaps. */
   series: NationalSeriesPoint[];
@@ -59,7 +65,10 @@ export interface NationalSeries {
 
 /** A gemeente's figures in one period, exactly as its row in `/regions/{region}/gemeenten?period=`. */
 export interface GemeentePeriodFigures {
-  /** @example "2026-06" */
+  /**
+   * The period of the figures.
+   * @example "2026-06"
+   */
   period: string;
   /** Gemeenteklanten in Sonar. */
   gemeenteClients: ClientCounts;
@@ -79,24 +88,32 @@ export interface GemeenteSeriesPoint extends GemeentePeriodFigures, WithChange {
 
 /** A gemeente with the arbeidsmarktregio it belongs to. */
 export interface GemeenteSummary extends GemeenteRef {
+  /** The arbeidsmarktregio the gemeente belongs to. */
   region: RegionRef;
 }
 
+/** A gemeente's figures per period in which its region's upload lists it, oldest first, each with its change. */
 export interface GemeenteSeries {
+  /** The gemeente the series is of, with its region. */
   gemeente: GemeenteSummary;
   /** The periods in which the region's upload lists the gemeente, oldest first. */
   series: GemeenteSeriesPoint[];
 }
 
+/** All gemeenten, each with its region. */
 export interface GemeenteList {
   /** The 342 gemeenten of 2026, by name. */
   gemeenten: GemeenteSummary[];
 }
 
+/** One gemeente with its region and its latest figures. */
 export interface GemeenteDetail extends GemeenteSummary {
   /** Its figures in the latest period that has them; null when no upload lists it. */
   latest: {
-    /** @example "2026-06" */
+    /**
+     * The latest period in which the gemeente has figures.
+     * @example "2026-06"
+     */
     period: string;
     /** Gemeenteklanten in Sonar. */
     gemeenteClients: ClientCounts;
@@ -112,7 +129,9 @@ export interface GemeenteDetail extends GemeenteSummary {
   } | null;
 }
 
+/** The periods in which one region has figures. */
 export interface RegionPeriodList {
+  /** The region. */
   region: RegionRef;
   /**
    * The region's periods with figures, oldest first.
