@@ -4,7 +4,7 @@
  *
  *   npm run bench                      full run (about 9 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
- *   npm run bench -- --only=reads      or --only=import
+ *   npm run bench -- --only=reads      or --only=import, --only=series
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
  *   npm run bench -- --layers[=/v1/totals]  what each layer of the service's middleware costs
@@ -17,7 +17,8 @@ import { ImportSettings, runImport } from './import';
 import { runLayers } from './layers';
 import { runProfile } from './profile';
 import { ReadsSettings, runReads } from './reads';
-import { importMarkdown, machine, readsMarkdown } from './report';
+import { importMarkdown, machine, readsMarkdown, seriesMarkdown } from './report';
+import { runSeries, SeriesSettings } from './series';
 import { installCleanUp } from './targets';
 
 const args = process.argv.slice(2);
@@ -37,6 +38,10 @@ const reads: ReadsSettings = quick
 const imports: ImportSettings = quick
   ? { periods: 30, concurrency: 1, oversize: [10], passes: 2, baselineRuns: 1 }
   : { periods: 293, concurrency: 1, oversize: [10, 100, 1000], passes: 4, baselineRuns: 3 };
+
+const series: SeriesSettings = quick
+  ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 10, growthPeriods: [5, 10, 40], growthRounds: 1, growthSeconds: 1, growthConnections: 10 }
+  : { connections: 50, rounds: 5, seconds: 3, warmupSeconds: 1.5, maxRequests: 300_000, periods: 40, growthPeriods: [10, 40, 160], growthRounds: 5, growthSeconds: 3, growthConnections: 10 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -70,6 +75,15 @@ async function main(): Promise<number> {
       failed = true;
       log(`reads benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
       sections.push(`### Reads\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+    }
+  }
+  if (only === undefined || only === 'series') {
+    try {
+      sections.push(seriesMarkdown(await runSeries(series, regions, log)), '');
+    } catch (error) {
+      failed = true;
+      log(`series benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### Series\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
     }
   }
   if (only === undefined || only === 'import') {

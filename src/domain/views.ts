@@ -87,7 +87,7 @@ export interface RegionTotals extends Summary {
 /**
  * The sum over every region with figures for the period. `registerTotal` sums the regions that have a
  * register, and coverage is computed over those regions only.
- * @example { "period": "2026-06", "regions": 1, "regionsWithRegister": 1, "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 }
+ * @example { "period": "2026-06", "regions": 1, "regionsWithRegister": 1, "missing": [ { "code": "AM01", "name": "Groningen" }, { "code": "AM02", "name": "Friesland" } ], "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 }
  */
 export interface NationalTotals extends Summary {
   /**
@@ -109,6 +109,8 @@ export interface NationalTotals extends Summary {
    * @example 1
    */
   regionsWithRegister: number;
+  /** Regions without figures in this period, left out of the sums. */
+  missing: RegionRef[];
 }
 
 /**
@@ -164,7 +166,7 @@ export interface RegionCoverage {
 
 /**
  * Coverage and profile share of each region with figures in one period.
- * @example { "period": "2026-06", "regions": [ { "region": { "code": "AM05", "name": "Twente" }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 } ] }
+ * @example { "period": "2026-06", "regions": [ { "region": { "code": "AM05", "name": "Twente" }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 } ], "missing": [ { "code": "AM01", "name": "Groningen" }, { "code": "AM02", "name": "Friesland" } ] }
  */
 export interface CoverageReport {
   /**
@@ -174,6 +176,8 @@ export interface CoverageReport {
   period: string;
   /** Each region with figures in the period, by CBS code. */
   regions: RegionCoverage[];
+  /** Regions without figures in this period. */
+  missing: RegionRef[];
 }
 
 /**

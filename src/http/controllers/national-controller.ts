@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import { SonarService } from '../../domain/service';
 import { CoverageReport, NationalTotals, PeriodList } from '../../domain/views';
-import { Period } from '../headers';
+import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
 
 const PROBLEM = 'application/problem+json';
@@ -17,31 +17,33 @@ export class NationalController extends Controller {
    * Totals over every region with figures for the period. Coverage is computed over the regions that
    * have a registerTotal.
    * @summary National totals and coverage
-   * @param period `YYYY-MM`; the latest period with figures when left out.
+   * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the latest period with figures when left out.
+   * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    */
   @Get('totals')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The national totals')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getNationalTotals(@Query() period?: Period): NationalTotals {
-    return this.service.nationalTotals(period);
+  public getNationalTotals(@Query() period?: Period, @Query() asOf?: Instant): NationalTotals {
+    return this.service.nationalTotals(period, asOf);
   }
 
   /**
    * Coverage and profile share of each region with figures for the period.
    * @summary Coverage per region
-   * @param period `YYYY-MM`; the latest period with figures when left out.
+   * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the latest period with figures when left out.
+   * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    */
   @Get('coverage')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'Coverage per region')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getCoverage(@Query() period?: Period): CoverageReport {
-    return this.service.coverage(period);
+  public getCoverage(@Query() period?: Period, @Query() asOf?: Instant): CoverageReport {
+    return this.service.coverage(period, asOf);
   }
 
   /**

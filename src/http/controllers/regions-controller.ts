@@ -1,7 +1,7 @@
 import { Controller, Get, Path, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import { SonarService } from '../../domain/service';
 import { RegionDetail, RegionGemeenten, RegionList, RegionTotals } from '../../domain/views';
-import { Period } from '../headers';
+import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
 
 const PROBLEM = 'application/problem+json';
@@ -47,17 +47,18 @@ export class RegionsController extends Controller {
    * The figures of each gemeente of the region for one period, and the gemeenten without figures.
    * @summary A region's figures per gemeente
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
-   * @param period `YYYY-MM`; the region's latest period with figures when left out.
+   * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the region's latest period with figures when left out.
+   * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    * @example region "Twente"
    */
   @Get('{region}/gemeenten')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten with their figures')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getGemeenten(@Path() region: string, @Query() period?: Period): RegionGemeenten {
-    return this.service.gemeenten(region, period);
+  public getGemeenten(@Path() region: string, @Query() period?: Period, @Query() asOf?: Instant): RegionGemeenten {
+    return this.service.gemeenten(region, period, asOf);
   }
 
   /**
@@ -65,16 +66,17 @@ export class RegionsController extends Controller {
    * share (clients with a profile / Sonar total).
    * @summary A region's totals and coverage
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
-   * @param period `YYYY-MM`; the region's latest period with figures when left out.
+   * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the region's latest period with figures when left out.
+   * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    * @example region "Twente"
    */
   @Get('{region}/totals')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region totals')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getTotals(@Path() region: string, @Query() period?: Period): RegionTotals {
-    return this.service.regionTotals(region, period);
+  public getTotals(@Path() region: string, @Query() period?: Period, @Query() asOf?: Instant): RegionTotals {
+    return this.service.regionTotals(region, period, asOf);
   }
 }
