@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Runs before `npm test`: installs what the tests need beyond npm packages when it is missing, so that
-# `npm ci && npm test` is enough on a fresh Debian machine. Today that is headless Chromium for the
-# browser tests (Swagger UI, the report).
+# `npm ci && npm test` is enough on a fresh Debian machine: headless Chromium for the browser tests
+# (Swagger UI, the report), and the PostgreSQL server (initdb, pg_ctl) for the throwaway cluster the
+# PostgreSQL store is tested on (Debian keeps those in /usr/lib/postgresql/<version>/bin).
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  missing+=(postgresql)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "The tests need: ${missing[*]}. Install them (Debian: sudo apt-get install ${missing[*]}) and run again." >&2
   exit 1
 fi
-echo "Installing ${missing[*]} from Debian for the browser tests..." >&2
+echo "Installing ${missing[*]} from Debian for the tests..." >&2
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -1,0 +1,125 @@
+import { Client, type ClientConfig } from 'pg';
+import type { Logger } from 'pino';
+
+/** The channel every write transaction notifies, with the version it reached. */
+export const FIGURES_CHANNEL = 'sonar_figures';
+
+export const VERSION_QUERY = 'SELECT version::text AS version FROM figures_version';
+
+/**
+ * Learns of commits made by any instance: LISTEN on a dedicated connection (a pooled one could be handed
+ * out between notifications, and pgbouncer in transaction mode does not forward them), and a periodic
+ * version check on the same connection that is also its heartbeat. A commit whose notification was lost is
+ * noticed at the next check; after a reconnect everything may have changed unseen, so `changes` moves.
+ */
+export class ChangeListener {
+  /** Moves on every change learnt of; the read caches compare it, so moving it more often than needed is harmless. */
+  changes = 0;
+  available = false;
+  private client: Client | undefined;
+  private version: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+  private stopped = false;
+
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly checkMs: number,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Connects and listens; throws when PostgreSQL cannot be reached, so that start-up fails loudly. */
+  async start(): Promise<void> {
+    await this.connect();
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.available = false;
+    clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  /** A query elsewhere failed to reach PostgreSQL: check now instead of at the next heartbeat. */
+  suspect(): void {
+    if (this.stopped) return;
+    this.available = false;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.check(), 0);
+    this.timer.unref();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.check(), this.checkMs);
+    this.timer.unref();
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ ...this.config, query_timeout: Math.max(this.checkMs, 2000) });
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    client.on('notification', (message) => {
+      if (message.channel === FIGURES_CHANNEL) this.seen(message.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${FIGURES_CHANNEL}`);
+      const { rows } = await client.query<{ version: string }>(VERSION_QUERY);
+      if (this.stopped) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      const resync = this.client === undefined && this.version !== undefined;
+      this.client = client;
+      this.seen(rows[0].version);
+      if (resync) this.changes++;
+      this.available = true;
+    } catch (error) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private seen(version: string | undefined): void {
+    if (version === undefined || version === this.version) return;
+    this.version = version;
+    this.changes++;
+  }
+
+  private lost(client: Client): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.available = false;
+    client.end().catch(() => undefined);
+    if (!this.stopped) this.logger?.warn('Lost the connection that listens for changes to the figures; reconnecting');
+    this.suspect();
+  }
+
+  /** Heartbeat and fallback: reconnect when deaf, otherwise compare the version. */
+  private async check(): Promise<void> {
+    if (this.checking || this.stopped) return;
+    this.checking = true;
+    try {
+      if (!this.client) {
+        await this.connect();
+        if (this.available) this.logger?.info('Listening for changes to the figures again');
+      } else {
+        const { rows } = await this.client.query<{ version: string }>(VERSION_QUERY);
+        this.seen(rows[0].version);
+        this.available = true;
+      }
+    } catch {
+      this.available = false;
+      if (this.client) this.lost(this.client);
+    } finally {
+      this.checking = false;
+      this.schedule();
+    }
+  }
+}

@@ -1,0 +1,466 @@
+import { DomainError } from '../../domain/errors';
+import { FiguresStore, GemeentePeriodCounts, NewUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums } from '../../domain/ports';
+import { Region } from '../../domain/reference';
+import { GemeenteCounts } from '../../domain/upload';
+import { UploadSource } from '../../domain/views';
+import { Pool, type PoolClient, type PoolConfig, type QueryConfig, type QueryResultRow } from 'pg';
+import type { Logger } from 'pino';
+import { DB_DIR } from '../../paths';
+import { ChangeListener, FIGURES_CHANNEL } from './change-listener';
+import { migratePostgres } from './migrate';
+import { isUnreachable, unavailable } from './unavailable';
+
+/** The port with every method answering a promise, as the domain awaits it; `externalChanges` stays synchronous. */
+type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] };
+type AsyncFiguresStore = Omit<Async<FiguresStore>, 'externalChanges' | 'beginStaging'> & {
+  externalChanges(): number;
+  beginStaging(): Promise<Async<Staging>>;
+  isAvailable(): boolean;
+  close(): Promise<void>;
+};
+
+export interface PostgresOptions {
+  /** Where db/migrations/postgres and db/reference are. */
+  dbDir?: string;
+  logger?: Logger;
+  /** How often the version is compared, as heartbeat and as fallback for a lost notification. */
+  versionCheckMs?: number;
+  /** Connections in the pool. */
+  maxConnections?: number;
+}
+
+/** Defaults chosen so that an outage answers within seconds instead of hanging a request. */
+const CONNECT_TIMEOUT_MS = 2000;
+const STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_VERSION_CHECK_MS = 1000;
+/** Staged rows older than this were left by an instance killed mid-import. */
+const STALE_STAGING = '1 hour';
+
+interface UploadRow {
+  id: number;
+  region_code: string;
+  period: string;
+  register_total: number | null;
+  uploaded_by: string;
+  uploaded_at: string;
+  source: UploadSource;
+  current: boolean;
+  gemeente_count: number;
+  withdrawn_at: string | null;
+  withdrawn_by: string | null;
+}
+
+/** One gemeente's row as json_build_array gives it: code, name, then the four counts. */
+type FigureTuple = [string, string, number, number, number, number];
+
+interface UploadWithRows extends UploadRow {
+  rows: FigureTuple[];
+}
+
+interface SumsRow {
+  region_code: string;
+  period: string;
+  register_total: number | null;
+  gw: number;
+  gwo: number;
+  uw: number;
+  uwo: number;
+}
+
+const UPLOAD_COLUMNS = `u.id, u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source, u.withdrawn_at, u.withdrawn_by,
+  EXISTS (SELECT 1 FROM current_uploads c WHERE c.upload_id = u.id) AS current,
+  (SELECT count(*)::int FROM upload_figures f WHERE f.upload_id = u.id) AS gemeente_count`;
+
+/** An upload's rows in the same statement as the upload, so that both come from one snapshot. */
+const ROWS = `coalesce((SELECT json_agg(json_build_array(g.code, g.name, f.gemeente_with_profile, f.gemeente_without_profile,
+    f.uwv_with_profile, f.uwv_without_profile) ORDER BY g.name)
+  FROM upload_figures f JOIN gemeenten g ON g.code = f.gemeente_code WHERE f.upload_id = u.id), '[]') AS rows`;
+
+const SUMS = `s.gemeente_with_profile AS gw, s.gemeente_without_profile AS gwo, s.uwv_with_profile AS uw, s.uwv_without_profile AS uwo`;
+
+/** An upload that stood at the instant `$n`: made at or before it, and not withdrawn at or before it. */
+const STOOD = (u: string, n: number) => `${u}.uploaded_at <= $${n} AND (${u}.withdrawn_at IS NULL OR ${u}.withdrawn_at > $${n})`;
+
+/**
+ * The figures as they stood at the instant `$n`: per region and period, the latest upload (by uploaded_at,
+ * then id) that stood then. The one place that rule is written for PostgreSQL (as in the SQLite store);
+ * every read with asOf selects from it as `as_of_uploads`, with the columns of current_uploads.
+ */
+const UPLOADS_AS_OF = (n: number) => `WITH as_of_uploads AS (
+  SELECT u.region_code, u.period, u.id AS upload_id FROM uploads u
+  WHERE ${STOOD('u', n)} AND NOT EXISTS (
+    SELECT 1 FROM uploads later
+    WHERE later.region_code = u.region_code AND later.period = u.period AND ${STOOD('later', n)}
+      AND (later.uploaded_at, later.id) > (u.uploaded_at, u.id))) `;
+
+/** A read written once over the table of uploads that count: current ones, or as they stood at `$n`. */
+const over = (asOf: string | undefined, n: number, sql: (uploads: string) => string) =>
+  asOf === undefined ? sql('current_uploads') : UPLOADS_AS_OF(n) + sql('as_of_uploads');
+
+const UPLOAD_FILTER = `($1::text IS NULL OR u.region_code = $1) AND ($2::text IS NULL OR u.period = $2)
+  AND ($3::text IS NULL OR u.uploaded_by = $3)`;
+
+function toRecord(row: UploadRow): UploadRecord {
+  return {
+    id: row.id,
+    regionCode: row.region_code,
+    period: row.period,
+    registerTotal: row.register_total,
+    uploadedBy: row.uploaded_by,
+    uploadedAt: row.uploaded_at,
+    source: row.source,
+    current: row.current,
+    gemeenteCount: row.gemeente_count,
+    withdrawnAt: row.withdrawn_at,
+    withdrawnBy: row.withdrawn_by,
+  };
+}
+
+const toCounts = ([code, name, gw, gwo, uw, uwo]: FigureTuple): GemeenteCounts =>
+  ({ code, name, gemeenteClients: { withProfile: gw, withoutProfile: gwo }, uwvClients: { withProfile: uw, withoutProfile: uwo } });
+
+const toStored = (row: UploadWithRows): StoredUpload => ({ ...toRecord(row), rows: row.rows.map(toCounts) });
+
+/** An upload's rows as columns, for one INSERT … SELECT FROM unnest(…) instead of a statement per gemeente. */
+function columns(rows: GemeenteCounts[]): [string[], number[], number[], number[], number[]] {
+  return [rows.map((r) => r.code), rows.map((r) => r.gemeenteClients.withProfile), rows.map((r) => r.gemeenteClients.withoutProfile),
+    rows.map((r) => r.uwvClients.withProfile), rows.map((r) => r.uwvClients.withoutProfile)];
+}
+
+/** Parameterised statements, named so that each connection prepares them once. */
+const named = (name: string, text: string, values: unknown[]): QueryConfig => ({ name, text, values });
+
+const SQL = {
+  insertUpload: `INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source)
+    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+  insertFigures: `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
+      uwv_with_profile, uwv_without_profile)
+    SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::int[])`,
+  sumUpload: `INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
+    SELECT $1, coalesce(sum(gemeente_with_profile), 0), coalesce(sum(gemeente_without_profile), 0),
+      coalesce(sum(uwv_with_profile), 0), coalesce(sum(uwv_without_profile), 0)
+    FROM upload_figures WHERE upload_id = $1`,
+  makeCurrent: `INSERT INTO current_uploads (region_code, period, upload_id) VALUES ($1, $2, $3)
+    ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`,
+  upload: `SELECT ${UPLOAD_COLUMNS} FROM uploads u WHERE u.id = ANY($1::int[]) ORDER BY u.id`,
+  forgetExpired: 'DELETE FROM idempotency_keys WHERE expires_at <= $1',
+  remember: `INSERT INTO idempotency_keys (client, key, fingerprint, answer, expires_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (client, key) DO NOTHING`,
+  stageUpload: `WITH staged AS (
+      INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, uploaded_at, source)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+    INSERT INTO staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo)
+    SELECT $1, $2, * FROM unnest($9::text[], $10::int[], $11::int[], $12::int[], $13::int[])`,
+  stagedUploads: `SELECT seq, region_code, period, register_total, uploaded_by, uploaded_at, source
+    FROM staged_uploads WHERE import_id = $1 ORDER BY seq`,
+  moveFigures: `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
+      uwv_with_profile, uwv_without_profile)
+    SELECT $1, gemeente_code, gw, gwo, uw, uwo FROM staged_figures WHERE import_id = $2 AND seq = $3`,
+  forgetStagedFigures: 'DELETE FROM staged_figures WHERE import_id = $1',
+  forgetStagedUploads: 'DELETE FROM staged_uploads WHERE import_id = $1',
+};
+
+/**
+ * The store on PostgreSQL, for several instances sharing one database: all SQL for this dialect, run with
+ * bound parameters. Every write is one transaction that first locks the single version row, so writes from
+ * all instances take turns (the last to commit is current; every upload stays in the history), and ends by
+ * raising that version and notifying it, which is how the other instances learn of the commit.
+ */
+export class PostgresStore implements AsyncFiguresStore {
+  private closed = false;
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly listener: ChangeListener,
+  ) {}
+
+  /** Connects, migrates (under an advisory lock), loads reference data once, and starts listening for changes. */
+  static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
+    const connection: PoolConfig = { connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true };
+    const pool = new Pool({
+      ...connection,
+      max: options.maxConnections ?? 10,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      query_timeout: STATEMENT_TIMEOUT_MS + 5000,
+      idle_in_transaction_session_timeout: STATEMENT_TIMEOUT_MS,
+    });
+    // An idle connection the server closed (a restart) must not crash the process; the pool drops it.
+    pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'An idle database connection failed'));
+    // A connection lost while checked out fails its query (answered as unavailable) and also emits 'error'.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    const listener = new ChangeListener(connection, options.versionCheckMs ?? DEFAULT_VERSION_CHECK_MS, options.logger);
+    try {
+      const client = await pool.connect();
+      try {
+        await migratePostgres(client, options.dbDir ?? DB_DIR);
+        await client.query(`DELETE FROM staged_figures WHERE import_id IN (
+          SELECT import_id FROM staged_uploads WHERE staged_at < now() - interval '${STALE_STAGING}')`);
+        await client.query(`DELETE FROM staged_uploads WHERE staged_at < now() - interval '${STALE_STAGING}'`);
+      } finally {
+        client.release();
+      }
+      await listener.start();
+    } catch (error) {
+      await listener.stop();
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+    return new PostgresStore(pool, listener);
+  }
+
+  isAvailable(): boolean {
+    return !this.closed && this.listener.available;
+  }
+
+  externalChanges(): number {
+    return this.listener.changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.listener.stop();
+    await this.pool.end();
+  }
+
+  /** A failure to reach the database becomes the domain's 'unavailable'; anything else is a bug and stays as it is. */
+  private failed(error: unknown): never {
+    if (error instanceof DomainError) throw error;
+    if (isUnreachable(error) || this.closed) {
+      this.listener.suspect();
+      throw unavailable();
+    }
+    throw error;
+  }
+
+  private async rows<R extends QueryResultRow>(query: QueryConfig): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(query)).rows;
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  /**
+   * One write transaction: takes the version row's lock first (writers of every instance take turns), runs
+   * `body`, and when it changed something raises the version and notifies it (delivered at COMMIT).
+   */
+  private async write<T>(body: (client: PoolClient) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      return this.failed(error);
+    }
+    let broken: unknown;
+    try {
+      await client.query('BEGIN');
+      await client.query(named('lock_version', 'SELECT version FROM figures_version FOR UPDATE', []));
+      const { result, changed } = await body(client);
+      if (changed) {
+        await client.query(named('raise_version', `WITH raised AS (UPDATE figures_version SET version = version + 1 RETURNING version)
+          SELECT pg_notify('${FIGURES_CHANNEL}', version::text) FROM raised`, []));
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (isUnreachable(error)) broken = error;
+      else await client.query('ROLLBACK').catch((e: unknown) => { broken = e; });
+      return this.failed(error);
+    } finally {
+      client.release(broken === undefined ? undefined : (broken as Error));
+    }
+  }
+
+  async referenceData(): Promise<Region[]> {
+    const regions = await this.rows<{ code: string; name: string }>(named('regions', 'SELECT code, name FROM regions ORDER BY code', []));
+    const gemeenten = await this.rows<{ code: string; name: string; region_code: string }>(
+      named('gemeenten', 'SELECT code, name, region_code FROM gemeenten ORDER BY name', []));
+    return regions.map((r) => ({
+      code: r.code,
+      name: r.name,
+      gemeenten: gemeenten.filter((g) => g.region_code === r.code).map((g) => ({ code: g.code, name: g.name })),
+    }));
+  }
+
+  async latestPeriod(regionCode?: string, asOf?: string): Promise<string | undefined> {
+    const region = regionCode === undefined ? '' : 'WHERE region_code = $1';
+    const values = regionCode === undefined ? [] : [regionCode];
+    const n = values.length + 1;
+    const text = over(asOf, n, (uploads) => `SELECT max(period) AS period FROM ${uploads} ${region}`);
+    const [row] = await this.rows<{ period: string | null }>(
+      named(`latest_period_${regionCode === undefined ? 'all' : 'region'}_${asOf === undefined ? 'now' : 'as_of'}`, text,
+        asOf === undefined ? values : [...values, asOf]));
+    return row?.period ?? undefined;
+  }
+
+  async periods(): Promise<string[]> {
+    return (await this.rows<{ period: string }>(named('periods', 'SELECT DISTINCT period FROM current_uploads ORDER BY period', []))).map((r) => r.period);
+  }
+
+  async regionPeriods(regionCode: string): Promise<string[]> {
+    return (await this.rows<{ period: string }>(
+      named('region_periods', 'SELECT period FROM current_uploads WHERE region_code = $1 ORDER BY period', [regionCode]))).map((r) => r.period);
+  }
+
+  async currentUpload(regionCode: string, period: string, asOf?: string): Promise<StoredUpload | undefined> {
+    const text = over(asOf, 3, (uploads) => `SELECT ${UPLOAD_COLUMNS}, ${ROWS} FROM ${uploads} c JOIN uploads u ON u.id = c.upload_id
+      WHERE c.region_code = $1 AND c.period = $2`);
+    const [row] = await this.rows<UploadWithRows>(named(`current_upload_${asOf === undefined ? 'now' : 'as_of'}`, text,
+      asOf === undefined ? [regionCode, period] : [regionCode, period, asOf]));
+    return row && toStored(row);
+  }
+
+  async currentUploads(period: string, asOf?: string): Promise<StoredUpload[]> {
+    const text = over(asOf, 2, (uploads) => `SELECT ${UPLOAD_COLUMNS}, ${ROWS} FROM ${uploads} c JOIN uploads u ON u.id = c.upload_id
+      WHERE c.period = $1 ORDER BY u.region_code`);
+    const rows = await this.rows<UploadWithRows>(named(`current_uploads_${asOf === undefined ? 'now' : 'as_of'}`, text,
+      asOf === undefined ? [period] : [period, asOf]));
+    return rows.map(toStored);
+  }
+
+  async uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]> {
+    const values: unknown[] = regionCode === undefined ? [] : [regionCode];
+    const text = over(asOf, values.length + 1, (uploads) =>
+      `SELECT c.region_code, c.period, u.register_total, ${SUMS} FROM ${uploads} c
+       JOIN uploads u ON u.id = c.upload_id JOIN upload_sums s ON s.upload_id = c.upload_id
+       ${regionCode === undefined ? 'ORDER BY c.period, c.region_code' : 'WHERE c.region_code = $1 ORDER BY c.period'}`);
+    const rows = await this.rows<SumsRow>(named(`upload_sums_${regionCode === undefined ? 'all' : 'region'}_${asOf === undefined ? 'now' : 'as_of'}`,
+      text, asOf === undefined ? values : [...values, asOf]));
+    return rows.map((r) => ({
+      regionCode: r.region_code,
+      period: r.period,
+      registerTotal: r.register_total,
+      counts: { gemeenteClients: { withProfile: r.gw, withoutProfile: r.gwo }, uwvClients: { withProfile: r.uw, withoutProfile: r.uwo } },
+    }));
+  }
+
+  async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
+    const text = over(asOf, 2, (uploads) =>
+      `SELECT c.period, json_build_array(g.code, g.name, f.gemeente_with_profile, f.gemeente_without_profile,
+         f.uwv_with_profile, f.uwv_without_profile) AS row
+       FROM gemeenten g JOIN ${uploads} c ON c.region_code = g.region_code
+       JOIN upload_figures f ON f.upload_id = c.upload_id AND f.gemeente_code = g.code
+       WHERE g.code = $1 ORDER BY c.period`);
+    const rows = await this.rows<{ period: string; row: FigureTuple }>(named(`gemeente_history_${asOf === undefined ? 'now' : 'as_of'}`, text,
+      asOf === undefined ? [gemeenteCode] : [gemeenteCode, asOf]));
+    return rows.map((r) => ({ period: r.period, row: toCounts(r.row) }));
+  }
+
+  async rememberedAnswer(client: string, key: string, now: string): Promise<{ fingerprint: string; answer: string } | undefined> {
+    const [row] = await this.rows<{ fingerprint: string; answer: string }>(named('remembered',
+      'SELECT fingerprint, answer FROM idempotency_keys WHERE client = $1 AND key = $2 AND expires_at > $3', [client, key, now]));
+    return row;
+  }
+
+  /** Inside an upload's transaction: a key taken meanwhile (by another instance) undoes the upload. */
+  private async remember(client: PoolClient, remember: Remember | undefined, records: UploadRecord[]): Promise<void> {
+    if (!remember) return;
+    await client.query(named('forget_expired', SQL.forgetExpired, [remember.now]));
+    const { rowCount } = await client.query(named('remember', SQL.remember,
+      [remember.client, remember.key, remember.fingerprint, remember.answer(records), remember.expiresAt]));
+    if (rowCount === 0) {
+      throw new DomainError('conflict', 'Conflict', 'Another request with this Idempotency-Key was stored at the same moment; send it again to get that answer.');
+    }
+  }
+
+  async saveUploads(uploads: NewUpload[], remember?: Remember): Promise<UploadRecord[]> {
+    return this.write(async (client) => {
+      const ids: number[] = [];
+      for (const u of uploads) {
+        const { rows: [{ id }] } = await client.query<{ id: number }>(named('insert_upload', SQL.insertUpload,
+          [u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source]));
+        await client.query(named('insert_figures', SQL.insertFigures, [id, ...columns(u.rows)]));
+        await client.query(named('sum_upload', SQL.sumUpload, [id]));
+        await client.query(named('make_current', SQL.makeCurrent, [u.regionCode, u.period, id]));
+        ids.push(id);
+      }
+      const records = (await client.query<UploadRow>(named('uploads_by_id', SQL.upload, [ids]))).rows.map(toRecord);
+      await this.remember(client, remember, records);
+      return { result: records, changed: uploads.length > 0 };
+    });
+  }
+
+  /**
+   * Staged uploads go to UNLOGGED tables keyed by an import id as the file is read, each in one statement,
+   * so that neither this process nor a held transaction keeps the file; the commit moves them in one
+   * transaction, and any pooled connection can serve each step.
+   */
+  async beginStaging(): Promise<Async<Staging>> {
+    const [{ id: importId }] = await this.rows<{ id: string }>(named('next_import', "SELECT nextval('staged_imports')::text AS id", []));
+    let seq = 0;
+    const forget = async (client?: PoolClient) => {
+      const run = async (text: string, name: string) => {
+        if (client) await client.query(named(name, text, [importId]));
+        else await this.rows(named(name, text, [importId]));
+      };
+      await run(SQL.forgetStagedFigures, 'forget_staged_figures');
+      await run(SQL.forgetStagedUploads, 'forget_staged_uploads');
+    };
+    const add = async (u: NewUpload) => {
+      seq++;
+      await this.rows(named('stage_upload', SQL.stageUpload,
+        [importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, ...columns(u.rows)]));
+    };
+    const commit = (remember?: Remember) => this.write(async (client) => {
+      const staged = (await client.query<Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by'> & { seq: number }>(
+        named('staged_uploads', SQL.stagedUploads, [importId]))).rows;
+      const records: UploadRecord[] = [];
+      for (const u of staged) {
+        const { rows: [{ id }] } = await client.query<{ id: number }>(named('insert_upload', SQL.insertUpload,
+          [u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source]));
+        const { rowCount } = await client.query(named('move_figures', SQL.moveFigures, [id, importId, u.seq]));
+        await client.query(named('sum_upload', SQL.sumUpload, [id]));
+        await client.query(named('make_current', SQL.makeCurrent, [u.region_code, u.period, id]));
+        records.push(toRecord({ ...u, id, current: true, gemeente_count: rowCount ?? 0, withdrawn_at: null, withdrawn_by: null }));
+      }
+      await forget(client);
+      // The records are known here; of several for one region and period, the last is current.
+      const last = new Map(records.map((r) => [`${r.regionCode} ${r.period}`, r.id]));
+      for (const r of records) r.current = last.get(`${r.regionCode} ${r.period}`) === r.id;
+      await this.remember(client, remember, records);
+      return { result: records, changed: records.length > 0 };
+    });
+    return { add, commit, discard: () => forget() };
+  }
+
+  async listUploads(filter: UploadFilter): Promise<UploadRecord[]> {
+    const rows = await this.rows<UploadRow>(named('list_uploads', `SELECT ${UPLOAD_COLUMNS} FROM uploads u WHERE ${UPLOAD_FILTER}
+      ORDER BY u.id DESC LIMIT $4 OFFSET $5`,
+    [filter.regionCode ?? null, filter.period ?? null, filter.uploadedBy ?? null, filter.limit, filter.offset]));
+    return rows.map(toRecord);
+  }
+
+  async countUploads(filter: UploadFilter): Promise<number> {
+    const [row] = await this.rows<{ n: number }>(named('count_uploads', `SELECT count(*)::int AS n FROM uploads u WHERE ${UPLOAD_FILTER}`,
+      [filter.regionCode ?? null, filter.period ?? null, filter.uploadedBy ?? null]));
+    return row.n;
+  }
+
+  async withdrawUpload(id: number, withdrawnBy: string, withdrawnAt: string): Promise<boolean> {
+    return this.write(async (client) => {
+      const { rowCount } = await client.query(named('withdraw',
+        'UPDATE uploads SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND withdrawn_at IS NULL', [withdrawnAt, withdrawnBy, id]));
+      if (rowCount === 0) return { result: false, changed: false };
+      const { rows: [current] } = await client.query<{ region_code: string; period: string }>(named('current_of',
+        'SELECT region_code, period FROM current_uploads WHERE upload_id = $1', [id]));
+      if (current) {
+        const { rows: [previous] } = await client.query<{ id: number }>(named('latest_standing',
+          `SELECT id FROM uploads WHERE region_code = $1 AND period = $2 AND withdrawn_at IS NULL
+           ORDER BY uploaded_at DESC, id DESC LIMIT 1`, [current.region_code, current.period]));
+        if (previous === undefined) {
+          await client.query(named('forget_current', 'DELETE FROM current_uploads WHERE region_code = $1 AND period = $2',
+            [current.region_code, current.period]));
+        } else {
+          await client.query(named('make_current', SQL.makeCurrent, [current.region_code, current.period, previous.id]));
+        }
+      }
+      return { result: true, changed: true };
+    });
+  }
+
+  async getUpload(id: number): Promise<StoredUpload | undefined> {
+    const [row] = await this.rows<UploadWithRows>(named('get_upload', `SELECT ${UPLOAD_COLUMNS}, ${ROWS} FROM uploads u WHERE u.id = $1`, [id]));
+    return row && toStored(row);
+  }
+}

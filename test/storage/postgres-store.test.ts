@@ -1,0 +1,279 @@
+/**
+ * The PostgreSQL store on a real throwaway cluster, through the port's methods: every answer compared with
+ * the SQLite store's for the same calls, and what only several instances on one database can show —
+ * concurrent writers, change notification, the fallback version check, migrations started at once, outages.
+ */
+import { Client } from 'pg';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DomainError } from '../../src/domain/errors';
+import { NewUpload, Remember } from '../../src/domain/ports';
+import { Region } from '../../src/domain/reference';
+import { openDatabase } from '../../src/storage/database';
+import { PostgresStore } from '../../src/storage/postgres/postgres-store';
+import { SqliteStore } from '../../src/storage/sqlite-store';
+import { startCluster } from '../support/postgres-cluster';
+import { freshDatabase, TestDatabase } from '../support/postgres-database';
+
+let regions: Region[];
+
+/** An upload of every gemeente of a region, its counts derived from `marker` so that uploads differ. */
+function upload(regionCode: string, period: string, marker: number, uploadedAt: string, source: NewUpload['source'] = 'json'): NewUpload {
+  const region = regions.find((r) => r.code === regionCode) as Region;
+  return {
+    regionCode, period, registerTotal: 1000 + marker, uploadedBy: 'writer', uploadedAt, source,
+    rows: region.gemeenten.map((g, i) => ({
+      code: g.code, name: g.name,
+      gemeenteClients: { withProfile: marker + i, withoutProfile: 2 * marker },
+      uwvClients: { withProfile: i, withoutProfile: marker },
+    })),
+  };
+}
+
+const remembering = (key: string, now: string): Remember => ({
+  client: 'writer', key, fingerprint: `fp-${key}`, now, expiresAt: '2099-01-01T00:00:00.000Z',
+  answer: (records) => JSON.stringify(records.map((r) => r.id)),
+});
+
+/** Waits for a condition that another connection's commit makes true; fails after `ms`. */
+async function eventually(condition: () => boolean, ms = 5000): Promise<number> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return Date.now() - start;
+}
+
+describe('PostgresStore answers every read and write as the SQLite store does', () => {
+  let database: TestDatabase;
+  let pg: PostgresStore;
+  let sqlite: SqliteStore;
+  let dir: string;
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    pg = await PostgresStore.open(database.url);
+    dir = mkdtempSync(path.join(tmpdir(), 'sonar-pg-vs-sqlite-'));
+    const db = openDatabase(path.join(dir, 'sonar.db'));
+    sqlite = new SqliteStore(db);
+    regions = await pg.referenceData();
+  });
+
+  afterAll(async () => {
+    await pg?.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs the same call on both stores and expects the same answer. */
+  async function both<T>(call: (store: SqliteStore | PostgresStore) => T | Promise<T>): Promise<T> {
+    const expected = await call(sqlite);
+    const actual = await call(pg);
+    expect(actual).toEqual(expected);
+    return actual;
+  }
+
+  test('When nothing is uploaded yet, then the reference data and the empty reads are the same', async () => {
+    const reference = await both((s) => s.referenceData());
+    expect(reference.find((r) => r.code === 'AM05')?.gemeenten.some((g) => g.code === 'GM0141' && g.name === 'Almelo')).toBe(true);
+    await both((s) => s.latestPeriod());
+    await both((s) => s.periods());
+    await both((s) => s.currentUploads('2026-06'));
+    await both((s) => s.countUploads({ limit: 10, offset: 0 }));
+  });
+
+  test('When uploads are saved, replaced, staged, withdrawn and remembered, then every read answers the same on both', async () => {
+    await both((s) => s.saveUploads([upload('AM05', '2026-03', 1, '2026-04-01T10:00:00.000Z'), upload('AM01', '2026-03', 2, '2026-04-01T10:00:00.000Z')]));
+    await both((s) => s.saveUploads([upload('AM05', '2026-06', 3, '2026-07-01T10:00:00.000Z')], remembering('k1', '2026-07-01T10:00:00.000Z')));
+    await both((s) => s.saveUploads([upload('AM05', '2026-06', 4, '2026-07-02T10:00:00.000Z')]));
+    // A table import: staged as it is read, committed at once; a discarded one leaves nothing.
+    const staged = await both(async (s) => {
+      const staging = await s.beginStaging();
+      await staging.add(upload('AM05', '2026-09', 5, '2026-10-01T10:00:00.000Z', 'tsv'));
+      await staging.add(upload('AM01', '2026-09', 6, '2026-10-01T10:00:00.000Z', 'tsv'));
+      await staging.add(upload('AM05', '2026-09', 7, '2026-10-01T10:00:00.000Z', 'tsv'));
+      const records = await staging.commit(remembering('k2', '2026-10-01T10:00:00.000Z'));
+      await staging.discard();
+      return records;
+    });
+    expect(staged.map((r) => r.current)).toEqual([false, true, true]);
+    await both(async (s) => {
+      const staging = await s.beginStaging();
+      await staging.add(upload('AM05', '2026-12', 8, '2027-01-01T10:00:00.000Z', 'csv'));
+      await staging.discard();
+      return s.periods();
+    });
+    expect(await both((s) => s.withdrawUpload(4, 'writer', '2026-07-03T10:00:00.000Z'))).toBe(true);
+    expect(await both((s) => s.withdrawUpload(4, 'writer', '2026-07-04T10:00:00.000Z'))).toBe(false);
+
+    const instants = [undefined, '2026-04-01T10:00:00.000Z', '2026-07-01T12:00:00.000Z', '2026-07-02T12:00:00.000Z', '2026-07-03T12:00:00.000Z', '2030-01-01T00:00:00.000Z'];
+    for (const asOf of instants) {
+      await both((s) => s.latestPeriod(undefined, asOf));
+      await both((s) => s.latestPeriod('AM05', asOf));
+      await both((s) => s.latestPeriod('AM99', asOf));
+      await both((s) => s.currentUpload('AM05', '2026-06', asOf));
+      await both((s) => s.currentUploads('2026-09', asOf));
+      await both((s) => s.uploadSums(undefined, asOf));
+      await both((s) => s.uploadSums('AM05', asOf));
+      await both((s) => s.gemeenteHistory('GM0141', asOf));
+    }
+    expect(await both((s) => s.periods())).toEqual(['2026-03', '2026-06', '2026-09']);
+    await both((s) => s.regionPeriods('AM05'));
+    for (const id of [1, 2, 3, 4, 5, 6, 7, 99]) await both((s) => s.getUpload(id));
+    await both((s) => s.listUploads({ limit: 3, offset: 1 }));
+    await both((s) => s.listUploads({ regionCode: 'AM05', period: '2026-06', uploadedBy: 'writer', limit: 10, offset: 0 }));
+    expect(await both((s) => s.countUploads({ regionCode: 'AM05', limit: 1, offset: 0 }))).toBe(5);
+    expect(await both((s) => s.rememberedAnswer('writer', 'k1', '2026-07-01T11:00:00.000Z'))).toEqual({ fingerprint: 'fp-k1', answer: '[3]' });
+    await both((s) => s.rememberedAnswer('writer', 'k2', '2026-10-01T11:00:00.000Z'));
+    expect(await both((s) => s.rememberedAnswer('writer', 'k1', '2100-01-01T00:00:00.000Z'))).toBeUndefined();
+  });
+
+  test('When a key is used again, then the second upload is refused as a conflict and nothing of it is stored', async () => {
+    const before = await pg.countUploads({ limit: 1, offset: 0 });
+    const sqliteError = await Promise.resolve().then(() => sqlite.saveUploads([upload('AM05', '2027-03', 9, '2027-04-01T10:00:00.000Z')], remembering('k1', '2026-07-01T11:00:00.000Z'))).catch((e: unknown) => e);
+    const pgError = await pg.saveUploads([upload('AM05', '2027-03', 9, '2027-04-01T10:00:00.000Z')], remembering('k1', '2026-07-01T11:00:00.000Z')).catch((e: unknown) => e);
+    expect(pgError).toBeInstanceOf(DomainError);
+    expect((pgError as DomainError).kind).toBe('conflict');
+    expect((pgError as DomainError).kind).toBe((sqliteError as DomainError).kind);
+    expect(await pg.countUploads({ limit: 1, offset: 0 })).toBe(before);
+    expect(await pg.latestPeriod('AM05')).toBe('2026-09');
+  });
+
+  test('When an upload names an unknown gemeente, then the whole batch is rolled back', async () => {
+    const before = await pg.countUploads({ limit: 1, offset: 0 });
+    const bad = upload('AM01', '2027-06', 10, '2027-07-01T10:00:00.000Z');
+    bad.rows[0] = { ...bad.rows[0], code: 'GM9999' };
+    await expect(pg.saveUploads([upload('AM05', '2027-06', 10, '2027-07-01T10:00:00.000Z'), bad])).rejects.toThrow();
+    expect(await pg.countUploads({ limit: 1, offset: 0 })).toBe(before);
+    expect(await pg.periods()).not.toContain('2027-06');
+  });
+});
+
+describe('Several PostgresStore instances on one database', () => {
+  let database: TestDatabase;
+  let a: PostgresStore;
+  let b: PostgresStore;
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    // Started at once on one fresh database: the advisory lock lets one migrate while the others wait.
+    [a, b] = await Promise.all([PostgresStore.open(database.url, { versionCheckMs: 200 }), PostgresStore.open(database.url, { versionCheckMs: 200 })]);
+    regions = await a.referenceData();
+  });
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await database?.drop();
+  });
+
+  test('When several instances migrate one empty database at once, then each migration and the reference data are there once', async () => {
+    const fresh = await freshDatabase();
+    const admin = new Client({ connectionString: fresh.url });
+    await admin.connect();
+    try {
+      await admin.query('DROP TABLE staged_figures, staged_uploads, figures_version, idempotency_keys, current_uploads, upload_sums, upload_figures, uploads, gemeenten, regions, schema_migrations');
+      await admin.query('DROP SEQUENCE staged_imports');
+      const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(fresh.url)));
+      const migrations = await admin.query<{ version: number; n: number }>('SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version');
+      expect(migrations.rows.every((r) => r.n === 1)).toBe(true);
+      expect(migrations.rows.map((r) => r.version)).toContain(1);
+      const counts = await admin.query<{ regions: number; gemeenten: number }>('SELECT (SELECT count(*)::int FROM regions) AS regions, (SELECT count(*)::int FROM gemeenten) AS gemeenten');
+      expect(counts.rows[0]).toEqual({ regions: 35, gemeenten: regions.reduce((n, r) => n + r.gemeenten.length, 0) });
+      await Promise.all(stores.map((s) => s.close()));
+    } finally {
+      await admin.end();
+      await fresh.drop();
+    }
+  });
+
+  test('When one instance commits, then the other learns of it through the notification', async () => {
+    const seen = b.externalChanges();
+    await a.saveUploads([upload('AM05', '2026-06', 1, '2026-07-01T10:00:00.000Z')]);
+    await eventually(() => b.externalChanges() !== seen, 2000);
+    expect((await b.currentUpload('AM05', '2026-06'))?.registerTotal).toBe(1001);
+  });
+
+  test('When a commit is made without a notification, then the periodic version check notices it', async () => {
+    const seen = b.externalChanges();
+    const raw = new Client({ connectionString: database.url });
+    await raw.connect();
+    await raw.query('UPDATE figures_version SET version = version + 1'); // as if pgbouncer had dropped the NOTIFY
+    await raw.end();
+    await eventually(() => b.externalChanges() !== seen, 2000);
+  });
+
+  test('When both instances upload the same region and period at once, then every upload is in the history and the last committed is current', async () => {
+    const uploads = Array.from({ length: 20 }, (_, i) => upload('AM05', '2026-09', 100 + i, `2026-10-01T10:00:${String(i).padStart(2, '0')}.000Z`));
+    const records = (await Promise.all(uploads.map((u, i) => (i % 2 ? a : b).saveUploads([u])))).flat();
+    const ids = records.map((r) => r.id);
+    expect(new Set(ids).size).toBe(20);
+    const listed = await a.listUploads({ regionCode: 'AM05', period: '2026-09', limit: 100, offset: 0 });
+    expect(listed.map((r) => r.id).sort((x, y) => x - y)).toEqual([...ids].sort((x, y) => x - y));
+    // Writers take turns, so ids follow commit order: the highest id is the last committed, and current.
+    const current = await b.currentUpload('AM05', '2026-09');
+    expect(current?.id).toBe(Math.max(...ids));
+    expect(listed.filter((r) => r.current).map((r) => r.id)).toEqual([Math.max(...ids)]);
+    expect(current?.rows).toHaveLength(current?.gemeenteCount ?? -1);
+  });
+
+  test('When two imports are staged on different instances at once, then each commits all of its own uploads', async () => {
+    const [sa, sb] = await Promise.all([a.beginStaging(), b.beginStaging()]);
+    for (let i = 0; i < 5; i++) {
+      await Promise.all([sa.add(upload('AM01', `2025-0${i + 1}`, i, '2026-01-01T00:00:00.000Z', 'tsv')),
+        sb.add(upload('AM02', `2025-0${i + 1}`, i, '2026-01-01T00:00:00.000Z', 'tsv'))]);
+    }
+    const [ra, rb] = await Promise.all([sa.commit(), sb.commit()]);
+    expect(ra.map((r) => r.regionCode)).toEqual(Array(5).fill('AM01'));
+    expect(rb.map((r) => r.regionCode)).toEqual(Array(5).fill('AM02'));
+    expect(await b.regionPeriods('AM01')).toEqual(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05']);
+    const raw = new Client({ connectionString: database.url });
+    await raw.connect();
+    const left = await raw.query<{ n: number }>('SELECT (SELECT count(*) FROM staged_uploads) + (SELECT count(*) FROM staged_figures) AS n');
+    await raw.end();
+    expect(Number(left.rows[0].n)).toBe(0);
+  });
+});
+
+describe('PostgresStore while PostgreSQL is down (a cluster of its own)', () => {
+  test('When the server stops, then calls fail fast as unavailable, nothing is half-written, and all recovers when it is back', async () => {
+    const cluster = await startCluster();
+    try {
+      const admin = new Client({ connectionString: cluster.url('postgres') });
+      await admin.connect();
+      await admin.query('CREATE DATABASE sonar');
+      await admin.end();
+      const store = await PostgresStore.open(cluster.url('sonar'), { versionCheckMs: 100 });
+      try {
+        regions = await store.referenceData();
+        await store.saveUploads([upload('AM05', '2026-06', 1, '2026-07-01T10:00:00.000Z')]);
+        expect(store.isAvailable()).toBe(true);
+
+        cluster.stopServer();
+        const failure = await store.saveUploads([upload('AM05', '2026-09', 2, '2026-10-01T10:00:00.000Z')]).catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(DomainError);
+        expect((failure as DomainError).kind).toBe('unavailable');
+        const read = await store.periods().catch((e: unknown) => e);
+        expect(read).toBeInstanceOf(DomainError);
+        expect((read as DomainError).kind).toBe('unavailable');
+        await eventually(() => !store.isAvailable(), 3000);
+
+        const changesBefore = store.externalChanges();
+        cluster.startServer();
+        await eventually(() => store.isAvailable(), 10_000);
+        // Reconnected after being deaf: whatever changed meanwhile is taken as changed.
+        expect(store.externalChanges()).not.toBe(changesBefore);
+        expect(await store.periods()).toEqual(['2026-06']);
+        await store.saveUploads([upload('AM05', '2026-09', 3, '2026-10-01T10:00:00.000Z')]);
+        expect(await store.periods()).toEqual(['2026-06', '2026-09']);
+      } finally {
+        await store.close();
+        await store.close(); // idempotent
+      }
+    } finally {
+      cluster.remove();
+    }
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * A throwaway PostgreSQL cluster for the tests: initdb into a temporary folder, started on a free loopback
+ * port with its socket in that folder, removed afterwards. PostgreSQL refuses to run as root, so as root it
+ * runs as the unprivileged user `postgres` (which Debian's package creates), owning the folder.
+ */
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface Cluster {
+  dir: string;
+  port: number;
+  /** A connection URL for one database of the cluster, over TCP on loopback. */
+  url(database: string): string;
+  /** Stops the server (fast, as a crash would) without removing it, and starts it again. */
+  stopServer(): void;
+  startServer(): void;
+  /** Stops the server and removes the folder; idempotent. */
+  remove(): void;
+}
+
+/** Where initdb and pg_ctl are: on the PATH, or in Debian's versioned folder. */
+export function postgresBin(): string | undefined {
+  try {
+    return path.dirname(execFileSync('bash', ['-c', 'command -v initdb'], { encoding: 'utf8' }).trim());
+  } catch {
+    const root = '/usr/lib/postgresql';
+    if (!existsSync(root)) return undefined;
+    const versions = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+    return versions.length ? path.join(root, versions[0], 'bin') : undefined;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+function uidGid(user: string): [number, number] {
+  const id = (flag: string) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  return [id('-u'), id('-g')];
+}
+
+export async function startCluster(): Promise<Cluster> {
+  const bin = postgresBin();
+  if (!bin) throw new Error('PostgreSQL is not installed (initdb not found); scripts/test-prerequisites.sh installs it on Debian.');
+  const dir = mkdtempSync(path.join(tmpdir(), 'sonar-pg-'));
+  const data = path.join(dir, 'data');
+  const run = (tool: string, args: string[]) => {
+    const command = path.join(bin, tool);
+    if (isRoot()) execFileSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: 'pipe', cwd: dir });
+    else execFileSync(command, args, { stdio: 'pipe', cwd: dir });
+  };
+  if (isRoot()) {
+    const [uid, gid] = uidGid('postgres');
+    chownSync(dir, uid, gid);
+  }
+  const port = await freePort();
+  let running = false;
+  const cluster: Cluster = {
+    dir,
+    port,
+    url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    startServer: () => {
+      // fsync off makes each test database cheap and still survives the server being killed (not the machine).
+      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300`;
+      run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+      running = true;
+    },
+    stopServer: () => {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      running = false;
+    },
+    remove: () => {
+      try {
+        if (running) cluster.stopServer();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  try {
+    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    cluster.startServer();
+  } catch (error) {
+    cluster.remove();
+    throw error;
+  }
+  return cluster;
+}
