@@ -28,6 +28,10 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('data/sonar.db'),
+  /** When set, the figures live in this PostgreSQL database (shared by several instances) instead of DATABASE_PATH. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  /** How often each instance compares the database's version: heartbeat, and fallback for a lost notification. */
+  DATABASE_VERSION_CHECK_MS: z.coerce.number().int().min(50).default(1000),
   API_KEYS: apiKeys,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JSON_BODY_LIMIT: byteSize.prefault('256kb'),

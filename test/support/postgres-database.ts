@@ -1,13 +1,11 @@
 /**
  * A fresh PostgreSQL database per test file, copied from a migrated template (CREATE DATABASE … TEMPLATE is
- * a file copy, much faster than migrating and loading the reference data again). The cluster is the one
- * jest's global set-up started (its URL in SONAR_TEST_POSTGRES_PORT); without it, this process starts its
- * own for its lifetime.
+ * a file copy, much faster than migrating and loading the reference data again), in the cluster jest's
+ * global set-up started (its port in SONAR_TEST_POSTGRES_PORT).
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { PostgresStore } from '../../src/storage/postgres/postgres-store';
-import { Cluster, startCluster } from './postgres-cluster';
 
 export const TEMPLATE_DATABASE = 'sonar_template';
 export const CLUSTER_PORT_VARIABLE = 'SONAR_TEST_POSTGRES_PORT';
@@ -31,19 +29,11 @@ async function admin<T>(port: string | number, body: (client: Client) => Promise
   }
 }
 
-let own: Promise<Cluster> | undefined;
-
-/** The port of the cluster the tests use: the global one, or one started for this process. */
-export async function clusterPort(): Promise<number> {
+/** The port of the run's cluster, which jest's global set-up started. */
+export function clusterPort(): number {
   const given = process.env[CLUSTER_PORT_VARIABLE];
-  if (given) return Number(given);
-  own ??= (async () => {
-    const cluster = await startCluster();
-    process.once('exit', () => cluster.remove());
-    await createTemplate(cluster.port);
-    return cluster;
-  })();
-  return (await own).port;
+  if (!given) throw new Error(`${CLUSTER_PORT_VARIABLE} is not set: run the tests through jest, whose global set-up starts the PostgreSQL cluster.`);
+  return Number(given);
 }
 
 export interface TestDatabase {
@@ -54,7 +44,7 @@ export interface TestDatabase {
 }
 
 export async function freshDatabase(): Promise<TestDatabase> {
-  const port = await clusterPort();
+  const port = clusterPort();
   const name = `sonar_${randomBytes(6).toString('hex')}`;
   await admin(port, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
   return {
