@@ -4,7 +4,7 @@
  *
  *   npm run bench                      full run (about 9 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
- *   npm run bench -- --only=reads      or --only=import, --only=series
+ *   npm run bench -- --only=reads      or --only=import, --only=series, --only=postgres
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
  *   npm run bench -- --layers[=/v1/totals]  what each layer of the service's middleware costs
@@ -14,6 +14,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
 import { loadRegions } from './data';
 import { ImportSettings, runImport } from './import';
+import { PostgresSettings, postgresMarkdown, runPostgres } from './postgres';
 import { runLayers } from './layers';
 import { runProfile } from './profile';
 import { ReadsSettings, runReads } from './reads';
@@ -42,6 +43,10 @@ const imports: ImportSettings = quick
 const series: SeriesSettings = quick
   ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 10, growthPeriods: [5, 10, 40], growthRounds: 1, growthSeconds: 1, growthConnections: 10 }
   : { connections: 50, rounds: 5, seconds: 3, warmupSeconds: 1.5, maxRequests: 300_000, periods: 40, growthPeriods: [10, 40, 160], growthRounds: 5, growthSeconds: 3, growthConnections: 10 };
+
+const postgres: PostgresSettings = quick
+  ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, fillPeriods: 4, importFiles: 30, readAfterWrite: 20 }
+  : { connections: 50, rounds: 3, seconds: 3, warmupSeconds: 1, maxRequests: 300_000, fillPeriods: 12, importFiles: 293, readAfterWrite: 100 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -93,6 +98,15 @@ async function main(): Promise<number> {
       failed = true;
       log(`import benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
       sections.push(`### Import\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+    }
+  }
+  if (only === undefined || only === 'postgres') {
+    try {
+      sections.push(postgresMarkdown(await runPostgres(postgres, regions, log)), '');
+    } catch (error) {
+      failed = true;
+      log(`postgres benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### PostgreSQL\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
     }
   }
   sections.push(`Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '');

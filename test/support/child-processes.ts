@@ -46,9 +46,9 @@ export function stopChildren(): void {
   running.clear();
 }
 
-/** Starts `node <script> ...args` from the project root with piped stdio, collecting stdout by line. */
-export function startChild(script: string, args: string[]): Child {
-  const child = spawn(process.execPath, [script, ...args], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts `node <script> ...args` from the project root with piped stdio, collecting stdout by line; `env` adds to this process's. */
+export function startChild(script: string, args: string[], env: Record<string, string> = {}): Child {
+  const child = spawn(process.execPath, [script, ...args], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   running.add(child);
   child.on('exit', () => running.delete(child));
   const lines: string[] = [];
