@@ -1,5 +1,5 @@
 /** What the domain needs from storage. The SQLite store implements it; the domain never sees SQL. */
-import { GemeenteCounts } from './upload';
+import { GemeenteCounts, Printed } from './upload';
 import { Region } from './reference';
 import { UploadSource } from './views';
 
@@ -11,6 +11,8 @@ export interface NewUpload {
   uploadedAt: string;
   source: UploadSource;
   rows: GemeenteCounts[];
+  /** The region label and gemeente names as written; without it the table prints CBS names. */
+  printed?: Printed;
 }
 
 /** An upload as stored: what was sent, its id, and whether it is still the one the reads serve. */
@@ -22,6 +24,18 @@ export interface UploadRecord extends Omit<NewUpload, 'rows'> {
 
 export interface StoredUpload extends UploadRecord {
   rows: GemeenteCounts[];
+}
+
+/** A gemeente's figures with its name as the upload printed it. */
+export interface PrintedRow extends GemeenteCounts {
+  printedName: string;
+}
+
+/** The current upload of a region and period as the upload printed it: label, names, order. */
+export interface PrintedUpload extends UploadRecord {
+  /** Null for uploads stored before labels were kept. */
+  regionLabel: string | null;
+  rows: PrintedRow[];
 }
 
 export interface UploadFilter {
@@ -66,6 +80,8 @@ export interface FiguresStore {
   periods(): string[];
   currentUpload(regionCode: string, period: string): StoredUpload | undefined;
   currentUploads(period: string): StoredUpload[];
+  /** The current upload with its gemeenten in the upload's order and as it printed them. */
+  printedUpload(regionCode: string, period: string): PrintedUpload | undefined;
   /** Stores all or none, and makes each the current upload of its region and period. */
   saveUploads(uploads: NewUpload[], remember?: Remember): UploadRecord[];
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */

@@ -186,7 +186,7 @@ export class SonarService implements UseCaseContext {
       warnings: valid[i].warnings,
     }));
     const records = this.store.saveUploads(valid.map((u) => ({
-      regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, uploadedAt, source, rows: u.rows,
+      regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, uploadedAt, source, rows: u.rows, printed: u.printed,
     })), this.rememberAs(claim, receiptsOf));
     this.figuresChanged();
     return { receipts: receiptsOf(records), replayed: false };
@@ -255,7 +255,7 @@ export class SonarService implements UseCaseContext {
         }
         seen.add(key);
         if (problems.size > 0) continue; // nothing will be stored: keep checking, stop staging
-        staging.add({ regionCode: valid.region.code, period: valid.period, registerTotal: valid.registerTotal, uploadedBy, uploadedAt, source, rows: valid.rows });
+        staging.add({ regionCode: valid.region.code, period: valid.period, registerTotal: valid.registerTotal, uploadedBy, uploadedAt, source, rows: valid.rows, printed: valid.printed });
         staged.push({ region: valid.region, period: valid.period, summary: uploadSummary(valid), warnings: valid.warnings });
       }
       if (tableCount > 1 && registerGivenAt) {

@@ -107,7 +107,21 @@ export interface ValidUpload {
   registerTotal: number | null;
   rows: GemeenteCounts[];
   warnings: string[];
+  /** How the upload wrote the region and each gemeente (`rows` order), for the table written back. */
+  printed: Printed;
 }
+
+/**
+ * The region's label and the gemeenten's names as the upload wrote them ("28 Twente", "Hengelo"). A CBS code
+ * is no printed name: where the upload gave one, the CBS name is printed instead.
+ */
+export interface Printed {
+  regionLabel: string;
+  names: string[];
+}
+
+const CBS_CODE = /^\s*(GM|AM)[0-9]{2,4}\s*$/i;
+const printedAs = (written: string, official: string): string => (CBS_CODE.test(written) ? official : written.trim());
 
 const COUNT_FIELDS = [
   ['gemeenteClients', 'withProfile'],
@@ -127,6 +141,7 @@ interface Examined {
   problems: ProblemItem[];
   region?: Region;
   rows: GemeenteCounts[];
+  names: string[];
 }
 
 const asObject = (value: unknown): Record<string, unknown> =>
@@ -158,6 +173,7 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
   if (entries.length === 0) report(at.upload('gemeenten'), 'must list at least one gemeente');
 
   const rows: GemeenteCounts[] = [];
+  const names: string[] = [];
   const seen = new Map<string, number>();
   entries.forEach((rawEntry, index) => {
     const entry = asObject(rawEntry);
@@ -196,9 +212,12 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
     if (entry.total !== undefined && entry.total !== sum) {
       report(at.row(index, 'total'), `must equal the sum of the four counts, ${sum}`, entry.total);
     }
-    if (gemeente) rows.push({ ...gemeente, ...counts });
+    if (gemeente) {
+      rows.push({ ...gemeente, ...counts });
+      names.push(printedAs(name as string, gemeente.name));
+    }
   });
-  return { problems, region, rows };
+  return { problems, region, rows, names };
 }
 
 /** Every content problem of an upload, whatever its shape; empty when it would be accepted. */
@@ -208,7 +227,7 @@ export function uploadProblems(input: unknown, reference: ReferenceData, at: Loc
 
 /** The upload, checked and resolved; throws one DomainError listing every problem. */
 export function validateUpload(input: UploadRequest, reference: ReferenceData, at: Locator = jsonLocator()): ValidUpload {
-  const { problems, region, rows } = examine(input, reference, at);
+  const { problems, region, rows, names } = examine(input, reference, at);
   if (problems.length > 0 || !region) {
     throw new DomainError('invalid', 'Invalid upload', `The upload has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was stored.`, problems);
   }
@@ -218,7 +237,7 @@ export function validateUpload(input: UploadRequest, reference: ReferenceData, a
   if (registerTotal !== null && registerTotal < total) {
     warnings.push(`registerTotal ${registerTotal} is smaller than the Sonar total ${total}; Sonar should hold a subset of the register.`);
   }
-  return { period: input.period, region, registerTotal, rows, warnings };
+  return { period: input.period, region, registerTotal, rows, warnings, printed: { regionLabel: printedAs(input.region, region.name), names } };
 }
 
 /** The region's TOTAAL row for an upload, as the reads will show it. */

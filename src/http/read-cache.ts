@@ -1,5 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { Rendering } from '../exports/rendering';
+import { renderingOf, representationKey } from './representation';
 
 /** Anything whose answers stay the same until its `version` changes. */
 export interface Versioned {
@@ -9,6 +12,9 @@ export interface Versioned {
 interface Entry {
   body: Buffer;
   etag: string;
+  /** JSON unless the answer is another representation (CSV, TSV, xlsx), with its own headers. */
+  contentType?: string;
+  headers?: Record<string, string>;
 }
 
 export const READ_CACHE_CONTROL = 'public, no-cache';
@@ -25,24 +31,67 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-function send(req: Request, res: Response, entry: Entry): void {
+/** Sets the headers of a 200 answer and says whether its body is still to be sent (no 304). */
+function begin(req: Request, res: Response, entry: Omit<Entry, 'body'>): boolean {
   res.setHeader('ETag', entry.etag);
   res.setHeader('Cache-Control', READ_CACHE_CONTROL);
+  res.setHeader('Vary', 'Accept');
+  for (const [name, value] of Object.entries(entry.headers ?? {})) res.setHeader(name, value);
   if (matches(req.headers['if-none-match'], entry.etag)) {
     res.statusCode = 304;
     res.end();
-    return;
+    return false;
   }
   res.statusCode = 200;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(entry.body);
+  res.setHeader('Content-Type', entry.contentType ?? 'application/json; charset=utf-8');
+  return true;
+}
+
+function send(req: Request, res: Response, entry: Entry): void {
+  if (begin(req, res, entry)) res.end(entry.body);
+}
+
+function renderingHeaders(rendering: Rendering): Record<string, string> {
+  return {
+    'Content-Disposition': `attachment; filename="${rendering.fileName}"`,
+    ...(rendering.rowCount === undefined ? {} : { 'X-Total-Count': String(rendering.rowCount) }),
+  };
+}
+
+/**
+ * Writes a rendering: a file at once, or text chunk by chunk as the client takes them. A streamed answer's
+ * ETag is that of its view and form (the same view always renders to the same bytes), so that it is known
+ * before the first byte. Returns the bytes sent, for the cache, unless they outgrew `maxBytes`.
+ */
+async function sendRendering(req: Request, res: Response, rendering: Rendering, view: unknown, maxBytes: number): Promise<Entry | undefined> {
+  const headers = renderingHeaders(rendering);
+  const contentType = rendering.contentType;
+  if (rendering.file) {
+    const body = await rendering.file();
+    const entry = { body, etag: strongEtag(body), contentType, headers };
+    send(req, res, entry);
+    return entry;
+  }
+  const etag = strongEtag(Buffer.from(`${contentType}\n${headers['Content-Disposition']}\n${JSON.stringify(view)}`));
+  if (!begin(req, res, { etag, contentType, headers })) return undefined;
+  const kept: Buffer[] = [];
+  let bytes = 0;
+  for (const chunk of rendering.chunks ?? []) {
+    const buffer = Buffer.from(chunk, 'utf8');
+    bytes += buffer.length;
+    if (bytes <= maxBytes) kept.push(buffer);
+    if (!res.write(buffer)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (res.destroyed) return undefined; // the client went away
+  }
+  res.end();
+  return bytes <= maxBytes ? { body: Buffer.concat(kept), etag, contentType, headers } : undefined;
 }
 
 /**
  * The figures change only when an upload commits, so every successful read is derived once per data
  * version and then served as stored bytes until the next commit. The service bumps its version before
  * the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
- * Keys are the full URL; the room is bounded in bytes, oldest answer out first, so that odd query strings
+ * Keys are the full URL and, unless `format` decides, the Accept header; the room is bounded in bytes, oldest answer out first, so that odd query strings
  * cannot make it grow.
  */
 export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 1024 * 1024): RequestHandler {
@@ -67,7 +116,7 @@ export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 102
       bytes = 0;
       version = source.version;
     }
-    const key = req.originalUrl;
+    const key = `${representationKey(req)}\n${req.originalUrl}`;
     const hit = entries.get(key);
     if (hit) return send(req, res, hit);
 
@@ -75,6 +124,16 @@ export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 102
     const json = res.json.bind(res);
     res.json = (data: unknown) => {
       if (res.statusCode !== 200) return json(data);
+      const rendering = renderingOf(res);
+      if (rendering) {
+        sendRendering(req, res, rendering, data, maxBytes).then((entry) => {
+          if (entry && source.version === startedAt && version === startedAt && !entries.has(key)) keep(key, entry);
+        }, (error: unknown) => {
+          if (!res.headersSent) next(error);
+          else res.destroy(error as Error);
+        });
+        return res;
+      }
       const entry = { body: Buffer.from(JSON.stringify(data)), etag: '' };
       entry.etag = strongEtag(entry.body);
       // An upload that committed while this answer was being derived makes it unfit to keep.

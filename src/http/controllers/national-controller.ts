@@ -1,8 +1,11 @@
-import { Controller, Get, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Get, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { CoverageReport, NationalTotals, PeriodList } from '../../domain/views';
 import { Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { Delimiter, Format, offerCsv } from '../representation';
+import { coverageCsv, nationalTotalsCsv } from '../../exports/figures-csv';
 
 const PROBLEM = 'application/problem+json';
 
@@ -17,6 +20,8 @@ export class NationalController extends Controller {
    * Totals over every region with figures for the period. Coverage is computed over the regions that
    * have a registerTotal.
    * @param period `YYYY-MM`; the latest period with figures when left out.
+   * @param format `csv` for CSV: one row of totals.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    */
   @Get('totals')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The national totals')
@@ -24,13 +29,15 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getNationalTotals(@Query() period?: Period): NationalTotals {
-    return this.service.nationalTotals(period);
+  public getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: Format, @Query() delimiter?: Delimiter): NationalTotals {
+    return offerCsv(req, this.service.nationalTotals(period), nationalTotalsCsv);
   }
 
   /**
    * Coverage and profile share of each region with figures for the period.
    * @param period `YYYY-MM`; the latest period with figures when left out.
+   * @param format `csv` for CSV: one row per region, `X-Total-Count` rows after the header row.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    */
   @Get('coverage')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'Coverage per region')
@@ -38,8 +45,8 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getCoverage(@Query() period?: Period): CoverageReport {
-    return this.service.coverage(period);
+  public getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: Format, @Query() delimiter?: Delimiter): CoverageReport {
+    return offerCsv(req, this.service.coverage(period), coverageCsv);
   }
 
   /** The periods that have figures, oldest first. */

@@ -1,8 +1,11 @@
-import { Controller, Get, Path, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Get, Path, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { RegionDetail, RegionGemeenten, RegionList, RegionTotals } from '../../domain/views';
 import { Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { Delimiter, Format, offerCsv } from '../representation';
+import { gemeentenCsv, regionTotalsCsv } from '../../exports/figures-csv';
 
 const PROBLEM = 'application/problem+json';
 
@@ -41,6 +44,8 @@ export class RegionsController extends Controller {
    * The figures of each gemeente of the region for one period, and the gemeenten without figures.
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @param period `YYYY-MM`; the region's latest period with figures when left out.
+   * @param format `csv` for CSV: one row per gemeente, `X-Total-Count` rows after the header row.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @example region "Twente"
    */
   @Get('{region}/gemeenten')
@@ -49,8 +54,8 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getGemeenten(@Path() region: string, @Query() period?: Period): RegionGemeenten {
-    return this.service.gemeenten(region, period);
+  public getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionGemeenten {
+    return offerCsv(req, this.service.gemeenten(region, period), gemeentenCsv);
   }
 
   /**
@@ -58,6 +63,8 @@ export class RegionsController extends Controller {
    * share (clients with a profile / Sonar total).
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @param period `YYYY-MM`; the region's latest period with figures when left out.
+   * @param format `csv` for CSV: one row, the TOTAAL AMR row.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @example region "Twente"
    */
   @Get('{region}/totals')
@@ -66,7 +73,7 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getTotals(@Path() region: string, @Query() period?: Period): RegionTotals {
-    return this.service.regionTotals(region, period);
+  public getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionTotals {
+    return offerCsv(req, this.service.regionTotals(region, period), regionTotalsCsv);
   }
 }

@@ -1,0 +1,70 @@
+/**
+ * RFC 4180 CSV of any read: one record per row, nested objects flattened to dotted column names
+ * (`gemeenteClients.withProfile`), the same names as the JSON. Written in chunks, so that a large answer
+ * is sent while it is written and never held as one string.
+ */
+
+export type Delimiter = 'comma' | 'semicolon';
+
+export interface CsvOptions {
+  /** `semicolon` writes what Dutch Excel opens directly: `;` between cells, a UTF-8 BOM, decimal commas. */
+  delimiter: Delimiter;
+}
+
+type Cell = string | number | boolean | null | undefined;
+export type FlatRecord = Record<string, Cell>;
+
+/** `{ region: { code } }` as `{ 'region.code': … }`; arrays are not cells and are left out. */
+export function flatten(value: object, prefix = '', into: FlatRecord = {}): FlatRecord {
+  for (const [key, v] of Object.entries(value)) {
+    const name = prefix + key;
+    if (v !== null && typeof v === 'object') {
+      if (!Array.isArray(v)) flatten(v, `${name}.`, into);
+    } else {
+      into[name] = v as Cell;
+    }
+  }
+  return into;
+}
+
+const NEEDS_QUOTES = /[",;\t\r\n]|^\s|\s$/;
+
+export function csvCell(value: Cell, options: CsvOptions): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'number' && options.delimiter === 'semicolon') text = text.replace('.', ',');
+  // A cell Excel would take for a formula is written as text.
+  if (typeof value === 'string' && /^[=+\-@]/.test(text)) text = `'${text}`;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const BOM = '\uFEFF';
+const CHUNK = 64 * 1024;
+
+/** The lines of a CSV file (CRLF, as RFC 4180 writes them), in chunks of about 64 KiB. */
+export function* csvChunks(columns: readonly string[], records: Iterable<FlatRecord>, options: CsvOptions): Generator<string> {
+  const separator = options.delimiter === 'semicolon' ? ';' : ',';
+  let chunk = (options.delimiter === 'semicolon' ? BOM : '') + columns.map((c) => csvCell(c, options)).join(separator) + '\r\n';
+  for (const record of records) {
+    chunk += columns.map((c) => csvCell(record[c], options)).join(separator) + '\r\n';
+    if (chunk.length >= CHUNK) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/**
+ * Rows of a read as CSV records: `context` (the fields around the list, such as region and period) repeated
+ * on every row, then the row's own fields. Columns are those of the first row, so that every row has the same.
+ */
+export function recordsOf(context: object, rows: readonly object[]): { columns: string[]; records: Iterable<FlatRecord>; count: number } {
+  const head = flatten(context);
+  const first = rows.length ? flatten(rows[0]) : {};
+  const columns = [...Object.keys(head), ...Object.keys(first).filter((c) => !(c in head))];
+  function* records(): Generator<FlatRecord> {
+    for (const row of rows) yield flatten(row, '', { ...head });
+  }
+  return { columns, records: records(), count: rows.length };
+}
