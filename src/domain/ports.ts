@@ -82,6 +82,8 @@ export interface FiguresStore {
   currentUploads(period: string): StoredUpload[];
   /** The current upload with its gemeenten in the upload's order and as it printed them. */
   printedUpload(regionCode: string, period: string): PrintedUpload | undefined;
+  /** The region labels of the period's current uploads, by region code; regions without one are left out. */
+  regionLabels(period: string): Map<string, string>;
   /** Stores all or none, and makes each the current upload of its region and period. */
   saveUploads(uploads: NewUpload[], remember?: Remember): UploadRecord[];
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */

@@ -27,7 +27,8 @@ export function flatten(value: object, prefix = '', into: FlatRecord = {}): Flat
   return into;
 }
 
-const NEEDS_QUOTES = /[",;\t\r\n]|^\s|\s$/;
+/** RFC 4180 quotes a cell with the separator, a quote or a line end; spaces at either end are quoted too, so no reader trims them. */
+const NEEDS_QUOTES = { comma: /[",\r\n]|^\s|\s$/, semicolon: /[";\r\n]|^\s|\s$/ };
 
 export function csvCell(value: Cell, options: CsvOptions): string {
   if (value === null || value === undefined) return '';
@@ -35,7 +36,7 @@ export function csvCell(value: Cell, options: CsvOptions): string {
   if (typeof value === 'number' && options.delimiter === 'semicolon') text = text.replace('.', ',');
   // A cell Excel would take for a formula is written as text.
   if (typeof value === 'string' && /^[=+\-@]/.test(text)) text = `'${text}`;
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return NEEDS_QUOTES[options.delimiter].test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export const BOM = '\uFEFF';

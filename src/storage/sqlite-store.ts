@@ -140,6 +140,9 @@ export class SqliteStore implements FiguresStore {
       insertFigure: db.prepare<[number | bigint, string, number, number, number, number, string | null, number]>(
         `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
            uwv_with_profile, uwv_without_profile, printed_name, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      regionLabels: db.prepare<[string], { region_code: string; region_label: string }>(
+        `SELECT c.region_code, u.region_label FROM current_uploads c JOIN uploads u ON u.id = c.upload_id
+         WHERE c.period = ? AND u.region_label IS NOT NULL`),
       regionLabel: db.prepare<[number], string | null>('SELECT region_label FROM uploads WHERE id = ?').pluck(),
       printedFigures: db.prepare<[number], PrintedFigureRow>(
         `SELECT ${FIGURE_COLUMNS}, coalesce(f.printed_name, g.name) AS printed_name
@@ -213,6 +216,10 @@ export class SqliteStore implements FiguresStore {
     if (!row) return undefined;
     const rows = this.sql.printedFigures.all(row.id).map((f) => ({ ...toCounts(f), printedName: f.printed_name }));
     return { ...toRecord(row), regionLabel: this.sql.regionLabel.get(row.id) ?? null, rows };
+  }
+
+  regionLabels(period: string): Map<string, string> {
+    return new Map(this.sql.regionLabels.all(period).map((r) => [r.region_code, r.region_label]));
   }
 
   saveUploads(uploads: NewUpload[], remember?: Remember): UploadRecord[] {

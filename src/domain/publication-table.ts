@@ -1,0 +1,77 @@
+import { invalid, notFound } from './errors';
+import { Counts, rowTotal, summarize, Summary } from './figures';
+import { isPeriod } from './period';
+import { Region, RegionRef } from './reference';
+import { UseCaseContext } from './use-case';
+
+/** One gemeente row of the publication, under the name the upload printed. */
+export interface PublicationRow extends Counts {
+  name: string;
+  total: number;
+}
+
+/** A region's table as the publication prints it, from its current upload. */
+export interface PublicationTable {
+  region: RegionRef;
+  period: string;
+  /** The label of the region as uploaded ("28 Twente"), or its name when the upload gave none ("Twente"). */
+  label: string;
+  rows: PublicationRow[];
+  /** The TOTAAL AMR row, with the register and what follows from both. */
+  totals: Summary;
+}
+
+/** One region's TOTAAL row in the national table. */
+export interface NationalTableRow {
+  region: RegionRef;
+  label: string;
+  totals: Summary;
+}
+
+/** Every region's TOTAAL row for one period, and the country's. */
+export interface NationalTable {
+  period: string;
+  rows: NationalTableRow[];
+  totals: Summary;
+}
+
+const ref = (r: RegionRef): RegionRef => ({ code: r.code, name: r.name });
+
+function checkedPeriod(period: string | undefined): void {
+  if (period !== undefined && !isPeriod(period)) {
+    throw invalid('The period must be a month written YYYY-MM.', [{ field: 'query.period', detail: 'must be a month written YYYY-MM, e.g. 2026-06', found: period }]);
+  }
+}
+
+/** The region's table for the period (its latest when left out), in the order and words of its upload. */
+export function regionTable(ctx: UseCaseContext, regionKey: string, period?: string): PublicationTable {
+  const region: Region = ctx.reference.region(regionKey);
+  checkedPeriod(period);
+  const p = period ?? ctx.store.latestPeriod(region.code);
+  const upload = p === undefined ? undefined : ctx.store.printedUpload(region.code, p);
+  if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet.` : `${region.name} has no figures for ${p}.`);
+  return {
+    region: ref(region),
+    period: upload.period,
+    label: upload.regionLabel ?? region.name,
+    rows: upload.rows.map((r) => ({ name: r.printedName, gemeenteClients: r.gemeenteClients, uwvClients: r.uwvClients, total: rowTotal(r) })),
+    totals: summarize(upload.rows, upload.registerTotal),
+  };
+}
+
+/** Every region with figures for the period (the latest when left out), by CBS code, and the national sum. */
+export function nationalTable(ctx: UseCaseContext, period?: string): NationalTable {
+  checkedPeriod(period);
+  const p = period ?? ctx.store.latestPeriod();
+  const uploads = p === undefined ? [] : ctx.store.currentUploads(p);
+  if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? 'No figures have been uploaded yet.' : `No region has figures for ${p}.`);
+  const labels = ctx.store.regionLabels(p);
+  const rows = uploads.map((u) => {
+    const region = ctx.reference.region(u.regionCode);
+    return { region: ref(region), label: labels.get(u.regionCode) ?? region.name, totals: summarize(u.rows, u.registerTotal) };
+  });
+  const withRegister = uploads.filter((u) => u.registerTotal !== null);
+  const registerTotal = withRegister.length ? withRegister.reduce((sum, u) => sum + (u.registerTotal ?? 0), 0) : null;
+  const covered = summarize(withRegister.flatMap((u) => u.rows), null).total;
+  return { period: p, rows, totals: summarize(uploads.flatMap((u) => u.rows), registerTotal, covered) };
+}
