@@ -67,4 +67,29 @@ for (const item of Object.values(spec.paths)) {
   ok.headers = { ...(ok.headers || {}), ...FILE_HEADERS };
 }
 
+/*
+ * The words of each measure (src/domain/measures.json, which GET /v1/measures answers and the table headers
+ * print) go into the description of every field that holds it: `total`, `registerTotal`, `coverage`,
+ * `profileShare`, and `withProfile` / `withoutProfile` under `gemeenteClients` / `uwvClients`.
+ */
+const words = JSON.parse(readFileSync(path.join(__dirname, '..', 'src', 'domain', 'measures.json'), 'utf8'));
+const byId = new Map(words.measures.map((m) => [m.id, m]));
+const said = (m) => `${m.englishLabel}; in the publication "${m.dutchLabel}". ${m.definition}`;
+for (const schema of Object.values(spec.components.schemas)) {
+  for (const [name, property] of Object.entries(schema.properties || {})) {
+    const m = byId.get(name);
+    if (m) property.description = said(m);
+    const group = { gemeenteClients: 'gemeenteClients', uwvClients: 'uwvClients' }[name];
+    if (group) {
+      property.description = `${words.headings[group]}: ${byId.get(`${group}.withProfile`).englishLabel.replace(/ with a profile$/, '')}.`;
+    }
+  }
+}
+const counts = spec.components.schemas.ClientCounts;
+if (counts) {
+  counts.description = `Clients of one kind (${words.headings.gemeenteClients} or ${words.headings.uwvClients}), ${words.headings.withProfile} and ${words.headings.withoutProfile}.`;
+  counts.properties.withProfile.description = `${words.headings.withProfile}: with a klantprofiel, visible in the kandidatenverkenner.`;
+  counts.properties.withoutProfile.description = `${words.headings.withoutProfile}: without a klantprofiel.`;
+}
+
 writeFileSync(file, `${JSON.stringify(spec, null, '\t')}\n`);

@@ -68,7 +68,8 @@ async function workbook(sheetName: string, rows: Cells[], headerRows: number): P
   book.modified = new Date(0);
   const sheet = book.addWorksheet(sheetName.slice(0, 31));
   rows.forEach((cells, index) => {
-    const row = sheet.addRow(cells.map((cell) => (index >= headerRows && /^[0-9][0-9.]*$/.test(cell) ? Number(cell.replace(/\./g, '')) : cell)));
+    const row = sheet.addRow(cells.map((cell) => (cell === '' ? null
+      : index >= headerRows && /^[0-9][0-9.]*$/.test(cell) ? Number(cell.replace(/\./g, '')) : cell)));
     if (index < headerRows) row.font = { bold: true };
   });
   sheet.eachRow((row) => row.eachCell((cell) => {
