@@ -14,6 +14,7 @@ import { rateLimits, responseHeaders } from './http/protection';
 import { readCache } from './http/read-cache';
 import { TABLE_CONTENT_TYPES } from './http/table-upload';
 import { routeLabeler } from './http/route-label';
+import { reportRoutes } from './report/routes';
 
 export const API_VERSION: string = openapi.info.version;
 const BASE_PATH = openapi.servers[0].url;
@@ -61,6 +62,8 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   // Swagger UI's page loads its assets by relative URL, so it lives at /docs/ (/docs redirects there).
   app.get('/docs/', swaggerUi.setup(undefined, { swaggerOptions: { url: `${BASE_PATH}/openapi.json` } }));
   app.use('/docs', swaggerUi.serve);
+
+  app.use(reportRoutes(service)); // the report for people, outside the API
 
   app.post(`${BASE_PATH}/uploads`, requireContentType(['application/json', ...TABLE_CONTENT_TYPES]));
   app.use(express.json({ limit: config.JSON_BODY_LIMIT, strict: true, type: 'application/json', verify: rememberBodyDigest }));
