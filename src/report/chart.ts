@@ -4,7 +4,7 @@ import { dutchMonth, html, Html, shortMonth } from './html';
 const W = 640;
 const H = 240;
 const LEFT = 44;
-const RIGHT = 16;
+const RIGHT = 28;
 const TOP = 12;
 const BOTTOM = 36;
 const COVERAGE = '#154273';
