@@ -12,6 +12,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string | Buffer;
     pipelining?: number;
+    /** Requests to cycle through; `setupRequest` may change each one before it is sent. */
+    requests?: Array<{ setupRequest?: (request: { headers: Record<string, string> }) => { headers: Record<string, string> } }>;
   }
   interface Histogram {
     average: number;
