@@ -40,7 +40,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.locals.apiKeys = new ApiKeys(config.API_KEYS);
   app.locals.tableBodyLimit = config.TABLE_BODY_LIMIT;
 
-  const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json']));
+  const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', '/rapport']));
   app.use(observed.middleware, responseHeaders(API_VERSION));
 
   if (config.RATE_LIMIT) app.use(rateLimits(config));

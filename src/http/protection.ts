@@ -68,7 +68,7 @@ const readCors = cors({
   origin: '*',
   methods: ['GET', 'HEAD'],
   allowedHeaders: ['If-None-Match', 'X-Request-Id'],
-  exposedHeaders: ['API-Version', 'ETag', 'X-Request-Id'],
+  exposedHeaders: ['API-Version', 'ETag', 'X-Request-Id', 'Content-Disposition', 'X-Total-Count'],
   maxAge: 600,
 });
 
