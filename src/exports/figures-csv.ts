@@ -8,7 +8,7 @@ import { csvChunks, CsvOptions, FlatRecord, recordsOf } from './csv';
  */
 export function csvRendering(fileName: string, context: object, rows: readonly object[], options: CsvOptions): Rendering {
   const { columns, records, count } = recordsOf(context, rows);
-  return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8; header=present`, fileName: `${fileName}.csv`, rowCount: count, chunks: csvChunks(columns, records as Iterable<FlatRecord>, options) };
+  return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8; header=present`, fileName: `${fileName}.csv`, form: `csv ${options.delimiter}`, rowCount: count, chunks: csvChunks(columns, records as Iterable<FlatRecord>, options) };
 }
 
 export const gemeentenCsv = (v: RegionGemeenten, o: CsvOptions): Rendering =>

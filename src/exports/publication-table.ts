@@ -81,9 +81,9 @@ async function workbook(sheetName: string, rows: Cells[], headerRows: number): P
 
 function tableRendering(rows: Cells[], name: string, sheetName: string, form: Representation, delimiter: Delimiter): Rendering {
   const rowCount = rows.length - 2;
-  if (form === 'xlsx') return { contentType: MEDIA_TYPES.xlsx, fileName: `${name}.xlsx`, rowCount, file: () => workbook(sheetName, rows, 2) };
-  if (form === 'csv') return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8; header=present`, fileName: `${name}.csv`, rowCount, chunks: csvTableChunks(rows, delimiter) };
-  return { contentType: `${MEDIA_TYPES.tsv}; charset=utf-8`, fileName: `${name}.tsv`, rowCount, chunks: tsvChunks(rows) };
+  if (form === 'xlsx') return { contentType: MEDIA_TYPES.xlsx, fileName: `${name}.xlsx`, form: 'xlsx', rowCount, file: () => workbook(sheetName, rows, 2) };
+  if (form === 'csv') return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8; header=present`, fileName: `${name}.csv`, form: `table csv ${delimiter}`, rowCount, chunks: csvTableChunks(rows, delimiter) };
+  return { contentType: `${MEDIA_TYPES.tsv}; charset=utf-8`, fileName: `${name}.tsv`, form: 'table tsv', rowCount, chunks: tsvChunks(rows) };
 }
 
 export const regionTableRendering = (table: PublicationTable, form: Representation, delimiter: Delimiter): Rendering =>

@@ -13,6 +13,8 @@ export interface Rendering {
   contentType: string;
   /** What the file holds, e.g. `twente-2026-06-gemeenten.csv`. */
   fileName: string;
+  /** The renderer and its settings (`csv semicolon`): with the view, they decide every byte. */
+  form: string;
   /** Data rows after the header rows, sent as X-Total-Count so that a client can check it got them all. */
   rowCount?: number;
   chunks?: Iterable<string>;

@@ -59,9 +59,10 @@ function renderingHeaders(rendering: Rendering): Record<string, string> {
 }
 
 /**
- * Writes a rendering: a file at once, or text chunk by chunk as the client takes them. A streamed answer's
- * ETag is that of its view and form (the same view always renders to the same bytes), so that it is known
- * before the first byte. Returns the bytes sent, for the cache, unless they outgrew `maxBytes`.
+ * Writes a rendering: a file or a one-chunk text at once, a longer text chunk by chunk as the client takes
+ * them. A streamed answer's ETag is that of its view and form (the same view always renders to the same
+ * bytes), so that it is known before the first byte. Returns the bytes sent, for the cache, unless they
+ * outgrew `maxBytes`.
  */
 async function sendRendering(req: Request, res: Response, rendering: Rendering, view: unknown, maxBytes: number): Promise<Entry | undefined> {
   const headers = renderingHeaders(rendering);
@@ -72,11 +73,25 @@ async function sendRendering(req: Request, res: Response, rendering: Rendering, 
     send(req, res, entry);
     return entry;
   }
-  const etag = strongEtag(Buffer.from(`${contentType}\n${headers['Content-Disposition']}\n${JSON.stringify(view)}`));
+  const chunks = (rendering.chunks ?? [])[Symbol.iterator]();
+  const first = chunks.next();
+  const second = first.done ? first : chunks.next();
+  if (second.done) { // one chunk: sent at once, with its length, like JSON
+    const entry = { body: Buffer.from(first.done ? '' : first.value, 'utf8'), etag: '', contentType, headers };
+    entry.etag = strongEtag(entry.body);
+    send(req, res, entry);
+    return entry;
+  }
+  const etag = strongEtag(Buffer.from(`${rendering.form}\n${contentType}\n${headers['Content-Disposition']}\n${JSON.stringify(view)}`));
   if (!begin(req, res, { etag, contentType, headers })) return undefined;
   const kept: Buffer[] = [];
   let bytes = 0;
-  for (const chunk of rendering.chunks ?? []) {
+  const rest = function* (): Generator<string> {
+    yield first.value as string;
+    yield second.value as string;
+    for (let next = chunks.next(); !next.done; next = chunks.next()) yield next.value;
+  };
+  for (const chunk of rest()) {
     const buffer = Buffer.from(chunk, 'utf8');
     bytes += buffer.length;
     if (bytes <= maxBytes) kept.push(buffer);
@@ -91,8 +106,8 @@ async function sendRendering(req: Request, res: Response, rendering: Rendering, 
  * The figures change only when an upload commits, so every successful read is derived once per data
  * version and then served as stored bytes until the next commit. The service bumps its version before
  * the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
- * Keys are the full URL and, unless `format` decides, the Accept header; the room is bounded in bytes, oldest answer out first, so that odd query strings
- * cannot make it grow.
+ * Keys are the full URL and, unless `format` decides, the Accept header; the room is bounded in bytes,
+ * oldest answer out first, so that odd query strings or Accept headers cannot make it grow.
  */
 export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 1024 * 1024): RequestHandler {
   let version = source.version;

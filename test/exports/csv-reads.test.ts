@@ -106,3 +106,17 @@ describe('CSV of the figures reads', () => {
     expect(JSON.stringify(res.body)).toContain('delimiter');
   });
 });
+
+describe('CSV ETags', () => {
+  const app = appUnderTest('all');
+
+  test('When the same figures are asked for with comma and with semicolon, then the two files have different ETags', async () => {
+    await app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201);
+
+    const comma = await app().http().get('/v1/regions/AM05/totals?format=csv').expect(200);
+    const semicolon = await app().http().get('/v1/regions/AM05/totals?format=csv&delimiter=semicolon').expect(200);
+
+    expect(comma.text).not.toBe(semicolon.text);
+    expect(comma.headers.etag).not.toBe(semicolon.headers.etag);
+  });
+});
