@@ -43,11 +43,12 @@ export const BOM = '\uFEFF';
 const CHUNK = 64 * 1024;
 
 /** The lines of a CSV file (CRLF, as RFC 4180 writes them), in chunks of about 64 KiB. */
-export function* csvChunks(columns: readonly string[], records: Iterable<FlatRecord>, options: CsvOptions): Generator<string> {
+export function* csvChunks(columns: readonly string[], rows: Iterable<readonly Cell[]>, options: CsvOptions): Generator<string> {
   const separator = options.delimiter === 'semicolon' ? ';' : ',';
   let chunk = (options.delimiter === 'semicolon' ? BOM : '') + columns.map((c) => csvCell(c, options)).join(separator) + '\r\n';
-  for (const record of records) {
-    chunk += columns.map((c) => csvCell(record[c], options)).join(separator) + '\r\n';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) chunk += (i ? separator : '') + csvCell(row[i], options);
+    chunk += '\r\n';
     if (chunk.length >= CHUNK) {
       yield chunk;
       chunk = '';
@@ -56,16 +57,31 @@ export function* csvChunks(columns: readonly string[], records: Iterable<FlatRec
   if (chunk) yield chunk;
 }
 
+function valueAt(value: object, path: readonly string[]): Cell {
+  let at: unknown = value;
+  for (const key of path) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return at as Cell;
+}
+
+/** Columns and the cells of each row, in the columns' order. */
+export interface CsvTable {
+  columns: string[];
+  rows: Iterable<readonly Cell[]>;
+  count: number;
+}
+
 /**
- * Rows of a read as CSV records: `context` (the fields around the list, such as region and period) repeated
- * on every row, then the row's own fields. Columns are those of the first row, so that every row has the same.
+ * Rows of a read as CSV rows: `context` (the fields around the list, such as region and period) repeated on
+ * every row, then the row's own fields. Columns are those of the first row, so that every row has the same;
+ * each row's cells are read by path, without building an object per row.
  */
-export function recordsOf(context: object, rows: readonly object[]): { columns: string[]; records: Iterable<FlatRecord>; count: number } {
+export function csvTableOf(context: object, rows: readonly object[]): CsvTable {
   const head = flatten(context);
-  const first = rows.length ? flatten(rows[0]) : {};
-  const columns = [...Object.keys(head), ...Object.keys(first).filter((c) => !(c in head))];
-  function* records(): Generator<FlatRecord> {
-    for (const row of rows) yield flatten(row, '', { ...head });
+  const headCells = Object.values(head);
+  const own = Object.keys(rows.length ? flatten(rows[0]) : {}).filter((c) => !(c in head));
+  const paths = own.map((c) => c.split('.'));
+  function* cells(): Generator<readonly Cell[]> {
+    for (const row of rows) yield [...headCells, ...paths.map((path) => valueAt(row, path))];
   }
-  return { columns, records: records(), count: rows.length };
+  return { columns: [...Object.keys(head), ...own], rows: cells(), count: rows.length };
 }

@@ -1,14 +1,14 @@
 import { CoverageReport, NationalTotals, RegionGemeenten, RegionTotals } from '../domain/views';
 import { MEDIA_TYPES, Rendering, slug } from './rendering';
-import { csvChunks, CsvOptions, FlatRecord, recordsOf } from './csv';
+import { csvChunks, CsvOptions, csvTableOf } from './csv';
 
 /**
  * Each read as CSV: which of its fields are the rows, which are repeated on every row, and the file name.
  * A new read (such as a series) needs one small function like these.
  */
 export function csvRendering(fileName: string, context: object, rows: readonly object[], options: CsvOptions): Rendering {
-  const { columns, records, count } = recordsOf(context, rows);
-  return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8; header=present`, fileName: `${fileName}.csv`, form: `csv ${options.delimiter}`, rowCount: count, chunks: csvChunks(columns, records as Iterable<FlatRecord>, options) };
+  const { columns, rows: cells, count } = csvTableOf(context, rows);
+  return { contentType: `${MEDIA_TYPES.csv}; charset=utf-8; header=present`, fileName: `${fileName}.csv`, form: `csv ${options.delimiter}`, rowCount: count, chunks: csvChunks(columns, cells, options) };
 }
 
 export const gemeentenCsv = (v: RegionGemeenten, o: CsvOptions): Rendering =>
