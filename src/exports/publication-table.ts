@@ -76,7 +76,8 @@ async function workbook(sheetName: string, rows: Cells[], headerRows: number): P
     if (typeof cell.value === 'number') cell.numFmt = '#,##0';
   }));
   sheet.getColumn(2).width = 24;
-  return Buffer.from(await book.xlsx.writeBuffer());
+  // The fastest deflate: a file a tenth larger, made in about half the time (the read cache keeps it anyway).
+  return Buffer.from(await book.xlsx.writeBuffer({ zip: { compression: 'DEFLATE', compressionOptions: { level: 1 } } }));
 }
 
 function tableRendering(rows: Cells[], name: string, sheetName: string, form: Representation, delimiter: Delimiter): Rendering {
