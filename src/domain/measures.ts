@@ -5,6 +5,10 @@
  */
 import words from './measures.json';
 
+/**
+ * A measure, named by the field that holds it in the JSON answers (dotted for the four counts).
+ * @example "coverage"
+ */
 export type MeasureId =
   | 'gemeenteClients.withProfile'
   | 'gemeenteClients.withoutProfile'
@@ -41,7 +45,9 @@ export interface Measure {
   unit: 'persons' | 'ratio';
 }
 
+/** The measures of the figures, in the order the publication prints them. */
 export interface MeasureList {
+  /** The four counts, the total, the doelgroepregister, coverage and profile share. */
   measures: Measure[];
 }
 

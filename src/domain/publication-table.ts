@@ -6,16 +6,20 @@ import { UseCaseContext } from './use-case';
 
 /** One gemeente row of the publication, under the name the upload printed. */
 export interface PublicationRow extends Counts {
+  /** The gemeente as the upload named it ("Hengelo"); the CBS name where the upload gave a code. */
   name: string;
   total: number;
 }
 
 /** A region's table as the publication prints it, from its current upload. */
 export interface PublicationTable {
+  /** The region the table is of. */
   region: RegionRef;
+  /** @example "2026-06" */
   period: string;
   /** The label of the region as uploaded ("28 Twente"), or its name when the upload gave none ("Twente"). */
   label: string;
+  /** The gemeente rows, in the order of the upload. */
   rows: PublicationRow[];
   /** The TOTAAL AMR row, with the register and what follows from both. */
   totals: Summary;
@@ -23,15 +27,21 @@ export interface PublicationTable {
 
 /** One region's TOTAAL row in the national table. */
 export interface NationalTableRow {
+  /** The region of the row. */
   region: RegionRef;
+  /** The region's label as uploaded ("28 Twente"), or its name. */
   label: string;
+  /** The region's TOTAAL AMR row with its register and coverage. */
   totals: Summary;
 }
 
 /** Every region's TOTAAL row for one period, and the country's. */
 export interface NationalTable {
+  /** @example "2026-06" */
   period: string;
+  /** One row per region with figures for the period, by CBS code. */
   rows: NationalTableRow[];
+  /** The sum over the regions; coverage over those with a register. */
   totals: Summary;
 }
 
