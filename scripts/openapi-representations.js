@@ -16,7 +16,7 @@ const MEDIA = {
     type: 'text/csv',
     schema: {
       type: 'string',
-      description: 'RFC 4180 CSV in UTF-8 with CRLF line ends: a header row with the JSON field names (nested ones dotted, `gemeenteClients.withProfile`), then one row per item, as many as X-Total-Count says; ratios with a decimal point. With `delimiter=semicolon`: `;` between cells, a UTF-8 byte order mark and decimal commas, as Dutch Excel opens them.',
+      description: 'RFC 4180 CSV in UTF-8 with CRLF line ends: a header row with the JSON field names (nested ones dotted, `gemeenteClients.withProfile`), then one row per item, as many as Total-Count says; ratios with a decimal point. With `delimiter=semicolon`: `;` between cells, a UTF-8 byte order mark and decimal commas, as Dutch Excel opens them.',
       example: 'region.code,region.name,period,code,name,gemeenteClients.withProfile,gemeenteClients.withoutProfile,uwvClients.withProfile,uwvClients.withoutProfile,total\r\nAM05,Twente,2026-06,GM0141,Almelo,3,222,491,502,1218\r\n',
     },
   },
@@ -39,7 +39,7 @@ const FILE_HEADERS = {
     description: 'With CSV, TSV or xlsx: `attachment` with a file name saying what it holds, e.g. `twente-2026-06-gemeenten.csv`.',
     schema: { type: 'string', example: 'attachment; filename="twente-2026-06-gemeenten.csv"' },
   },
-  'X-Total-Count': {
+  'Total-Count': {
     description: 'With CSV, TSV or xlsx: the number of data rows after the header rows, to check that the whole file arrived.',
     schema: { type: 'integer', minimum: 0, example: 14 },
   },

@@ -5,15 +5,17 @@ import { Config } from './config';
 import { SonarService } from './domain/service';
 import openapi from './generated/swagger.json';
 import { RegisterRoutes } from './generated/routes';
-import { ApiKeys } from './http/authentication';
+import { ApiKeys, requireApiKey } from './http/authentication';
 import { requireContentType } from './http/content-type';
 import { rememberBodyDigest } from './http/idempotency';
+import { checkJsonUpload } from './http/json-upload';
 import { observeRequests } from './http/observability';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
 import { rateLimits, responseHeaders } from './http/protection';
 import { readCache } from './http/read-cache';
 import { TABLE_CONTENT_TYPES } from './http/table-upload';
 import { routeLabeler } from './http/route-label';
+import { checkKeyRegions } from './http/write-access';
 import { reportRoutes } from './report/routes';
 
 export const API_VERSION: string = openapi.info.version;
@@ -37,6 +39,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.set('query parser', 'simple');
   app.set('trust proxy', config.TRUST_PROXY ? 1 : false);
   app.locals.service = service;
+  checkKeyRegions(config.API_KEYS, service.reference);
   app.locals.apiKeys = new ApiKeys(config.API_KEYS);
   app.locals.tableBodyLimit = config.TABLE_BODY_LIMIT;
 
@@ -65,8 +68,10 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
 
   app.use(reportRoutes(service)); // the report for people, outside the API
 
-  app.post(`${BASE_PATH}/uploads`, requireContentType(['application/json', ...TABLE_CONTENT_TYPES]));
-  app.use(express.json({ limit: config.JSON_BODY_LIMIT, strict: true, type: 'application/json', verify: rememberBodyDigest }));
+  // Writes: the key first, then the content type, and only then is a body read.
+  app.post(`${BASE_PATH}/uploads`, requireApiKey, requireContentType(['application/json', ...TABLE_CONTENT_TYPES]),
+    express.json({ limit: config.JSON_BODY_LIMIT, strict: false, type: 'application/json', verify: rememberBodyDigest }), checkJsonUpload);
+  app.delete(`${BASE_PATH}/uploads/:id`, requireApiKey);
 
   RegisterRoutes(app);
 

@@ -1,28 +1,16 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseApiKeys } from './api-keys';
 import { PROJECT_ROOT } from './paths';
 
-/** `name:secret` pairs; the name is recorded on each upload, the secret is never logged or stored. */
+/** Key entries (see api-keys.ts); the name is recorded on each upload, the secret is never logged or stored. */
 const apiKeys = z
   .string()
   .default('')
   .transform((value, ctx) => {
-    const keys = new Map<string, string>();
-    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
-      const colon = entry.indexOf(':');
-      const name = entry.slice(0, colon);
-      const secret = entry.slice(colon + 1);
-      if (colon < 1 || !/^[A-Za-z0-9_.-]+$/.test(name)) {
-        ctx.addIssue({ code: 'custom', message: 'each key must be written name:secret, the name of letters, digits, _ . -' });
-      } else if (secret.length < 16) {
-        ctx.addIssue({ code: 'custom', message: `the secret of key "${name}" must be at least 16 characters` });
-      } else if ([...keys.values()].includes(secret) || keys.has(name)) {
-        ctx.addIssue({ code: 'custom', message: `key "${name}" repeats a name or a secret` });
-      } else {
-        keys.set(name, secret);
-      }
-    }
-    return keys;
+    const { entries, problems } = parseApiKeys(value);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return entries;
   });
 
 const BYTE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };

@@ -25,7 +25,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const service = new SonarService(store, new ReferenceData(store.referenceData()));
   let stopping: Promise<void> | undefined;
   const app = createApp({ config, service, logger, isReady: () => db.open && stopping === undefined });
-  if (config.API_KEYS.size === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
+  if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
 
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {

@@ -25,12 +25,13 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-export const USAGE = `Usage: npm run upload -- FILE --period YYYY-MM [--register-total N] [--region REGION] [--url URL] [--key KEY]
+export const USAGE = `Usage: npm run upload -- FILE --period YYYY-MM [--register-total N] [--region REGION] [--partial] [--url URL] [--key KEY]
 
 Uploads the publication table in FILE (.tsv or .txt, .csv, .xlsx) to the Sonar transparency service.
   --period          the month of the figures, YYYY-MM (required)
   --register-total  the region's doelgroepregister banenafspraken; only for a file of one region
   --region          the region (CBS code or name), where the table has no label, or as a check on it
+  --partial         the tables leave out gemeenten on purpose (without it such a file is refused)
   --url             the service; default $SONAR_URL, else ${DEFAULT_URL}
   --key             the API key; default $SONAR_API_KEY`;
 
@@ -94,6 +95,7 @@ function parse(argv: string[]) {
       period: { type: 'string' },
       'register-total': { type: 'string' },
       region: { type: 'string' },
+      partial: { type: 'boolean' },
       url: { type: 'string' },
       key: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -136,6 +138,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   const query = new URLSearchParams({ period: values.period });
   if (values['register-total'] !== undefined) query.set('registerTotal', values['register-total']);
   if (values.region !== undefined) query.set('region', values.region);
+  if (values.partial) query.set('partial', 'true');
 
   let status: number;
   let text: string;

@@ -20,6 +20,8 @@ export interface UploadRecord extends Omit<NewUpload, 'rows'> {
   id: number;
   current: boolean;
   gemeenteCount: number;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
 }
 
 export interface StoredUpload extends UploadRecord {
@@ -41,6 +43,7 @@ export interface PrintedUpload extends UploadRecord {
 export interface UploadFilter {
   regionCode?: string;
   period?: string;
+  uploadedBy?: string;
   limit: number;
   offset: number;
 }
@@ -91,5 +94,13 @@ export interface FiguresStore {
   /** Starts setting uploads aside; holds no lock on the figures until its commit. */
   beginStaging(): Staging;
   listUploads(filter: UploadFilter): UploadRecord[];
+  /** How many uploads match the filter, ignoring its limit and offset. */
+  countUploads(filter: UploadFilter): number;
+  /**
+   * Marks the upload withdrawn, and if it was current makes the latest standing upload of its region and
+   * period current (by uploaded_at, then id), or leaves that period without figures. False, and nothing
+   * changed, when it was withdrawn already.
+   */
+  withdrawUpload(id: number, withdrawnBy: string, withdrawnAt: string): boolean;
   getUpload(id: number): StoredUpload | undefined;
 }

@@ -3,6 +3,8 @@ import { rowTotal, summarize, Summary } from './figures';
 import { isPeriod } from './period';
 import { FiguresStore, IdempotencyClaim, Remember, StoredUpload, UploadRecord } from './ports';
 import { ReferenceData, Region, RegionRef } from './reference';
+import { repeatWarning } from './repeats';
+import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
 import { GemeenteCounts, jsonLocator, Locator, uploadProblems, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
 import {
@@ -20,6 +22,7 @@ function toFigures(row: GemeenteCounts): GemeenteFigures {
 export interface UploadFilterInput {
   region?: string;
   period?: string;
+  uploadedBy?: string;
   limit?: number;
   offset?: number;
 }
@@ -178,6 +181,7 @@ export class SonarService implements UseCaseContext {
       const errors = problems.flatMap((p) => (p.errors.length ? p.errors : [{ detail: p.detail }]));
       throw new DomainError('invalid', 'Invalid upload', `The upload has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was stored.`, errors);
     }
+    for (const u of valid) u.warnings.push(...[repeatWarning(this.store, u)].filter((w) => w !== undefined));
 
     const uploadedAt = this.clock().toISOString();
     const receiptsOf = (records: UploadRecord[]): UploadReceipt[] => records.map((record, i) => ({
@@ -256,7 +260,8 @@ export class SonarService implements UseCaseContext {
         seen.add(key);
         if (problems.size > 0) continue; // nothing will be stored: keep checking, stop staging
         staging.add({ regionCode: valid.region.code, period: valid.period, registerTotal: valid.registerTotal, uploadedBy, uploadedAt, source, rows: valid.rows, printed: valid.printed });
-        staged.push({ region: valid.region, period: valid.period, summary: uploadSummary(valid), warnings: valid.warnings });
+        const repeat = repeatWarning(this.store, valid);
+        staged.push({ region: valid.region, period: valid.period, summary: uploadSummary(valid), warnings: repeat ? [...valid.warnings, repeat] : valid.warnings });
       }
       if (tableCount > 1 && registerGivenAt) {
         problems.add([{ ...registerGivenAt.upload('registerTotal'), detail: `is the register of one region, but the file holds ${tableCount} region tables; leave it out` }]);
@@ -287,8 +292,8 @@ export class SonarService implements UseCaseContext {
   listUploads(filter: UploadFilterInput): UploadList {
     const regionCode = filter.region === undefined ? undefined : this.reference.region(filter.region).code;
     if (filter.period !== undefined) this.checkPeriod(filter.period, 'query.period');
-    const records = this.store.listUploads({ regionCode, period: filter.period, limit: filter.limit ?? 100, offset: filter.offset ?? 0 });
-    return { uploads: records.map((r) => this.summaryOf(r)) };
+    const query = { regionCode, period: filter.period, uploadedBy: filter.uploadedBy, limit: filter.limit ?? 100, offset: filter.offset ?? 0 };
+    return { uploads: this.store.listUploads(query).map((r) => this.summaryOf(r)), total: this.store.countUploads(query) };
   }
 
   getUpload(id: number): UploadDetail {
@@ -299,8 +304,7 @@ export class SonarService implements UseCaseContext {
   }
 
   private summaryOf(record: UploadRecord): UploadSummary {
-    const { id, period, registerTotal, uploadedBy, uploadedAt, source, current, gemeenteCount } = record;
-    return { id, region: ref(this.reference.region(record.regionCode)), period, registerTotal, uploadedBy, uploadedAt, source, current, gemeenteCount };
+    return summaryOf(this.reference, record);
   }
 
   private totalsOf(region: Region, upload: StoredUpload): RegionTotals {

@@ -3,8 +3,11 @@ import { Counts, rowTotal, summarize, Summary } from './figures';
 import { isPeriod } from './period';
 import { GemeenteRef, ReferenceData, Region } from './reference';
 
-/** No gemeente or region comes near this; a larger count is a typing error (or an attack). */
-export const MAX_COUNT = 10_000_000;
+/**
+ * The whole doelgroep banenafspraken is about 250,000 people nationally, so no count, total or register of
+ * one region can be larger: a larger number is a typing error (or Swagger UI's placeholder), never stored.
+ */
+export const MAX_COUNT = 250_000;
 
 /** The largest region has 18 gemeenten; the upload schema says @maxItems 100. */
 export const MAX_GEMEENTEN = 100;
@@ -16,13 +19,13 @@ export interface ClientCountsInput {
   /**
    * @isInt must be a whole number
    * @minimum 0 must not be negative
-   * @maximum 10000000 is larger than any real count
+   * @maximum 250000 is more than the whole doelgroep banenafspraken (about 250,000 people)
    */
   withProfile: number;
   /**
    * @isInt must be a whole number
    * @minimum 0 must not be negative
-   * @maximum 10000000 is larger than any real count
+   * @maximum 250000 is more than the whole doelgroep banenafspraken (about 250,000 people)
    */
   withoutProfile: number;
 }
@@ -44,7 +47,7 @@ export interface GemeenteFiguresInput {
    * "Totaal doelgroep banenafspraken in Sonar". Optional; when given it must equal the sum of the four counts.
    * @isInt must be a whole number
    * @minimum 0 must not be negative
-   * @maximum 40000000 is larger than any real count
+   * @maximum 250000 is more than the whole doelgroep banenafspraken (about 250,000 people)
    */
   total?: number;
 }
@@ -68,7 +71,7 @@ export interface UploadRequest {
    * Size of the region's doelgroepregister banenafspraken; without it coverage is null.
    * @isInt must be a whole number
    * @minimum 0 must not be negative
-   * @maximum 40000000 is larger than any real register
+   * @maximum 250000 is more than the whole doelgroep banenafspraken (about 250,000 people)
    */
   registerTotal?: number;
   /**
@@ -77,6 +80,12 @@ export interface UploadRequest {
    * @maxItems 100 no region has that many gemeenten
    */
   gemeenten: GemeenteFiguresInput[];
+  /**
+   * True when the upload leaves out gemeenten of the region on purpose; without it such an upload is
+   * refused, since it replaces the region's whole table for the period.
+   * @example false
+   */
+  partial?: boolean;
 }
 
 export type FigureField =
@@ -133,7 +142,7 @@ const COUNT_FIELDS = [
 function countProblem(value: unknown, max: number): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value)) return 'must be a whole number';
   if (value < 0) return 'must not be negative';
-  if (value > max) return `is larger than any real count (at most ${max})`;
+  if (value > max) return `is more than the whole doelgroep banenafspraken (about 250,000 people); at most ${max}`;
   return undefined;
 }
 
@@ -166,7 +175,7 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
       typeof input.region === 'string' ? reference.suggestRegions(input.region) : undefined);
   }
   if (input.registerTotal !== undefined && input.registerTotal !== null) {
-    const problem = countProblem(input.registerTotal, 4 * MAX_COUNT);
+    const problem = countProblem(input.registerTotal, MAX_COUNT);
     if (problem) report(at.upload('registerTotal'), problem, input.registerTotal);
   }
   const entries = Array.isArray(input.gemeenten) ? input.gemeenten : [];
@@ -211,12 +220,26 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
     const sum = rowTotal(counts);
     if (entry.total !== undefined && entry.total !== sum) {
       report(at.row(index, 'total'), `must equal the sum of the four counts, ${sum}`, entry.total);
+    } else if (sum > MAX_COUNT) {
+      report(at.row(index, 'total'), `is ${sum}, more than the whole doelgroep banenafspraken (at most ${MAX_COUNT})`, sum);
     }
     if (gemeente) {
       rows.push({ ...gemeente, ...counts });
       names.push(printedAs(name as string, gemeente.name));
     }
   });
+  const regionTotal = rows.reduce((sum, row) => sum + rowTotal(row), 0);
+  if (problems.length === 0 && regionTotal > MAX_COUNT) {
+    report(at.upload('gemeenten'), `add up to ${regionTotal}, more than the whole doelgroep banenafspraken (at most ${MAX_COUNT})`, regionTotal);
+  }
+  if (region && problems.length === 0 && input.partial !== true) {
+    const present = new Set(rows.map((r) => r.code));
+    const left = region.gemeenten.filter((g) => !present.has(g.code));
+    if (left.length > 0) {
+      report(at.upload('gemeenten'), `leave out ${left.length} of the ${region.gemeenten.length} gemeenten of ${region.name}: ${left.map((g) => `${g.name} (${g.code})`).join(', ')}; `
+        + 'an upload replaces the whole table, so send every gemeente, or say partial: true (?partial=true with a table)');
+    }
+  }
   return { problems, region, rows, names };
 }
 

@@ -91,10 +91,31 @@ export interface UploadSummary {
   current: boolean;
   /** Number of gemeenten in the upload. */
   gemeenteCount: number;
+  /**
+   * When the upload was withdrawn (DELETE /v1/uploads/{id}); null while it stands. A withdrawn upload stays
+   * in the history, but is never current again.
+   * @format date-time
+   * @example "2026-07-02T09:30:00.000Z"
+   */
+  withdrawnAt: string | null;
+  /**
+   * Name of the API key that withdrew it; null while it stands.
+   * @example "twente"
+   */
+  withdrawnBy: string | null;
 }
 
+/** A page of the upload history, newest first. */
 export interface UploadList {
+  /** The uploads of this page, newest first. */
   uploads: UploadSummary[];
+  /**
+   * How many uploads match the filter in all, over every page.
+   * @isInt
+   * @minimum 0
+   * @example 3
+   */
+  total: number;
 }
 
 export interface UploadDetail extends UploadSummary {
@@ -109,7 +130,22 @@ export interface UploadReceipt extends UploadSummary {
   warnings: string[];
 }
 
-/** The answer to an accepted table file: one receipt per region table, in the order of the file. */
-export interface TableUploadReceipt {
+/**
+ * The answer to an accepted upload, whatever its content type: one receipt per region, in the order of the
+ * file (a JSON upload has one).
+ */
+export interface CreatedUploads {
+  /** One receipt per region table, in the order of the file; a JSON upload has exactly one. */
   uploads: UploadReceipt[];
+}
+
+/** The answer to a withdrawal: the upload as it now stands, and what the reads now serve in its place. */
+export interface WithdrawalReceipt {
+  /** The upload, now with withdrawnAt and withdrawnBy. */
+  withdrawn: UploadSummary;
+  /**
+   * The upload the reads now serve for the same region and period (the one before it); absent when the
+   * region has no figures left for that period.
+   */
+  current?: UploadSummary;
 }

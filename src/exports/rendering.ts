@@ -15,7 +15,7 @@ export interface Rendering {
   fileName: string;
   /** The renderer and its settings (`csv semicolon`): with the view, they decide every byte. */
   form: string;
-  /** Data rows after the header rows, sent as X-Total-Count so that a client can check it got them all. */
+  /** Data rows after the header rows, sent as Total-Count so that a client can check it got them all. */
   rowCount?: number;
   chunks?: Iterable<string>;
   file?: () => Promise<Buffer>;

@@ -1,41 +1,66 @@
-import type { Request, Response } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { ApiKeyEntry, secretDigest } from '../api-keys';
 import { DomainError } from '../domain/errors';
+import { Writer } from '../domain/writer';
 
 export const API_KEY_HEADER = 'x-api-key';
 
-/** Secrets compared as digests, in constant time, against every key, so timing tells nothing. */
+/** Secrets compared as digests, in constant time, against every entry, so timing tells nothing. */
 export class ApiKeys {
-  private readonly digests: Array<{ name: string; digest: Buffer }>;
+  constructor(private readonly entries: readonly ApiKeyEntry[]) {}
 
-  constructor(keys: ReadonlyMap<string, string>) {
-    this.digests = [...keys].map(([name, secret]) => ({ name, digest: digest(secret) }));
-  }
-
-  /** The name of the key with this secret, if any. */
-  identify(secret: string | undefined): string | undefined {
+  /** The key with this secret, if any. */
+  identify(secret: string | undefined): Writer | undefined {
     if (!secret) return undefined;
-    const offered = digest(secret);
-    let match: string | undefined;
-    for (const key of this.digests) if (timingSafeEqual(key.digest, offered)) match = key.name;
+    const offered = secretDigest(secret);
+    let match: Writer | undefined;
+    for (const entry of this.entries) if (timingSafeEqual(entry.digest, offered)) match = { name: entry.name, regions: entry.regions };
     return match;
   }
 }
 
-function digest(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
-}
-
-/** tsoa calls this for every `@Security('apiKey')` route; the key's name becomes `request.user`. */
-export async function expressAuthentication(request: Request, securityName: string, _scopes?: string[], response?: Response): Promise<string> {
-  const keys = request.app.locals.apiKeys as ApiKeys;
-  const offered = request.header(API_KEY_HEADER);
-  const name = securityName === 'apiKey' ? keys.identify(offered) : undefined;
-  if (!name) {
-    response?.setHeader('WWW-Authenticate', 'ApiKey header="X-API-Key"'); // a 401 says how to authenticate
-    throw new DomainError('unauthorized', 'Unauthorized', 'This request needs a valid API key in the X-API-Key header.', [
-      { field: 'header.X-API-Key', detail: offered ? 'is not a key of this service' : 'is missing' },
+function unauthorized(req: Request, res: Response | undefined): DomainError {
+  const offered = req.header(API_KEY_HEADER);
+  res?.setHeader('WWW-Authenticate', 'ApiKey header="X-API-Key"'); // a 401 says how to authenticate
+  if (offered === undefined && req.header('authorization') !== undefined) {
+    return new DomainError('unauthorized', 'Unauthorized', 'This service does not read the Authorization header: send the API key in the X-API-Key header.', [
+      { field: 'header.Authorization', detail: 'is not read; send the key as X-API-Key: <key>' },
     ]);
   }
-  return name;
+  // The same answer for a wrong secret whatever the names of the keys: it never tells which names exist.
+  return new DomainError('unauthorized', 'Unauthorized', 'This request needs a valid API key in the X-API-Key header.', [
+    { field: 'header.X-API-Key', detail: offered ? 'is not a key of this service' : 'is missing' },
+  ]);
+}
+
+/** The writer a request authenticated as; set by `requireApiKey` or by tsoa's authentication. */
+export const writerOf = (req: Request): Writer => (req as { user?: Writer }).user as Writer;
+
+function authenticate(req: Request, res?: Response): Writer {
+  const known = (req as { user?: Writer }).user;
+  if (known) return known;
+  const writer = (req.app.locals.apiKeys as ApiKeys).identify(req.header(API_KEY_HEADER));
+  if (!writer) throw unauthorized(req, res);
+  (req as { user?: Writer }).user = writer;
+  return writer;
+}
+
+/**
+ * Runs first on every write, before the body is read or its content type judged: a request without a
+ * valid key costs nothing more than this check.
+ */
+export const requireApiKey: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  try {
+    authenticate(req, res);
+    next();
+  } catch (error) {
+    next(error);
+  }
+};
+
+/** tsoa calls this for every `@Security('apiKey')` route; the writer becomes `request.user`. */
+export async function expressAuthentication(request: Request, securityName: string, _scopes?: string[], response?: Response): Promise<Writer> {
+  if (securityName !== 'apiKey') throw unauthorized(request, response);
+  return authenticate(request, response);
 }

@@ -12,3 +12,10 @@ export type Period = string;
  * @example "upload-twente-2026-06-try-1"
  */
 export type IdempotencyKey = string;
+
+/**
+ * The name of an API key, as recorded on each upload (`uploadedBy`) and withdrawal (`withdrawnBy`).
+ * @pattern ^[A-Za-z0-9_.-]{1,100}$ must be a key name: letters, digits, _ . -
+ * @example "twente"
+ */
+export type KeyName = string;

@@ -19,6 +19,15 @@ export interface Observability {
   middleware: RequestHandler;
 }
 
+/** Why a write was refused, by its status: the label of refused_writes_total. */
+const REFUSAL_REASON: Readonly<Record<number, string>> = {
+  400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 405: 'method-not-allowed', 409: 'conflict',
+  413: 'too-large', 415: 'unsupported-type', 422: 'key-reused', 429: 'rate-limited', 499: 'aborted',
+};
+
+const writeOperation = (method: string, route: string): 'upload' | 'withdraw' | undefined =>
+  method === 'POST' && route === '/v1/uploads' ? 'upload' : method === 'DELETE' && route === '/v1/uploads/{id}' ? 'withdraw' : undefined;
+
 /** Request logs and Prometheus metrics, in one listener per request since every read pays for it. */
 export function observeRequests(logger: Logger, routeOf: (path: string) => string): Observability {
   const registry = new Registry();
@@ -30,6 +39,8 @@ export function observeRequests(logger: Logger, routeOf: (path: string) => strin
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
   const uploads = new Counter({ name: 'uploads_total', help: 'Uploads accepted and rejected', labelNames: ['outcome'], registers: [registry] });
+  const withdrawals = new Counter({ name: 'withdrawals_total', help: 'Uploads withdrawn', registers: [registry] });
+  const refusedWrites = new Counter({ name: 'refused_writes_total', help: 'Uploads and withdrawals refused, by reason', labelNames: ['operation', 'reason'], registers: [registry] });
 
   // One child per label set, found by a string key: cheaper than prom-client hashing a labels object.
   const series = new Map<string, { count: { inc(): void }; time: { observe(value: number): void } }>();
@@ -58,7 +69,12 @@ export function observeRequests(logger: Logger, routeOf: (path: string) => strin
       count.inc();
       time.observe(seconds);
       if (req.method === 'POST' && route === '/v1/uploads') uploads.inc({ outcome: status < 300 ? 'accepted' : 'rejected' });
-      const line = { req: { id, method: req.method, url: loggedUrl(req.originalUrl) }, res: { status }, responseTime: Math.round(seconds * 1000) };
+      const write = writeOperation(req.method, route);
+      if (write === 'withdraw' && status < 300) withdrawals.inc();
+      if (write && status >= 400) refusedWrites.inc({ operation: write, reason: REFUSAL_REASON[status] ?? String(status) });
+      // Who withdrew what (the key's name, never its secret), on the request's own line.
+      const audit = res.locals.audit as Record<string, unknown> | undefined;
+      const line = { req: { id, method: req.method, url: loggedUrl(req.originalUrl) }, res: { status }, responseTime: Math.round(seconds * 1000), ...(audit ? { audit } : {}) };
       if (status >= 500) logger.error(line, 'request failed');
       else if (!finished) logger.warn(line, 'request aborted');
       else logger.info(line, 'request');

@@ -21,7 +21,7 @@ export interface ProblemDetails {
 
 export const PROBLEM_TYPE_BASE = 'urn:sonar-transparency:problem:';
 
-const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, 'not-found': 404, conflict: 409, 'key-reused': 422 };
+const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'key-reused': 422 };
 
 export function sendProblem(res: Response, problem: Omit<ProblemDetails, 'type' | 'title'> & { type?: string; title?: string }): void {
   const body: ProblemDetails = {

@@ -68,7 +68,7 @@ const readCors = cors({
   origin: '*',
   methods: ['GET', 'HEAD'],
   allowedHeaders: ['If-None-Match', 'X-Request-Id'],
-  exposedHeaders: ['API-Version', 'ETag', 'X-Request-Id', 'Content-Disposition', 'X-Total-Count'],
+  exposedHeaders: ['API-Version', 'ETag', 'X-Request-Id', 'Content-Disposition', 'Total-Count'],
   maxAge: 600,
 });
 
@@ -106,5 +106,5 @@ function limiter(windowMs: number, limit: number, what: string): RequestHandler 
 export function rateLimits(config: Config): RequestHandler {
   const writes = limiter(config.RATE_LIMIT_WINDOW_MS, config.RATE_LIMIT_WRITES, 'uploads');
   const reads = limiter(config.RATE_LIMIT_WINDOW_MS, config.RATE_LIMIT_READS, 'requests');
-  return (req, res, next) => (req.method === 'POST' ? writes : reads)(req, res, next);
+  return (req, res, next) => (req.method === 'POST' || req.method === 'DELETE' ? writes : reads)(req, res, next); // DELETE: withdrawals
 }

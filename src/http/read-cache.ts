@@ -12,10 +12,14 @@ export interface Versioned {
 interface Entry {
   body: Buffer;
   etag: string;
-  /** JSON unless the answer is another representation (CSV, TSV, xlsx), with its own headers. */
+  /** JSON unless the answer is another representation (CSV, TSV, xlsx). */
   contentType?: string;
-  headers?: Record<string, string>;
+  /** Headers the answer carries besides its body, such as a list's paging Link or a file's name. */
+  headers?: Array<[string, string]>;
 }
+
+/** Headers of an answer that belong to it, so a kept answer is served with them. */
+const KEPT_HEADERS = ['Link', 'Total-Count'];
 
 export const READ_CACHE_CONTROL = 'public, no-cache';
 
@@ -33,10 +37,10 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 
 /** Sets the headers of a 200 answer and says whether its body is still to be sent (no 304). */
 function begin(req: Request, res: Response, entry: Omit<Entry, 'body'>): boolean {
+  for (const [name, value] of entry.headers ?? []) res.setHeader(name, value);
   res.setHeader('ETag', entry.etag);
   res.setHeader('Cache-Control', READ_CACHE_CONTROL);
   res.setHeader('Vary', 'Accept');
-  for (const [name, value] of Object.entries(entry.headers ?? {})) res.setHeader(name, value);
   if (matches(req.headers['if-none-match'], entry.etag)) {
     res.statusCode = 304;
     res.end();
@@ -51,11 +55,11 @@ function send(req: Request, res: Response, entry: Entry): void {
   if (begin(req, res, entry)) res.end(entry.body);
 }
 
-function renderingHeaders(rendering: Rendering): Record<string, string> {
-  return {
-    'Content-Disposition': `attachment; filename="${rendering.fileName}"`,
-    ...(rendering.rowCount === undefined ? {} : { 'X-Total-Count': String(rendering.rowCount) }),
-  };
+function renderingHeaders(rendering: Rendering): Array<[string, string]> {
+  return [
+    ['Content-Disposition', `attachment; filename="${rendering.fileName}"`],
+    ...(rendering.rowCount === undefined ? [] : [['Total-Count', String(rendering.rowCount)] as [string, string]]),
+  ];
 }
 
 /**
@@ -82,7 +86,7 @@ async function sendRendering(req: Request, res: Response, rendering: Rendering, 
     send(req, res, entry);
     return entry;
   }
-  const etag = strongEtag(Buffer.from(`${rendering.form}\n${contentType}\n${headers['Content-Disposition']}\n${JSON.stringify(view)}`));
+  const etag = strongEtag(Buffer.from(`${rendering.form}\n${contentType}\n${rendering.fileName}\n${JSON.stringify(view)}`));
   if (!begin(req, res, { etag, contentType, headers })) return undefined;
   const kept: Buffer[] = [];
   let bytes = 0;
@@ -149,7 +153,8 @@ export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 102
         });
         return res;
       }
-      const entry = { body: Buffer.from(JSON.stringify(data)), etag: '' };
+      const headers = KEPT_HEADERS.filter((name) => res.getHeader(name) !== undefined).map((name): [string, string] => [name, String(res.getHeader(name))]);
+      const entry: Entry = { body: Buffer.from(JSON.stringify(data)), etag: '', ...(headers.length ? { headers } : {}) };
       entry.etag = strongEtag(entry.body);
       // An upload that committed while this answer was being derived makes it unfit to keep.
       if (source.version === startedAt && version === startedAt && !entries.has(key)) keep(key, entry);

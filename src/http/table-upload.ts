@@ -4,12 +4,14 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { ProblemItem } from '../domain/errors';
 import { Region } from '../domain/reference';
 import { SonarService, TableBatchItem } from '../domain/service';
-import { TableUploadReceipt, UploadSource } from '../domain/views';
+import { CreatedUploads, UploadSource } from '../domain/views';
 import { publicationTables } from '../tables/publication';
 import { textRows } from '../tables/text-rows';
 import { xlsxRows } from '../tables/xlsx-rows';
 import { digestOf, idempotencyKeyOf, REPLAYED_HEADER } from './idempotency';
+import { writerOf } from './authentication';
 import { sendProblem } from './problem';
+import { permittedTablesOnly } from './write-access';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -22,7 +24,7 @@ const SOURCE_OF: Readonly<Record<string, UploadSource>> = {
 /** The content types of the publication table, besides JSON, that POST /v1/uploads accepts. */
 export const TABLE_CONTENT_TYPES: readonly string[] = Object.keys(SOURCE_OF);
 
-const QUERY_PARAMETERS = ['period', 'registerTotal', 'region'];
+const QUERY_PARAMETERS = ['partial', 'period', 'registerTotal', 'region'];
 
 /**
  * The request body as it arrives, counted. Past `limit` bytes, or when the client goes away, it ends the
@@ -61,16 +63,17 @@ interface TableQuery {
   period?: string;
   registerTotal?: number;
   region?: Region;
+  partial: boolean;
   problems: ProblemItem[];
 }
 
 /** period, registerTotal and region of a table upload; the domain checks the period's form. */
 function readQuery(query: Request['query'], service: SonarService): TableQuery {
-  const result: TableQuery = { problems: [] };
+  const result: TableQuery = { partial: false, problems: [] };
   const problem = (name: string, detail: string, found?: string, suggestions?: string[]) =>
     result.problems.push({ field: `query.${name}`, detail, ...(found === undefined ? {} : { found }), ...(suggestions?.length ? { suggestions } : {}) });
   for (const name of Object.keys(query)) {
-    if (!QUERY_PARAMETERS.includes(name)) problem(name, 'is not a query parameter of an upload; use period, registerTotal and region');
+    if (!QUERY_PARAMETERS.includes(name)) problem(name, 'is not a query parameter of an upload; use period, registerTotal, region and partial');
   }
   const single = (name: string): string | undefined => {
     const value = query[name];
@@ -89,6 +92,12 @@ function readQuery(query: Request['query'], service: SonarService): TableQuery {
     else problem('registerTotal', 'must be a whole number written in plain digits, e.g. 10371', registerTotal);
   }
 
+  const partial = single('partial');
+  if (partial !== undefined) {
+    if (partial === 'true' || partial === 'false') result.partial = partial === 'true';
+    else problem('partial', 'must be true or false', partial);
+  }
+
   const region = single('region');
   if (region !== undefined) {
     result.region = service.reference.findRegion(region);
@@ -103,6 +112,16 @@ function readQuery(query: Request['query'], service: SonarService): TableQuery {
 async function* wholeBodyOnly(tables: AsyncIterable<TableBatchItem>, body: BodyMeter): AsyncGenerator<TableBatchItem> {
   yield* tables;
   if (body.stopped !== undefined) throw new Error(`The request body was cut off: ${body.stopped}`);
+}
+
+/**
+ * `?partial=true` says, for every table of the file, that leaving out gemeenten is meant. A table the reader
+ * found broken is not judged on what it leaves out: its own problems say why rows are missing.
+ */
+async function* asPartial(tables: AsyncIterable<TableBatchItem>, partial: boolean): AsyncGenerator<TableBatchItem> {
+  for await (const item of tables) {
+    yield (partial || item.problems.length > 0) && item.input ? { ...item, input: { ...item.input, partial: true } } : item;
+  }
 }
 
 /** The query parameters in a fixed order, so that `?a=1&b=2` and `?b=2&a=1` are the same request. */
@@ -138,13 +157,15 @@ async function uploadTable(req: Request, res: Response, source: UploadSource): P
   const rows = source === 'xlsx' ? xlsxRows(body) : textRows(body, source === 'tsv' ? '\t' : ',');
   const tables = publicationTables(rows, { reference: service.reference, period: query.period, registerTotal: query.registerTotal, region: query.region });
   try {
-    const client = String((req as { user?: unknown }).user);
+    const writer = writerOf(req);
+    const client = writer.name;
     // The content type and query are part of the request: the same bytes for another period are another upload.
     const claimOf = key === undefined ? undefined : () => ({
       client, key, fingerprint: digestOf(body.digest.copy().update(`\n${source}\n${canonicalQuery(req)}`)),
     });
-    const { receipts, replayed } = await service.uploadTables(wholeBodyOnly(tables, body), client, source, query.problems, claimOf);
-    const answer: TableUploadReceipt = { uploads: receipts };
+    const checked = permittedTablesOnly(asPartial(wholeBodyOnly(tables, body), query.partial), writer, service.reference);
+    const { receipts, replayed } = await service.uploadTables(checked, client, source, query.problems, claimOf);
+    const answer: CreatedUploads = { uploads: receipts };
     const location = receipts.length === 1 ? `/v1/uploads/${receipts[0].id}` : `/v1/uploads?period=${encodeURIComponent(receipts[0].period)}`;
     if (replayed) res.setHeader(REPLAYED_HEADER, 'true');
     res.status(201).location(location).json(answer);

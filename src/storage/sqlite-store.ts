@@ -15,6 +15,8 @@ interface UploadRow {
   source: UploadSource;
   current: 0 | 1;
   gemeente_count: number;
+  withdrawn_at: string | null;
+  withdrawn_by: string | null;
 }
 
 interface FigureRow {
@@ -27,7 +29,7 @@ interface FigureRow {
   uwo: number;
 }
 
-const UPLOAD_COLUMNS = `u.id, u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source,
+const UPLOAD_COLUMNS = `u.id, u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source, u.withdrawn_at, u.withdrawn_by,
   EXISTS (SELECT 1 FROM current_uploads c WHERE c.upload_id = u.id) AS current,
   (SELECT count(*) FROM upload_figures f WHERE f.upload_id = u.id) AS gemeente_count`;
 
@@ -45,6 +47,8 @@ function toRecord(row: UploadRow): UploadRecord {
     source: row.source,
     current: row.current === 1,
     gemeenteCount: row.gemeente_count,
+    withdrawnAt: row.withdrawn_at,
+    withdrawnBy: row.withdrawn_by,
   };
 }
 
@@ -75,7 +79,7 @@ const STAGING_SCHEMA = `
     PRIMARY KEY (import_id, seq, gemeente_code)) WITHOUT ROWID;`;
 
 /** An upload set aside while its file is read: the columns of an upload, numbered within its import. */
-interface StagedUploadRow extends Omit<UploadRow, 'id' | 'current' | 'gemeente_count'> {
+interface StagedUploadRow extends Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by'> {
   seq: number;
   region_label: string | null;
 }
@@ -83,6 +87,18 @@ interface StagedUploadRow extends Omit<UploadRow, 'id' | 'current' | 'gemeente_c
 interface PrintedFigureRow extends FigureRow {
   printed_name: string;
 }
+
+interface UploadFilterParams {
+  region: string | null;
+  period: string | null;
+  uploadedBy: string | null;
+}
+
+const UPLOAD_FILTER = `(:region IS NULL OR u.region_code = :region) AND (:period IS NULL OR u.period = :period)
+  AND (:uploadedBy IS NULL OR u.uploaded_by = :uploadedBy)`;
+
+const filterParams = (filter: UploadFilter): UploadFilterParams =>
+  ({ region: filter.regionCode ?? null, period: filter.period ?? null, uploadedBy: filter.uploadedBy ?? null });
 
 /** All SQL of the service: prepared once, run with bound parameters, writes in one transaction. */
 export class SqliteStore implements FiguresStore {
@@ -130,10 +146,18 @@ export class SqliteStore implements FiguresStore {
       figures: db.prepare<[number], FigureRow>(
         `SELECT ${FIGURE_COLUMNS} FROM upload_figures f JOIN gemeenten g ON g.code = f.gemeente_code
          WHERE f.upload_id = ? ORDER BY g.name`),
-      listUploads: db.prepare<{ region: string | null; period: string | null; limit: number; offset: number }, UploadRow>(
-        `SELECT ${UPLOAD_COLUMNS} FROM uploads u
-         WHERE (:region IS NULL OR u.region_code = :region) AND (:period IS NULL OR u.period = :period)
+      listUploads: db.prepare<UploadFilterParams & { limit: number; offset: number }, UploadRow>(
+        `SELECT ${UPLOAD_COLUMNS} FROM uploads u WHERE ${UPLOAD_FILTER}
          ORDER BY u.id DESC LIMIT :limit OFFSET :offset`),
+      countUploads: db.prepare<UploadFilterParams, number>(`SELECT count(*) FROM uploads u WHERE ${UPLOAD_FILTER}`).pluck(),
+      withdraw: db.prepare<[string, string, number]>(
+        'UPDATE uploads SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ? AND withdrawn_at IS NULL'),
+      currentOf: db.prepare<[number], { region_code: string; period: string }>(
+        'SELECT region_code, period FROM current_uploads WHERE upload_id = ?'),
+      latestStanding: db.prepare<[string, string], number>(
+        `SELECT id FROM uploads WHERE region_code = ? AND period = ? AND withdrawn_at IS NULL
+         ORDER BY uploaded_at DESC, id DESC LIMIT 1`).pluck(),
+      forgetCurrent: db.prepare<[string, string]>('DELETE FROM current_uploads WHERE region_code = ? AND period = ?'),
       insertUpload: db.prepare<[string, string, number | null, string, string, string, string | null]>(
         `INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source, region_label)
          VALUES (?, ?, ?, ?, ?, ?, ?)`),
@@ -260,7 +284,7 @@ export class SqliteStore implements FiguresStore {
         const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source, u.region_label).lastInsertRowid;
         const gemeenteCount = this.staging.moveFigures.run(id, importId, u.seq).changes;
         this.sql.makeCurrent.run(u.region_code, u.period, id);
-        return toRecord({ ...u, id: Number(id), current: 1, gemeente_count: gemeenteCount });
+        return toRecord({ ...u, id: Number(id), current: 1, gemeente_count: gemeenteCount, withdrawn_at: null, withdrawn_by: null });
       });
       forget();
       // The records are known here; reading them back would scan current_uploads once per record.
@@ -273,9 +297,24 @@ export class SqliteStore implements FiguresStore {
   }
 
   listUploads(filter: UploadFilter): UploadRecord[] {
-    return this.sql.listUploads
-      .all({ region: filter.regionCode ?? null, period: filter.period ?? null, limit: filter.limit, offset: filter.offset })
-      .map(toRecord);
+    return this.sql.listUploads.all({ ...filterParams(filter), limit: filter.limit, offset: filter.offset }).map(toRecord);
+  }
+
+  countUploads(filter: UploadFilter): number {
+    return this.sql.countUploads.get(filterParams(filter)) as number;
+  }
+
+  withdrawUpload(id: number, withdrawnBy: string, withdrawnAt: string): boolean {
+    return this.db.transaction(() => {
+      if (this.sql.withdraw.run(withdrawnAt, withdrawnBy, id).changes === 0) return false;
+      const current = this.sql.currentOf.get(id);
+      if (current) {
+        const previous = this.sql.latestStanding.get(current.region_code, current.period);
+        if (previous === undefined) this.sql.forgetCurrent.run(current.region_code, current.period);
+        else this.sql.makeCurrent.run(current.region_code, current.period, previous);
+      }
+      return true;
+    })();
   }
 
   getUpload(id: number): StoredUpload | undefined {

@@ -124,7 +124,7 @@ class RegionTable {
         this.sums[i] += value;
       }
     }
-    const total = this.count(row, cells, TOTAL, 4 * MAX_COUNT);
+    const total = this.count(row, cells, TOTAL, MAX_COUNT);
     const sum = counts[0] + counts[1] + counts[2] + counts[3];
     if (counted && total !== NOT_A_COUNT && total !== sum) {
       this.report(row, TOTAL, `is not the sum of the four counts before it, ${formatDutchInteger(sum)}`, cellAt(cells, TOTAL));

@@ -34,7 +34,7 @@ describe('Bad input', () => {
     ['negative', -1, 'must not be negative'],
     ['fractional', 2.5, 'whole number'],
     ['a string of digits', '3', 'whole number'],
-    ['absurdly large', 1e12, 'larger'],
+    ['absurdly large', 1e12, 'more than the whole doelgroep'],
     ['null', null, ''],
   ])('When a count is %s, then the answer is 400 naming that count', async (_what, value, message) => {
     const res = await post(buildUpload({ gemeenten: [buildRow({ uwvClients: { withProfile: value as number, withoutProfile: 502 }, total: undefined })] }));

@@ -37,7 +37,7 @@ describe('Idempotent uploads', () => {
     const mine = await post(buildUpload(), 'shared-key').expect(201);
     const theirs = await post(buildUpload(), 'shared-key', OTHER_KEY).expect(201);
 
-    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect(theirs.body.uploads[0].id).not.toBe(mine.body.uploads[0].id);
     expect(theirs.headers['idempotent-replayed']).toBeUndefined();
   });
 

@@ -118,7 +118,7 @@ describe('The OpenAPI document', () => {
     const violations = {
       unaltered: contractViolations(regions),
       wrongBody: contractViolations({ ...regions, body: JSON.stringify({ regions: [{ code: 5, name: 'Twente' }] }) }),
-      missingField: contractViolations({ ...receipt, body: JSON.stringify({ ...JSON.parse(receipt.body), id: undefined }) }),
+      missingField: contractViolations({ ...receipt, body: JSON.stringify({ uploads: [{ ...JSON.parse(receipt.body).uploads[0], id: undefined }] }) }),
       undocumentedStatus: contractViolations({ ...regions, status: 418 }),
       undocumentedType: contractViolations({ ...regions, headers: { ...regions.headers, 'content-type': 'text/html; charset=utf-8' } }),
       missingApiVersion: contractViolations(withoutHeader(regions, 'api-version')),
@@ -147,10 +147,10 @@ describe('An upload read back by id', () => {
       const upload = await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload({ period: '2029-04' })).expect(201);
 
       // Act
-      const res = await t.http().get(`/v1/uploads/${upload.body.id}`).expect(200);
+      const res = await t.http().get(`/v1/uploads/${upload.body.uploads[0].id}`).expect(200);
 
       // Assert
-      expect(Object.keys(res.body).sort()).toEqual(['current', 'gemeenteCount', 'gemeenten', 'id', 'period', 'region', 'registerTotal', 'source', 'totals', 'uploadedAt', 'uploadedBy']);
+      expect(Object.keys(res.body).sort()).toEqual(['current', 'gemeenteCount', 'gemeenten', 'id', 'period', 'region', 'registerTotal', 'source', 'totals', 'uploadedAt', 'uploadedBy', 'withdrawnAt', 'withdrawnBy']);
       expect(t.responses.flatMap(contractViolations)).toEqual([]);
     } finally {
       t.close();

@@ -27,7 +27,7 @@ async function postUpload(live: LiveServer, body: UploadRequest): Promise<{ stat
     headers: { 'Content-Type': 'application/json', 'X-API-Key': WRITER_KEY },
     body: JSON.stringify(body),
   });
-  return { status: res.status, id: res.body?.id, location: res.headers.get('location') };
+  return { status: res.status, id: res.body?.uploads?.[0]?.id, location: res.headers.get('location') };
 }
 
 const figuresOf = (body: UploadRequest) =>
@@ -87,7 +87,7 @@ describe('Concurrent uploads', () => {
     // Arrange: half of them compete for Twente, the rest are spread over six other regions
     const period = '2028-01';
     const others = ['AM01', 'AM02', 'AM11', 'AM21', 'AM35', 'AM38'];
-    const bodies = Array.from({ length: 40 }, (_, i) => markedUpload(i % 2 === 0 ? 'AM05' : others[i % others.length], period, 500_000 + i));
+    const bodies = Array.from({ length: 40 }, (_, i) => markedUpload(i % 2 === 0 ? 'AM05' : others[i % others.length], period, 150_000 + i));
 
     // Act
     const answers = await Promise.all(bodies.map((body) => postUpload(live, body)));
@@ -106,12 +106,12 @@ describe('Concurrent uploads', () => {
       // Arrange: every writer uploads to Twente and Groningen, which they share, and to a region of its own
       const period = '2028-05';
       const writers = [0, 1, 2].map((w) => {
-        const jobs = Array.from({ length: 60 }, (_, j) => markedUpload(['AM05', 'AM01', ['AM11', 'AM21', 'AM35'][w]][j % 3], period, 700_000 + 1000 * w + j));
+        const jobs = Array.from({ length: 60 }, (_, j) => markedUpload(['AM05', 'AM01', ['AM11', 'AM21', 'AM35'][w]][j % 3], period, 170_000 + 1000 * w + j));
         const jobsFile = path.join(dir, `jobs-${w}.json`);
         writeFileSync(jobsFile, JSON.stringify(jobs));
         return { name: `process-${w}`, jobs, child: startChild(WRITER, [t.config.DATABASE_PATH, jobsFile, `process-${w}`]) };
       });
-      const viaHttp = Array.from({ length: 15 }, (_, i) => markedUpload(i % 2 === 0 ? 'AM05' : 'AM01', period, 800_000 + i));
+      const viaHttp = Array.from({ length: 15 }, (_, i) => markedUpload(i % 2 === 0 ? 'AM05' : 'AM01', period, 180_000 + i));
       await Promise.all(writers.map((w) => w.child.line((l) => l === 'ready')));
 
       // Act
@@ -136,11 +136,11 @@ describe('Concurrent uploads', () => {
     test('When another process uploads to the database file while the server runs, then the server\'s reads show the new figures', async () => {
       // Arrange: the server has answered the reads once, with the figures it stored itself
       const period = '2028-09';
-      const first = markedUpload('AM05', period, 900_001);
+      const first = markedUpload('AM05', period, 190_001);
       const posted = await postUpload(live, first);
       expect(posted.status).toBe(201);
       await expectHistoryAndLastCommittedWins(t, live, period, [{ id: posted.id as number, uploadedBy: 'writer', body: first }]);
-      const second = markedUpload('AM05', period, 900_002);
+      const second = markedUpload('AM05', period, 190_002);
       const jobsFile = path.join(dir, 'other-process.json');
       writeFileSync(jobsFile, JSON.stringify([second]));
       const other = startChild(WRITER, [t.config.DATABASE_PATH, jobsFile, 'other-process']);

@@ -32,7 +32,7 @@ describe('CSV of the figures reads', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8; header=present');
     expect(res.headers['content-disposition']).toBe('attachment; filename="twente-2026-06-gemeenten.csv"');
     expect(res.headers.vary).toBe('Accept');
-    expect(res.headers['x-total-count']).toBe('14');
+    expect(res.headers['total-count']).toBe('14');
     const text = asText(res);
     expect(text.split('\r\n')[0]).toBe('region.code,region.name,period,code,name,gemeenteClients.withProfile,gemeenteClients.withoutProfile,uwvClients.withProfile,uwvClients.withoutProfile,total');
     expect(text.endsWith('\r\n')).toBe(true);
@@ -58,7 +58,7 @@ describe('CSV of the figures reads', () => {
     const text = asText(res);
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(res.headers['content-disposition']).toBe('attachment; filename="nederland-2026-06-dekking.csv"');
-    expect(res.headers['x-total-count']).toBe('2');
+    expect(res.headers['total-count']).toBe('2');
     const records = parse(text, { columns: true, delimiter: ';', bom: true }) as Record<string, string>[];
     expect(records).toHaveLength(2);
     expect(records.find((r) => r['region.code'] === 'AM05')).toEqual(expect.objectContaining({ coverage: '0,7615', profileShare: '0,4449', total: '7898' }));

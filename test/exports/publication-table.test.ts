@@ -34,7 +34,7 @@ describe('The publication table of a region', () => {
 
     expect(res.headers['content-type']).toBe('text/tab-separated-values; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="twente-2026-06-tabel.tsv"');
-    expect(res.headers['x-total-count']).toBe('15');
+    expect(res.headers['total-count']).toBe('15');
     const published = twenteTsv().split('\n');
     const exported = res.text.split('\n');
     expect(exported).toHaveLength(published.length);
@@ -127,7 +127,7 @@ describe('The national table', () => {
     const res = await app().http().get('/v1/table?period=2026-06').expect(200);
 
     expect(res.headers['content-disposition']).toBe('attachment; filename="nederland-2026-06-tabel.tsv"');
-    expect(res.headers['x-total-count']).toBe('3');
+    expect(res.headers['total-count']).toBe('3');
     expect(cellsOf(res.text)).toEqual([
       ['Arbeidsmarktregio', 'Gemeenteklanten in Sonar', '', 'UWV-klanten in Sonar', '', 'Totaal doelgroep banenafspraken in Sonar', 'Doelgroepregister banenafspraken', 'Bekend binnen Sonar'],
       ['', 'Profiel in Sonar', 'Geen profiel in Sonar', 'Profiel in Sonar', 'Geen profiel in Sonar', '', '', ''],

@@ -86,7 +86,7 @@ test('When the service stops during an upload, then that upload still completes 
   await stopped;
 
   expect(res.status).toBe(201);
-  expect(JSON.parse(res.body).totals.total).toBe(7898);
+  expect(JSON.parse(res.body).uploads[0].totals.total).toBe(7898);
   expect(running.db.open).toBe(false);
   await expect(fetch(`${running.url}/health`)).rejects.toThrow();
 });

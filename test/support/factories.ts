@@ -19,7 +19,7 @@ export function buildRow(overrides: Partial<GemeenteFiguresInput> = {}): Gemeent
   };
 }
 
-/** A valid upload of Twente for 2026-06; override what a test is about. */
+/** A valid upload of Almelo alone, for Twente in 2026-06, so `partial: true`; override what a test is about. */
 export function buildUpload(overrides: Partial<UploadRequest> & Record<string, unknown> = {}): UploadRequest {
-  return { period: '2026-06', region: 'Twente', registerTotal: 10371, gemeenten: [buildRow()], ...overrides };
+  return { period: '2026-06', region: 'Twente', registerTotal: 10371, gemeenten: [buildRow()], partial: true, ...overrides };
 }

@@ -55,8 +55,8 @@ export function allRegionsBatch(variant: number, period = '2026-06'): UploadRequ
 }
 
 /**
- * A small upload of one region: its first three gemeenten (fewer if it has fewer), with counts and a
- * registerTotal derived from `marker`, so that an upload read back tells which request stored it.
+ * A small upload of one region: its first three gemeenten (fewer if it has fewer), so `partial`, with
+ * counts and a registerTotal derived from `marker`, so that an upload read back tells which request stored it.
  */
 export function markedUpload(regionCode: string, period: string, marker: number): UploadRequest {
   const region = referenceRegions().find((r) => r.code === regionCode);
@@ -70,5 +70,6 @@ export function markedUpload(regionCode: string, period: string, marker: number)
       gemeenteClients: { withProfile: marker % 97 + i, withoutProfile: marker % 89 },
       uwvClients: { withProfile: marker % 83, withoutProfile: marker % 79 + 2 * i },
     })),
+    partial: true,
   };
 }

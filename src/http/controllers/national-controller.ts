@@ -36,7 +36,7 @@ export class NationalController extends Controller {
   /**
    * Coverage and profile share of each region with figures for the period.
    * @param period `YYYY-MM`; the latest period with figures when left out.
-   * @param format `csv` for CSV: one row per region, `X-Total-Count` rows after the header row.
+   * @param format `csv` for CSV: one row per region, `Total-Count` rows after the header row.
    * @param delimiter With CSV: `semicolon` for Dutch Excel.
    */
   @Get('coverage')

@@ -44,7 +44,7 @@ export class RegionsController extends Controller {
    * The figures of each gemeente of the region for one period, and the gemeenten without figures.
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @param period `YYYY-MM`; the region's latest period with figures when left out.
-   * @param format `csv` for CSV: one row per gemeente, `X-Total-Count` rows after the header row.
+   * @param format `csv` for CSV: one row per gemeente, `Total-Count` rows after the header row.
    * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @example region "Twente"
    */

@@ -1,0 +1,38 @@
+import { DomainError, notFound } from './errors';
+import { summaryOf } from './upload-summary';
+import { UseCaseContext } from './use-case';
+import { WithdrawalReceipt } from './views';
+import { forbiddenRegions, Writer } from './writer';
+
+const alreadyWithdrawn = (id: number, at: string | null, by: string | null): DomainError =>
+  new DomainError('conflict', 'Conflict', `Upload ${id} was withdrawn already${by ? ` by ${by}` : ''}${at ? ` at ${at}` : ''}; nothing was changed.`, [
+    { field: 'path.id', detail: 'is an upload withdrawn already', found: String(id) },
+  ]);
+
+/**
+ * Withdraws an upload by a key allowed for its region. It stays in the history, marked; if it was current,
+ * the upload before it for the same region and period becomes current again, or the period has no figures
+ * for that region. Withdrawing twice is a conflict.
+ */
+export function withdrawUpload(ctx: UseCaseContext, id: number, writer: Writer): WithdrawalReceipt {
+  const upload = ctx.store.getUpload(id);
+  if (!upload) throw notFound(`There is no upload ${id}.`);
+  const region = ctx.reference.region(upload.regionCode);
+  if (forbiddenRegions(writer, [region.code]).length > 0) {
+    throw new DomainError('forbidden', 'Forbidden', `The key "${writer.name}" may not write ${region.name} (${region.code}), so it may not withdraw upload ${id}. Nothing was changed.`, [
+      { field: 'path.id', detail: `is an upload of ${region.name} (${region.code}), a region this key may not write`, found: String(id) },
+    ]);
+  }
+  if (upload.withdrawnAt !== null) throw alreadyWithdrawn(id, upload.withdrawnAt, upload.withdrawnBy);
+  if (!ctx.store.withdrawUpload(id, writer.name, ctx.clock().toISOString())) {
+    const now = ctx.store.getUpload(id);
+    throw alreadyWithdrawn(id, now?.withdrawnAt ?? null, now?.withdrawnBy ?? null); // withdrawn meanwhile, by another process
+  }
+  ctx.figuresChanged();
+  const withdrawn = ctx.store.getUpload(id);
+  const current = ctx.store.currentUpload(upload.regionCode, upload.period);
+  return {
+    withdrawn: summaryOf(ctx.reference, withdrawn ?? upload),
+    ...(current ? { current: summaryOf(ctx.reference, current) } : {}),
+  };
+}
