@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { DomainError } from '../domain/errors';
 import { nationalTable, regionTable } from '../domain/publication-table';
 import { regionHistory } from '../domain/region-history';
-import { UseCaseContext } from '../domain/use-case';
+import { SonarService } from '../domain/service';
 import { html } from './html';
 import { overviewPage, regionPage } from './pages';
 
@@ -18,21 +18,21 @@ function errorPage(res: Response, error: unknown): void {
 const periodOf = (req: Request): string | undefined => (typeof req.query.period === 'string' ? req.query.period : undefined);
 
 /** The report in Dutch, outside the API: `/rapport` for the country, `/rapport/{region}` for one region. */
-export function reportRoutes(ctx: UseCaseContext): Router {
+export function reportRoutes(service: SonarService): Router {
   const router = Router({ strict: true, caseSensitive: true });
   router.get('/rapport', (req, res) => {
     try {
       res.type('html').setHeader('Cache-Control', 'no-cache');
-      res.send(overviewPage(nationalTable(ctx, periodOf(req)), ctx.store.periods()));
+      res.send(overviewPage(nationalTable(service, periodOf(req)), service.periods().periods));
     } catch (error) {
       errorPage(res, error);
     }
   });
   router.get('/rapport/:region', (req, res) => {
     try {
-      const table = regionTable(ctx, req.params.region, periodOf(req));
+      const table = regionTable(service, req.params.region, periodOf(req));
       res.type('html').setHeader('Cache-Control', 'no-cache');
-      res.send(regionPage(table, regionHistory(ctx, table.region.code).points));
+      res.send(regionPage(table, regionHistory(service, table.region.code).points));
     } catch (error) {
       errorPage(res, error);
     }
