@@ -2,7 +2,8 @@
  * The report in a real browser: headless Chromium driven by playwright-core, as the Swagger UI test. It opens
  * the region report and the overview, reads the figures as a person sees them, proves that nothing is loaded
  * from anywhere but the service and that the console stays empty, and saves a screenshot of each page
- * (in SCREENSHOT_DIR, else a temporary folder; docs/screenshots holds the ones the README shows).
+ * and a PDF as printed (in SCREENSHOT_DIR, else a temporary folder removed afterwards; docs/screenshots holds
+ * the screenshots the README shows).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +68,7 @@ describe('The report in a browser', () => {
   let live: LiveServer;
   let browser: BrowserContext;
   let profile: string;
+  const keep = process.env.SCREENSHOT_DIR !== undefined;
   const screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(path.join(tmpdir(), 'sonar-screenshots-'));
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -91,13 +93,14 @@ describe('The report in a browser', () => {
     if (t) expectResponsesMatchContract(t);
     t?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
+    if (!keep) rmSync(screenshots, { recursive: true, force: true });
   });
 
-  async function open(url: string, screenshot: string): Promise<{ page: Page; trouble: PageTrouble }> {
+  async function open(url: string, screenshot?: string): Promise<{ page: Page; trouble: PageTrouble }> {
     const page = await browser.newPage();
     const trouble = watch(page, live.base);
     await page.goto(`${live.base}${url}`, { waitUntil: 'load' });
-    await page.screenshot({ path: path.join(screenshots, screenshot), fullPage: true });
+    if (screenshot) await page.screenshot({ path: path.join(screenshots, screenshot), fullPage: true });
     return { page, trouble };
   }
 
@@ -117,6 +120,24 @@ describe('The report in a browser', () => {
       expect(await chart.locator('desc').textContent()).toContain('5 perioden, van juni 2025 tot juni 2026');
       expect(lang).toBe('nl');
       expect(downloads.some((href) => href.endsWith('format=xlsx'))).toBe(true);
+      expect(trouble).toEqual({ console: [], failedRequests: [], errors: [], outside: [] });
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('When the Twente report is printed, then navigation and downloads are left out, the table and chart stay, and Chromium makes an A4 PDF of it', async () => {
+    const { page, trouble } = await open('/rapport/Twente?period=2026-06');
+    try {
+      await page.emulateMedia({ media: 'print' });
+      const pdf = await page.pdf({ path: path.join(screenshots, 'rapport-twente.pdf'), preferCSSPageSize: true });
+
+      expect(await page.locator('nav').isVisible()).toBe(false);
+      expect(await page.locator('.downloads').isVisible()).toBe(false);
+      expect(await page.getByRole('row', { name: /TOTAAL AMR/ }).isVisible()).toBe(true);
+      expect(await page.locator('svg.chart').isVisible()).toBe(true);
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 59[45]\.[0-9]+ 841\.[0-9]+\]/); // A4, 595 × 842 points
       expect(trouble).toEqual({ console: [], failedRequests: [], errors: [], outside: [] });
     } finally {
       await page.close();
