@@ -37,15 +37,18 @@ export interface Sample {
 
 let sent = 0;
 type Headers = Record<string, string>;
-function acceptOptions(options: LoadOptions): { headers?: Headers; requests?: Array<{ setupRequest: (request: { headers: Headers }) => { headers: Headers } }> } {
+function acceptOptions(options: LoadOptions): { headers?: Headers; requests?: Array<{ setupRequest: (request: { headers?: Headers }) => { headers?: Headers } }> } {
   if (options.accept === undefined) return {};
   if (!options.uncached) return { headers: { accept: options.accept } };
   const accept = options.accept;
   return { requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, accept: `${accept}, application/x-bench-${++sent};q=0.01` } }) }] };
 }
 
-/** Loads `url`; `pid` is the server's process, whose CPU time is measured over the load. */
-export function load(url: string, options: LoadOptions, pid?: number): Promise<Sample> {
+/**
+ * Loads `url`; `pid` is the server's process, whose CPU time is measured over the load. With `nextPath`,
+ * each request asks for the path it returns instead (e.g. a new URL each time, so that none is a cache hit).
+ */
+export function load(url: string, options: LoadOptions, pid?: number, nextPath?: () => string): Promise<Sample> {
   const cpuBefore = pid === undefined ? NaN : cpuMicros(pid);
   return new Promise((resolve, reject) => {
     // A watchdog in case the server hangs: autocannon's own timeout is per request.
@@ -53,7 +56,10 @@ export function load(url: string, options: LoadOptions, pid?: number): Promise<S
       instance.stop();
     }, (options.seconds + 15) * 1000);
     const instance = autocannon(
-      { url, connections: options.connections, duration: options.seconds, maxOverallRequests: options.maxRequests, timeout: 10, ...acceptOptions(options) },
+      {
+        url, connections: options.connections, duration: options.seconds, maxOverallRequests: options.maxRequests, timeout: 10, ...acceptOptions(options),
+        ...(nextPath ? { requests: [{ setupRequest: (request: { path?: string }) => ({ ...request, path: nextPath() }) }] } : {}),
+      },
       (error, result) => {
         clearTimeout(watchdog);
         if (error) return reject(error);
@@ -64,7 +70,8 @@ export function load(url: string, options: LoadOptions, pid?: number): Promise<S
           p99: result.latency.p99,
           requests: completed,
           failures: result.non2xx + result.errors + result.timeouts,
-          cpuPerRequest: pid === undefined ? NaN : (cpuMicros(pid) - cpuBefore) / Math.max(completed, 1),
+          // No answer in the window (a heavy read on a busy machine): no cost per answer to speak of.
+          cpuPerRequest: pid === undefined || completed === 0 ? NaN : (cpuMicros(pid) - cpuBefore) / completed,
         });
       },
     );

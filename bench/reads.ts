@@ -26,6 +26,10 @@ export interface Endpoint {
   path: string;
   /** Named in the issue; the others are extras. */
   core: boolean;
+  /** How the endpoint is named in the results, when not by its path. */
+  label?: string;
+  /** A new path for each request (the same answer under another URL), so that none is a cache hit. */
+  paths?: () => string;
 }
 
 export interface ComparisonRow {
@@ -86,19 +90,19 @@ function rotate<T>(items: T[], by: number): T[] {
 /** Loads every target on every endpoint once per round, in rotating order; a warm-up run first. */
 export async function interleaved(targets: Target[], endpoints: Endpoint[], rounds: number, options: LoadOptions, warmupSeconds: number, log: Log): Promise<Map<string, Sample[]>> {
   const samples = new Map<string, Sample[]>();
-  const key = (t: Target, e: Endpoint) => `${t.name} ${e.path}`;
+  const key = (t: Target, e: Endpoint) => `${t.name} ${e.label ?? e.path}`;
   for (const e of endpoints) {
     for (const t of targets) {
-      await load(t.url + e.path, { ...options, seconds: warmupSeconds }, t.pid);
+      await load(t.url + e.path, { ...options, seconds: warmupSeconds }, t.pid, e.paths);
       samples.set(key(t, e), []);
     }
   }
   for (let round = 0; round < rounds; round++) {
     for (const [ei, e] of endpoints.entries()) {
       for (const t of rotate(targets, round + ei)) {
-        const sample = await load(t.url + e.path, options, t.pid);
+        const sample = await load(t.url + e.path, options, t.pid, e.paths);
         samples.get(key(t, e))?.push(sample);
-        log(`  round ${round + 1}/${rounds} ${e.path.padEnd(30)} ${t.name.padEnd(18)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  ${Math.round(sample.cpuPerRequest)} µs CPU/req${sample.failures ? `  ${sample.failures} FAILURES` : ''}`);
+        log(`  round ${round + 1}/${rounds} ${(e.label ?? e.path).padEnd(30)} ${t.name.padEnd(18)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  ${Math.round(sample.cpuPerRequest)} µs CPU/req${sample.failures ? `  ${sample.failures} FAILURES` : ''}`);
       }
     }
   }

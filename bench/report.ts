@@ -5,6 +5,7 @@ import { ExportsReport } from './exports';
 import { ImportReport } from './import';
 import { Summary } from './load';
 import { ReadsReport } from './reads';
+import { SeriesReport } from './series';
 
 const n = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
 const ms = (x: number) => (Number.isFinite(x) ? (x >= 100 ? Math.round(x).toString() : x.toFixed(x >= 10 ? 1 : 2).replace(/\.?0+$/, '')) : '–');
@@ -173,5 +174,64 @@ export function exportsMarkdown(r: ExportsReport): string {
     '',
     r.series ? '' : 'The region series (GET /v1/regions/{region}/series) is not in this build, so its rows are left out; they are measured as soon as it answers 200.',
     '',
+  ].join('\n');
+}
+
+export function seriesMarkdown(r: SeriesReport): string {
+  const s = r.settings;
+  const counts = s.growthPeriods;
+  const failures = r.comparison.reduce((sum, row) => sum + row.service.failures + row.express.failures, 0)
+    + r.growth.reduce((sum, row) => sum + row.loads.reduce((x, l) => x + l.failures, 0), 0);
+  const first = counts[0];
+  const last = counts[counts.length - 1];
+  return [
+    '### Series: service vs bare express 5, cached and uncached',
+    '',
+    `The service holds 35 regions × ${s.periods} periods (${n(r.fill.rows)} gemeente rows, filled through POST /v1/uploads in ${r.fill.seconds.toFixed(1)} s); ` +
+      `the region is ${r.region.code} (${r.region.name}, ${r.region.gemeenten.length} gemeenten, the heaviest series). ` +
+      `"Uncached" asks for the whole series under a new URL every request (\`?startPeriod=<a month before 2013>&lastNObservations=<≥ periods>\`, ` +
+      `checked to answer the plain URL's bytes), so every request misses the read cache and derives the series from SQLite; "cached" is the plain URL. ` +
+      `Bare express answers the same bytes. ${s.connections} connections; ${s.rounds} round${s.rounds === 1 ? '' : 's'} × ${s.seconds} s per target and endpoint, ` +
+      `rotating order, ${s.warmupSeconds} s warm-up; medians. Failed requests over all series loads: ${failures}.`,
+    '',
+    table(
+      ['endpoint', 'bytes', 'service req/s', 'bare express req/s', 'service / express', 'p50 ms svc / expr', 'p99 ms svc / expr', 'server CPU µs/req svc / expr', 'express µs / service µs'],
+      r.comparison.map((row) => [
+        `\`GET ${row.endpoint.label ?? row.endpoint.path}\``,
+        n(row.bytes),
+        spread(row.service),
+        spread(row.express),
+        `**${ratio(row.service.rps, row.express.rps)}**`,
+        `${ms(row.service.p50)} / ${ms(row.express.p50)}`,
+        `${ms(row.service.p99)} / ${ms(row.express.p99)}`,
+        `${us(row.service.cpuPerRequest)} / ${us(row.express.cpuPerRequest)}`,
+        ratio(row.express.cpuPerRequest, row.service.cpuPerRequest),
+      ]),
+    ),
+    '',
+    `### Series: uncached cost against periods stored (${counts.join(', ')})`,
+    '',
+    `Instances holding 35 regions × ${counts.join(', ')} periods (filled in ${r.growthFills.map((f) => `${f.seconds.toFixed(1)} s`).join(', ')}), ` +
+      `loaded in turn with the uncached series, ${s.growthConnections} connections, ${s.growthRounds} round${s.growthRounds === 1 ? '' : 's'} × ${s.growthSeconds} s each. ` +
+      `Linear growth would multiply the cost by ${last / first} from ${first} to ${last} periods; "per extra point" is the CPU the service spends per point beyond the ${first}-period answer.`,
+    '',
+    table(
+      ['endpoint', 'points', 'bytes', 'req/s', 'p50 ms', 'server CPU µs/req', `CPU ratio to ${first} periods`, 'CPU µs per extra point', `no worse than linear (CPU ratio ≤ periods ratio)`],
+      r.growth.map((row) => {
+        const base = row.loads[0].cpuPerRequest;
+        const linear = row.loads.every((l, i) => l.cpuPerRequest / base <= counts[i] / first);
+        return [
+          `\`GET ${row.endpoint.label}\``,
+          row.points.map(String).join(' / '),
+          row.bytes.map(n).join(' / '),
+          row.loads.map((l) => n(l.rps)).join(' / '),
+          row.loads.map((l) => ms(l.p50)).join(' / '),
+          row.loads.map((l) => us(l.cpuPerRequest)).join(' / '),
+          row.loads.map((l) => ratio(l.cpuPerRequest, base)).join(' / '),
+          row.loads.slice(1).map((l, i) => (l.cpuPerRequest - base) / (row.points[i + 1] - row.points[0])).map((x) => x.toFixed(1)).join(' / '),
+          linear ? '**yes**' : '**no**',
+        ];
+      }),
+    ),
   ].join('\n');
 }

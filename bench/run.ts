@@ -4,7 +4,7 @@
  *
  *   npm run bench                      full run (about 9 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
- *   npm run bench -- --only=reads      or --only=import, --only=exports
+ *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
  *   npm run bench -- --layers[=/v1/totals]  what each layer of the service's middleware costs
@@ -18,7 +18,8 @@ import { ImportSettings, runImport } from './import';
 import { runLayers } from './layers';
 import { runProfile } from './profile';
 import { ReadsSettings, runReads } from './reads';
-import { exportsMarkdown, importMarkdown, machine, readsMarkdown } from './report';
+import { exportsMarkdown, importMarkdown, machine, readsMarkdown, seriesMarkdown } from './report';
+import { runSeries, SeriesSettings } from './series';
 import { installCleanUp } from './targets';
 
 const args = process.argv.slice(2);
@@ -42,6 +43,10 @@ const imports: ImportSettings = quick
 const exportsSettings: ExportsSettings = quick
   ? { connections: 10, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 100_000, periods: 4 }
   : { connections: 10, rounds: 4, seconds: 3, warmupSeconds: 1, maxRequests: 300_000, periods: 40 };
+
+const series: SeriesSettings = quick
+  ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 10, growthPeriods: [5, 10, 40], growthRounds: 1, growthSeconds: 1, growthConnections: 10 }
+  : { connections: 50, rounds: 5, seconds: 3, warmupSeconds: 1.5, maxRequests: 300_000, periods: 40, growthPeriods: [10, 40, 160], growthRounds: 5, growthSeconds: 3, growthConnections: 10 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -75,6 +80,15 @@ async function main(): Promise<number> {
       failed = true;
       log(`reads benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
       sections.push(`### Reads\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+    }
+  }
+  if (only === undefined || only === 'series') {
+    try {
+      sections.push(seriesMarkdown(await runSeries(series, regions, log)), '');
+    } catch (error) {
+      failed = true;
+      log(`series benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### Series\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
     }
   }
   if (only === undefined || only === 'import') {

@@ -28,7 +28,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 export const USAGE = `Usage: npm run upload -- FILE --period YYYY-MM [--register-total N] [--region REGION] [--partial] [--url URL] [--key KEY]
 
 Uploads the publication table in FILE (.tsv or .txt, .csv, .xlsx) to the Sonar transparency service.
-  --period          the month of the figures, YYYY-MM (required)
+  --period          the month of the figures, YYYY-MM, or a quarter YYYY-Qn or YYYYKWnn (required)
   --register-total  the region's doelgroepregister banenafspraken; only for a file of one region
   --region          the region (CBS code or name), where the table has no label, or as a check on it
   --partial         the tables leave out gemeenten on purpose (without it such a file is refused)

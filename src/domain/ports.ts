@@ -1,4 +1,5 @@
 /** What the domain needs from storage. The SQLite store implements it; the domain never sees SQL. */
+import { Counts } from './figures';
 import { GemeenteCounts, Printed } from './upload';
 import { Region } from './reference';
 import { UploadSource } from './views';
@@ -40,6 +41,20 @@ export interface PrintedUpload extends UploadRecord {
   rows: PrintedRow[];
 }
 
+/** The upload that counts for a region and period, its gemeenten's counts summed (as stored with it): what a total needs. */
+export interface UploadSums {
+  regionCode: string;
+  period: string;
+  registerTotal: number | null;
+  counts: Counts;
+}
+
+/** One gemeente's counts in one period. */
+export interface GemeentePeriodCounts {
+  period: string;
+  row: GemeenteCounts;
+}
+
 export interface UploadFilter {
   regionCode?: string;
   period?: string;
@@ -78,15 +93,24 @@ export interface FiguresStore {
   referenceData(): Region[];
   /** Changes whenever another connection (another process) commits to the database. */
   externalChanges(): number;
-  /** Latest period with figures, for one region or for any. */
-  latestPeriod(regionCode?: string): string | undefined;
+  /**
+   * Latest period with figures, for one region or for any. Every read taking `asOf` (an instant as
+   * `Date#toISOString` writes it) answers from the uploads as they stood then instead of the current ones.
+   */
+  latestPeriod(regionCode?: string, asOf?: string): string | undefined;
   periods(): string[];
-  currentUpload(regionCode: string, period: string): StoredUpload | undefined;
-  currentUploads(period: string): StoredUpload[];
   /** The current upload with its gemeenten in the upload's order and as it printed them. */
   printedUpload(regionCode: string, period: string): PrintedUpload | undefined;
   /** The region labels of the period's current uploads, by region code; regions without one are left out. */
   regionLabels(period: string): Map<string, string>;
+  /** One region's periods with figures, oldest first. */
+  regionPeriods(regionCode: string): string[];
+  currentUpload(regionCode: string, period: string, asOf?: string): StoredUpload | undefined;
+  currentUploads(period: string, asOf?: string): StoredUpload[];
+  /** Of one region, or of all: each upload that counts, summed, by period then region; in one query. */
+  uploadSums(regionCode?: string, asOf?: string): UploadSums[];
+  /** One gemeente's counts in every period its region's upload that counts lists it, oldest first; one query. */
+  gemeenteHistory(gemeenteCode: string, asOf?: string): GemeentePeriodCounts[];
   /** Stores all or none, and makes each the current upload of its region and period. */
   saveUploads(uploads: NewUpload[], remember?: Remember): UploadRecord[];
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */

@@ -1,23 +1,18 @@
 import { DomainError, invalid, notFound, ProblemItem } from './errors';
-import { rowTotal, summarize, Summary } from './figures';
-import { isPeriod } from './period';
+import { summarize, Summary } from './figures';
+import { asOfInstant } from './instant';
+import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { FiguresStore, IdempotencyClaim, Remember, StoredUpload, UploadRecord } from './ports';
+import { coverageReportOf, nationalTotalsOf, refOf as ref, toFigures } from './read-shapes';
 import { ReferenceData, Region, RegionRef } from './reference';
 import { repeatWarning } from './repeats';
 import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
-import { GemeenteCounts, jsonLocator, Locator, uploadProblems, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
+import { jsonLocator, Locator, uploadProblems, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
 import {
-  CoverageReport, GemeenteFigures, NationalTotals, PeriodList, RegionDetail, RegionGemeenten, RegionList,
+  CoverageReport, NationalTotals, PeriodList, RegionDetail, RegionGemeenten, RegionList,
   RegionTotals, UploadDetail, UploadList, UploadReceipt, UploadSource, UploadSummary,
 } from './views';
-
-const ref = (r: { code: string; name: string }): RegionRef => ({ code: r.code, name: r.name });
-
-function toFigures(row: GemeenteCounts): GemeenteFigures {
-  const { code, name, gemeenteClients, uwvClients } = row;
-  return { code, name, gemeenteClients, uwvClients, total: rowTotal(row) };
-}
 
 export interface UploadFilterInput {
   region?: string;
@@ -103,8 +98,8 @@ export class SonarService implements UseCaseContext {
     return { periods: this.store.periods() };
   }
 
-  gemeenten(regionKey: string, period?: string): RegionGemeenten {
-    const { region, upload } = this.currentOf(regionKey, period);
+  gemeenten(regionKey: string, period?: string, asOf?: string): RegionGemeenten {
+    const { region, upload } = this.currentOf(regionKey, period, asOf);
     const present = new Set(upload.rows.map((r) => r.code));
     return {
       region: ref(region),
@@ -114,33 +109,19 @@ export class SonarService implements UseCaseContext {
     };
   }
 
-  regionTotals(regionKey: string, period?: string): RegionTotals {
-    const { region, upload } = this.currentOf(regionKey, period);
+  regionTotals(regionKey: string, period?: string, asOf?: string): RegionTotals {
+    const { region, upload } = this.currentOf(regionKey, period, asOf);
     return this.totalsOf(region, upload);
   }
 
-  nationalTotals(period?: string): NationalTotals {
-    const { period: p, uploads } = this.nationalPeriod(period);
-    const withRegister = uploads.filter((u) => u.registerTotal !== null);
-    const registerTotal = withRegister.length ? withRegister.reduce((sum, u) => sum + (u.registerTotal ?? 0), 0) : null;
-    const coveredTotal = summarize(withRegister.flatMap((u) => u.rows), null).total;
-    return {
-      period: p,
-      regions: uploads.length,
-      regionsWithRegister: withRegister.length,
-      ...summarize(uploads.flatMap((u) => u.rows), registerTotal, coveredTotal),
-    };
+  nationalTotals(period?: string, asOf?: string): NationalTotals {
+    const { period: p, uploads } = this.nationalPeriod(period, asOf);
+    return nationalTotalsOf(p, uploads, this.reference);
   }
 
-  coverage(period?: string): CoverageReport {
-    const { period: p, uploads } = this.nationalPeriod(period);
-    return {
-      period: p,
-      regions: uploads.map((u) => {
-        const { total, registerTotal, coverage, coveragePercent, profileShare, profileSharePercent } = summarize(u.rows, u.registerTotal);
-        return { region: ref(this.reference.region(u.regionCode)), total, registerTotal, coverage, coveragePercent, profileShare, profileSharePercent };
-      }),
-    };
+  coverage(period?: string, asOf?: string): CoverageReport {
+    const { period: p, uploads } = this.nationalPeriod(period, asOf);
+    return coverageReportOf(p, uploads, this.reference);
   }
 
   /** Every content problem of a would-be upload of any shape: unknown gemeenten, wrong totals, and so on. */
@@ -291,8 +272,8 @@ export class SonarService implements UseCaseContext {
 
   listUploads(filter: UploadFilterInput): UploadList {
     const regionCode = filter.region === undefined ? undefined : this.reference.region(filter.region).code;
-    if (filter.period !== undefined) this.checkPeriod(filter.period, 'query.period');
-    const query = { regionCode, period: filter.period, uploadedBy: filter.uploadedBy, limit: filter.limit ?? 100, offset: filter.offset ?? 0 };
+    const period = filter.period === undefined ? undefined : this.checkPeriod(filter.period, 'query.period');
+    const query = { regionCode, period, uploadedBy: filter.uploadedBy, limit: filter.limit ?? 100, offset: filter.offset ?? 0 };
     return { uploads: this.store.listUploads(query).map((r) => this.summaryOf(r)), total: this.store.countUploads(query) };
   }
 
@@ -311,24 +292,29 @@ export class SonarService implements UseCaseContext {
     return { region: ref(region), period: upload.period, ...summarize(upload.rows, upload.registerTotal) };
   }
 
-  private checkPeriod(period: string, field: string): void {
-    if (!isPeriod(period)) throw invalid('The period must be a month written YYYY-MM.', [{ field, detail: 'must be a month written YYYY-MM, e.g. 2026-06', found: period }]);
+  /** The period in its canonical form, `YYYY-MM`. */
+  private checkPeriod(period: string, field: string): string {
+    const canonical = toPeriod(period);
+    if (canonical === undefined) throw invalid(`The period must be ${PERIOD_NOTATIONS}.`, [{ field, detail: `must be ${PERIOD_NOTATIONS}, e.g. 2026-06 or 2026-Q2`, found: period }]);
+    return canonical;
   }
 
-  private currentOf(regionKey: string, period?: string): { region: Region; upload: StoredUpload } {
+  private currentOf(regionKey: string, period?: string, asOfText?: string): { region: Region; upload: StoredUpload } {
     const region = this.reference.region(regionKey);
-    if (period !== undefined) this.checkPeriod(period, 'query.period');
-    const p = period ?? this.store.latestPeriod(region.code);
-    const upload = p === undefined ? undefined : this.store.currentUpload(region.code, p);
-    if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet.` : `${region.name} has no figures for ${p}.`);
+    const asOf = asOfInstant(asOfText);
+    const p = period !== undefined ? this.checkPeriod(period, 'query.period') : this.store.latestPeriod(region.code, asOf);
+    const upload = p === undefined ? undefined : this.store.currentUpload(region.code, p, asOf);
+    const then = asOf === undefined ? '' : ` as of ${asOf}`;
+    if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet${then}.` : `${region.name} has no figures for ${p}${then}.`);
     return { region, upload };
   }
 
-  private nationalPeriod(period?: string): { period: string; uploads: StoredUpload[] } {
-    if (period !== undefined) this.checkPeriod(period, 'query.period');
-    const p = period ?? this.store.latestPeriod();
-    const uploads = p === undefined ? [] : this.store.currentUploads(p);
-    if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? 'No figures have been uploaded yet.' : `No region has figures for ${p}.`);
+  private nationalPeriod(period?: string, asOfText?: string): { period: string; uploads: StoredUpload[] } {
+    const asOf = asOfInstant(asOfText);
+    const p = period !== undefined ? this.checkPeriod(period, 'query.period') : this.store.latestPeriod(undefined, asOf);
+    const uploads = p === undefined ? [] : this.store.currentUploads(p, asOf);
+    const then = asOf === undefined ? '' : ` as of ${asOf}`;
+    if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? `No figures have been uploaded yet${then}.` : `No region has figures for ${p}${then}.`);
     return { period: p, uploads };
   }
 }

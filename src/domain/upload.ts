@@ -1,6 +1,6 @@
 import { DomainError, ProblemItem, shown } from './errors';
 import { Counts, rowTotal, summarize, Summary } from './figures';
-import { isPeriod } from './period';
+import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { GemeenteRef, ReferenceData, Region } from './reference';
 
 /**
@@ -55,8 +55,8 @@ export interface GemeenteFiguresInput {
 /** The figures of one arbeidsmarktregio for one period. */
 export interface UploadRequest {
   /**
-   * Month of the count's reference date.
-   * @pattern ^(19|20)\d{2}-(0[1-9]|1[0-2])$ must be a month written YYYY-MM
+   * Month of the count's reference date, `YYYY-MM`; a quarter (`2026-Q2`, `2026KW02`) means its last month.
+   * @pattern ^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])|-Q[1-4]|KW0[1-4])$ must be a month written YYYY-MM, or a quarter written YYYY-Qn or YYYYKWnn
    * @example "2026-06"
    */
   period: string;
@@ -149,6 +149,8 @@ function countProblem(value: unknown, max: number): string | undefined {
 interface Examined {
   problems: ProblemItem[];
   region?: Region;
+  /** In its canonical form, `YYYY-MM`. */
+  period?: string;
   rows: GemeenteCounts[];
   names: string[];
 }
@@ -166,9 +168,8 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
   const report = (location: Omit<ProblemItem, 'detail'>, detail: string, found?: unknown, suggestions?: string[]) =>
     problems.push({ ...location, detail, ...(found === undefined ? {} : { found: shown(found) }), ...(suggestions?.length ? { suggestions } : {}) });
 
-  if (typeof input.period !== 'string' || !isPeriod(input.period)) {
-    report(at.upload('period'), 'must be a month written YYYY-MM, e.g. 2026-06', input.period);
-  }
+  const period = typeof input.period === 'string' ? toPeriod(input.period) : undefined;
+  if (period === undefined) report(at.upload('period'), `must be ${PERIOD_NOTATIONS}, e.g. 2026-06 or 2026-Q2`, input.period);
   const region = typeof input.region === 'string' ? reference.findRegion(input.region) : undefined;
   if (!region) {
     report(at.upload('region'), 'is not an arbeidsmarktregio: use a CBS code (AM05) or a name (Twente)', input.region,
@@ -240,7 +241,7 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
         + 'an upload replaces the whole table, so send every gemeente, or say partial: true (?partial=true with a table)');
     }
   }
-  return { problems, region, rows, names };
+  return { problems, region, period, rows, names };
 }
 
 /** Every content problem of an upload, whatever its shape; empty when it would be accepted. */
@@ -250,8 +251,8 @@ export function uploadProblems(input: unknown, reference: ReferenceData, at: Loc
 
 /** The upload, checked and resolved; throws one DomainError listing every problem. */
 export function validateUpload(input: UploadRequest, reference: ReferenceData, at: Locator = jsonLocator()): ValidUpload {
-  const { problems, region, rows, names } = examine(input, reference, at);
-  if (problems.length > 0 || !region) {
+  const { problems, region, period, rows, names } = examine(input, reference, at);
+  if (problems.length > 0 || !region || period === undefined) {
     throw new DomainError('invalid', 'Invalid upload', `The upload has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was stored.`, problems);
   }
   const registerTotal = input.registerTotal ?? null;
@@ -260,7 +261,7 @@ export function validateUpload(input: UploadRequest, reference: ReferenceData, a
   if (registerTotal !== null && registerTotal < total) {
     warnings.push(`registerTotal ${registerTotal} is smaller than the Sonar total ${total}; Sonar should hold a subset of the register.`);
   }
-  return { period: input.period, region, registerTotal, rows, warnings, printed: { regionLabel: printedAs(input.region, region.name), names } };
+  return { period, region, registerTotal, rows, warnings, printed: { regionLabel: printedAs(input.region, region.name), names } };
 }
 
 /** The region's TOTAAL row for an upload, as the reads will show it. */

@@ -50,6 +50,8 @@ export interface NationalTotals extends Summary {
   regions: number;
   /** How many of them have a registerTotal, and so count in the coverage. */
   regionsWithRegister: number;
+  /** Regions without figures in this period, left out of the sums. */
+  missing: RegionRef[];
 }
 
 export interface RegionCoverage {
@@ -66,6 +68,8 @@ export interface CoverageReport {
   /** @example "2026-06" */
   period: string;
   regions: RegionCoverage[];
+  /** Regions without figures in this period. */
+  missing: RegionRef[];
 }
 
 export interface PeriodList {

@@ -1,9 +1,19 @@
 /**
- * Month of the count's reference date, `YYYY-MM`.
- * @pattern ^(19|20)\d{2}-(0[1-9]|1[0-2])$ must be a month written YYYY-MM
+ * Month of the count's reference date, `YYYY-MM`; a quarter written `YYYY-Qn` (SDMX) or `YYYYKWnn` (CBS)
+ * means the quarter's last month (`2026-Q2` and `2026KW02` are `2026-06`).
+ * @pattern ^(19|20)[0-9]{2}(-(0[1-9]|1[0-2])|-Q[1-4]|KW0[1-4])$ must be a month written YYYY-MM, or a quarter written YYYY-Qn or YYYYKWnn
  * @example "2026-06"
  */
 export type Period = string;
+
+/**
+ * An instant, RFC 3339 (`2026-07-01T12:00:00Z`, `2026-07-01T14:00:00+02:00`): the figures as they stood
+ * then, from the uploads made at or before it. A `+` sent unencoded in a URL arrives as a space, and is
+ * read as the `+` it was.
+ * @pattern ^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt\x20]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?([Zz]|[+\x20-]([01][0-9]|2[0-3]):[0-5][0-9])$ must be an RFC 3339 instant such as 2026-07-01T12:00:00Z
+ * @example "2026-07-01T12:00:00Z"
+ */
+export type Instant = string;
 
 /**
  * A client's own key for one upload, so that it can be retried safely: the same key with the same body

@@ -1,8 +1,9 @@
 import { DomainError } from '../domain/errors';
-import { FiguresStore, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord } from '../domain/ports';
+import { FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums } from '../domain/ports';
 import { Region } from '../domain/reference';
 import { GemeenteCounts } from '../domain/upload';
 import { UploadSource } from '../domain/views';
+import type { Statement } from 'better-sqlite3';
 import { Db } from './database';
 
 interface UploadRow {
@@ -33,8 +34,55 @@ const UPLOAD_COLUMNS = `u.id, u.region_code, u.period, u.register_total, u.uploa
   EXISTS (SELECT 1 FROM current_uploads c WHERE c.upload_id = u.id) AS current,
   (SELECT count(*) FROM upload_figures f WHERE f.upload_id = u.id) AS gemeente_count`;
 
+const SUMS = `s.gemeente_with_profile AS gw, s.gemeente_without_profile AS gwo, s.uwv_with_profile AS uw, s.uwv_without_profile AS uwo`;
+
 const FIGURE_COLUMNS = `f.upload_id, g.code, g.name, f.gemeente_with_profile AS gw, f.gemeente_without_profile AS gwo,
   f.uwv_with_profile AS uw, f.uwv_without_profile AS uwo`;
+
+/** An upload that stood at `:asOf`: made at or before it, and not withdrawn at or before it. */
+const STOOD = (u: string) => `${u}.uploaded_at <= :asOf AND (${u}.withdrawn_at IS NULL OR ${u}.withdrawn_at > :asOf)`;
+
+/**
+ * The figures as they stood at the instant `:asOf`: per region and period, the latest upload (by
+ * uploaded_at, then id) that stood then (as current_uploads holds the latest one not withdrawn). This is
+ * the one place that rule is written; every read with asOf selects from it (as `as_of_uploads`, with the
+ * columns of current_uploads, which the reads without asOf use).
+ */
+const UPLOADS_AS_OF = `as_of_uploads AS (
+  SELECT u.region_code, u.period, u.id AS upload_id FROM uploads u
+  WHERE ${STOOD('u')} AND NOT EXISTS (
+    SELECT 1 FROM uploads later
+    WHERE later.region_code = u.region_code AND later.period = u.period AND ${STOOD('later')}
+      AND (later.uploaded_at, later.id) > (u.uploaded_at, u.id)))`;
+
+type Read<R> = Statement<Record<string, unknown>, R>;
+
+/** A read over the uploads as they stood at `:asOf`; `sql` names the table of uploads that count. */
+function asOfRead<R>(db: Db, sql: (uploads: string) => string): Read<R> {
+  return db.prepare<Record<string, unknown>, R>(`WITH ${UPLOADS_AS_OF} ${sql('as_of_uploads')}`);
+}
+
+/** A read prepared twice: over the current uploads, and over the uploads as they stood at `:asOf`. */
+interface Effective<R> {
+  current: Read<R>;
+  asOf: Read<R>;
+}
+
+function effective<R>(db: Db, sql: (uploads: string) => string): Effective<R> {
+  return { current: db.prepare<Record<string, unknown>, R>(sql('current_uploads')), asOf: asOfRead(db, sql) };
+}
+
+const of = <R>(statement: Effective<R>, asOf: string | undefined) => (asOf === undefined ? statement.current : statement.asOf);
+
+interface SumsRow {
+  region_code: string;
+  period: string;
+  register_total: number | null;
+  gw: number;
+  gwo: number;
+  uw: number;
+  uwo: number;
+}
 
 function toRecord(row: UploadRow): UploadRecord {
   return {
@@ -104,6 +152,7 @@ const filterParams = (filter: UploadFilter): UploadFilterParams =>
 export class SqliteStore implements FiguresStore {
   private readonly sql;
   private readonly staging;
+  private readonly reads;
   private imports = 0;
 
   constructor(private readonly db: Db) {
@@ -123,6 +172,36 @@ export class SqliteStore implements FiguresStore {
          SELECT ?, gemeente_code, gw, gwo, uw, uwo, printed_name, position FROM staged_figures WHERE import_id = ? AND seq = ?`),
       forgetUploads: db.prepare<[number]>('DELETE FROM staged_uploads WHERE import_id = ?'),
       forgetFigures: db.prepare<[number]>('DELETE FROM staged_figures WHERE import_id = ?'),
+    };
+    this.reads = {
+      latestPeriod: asOfRead<{ period: string | null }>(db, (uploads) => `SELECT max(period) AS period FROM ${uploads}`),
+      latestRegionPeriod: asOfRead<{ period: string | null }>(db, (uploads) =>
+        `SELECT max(period) AS period FROM ${uploads} WHERE region_code = :region`),
+      regionPeriods: db.prepare<[string], string>('SELECT period FROM current_uploads WHERE region_code = ? ORDER BY period').pluck(),
+      upload: asOfRead<UploadRow>(db, (uploads) =>
+        `SELECT ${UPLOAD_COLUMNS} FROM ${uploads} c JOIN uploads u ON u.id = c.upload_id
+         WHERE c.region_code = :region AND c.period = :period`),
+      uploads: asOfRead<UploadRow>(db, (uploads) =>
+        `SELECT ${UPLOAD_COLUMNS} FROM ${uploads} c JOIN uploads u ON u.id = c.upload_id
+         WHERE c.period = :period ORDER BY u.region_code`),
+      figures: asOfRead<FigureRow>(db, (uploads) =>
+        `SELECT ${FIGURE_COLUMNS} FROM ${uploads} c
+         JOIN upload_figures f ON f.upload_id = c.upload_id JOIN gemeenten g ON g.code = f.gemeente_code
+         WHERE c.period = :period ORDER BY g.name`),
+      // One query for a whole series: each upload that counts, with its sums (one row per upload).
+      regionSums: effective<SumsRow>(db, (uploads) =>
+        `SELECT c.region_code, c.period, u.register_total, ${SUMS} FROM ${uploads} c
+         JOIN uploads u ON u.id = c.upload_id JOIN upload_sums s ON s.upload_id = c.upload_id
+         WHERE c.region_code = :region ORDER BY c.period`),
+      allSums: effective<SumsRow>(db, (uploads) =>
+        `SELECT c.region_code, c.period, u.register_total, ${SUMS} FROM ${uploads} c
+         JOIN uploads u ON u.id = c.upload_id JOIN upload_sums s ON s.upload_id = c.upload_id
+         ORDER BY c.period, c.region_code`),
+      gemeenteHistory: effective<FigureRow & { period: string }>(db, (uploads) =>
+        `SELECT c.period, ${FIGURE_COLUMNS} FROM gemeenten g
+         JOIN ${uploads} c ON c.region_code = g.region_code
+         JOIN upload_figures f ON f.upload_id = c.upload_id AND f.gemeente_code = g.code
+         WHERE g.code = :gemeente ORDER BY c.period`),
     };
     this.sql = {
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
@@ -164,6 +243,12 @@ export class SqliteStore implements FiguresStore {
       insertFigure: db.prepare<[number | bigint, string, number, number, number, number, string | null, number]>(
         `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
            uwv_with_profile, uwv_without_profile, printed_name, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      // In the upload's transaction, once its figures are in: what a series reads instead of the figures.
+      sumUpload: db.prepare<[number | bigint, number | bigint]>(
+        `INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
+         SELECT ?, coalesce(sum(gemeente_with_profile), 0), coalesce(sum(gemeente_without_profile), 0),
+           coalesce(sum(uwv_with_profile), 0), coalesce(sum(uwv_without_profile), 0)
+         FROM upload_figures WHERE upload_id = ?`),
       regionLabels: db.prepare<[string], { region_code: string; region_label: string }>(
         `SELECT c.region_code, u.region_label FROM current_uploads c JOIN uploads u ON u.id = c.upload_id
          WHERE c.period = ? AND u.region_label IS NOT NULL`),
@@ -211,28 +296,52 @@ export class SqliteStore implements FiguresStore {
     }));
   }
 
-  latestPeriod(regionCode?: string): string | undefined {
+  latestPeriod(regionCode?: string, asOf?: string): string | undefined {
+    if (asOf !== undefined) {
+      const found = regionCode === undefined ? this.reads.latestPeriod.get({ asOf }) : this.reads.latestRegionPeriod.get({ region: regionCode, asOf });
+      return found?.period ?? undefined;
+    }
     const period = regionCode === undefined ? this.sql.latestPeriod.get() : this.sql.latestRegionPeriod.get(regionCode);
     return period ?? undefined;
+  }
+
+  regionPeriods(regionCode: string): string[] {
+    return this.reads.regionPeriods.all(regionCode);
+  }
+
+  uploadSums(regionCode?: string, asOf?: string): UploadSums[] {
+    const rows = regionCode === undefined ? of(this.reads.allSums, asOf).all({ asOf }) : of(this.reads.regionSums, asOf).all({ region: regionCode, asOf });
+    return rows.map((r) => ({
+      regionCode: r.region_code,
+      period: r.period,
+      registerTotal: r.register_total,
+      counts: { gemeenteClients: { withProfile: r.gw, withoutProfile: r.gwo }, uwvClients: { withProfile: r.uw, withoutProfile: r.uwo } },
+    }));
+  }
+
+  gemeenteHistory(gemeenteCode: string, asOf?: string): GemeentePeriodCounts[] {
+    return of(this.reads.gemeenteHistory, asOf).all({ gemeente: gemeenteCode, asOf }).map((r) => ({ period: r.period, row: toCounts(r) }));
   }
 
   periods(): string[] {
     return this.sql.periods.all();
   }
 
-  currentUpload(regionCode: string, period: string): StoredUpload | undefined {
-    const row = this.sql.currentUpload.get(regionCode, period);
+  currentUpload(regionCode: string, period: string, asOf?: string): StoredUpload | undefined {
+    const row = asOf === undefined ? this.sql.currentUpload.get(regionCode, period) : this.reads.upload.get({ region: regionCode, period, asOf });
     return row && { ...toRecord(row), rows: this.sql.figures.all(row.id).map(toCounts) };
   }
 
-  currentUploads(period: string): StoredUpload[] {
+  currentUploads(period: string, asOf?: string): StoredUpload[] {
     const byUpload = new Map<number, GemeenteCounts[]>();
-    for (const f of this.sql.currentFigures.all(period)) {
+    const figures = asOf === undefined ? this.sql.currentFigures.all(period) : this.reads.figures.all({ period, asOf });
+    for (const f of figures) {
       const rows = byUpload.get(f.upload_id) ?? [];
       rows.push(toCounts(f));
       byUpload.set(f.upload_id, rows);
     }
-    return this.sql.currentUploads.all(period).map((row) => ({ ...toRecord(row), rows: byUpload.get(row.id) ?? [] }));
+    const uploads = asOf === undefined ? this.sql.currentUploads.all(period) : this.reads.uploads.all({ period, asOf });
+    return uploads.map((row) => ({ ...toRecord(row), rows: byUpload.get(row.id) ?? [] }));
   }
 
   printedUpload(regionCode: string, period: string): PrintedUpload | undefined {
@@ -254,6 +363,7 @@ export class SqliteStore implements FiguresStore {
           this.sql.insertFigure.run(id, r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
             r.uwvClients.withProfile, r.uwvClients.withoutProfile, u.printed?.names[i] ?? null, i);
         });
+        this.sql.sumUpload.run(id, id);
         this.sql.makeCurrent.run(u.regionCode, u.period, id);
         return Number(id);
       });
@@ -283,6 +393,7 @@ export class SqliteStore implements FiguresStore {
       const records = this.staging.uploads.all(importId).map((u) => {
         const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source, u.region_label).lastInsertRowid;
         const gemeenteCount = this.staging.moveFigures.run(id, importId, u.seq).changes;
+        this.sql.sumUpload.run(id, id);
         this.sql.makeCurrent.run(u.region_code, u.period, id);
         return toRecord({ ...u, id: Number(id), current: 1, gemeente_count: gemeenteCount, withdrawn_at: null, withdrawn_by: null });
       });

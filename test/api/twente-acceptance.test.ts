@@ -1,5 +1,9 @@
 import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
 import { twenteUpload } from '../support/factories';
+import { referenceRegions } from '../support/region-batches';
+
+/** Every region but Twente has no figures: the national reads list them as missing. */
+const OTHER_REGIONS = referenceRegions().filter((r) => r.code !== 'AM05').map((r) => ({ code: r.code, name: r.name }));
 
 /** The publication's TOTAAL AMR row for Twente, and the sentence under it: 10.371 registered, 76%. */
 const PUBLISHED_TOTAAL = { gemeenteClients: { withProfile: 38, withoutProfile: 1216 }, uwvClients: { withProfile: 3476, withoutProfile: 3168 } };
@@ -53,7 +57,9 @@ describe('Twente, as published', () => {
     expect(res.body).toEqual({
       period: '2026-06', regions: 1, regionsWithRegister: 1, ...PUBLISHED_TOTAAL,
       total: 7898, registerTotal: 10371, coverage: 0.7615, coveragePercent: 76, profileShare: 0.4449, profileSharePercent: 44,
+      missing: OTHER_REGIONS,
     });
+    expect(res.body.missing).toHaveLength(34);
   });
 
   test('When coverage is read, then Twente is listed with 76%', async () => {
@@ -62,6 +68,7 @@ describe('Twente, as published', () => {
     expect(res.body).toEqual({
       period: '2026-06',
       regions: [{ region: { code: 'AM05', name: 'Twente' }, total: 7898, registerTotal: 10371, coverage: 0.7615, coveragePercent: 76, profileShare: 0.4449, profileSharePercent: 44 }],
+      missing: OTHER_REGIONS,
     });
   });
 });

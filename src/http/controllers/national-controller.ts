@@ -2,7 +2,7 @@ import { Controller, Get, Query, Request, Response, Route, SuccessResponse, Tags
 import type { Request as ExRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { CoverageReport, NationalTotals, PeriodList } from '../../domain/views';
-import { Period } from '../headers';
+import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
 import { Delimiter, Format, offerCsv } from '../representation';
 import { coverageCsv, nationalTotalsCsv } from '../../exports/figures-csv';
@@ -19,7 +19,8 @@ export class NationalController extends Controller {
   /**
    * Totals over every region with figures for the period. Coverage is computed over the regions that
    * have a registerTotal.
-   * @param period `YYYY-MM`; the latest period with figures when left out.
+   * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the latest period with figures when left out.
+   * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    * @param format `csv` for CSV: one row of totals.
    * @param delimiter With CSV: `semicolon` for Dutch Excel.
    */
@@ -27,15 +28,16 @@ export class NationalController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The national totals')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: Format, @Query() delimiter?: Delimiter): NationalTotals {
-    return offerCsv(req, this.service.nationalTotals(period), nationalTotalsCsv);
+  public getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): NationalTotals {
+    return offerCsv(req, this.service.nationalTotals(period, asOf), nationalTotalsCsv);
   }
 
   /**
    * Coverage and profile share of each region with figures for the period.
-   * @param period `YYYY-MM`; the latest period with figures when left out.
+   * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the latest period with figures when left out.
+   * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    * @param format `csv` for CSV: one row per region, `Total-Count` rows after the header row.
    * @param delimiter With CSV: `semicolon` for Dutch Excel.
    */
@@ -43,10 +45,10 @@ export class NationalController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'Coverage per region')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: Format, @Query() delimiter?: Delimiter): CoverageReport {
-    return offerCsv(req, this.service.coverage(period), coverageCsv);
+  public getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): CoverageReport {
+    return offerCsv(req, this.service.coverage(period, asOf), coverageCsv);
   }
 
   /** The periods that have figures, oldest first. */

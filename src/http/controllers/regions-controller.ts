@@ -2,7 +2,7 @@ import { Controller, Get, Path, Query, Request, Response, Route, SuccessResponse
 import type { Request as ExRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { RegionDetail, RegionGemeenten, RegionList, RegionTotals } from '../../domain/views';
-import { Period } from '../headers';
+import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
 import { Delimiter, Format, offerCsv } from '../representation';
 import { gemeentenCsv, regionTotalsCsv } from '../../exports/figures-csv';
@@ -43,7 +43,8 @@ export class RegionsController extends Controller {
   /**
    * The figures of each gemeente of the region for one period, and the gemeenten without figures.
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
-   * @param period `YYYY-MM`; the region's latest period with figures when left out.
+   * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the region's latest period with figures when left out.
+   * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    * @param format `csv` for CSV: one row per gemeente, `Total-Count` rows after the header row.
    * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @example region "Twente"
@@ -52,17 +53,18 @@ export class RegionsController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten with their figures')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionGemeenten {
-    return offerCsv(req, this.service.gemeenten(region, period), gemeentenCsv);
+  public getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionGemeenten {
+    return offerCsv(req, this.service.gemeenten(region, period, asOf), gemeentenCsv);
   }
 
   /**
    * The region's TOTAAL AMR row, its doelgroepregister, coverage (Sonar total / register) and profile
    * share (clients with a profile / Sonar total).
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
-   * @param period `YYYY-MM`; the region's latest period with figures when left out.
+   * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the region's latest period with figures when left out.
+   * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    * @param format `csv` for CSV: one row, the TOTAAL AMR row.
    * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @example region "Twente"
@@ -71,9 +73,9 @@ export class RegionsController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region totals')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionTotals {
-    return offerCsv(req, this.service.regionTotals(region, period), regionTotalsCsv);
+  public getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionTotals {
+    return offerCsv(req, this.service.regionTotals(region, period, asOf), regionTotalsCsv);
   }
 }

@@ -1,0 +1,95 @@
+/**
+ * Gemeenten as a resource of their own, found nationally: by CBS code, by CBS name, or by a name as
+ * publications write it. Nationally, unlike within a region, a plain name can fit several gemeenten
+ * (`Bergen` is `Bergen (L.)` and `Bergen (NH.)`): that is a 400 listing them, never a guess.
+ */
+import { DomainError, invalid } from './errors';
+import { NameIndex, normalizeName } from './names';
+import { refOf, toFigures } from './read-shapes';
+import { GemeenteRef, ReferenceData, Region } from './reference';
+import { GemeenteDetail, GemeenteList } from './series-views';
+import { asOfInstant } from './instant';
+import { UseCaseContext } from './use-case';
+
+const GEMEENTE_CODE = /^GM[0-9]{4}$/i;
+
+interface Located {
+  gemeente: GemeenteRef;
+  region: Region;
+}
+
+interface NationalIndex {
+  all: Located[];
+  byCode: Map<string, Located>;
+  byExactName: Map<string, Located>;
+  byName: Map<string, Located[]>;
+  suggestions: NameIndex<GemeenteRef>;
+}
+
+const exact = (name: string) => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** Built once per set of reference data, which never changes while it is loaded. */
+const indexes = new WeakMap<ReferenceData, NationalIndex>();
+
+function indexOf(reference: ReferenceData): NationalIndex {
+  let index = indexes.get(reference);
+  if (index) return index;
+  const all = reference.regions
+    .flatMap((region) => region.gemeenten.map((gemeente) => ({ gemeente, region })))
+    .sort((a, b) => a.gemeente.name.localeCompare(b.gemeente.name, 'nl') || a.gemeente.code.localeCompare(b.gemeente.code));
+  const byName = new Map<string, Located[]>();
+  for (const located of all) {
+    const key = normalizeName(located.gemeente.name);
+    byName.set(key, [...(byName.get(key) ?? []), located]);
+  }
+  index = {
+    all,
+    byCode: new Map(all.map((l) => [l.gemeente.code, l])),
+    byExactName: new Map(all.map((l) => [exact(l.gemeente.name), l])),
+    byName,
+    suggestions: new NameIndex(all.map((l) => l.gemeente)),
+  };
+  indexes.set(reference, index);
+  return index;
+}
+
+/** By a name as publications write it; a name that fits several gemeenten is a 400 listing them. */
+function byForgivingName(index: NationalIndex, key: string): Located | undefined {
+  const fits = index.byName.get(normalizeName(key)) ?? [];
+  if (fits.length > 1) {
+    const listed = fits.map((l) => `${l.gemeente.name} (${l.gemeente.code}, ${l.region.name})`);
+    throw invalid(`"${key}" is the name of ${fits.length} gemeenten: ${listed.join(', ')}. Use the CBS code or the full CBS name.`, [
+      { field: 'gemeente', detail: `fits ${fits.length} gemeenten; use the CBS code or the full CBS name`, found: key, suggestions: fits.map((l) => l.gemeente.name) },
+    ]);
+  }
+  return fits[0];
+}
+
+/** A gemeente and its region by CBS code, by exact CBS name, or by a forgiving name that fits one gemeente only. */
+export function gemeenteNationally(reference: ReferenceData, key: string): Located {
+  const index = indexOf(reference);
+  const trimmed = key.trim();
+  const isCode = GEMEENTE_CODE.test(trimmed);
+  const found = isCode ? index.byCode.get(trimmed.toUpperCase()) : index.byExactName.get(exact(trimmed)) ?? byForgivingName(index, trimmed);
+  if (!found) {
+    const suggestions = isCode ? [] : index.suggestions.suggest(trimmed);
+    const hint = suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : '';
+    throw new DomainError('not-found', 'Not found', `No gemeente is known as "${key}". Use a CBS code (GM0141) or a name (Almelo).${hint}`);
+  }
+  return found;
+}
+
+/** The 342 gemeenten with their region, by name. */
+export function listGemeenten(ctx: UseCaseContext): GemeenteList {
+  return { gemeenten: indexOf(ctx.reference).all.map(({ gemeente, region }) => ({ ...refOf(gemeente), region: refOf(region) })) };
+}
+
+/** One gemeente with its region and its figures in the latest period that has them (as they stood at `asOf`). */
+export function gemeenteDetail(ctx: UseCaseContext, key: string, asOf?: string): GemeenteDetail {
+  const { gemeente, region } = gemeenteNationally(ctx.reference, key);
+  const history = ctx.store.gemeenteHistory(gemeente.code, asOfInstant(asOf));
+  const last = history.at(-1);
+  if (last === undefined) return { ...refOf(gemeente), region: refOf(region), latest: null };
+  const { gemeenteClients, uwvClients, total } = toFigures(last.row);
+  return { ...refOf(gemeente), region: refOf(region), latest: { period: last.period, gemeenteClients, uwvClients, total } };
+}

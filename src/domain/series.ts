@@ -1,0 +1,93 @@
+/**
+ * Progress over time: a region's, a gemeente's and the nation's figures per period, each point exactly the
+ * one-period read of its period, with the change from the period before. Each series is read in one query.
+ */
+import { Selection, selectObservations, withChanges } from './change';
+import { DomainError, ProblemItem } from './errors';
+import { summarize } from './figures';
+import { gemeenteNationally } from './gemeenten';
+import { toInstant } from './instant';
+import { PERIOD_NOTATIONS, toPeriod } from './period';
+import { nationalTotalsOf, RegionCounts, refOf, toFigures } from './read-shapes';
+import { GemeenteSeries, NationalSeries, RegionPeriodList, RegionSeries } from './series-views';
+import { UseCaseContext } from './use-case';
+
+/** What a caller may ask of a series, as given: SDMX's filters, periods in any notation, and asOf. */
+export interface SeriesFilters {
+  startPeriod?: string;
+  endPeriod?: string;
+  lastNObservations?: number;
+  asOf?: string;
+}
+
+interface CheckedFilters extends Selection {
+  asOf?: string;
+}
+
+/** The filters in canonical form; one 400 naming every filter that is wrong. */
+export function checkFilters(filters: SeriesFilters): CheckedFilters {
+  const problems: ProblemItem[] = [];
+  const period = (field: 'startPeriod' | 'endPeriod') => {
+    const value = filters[field];
+    if (value === undefined) return undefined;
+    const canonical = toPeriod(value);
+    if (canonical === undefined) problems.push({ field, detail: `must be ${PERIOD_NOTATIONS}, e.g. 2026-06 or 2026-Q2`, found: value });
+    return canonical;
+  };
+  const startPeriod = period('startPeriod');
+  const endPeriod = period('endPeriod');
+  if (startPeriod !== undefined && endPeriod !== undefined && startPeriod > endPeriod) {
+    problems.push({ field: 'endPeriod', detail: `must not come before startPeriod (${startPeriod})`, found: filters.endPeriod });
+  }
+  const { lastNObservations } = filters;
+  if (lastNObservations !== undefined && !(Number.isInteger(lastNObservations) && lastNObservations >= 1)) {
+    problems.push({ field: 'lastNObservations', detail: 'must be a whole number of at least 1', found: String(lastNObservations) });
+  }
+  const asOf = filters.asOf === undefined ? undefined : toInstant(filters.asOf);
+  if (filters.asOf !== undefined && asOf === undefined) {
+    problems.push({ field: 'asOf', detail: 'must be an RFC 3339 instant with a time offset, such as 2026-07-01T12:00:00Z', found: filters.asOf });
+  }
+  if (problems.length > 0) {
+    throw new DomainError('invalid', 'Invalid input', `The series filters have ${problems.length} problem${problems.length === 1 ? '' : 's'}.`, problems);
+  }
+  return { startPeriod, endPeriod, lastNObservations, asOf };
+}
+
+/** A region's totals per period, oldest first: what a dashboard or report of one region draws. */
+export function regionSeries(ctx: UseCaseContext, regionKey: string, filters: SeriesFilters = {}): RegionSeries {
+  const region = ctx.reference.region(regionKey);
+  const checked = checkFilters(filters);
+  const points = ctx.store.uploadSums(region.code, checked.asOf).map((u) => ({ period: u.period, ...summarize([u.counts], u.registerTotal) }));
+  return { region: refOf(region), series: selectObservations(withChanges(points), checked) };
+}
+
+/** The national totals per period over the regions with figures in it, oldest first. */
+export function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters = {}): NationalSeries {
+  const checked = checkFilters(filters);
+  const byPeriod = new Map<string, RegionCounts[]>();
+  for (const u of ctx.store.uploadSums(undefined, checked.asOf)) {
+    const regions = byPeriod.get(u.period) ?? [];
+    regions.push({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] });
+    byPeriod.set(u.period, regions);
+  }
+  const points = [...byPeriod].map(([period, regions]) => nationalTotalsOf(period, regions, ctx.reference));
+  return { series: selectObservations(withChanges(points), checked) };
+}
+
+/** A gemeente's figures per period in which its region's upload lists it, oldest first. */
+export function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, filters: SeriesFilters = {}): GemeenteSeries {
+  const { gemeente, region } = gemeenteNationally(ctx.reference, gemeenteKey);
+  const checked = checkFilters(filters);
+  const points = ctx.store.gemeenteHistory(gemeente.code, checked.asOf).map(({ period, row }) => {
+    const { gemeenteClients, uwvClients, total } = toFigures(row);
+    return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null };
+  });
+  const series = withChanges(points).map(({ coverage, profileShare, ...point }) => point);
+  return { gemeente: { ...refOf(gemeente), region: refOf(region) }, series: selectObservations(series, checked) };
+}
+
+/** The periods in which a region has figures, oldest first. */
+export function regionPeriods(ctx: UseCaseContext, regionKey: string): RegionPeriodList {
+  const region = ctx.reference.region(regionKey);
+  return { region: refOf(region), periods: ctx.store.regionPeriods(region.code) };
+}

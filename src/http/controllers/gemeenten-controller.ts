@@ -1,0 +1,50 @@
+import { Controller, Example, Get, Path, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { gemeenteDetail, listGemeenten } from '../../domain/gemeenten';
+import { GemeenteDetail, GemeenteList } from '../../domain/series-views';
+import { SonarService } from '../../domain/service';
+import { GEMEENTE_DETAIL, GEMEENTE_LIST } from '../examples';
+import { Instant } from '../headers';
+import { ProblemDetails } from '../problem';
+
+const PROBLEM = 'application/problem+json';
+
+@Route('gemeenten')
+@Tags('Gemeenten')
+export class GemeentenController extends Controller {
+  constructor(private readonly service: SonarService) {
+    super();
+  }
+
+  /**
+   * The 342 gemeenten of 2026, by name, each with the arbeidsmarktregio it belongs to.
+   * @summary All gemeenten
+   */
+  @Get()
+  @Example<GemeenteList>(GEMEENTE_LIST)
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  public listGemeenten(): GemeenteList {
+    return listGemeenten(this.service);
+  }
+
+  /**
+   * One gemeente, found among all 342: its region and its figures in the latest period that has them.
+   * A plain name finds the gemeente as publications write it (`Hengelo` is `Hengelo (O.)`); a name that
+   * fits several gemeenten (`Bergen`: `Bergen (L.)` and `Bergen (NH.)`) is a 400 that lists them.
+   * @summary One gemeente with its latest figures
+   * @param gemeente CBS code (`GM0141`) or name (`Almelo`, any case).
+   * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
+   * @example gemeente "Almelo"
+   */
+  @Get('{gemeente}')
+  @Example<GemeenteDetail>(GEMEENTE_DETAIL)
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeente')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(400, 'A name that fits several gemeenten (listed), or a malformed asOf', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, 'Unknown gemeente', undefined, PROBLEM)
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  public getGemeente(@Path() gemeente: string, @Query() asOf?: Instant): GemeenteDetail {
+    return gemeenteDetail(this.service, gemeente, asOf);
+  }
+}

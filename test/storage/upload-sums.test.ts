@@ -1,0 +1,68 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { Test } from 'supertest';
+import path from 'node:path';
+import { DB_DIR } from '../../src/paths';
+import { openDatabase } from '../../src/storage/database';
+import { twenteUpload } from '../support/factories';
+import { markedUpload } from '../support/region-batches';
+import { appUnderTest, createTestApp, expectResponsesMatchContract, WRITER_KEY } from '../support/test-app';
+import { TSV, twenteTsv } from '../tables/publication-files';
+
+/** Each series point, checked against the one-period read of its period. */
+async function expectSeriesEqualsReads(get: (url: string) => Test, region: string): Promise<number> {
+  const res = await get(`/v1/regions/${region}/series`).expect(200);
+  for (const { change, ...point } of res.body.series) {
+    const read = await get(`/v1/regions/${region}/totals?period=${point.period}`).expect(200);
+    expect({ region: res.body.region, ...point }).toEqual(read.body);
+  }
+  return res.body.series.length;
+}
+
+describe('The sums a series reads, stored with each upload', () => {
+  const app = appUnderTest('each');
+
+  test('When uploads come as JSON and as a table file, then the series made from their stored sums equals the reads made from their rows', async () => {
+    await app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ ...twenteUpload(), period: '2026-03' }).expect(201);
+    await app().http().post('/v1/uploads?period=2026-06&registerTotal=10371').set('X-API-Key', WRITER_KEY).set('Content-Type', TSV).send(twenteTsv()).expect(201);
+
+    expect(await expectSeriesEqualsReads((url) => app().http().get(url), 'Twente')).toBe(2);
+    expect(app().db.prepare('SELECT count(*) FROM upload_sums').pluck().get()).toBe(2);
+  });
+});
+
+describe('Migrating a database that has uploads from before the stored sums', () => {
+  test('When the migration runs, then every earlier upload gets its sums, and the series equals the reads', async () => {
+    // A database as it was before migration 005: its own copy of db/ with the earlier migrations only.
+    const before = mkdtempSync(path.join(tmpdir(), 'sonar-before-005-'));
+    mkdirSync(path.join(before, 'migrations'));
+    for (const file of readdirSync(path.join(DB_DIR, 'migrations')).filter((f) => Number(f.slice(0, 3)) < 5)) {
+      cpSync(path.join(DB_DIR, 'migrations', file), path.join(before, 'migrations', file));
+    }
+    cpSync(path.join(DB_DIR, 'reference'), path.join(before, 'reference'), { recursive: true });
+    const file = path.join(before, 'sonar.db');
+    const old = openDatabase(file, before);
+    const insertUpload = old.prepare("INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source) VALUES (?, ?, ?, 'old', ?, 'json')");
+    const insertFigure = old.prepare('INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile) VALUES (?, ?, ?, ?, ?, ?)');
+    const makeCurrent = old.prepare('INSERT INTO current_uploads (region_code, period, upload_id) VALUES (?, ?, ?) ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id');
+    [['2026-03', 11], ['2026-06', 22], ['2026-06', 33]].forEach(([period, marker], i) => {
+      const upload = markedUpload('AM05', period as string, marker as number);
+      const id = insertUpload.run('AM05', period, upload.registerTotal, `2026-07-0${i + 1}T00:00:00.000Z`).lastInsertRowid;
+      for (const g of upload.gemeenten) insertFigure.run(id, g.gemeente, g.gemeenteClients.withProfile, g.gemeenteClients.withoutProfile, g.uwvClients.withProfile, g.uwvClients.withoutProfile);
+      makeCurrent.run('AM05', period, id);
+    });
+    old.close();
+
+    const t = createTestApp({ DATABASE_PATH: file });
+    try {
+      expect(t.db.prepare('SELECT count(*) FROM upload_sums').pluck().get()).toBe(3);
+      expect(await expectSeriesEqualsReads((url) => t.http().get(url), 'AM05')).toBe(2);
+      const asOfFirst = await t.http().get('/v1/regions/AM05/series?asOf=2026-07-02T00:00:00Z').expect(200);
+      expect(asOfFirst.body.series.map((p: { registerTotal: number }) => p.registerTotal)).toEqual([11, 22]);
+      expectResponsesMatchContract(t);
+    } finally {
+      t.close();
+      rmSync(before, { recursive: true, force: true });
+    }
+  });
+});
