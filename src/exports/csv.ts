@@ -72,13 +72,17 @@ export interface CsvTable {
 
 /**
  * Rows of a read as CSV rows: `context` (the fields around the list, such as region and period) repeated on
- * every row, then the row's own fields. Columns are those of the first row, so that every row has the same;
- * each row's cells are read by path, without building an object per row.
+ * every row, then the rows' own fields. Every row has every column (empty where it has no value); each row's
+ * cells are read by path.
  */
 export function csvTableOf(context: object, rows: readonly object[]): CsvTable {
   const head = flatten(context);
   const headCells = Object.values(head);
-  const own = Object.keys(rows.length ? flatten(rows[0]) : {}).filter((c) => !(c in head));
+  // The union of every row's fields, in the order first seen: a first point's `change` may be null.
+  const seen = new Set<string>();
+  for (const row of rows) for (const c of Object.keys(flatten(row))) if (!(c in head)) seen.add(c);
+  // A null object (a first point's `change`) is no column where other rows have its fields.
+  const own = [...seen].filter((c) => ![...seen].some((other) => other.startsWith(`${c}.`)));
   const paths = own.map((c) => c.split('.'));
   function* cells(): Generator<readonly Cell[]> {
     for (const row of rows) yield [...headCells, ...paths.map((path) => valueAt(row, path))];

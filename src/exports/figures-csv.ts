@@ -1,3 +1,4 @@
+import { GemeenteSeries, NationalSeries, RegionSeries } from '../domain/series-views';
 import { CoverageReport, NationalTotals, RegionGemeenten, RegionTotals } from '../domain/views';
 import { MEDIA_TYPES, Rendering, slug } from './rendering';
 import { csvChunks, CsvOptions, csvTableOf } from './csv';
@@ -22,3 +23,17 @@ export const nationalTotalsCsv = (v: NationalTotals, o: CsvOptions): Rendering =
 
 export const coverageCsv = (v: CoverageReport, o: CsvOptions): Rendering =>
   csvRendering(`nederland-${v.period}-dekking`, { period: v.period }, v.regions, o);
+
+/** `twente-2025-06-2026-06-reeks`: whose series, from which period to which. */
+function seriesName(who: string, points: ReadonlyArray<{ period: string }>): string {
+  return points.length ? `${slug(who)}-${points[0].period}-${points[points.length - 1].period}-reeks` : `${slug(who)}-reeks`;
+}
+
+export const regionSeriesCsv = (v: RegionSeries, o: CsvOptions): Rendering =>
+  csvRendering(seriesName(v.region.name, v.series), { region: v.region }, v.series, o);
+
+export const gemeenteSeriesCsv = (v: GemeenteSeries, o: CsvOptions): Rendering =>
+  csvRendering(seriesName(v.gemeente.name, v.series), { gemeente: { code: v.gemeente.code, name: v.gemeente.name }, region: v.gemeente.region }, v.series, o);
+
+export const nationalSeriesCsv = (v: NationalSeries, o: CsvOptions): Rendering =>
+  csvRendering(seriesName('nederland', v.series), {}, v.series, o);

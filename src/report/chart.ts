@@ -1,5 +1,11 @@
-import { RegionHistoryPoint } from '../domain/region-history';
+import { Summary } from '../domain/figures';
 import { dutchMonth, html, Html, shortMonth } from './html';
+
+/** One period of a region's series, as the report draws and compares it. */
+export interface RegionHistoryPoint {
+  period: string;
+  totals: Summary;
+}
 
 const W = 640;
 const H = 240;

@@ -1,9 +1,8 @@
 import { Counts, Summary } from '../domain/figures';
 import { TABLE_HEADINGS as T } from '../domain/measures';
 import { NationalTable, PublicationTable } from '../domain/publication-table';
-import { RegionHistoryPoint } from '../domain/region-history';
 import { formatDutchInteger as n } from '../tables/dutch-integer';
-import { historyChart, shareBar } from './chart';
+import { historyChart, RegionHistoryPoint, shareBar } from './chart';
 import { dutchMonth, html, Html, signed } from './html';
 import { REPORT_CSS } from './style';
 

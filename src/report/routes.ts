@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { DomainError } from '../domain/errors';
 import { nationalTable, regionTable } from '../domain/publication-table';
-import { regionHistory } from '../domain/region-history';
+import { regionSeries } from '../domain/series';
 import { SonarService } from '../domain/service';
 import { html } from './html';
 import { overviewPage, regionPage } from './pages';
@@ -32,7 +32,7 @@ export function reportRoutes(service: SonarService): Router {
     try {
       const table = regionTable(service, req.params.region, periodOf(req));
       res.type('html').setHeader('Cache-Control', 'no-cache');
-      res.send(regionPage(table, regionHistory(service, table.region.code).points));
+      res.send(regionPage(table, regionSeries(service, table.region.code).series.map((point) => ({ period: point.period, totals: point }))));
     } catch (error) {
       errorPage(res, error);
     }
