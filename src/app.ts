@@ -15,11 +15,16 @@ import { rateLimits, responseHeaders } from './http/protection';
 import { readCache } from './http/read-cache';
 import { TABLE_CONTENT_TYPES } from './http/table-upload';
 import { routeLabeler } from './http/route-label';
+import { apiIndex } from './http/api-index';
+import { methodNotAllowed } from './http/method-not-allowed';
+import { knownPaths } from './http/operations';
+import { rejectUnknownQueryParameters } from './http/query-parameters';
 import { checkKeyRegions } from './http/write-access';
 import { reportRoutes } from './report/routes';
 
 export const API_VERSION: string = openapi.info.version;
 const BASE_PATH = openapi.servers[0].url;
+const OPERATIONAL_PATHS: Record<string, string[]> = { '/': ['GET'], '/health': ['GET'], '/ready': ['GET'], '/metrics': ['GET'], [`${BASE_PATH}/openapi.json`]: ['GET'] };
 
 export interface AppDeps {
   config: Config;
@@ -42,13 +47,24 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   checkKeyRegions(config.API_KEYS, service.reference);
   app.locals.apiKeys = new ApiKeys(config.API_KEYS);
   app.locals.tableBodyLimit = config.TABLE_BODY_LIMIT;
+  app.locals.apiIndex = apiIndex(openapi, BASE_PATH);
+  const paths = knownPaths(openapi, BASE_PATH, OPERATIONAL_PATHS);
 
-  const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', '/rapport']));
+  const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', BASE_PATH, '/rapport']));
   app.use(observed.middleware, responseHeaders(API_VERSION));
 
   if (config.RATE_LIMIT) app.use(rateLimits(config));
   app.use(readCache(service, `${BASE_PATH}/`)); // early: a read it knows is answered after three layers
 
+  app.use(rejectUnknownQueryParameters(paths));
+
+  app.get('/', (_req, res) => {
+    res.redirect(302, '/docs/');
+  });
+  // The document's index path is `/` under the server URL `/v1`, so generated clients ask for /v1/.
+  app.get(`${BASE_PATH}/`, (_req, res) => {
+    res.redirect(308, BASE_PATH);
+  });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -75,6 +91,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
 
   RegisterRoutes(app);
 
+  app.use(methodNotAllowed(paths));
   app.use(notFoundHandler);
   app.use(errorHandler((error) => logger.error({ err: error }, 'unexpected error')));
   return app;

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app';
 import { Config, loadConfig } from './config';
 import { ReferenceData } from './domain/reference';
+import { answerClientErrors } from './http/client-error';
 import { SonarService } from './domain/service';
 import { createLogger } from './logger';
 import { Db, openDatabase } from './storage/database';
@@ -28,6 +29,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
   if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
 
   const server = app.listen(config.PORT, config.HOST);
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

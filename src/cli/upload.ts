@@ -1,14 +1,13 @@
 /**
  * Uploads a publication table from a file: `npm run upload -- FILE --period YYYY-MM [--register-total N]`.
- * Streams the file to POST /v1/uploads, prints the stored totals and coverage per region, or the service's
+ * Streams the file to POST /v1/uploads with the typed client (src/client), prints the stored totals and coverage per region, or the service's
  * problems one per line. Exit codes: 0 stored, 1 refused or failed, 2 wrong use of the command.
  */
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import type { ProblemItem } from '../domain/errors';
-import type { UploadReceipt } from '../domain/views';
+import { createSonarClient, type Schemas } from '../client';
 import { formatDutchInteger } from '../tables/dutch-integer';
 
 export interface Output {
@@ -35,12 +34,9 @@ Uploads the publication table in FILE (.tsv or .txt, .csv, .xlsx) to the Sonar t
   --url             the service; default $SONAR_URL, else ${DEFAULT_URL}
   --key             the API key; default $SONAR_API_KEY`;
 
-interface ProblemAnswer {
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: ProblemItem[];
-}
+type ProblemItem = Schemas['ProblemItem'];
+type ProblemAnswer = Partial<Schemas['ProblemDetails']>;
+type UploadReceipt = Schemas['UploadReceipt'];
 
 /** A spreadsheet's name for a 1-based column: 1 → A, 27 → AA. */
 export function columnLetter(column: number): string {
@@ -73,10 +69,10 @@ function placeOf(p: ProblemItem): string {
   return [cell, p.field].filter(Boolean).join(', ') || 'the file';
 }
 
-function printProblem(out: Output, status: number, body: unknown, text: string): void {
+function printProblem(out: Output, status: number, body: unknown): void {
   const problem = (body !== null && typeof body === 'object' ? body : {}) as ProblemAnswer;
   if (problem.title === undefined && problem.detail === undefined) {
-    out.error(`The service answered ${status}: ${text.slice(0, 500)}`);
+    out.error(`The service answered ${status}: ${(typeof body === 'string' ? body : JSON.stringify(body) ?? '').slice(0, 500)}`);
     return;
   }
   out.error(`Refused (${status} ${problem.title ?? ''}): ${problem.detail ?? ''}`);
@@ -135,40 +131,36 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env, 
   }
 
   const base = (values.url ?? env.SONAR_URL ?? DEFAULT_URL).replace(/\/+$/, '');
-  const query = new URLSearchParams({ period: values.period });
-  if (values['register-total'] !== undefined) query.set('registerTotal', values['register-total']);
-  if (values.region !== undefined) query.set('region', values.region);
-  if (values.partial) query.set('partial', 'true');
+  const registerTotal = values['register-total'];
+  if (registerTotal !== undefined && !/^[0-9]{1,10}$/.test(registerTotal)) return usage('Give --register-total as a whole number in plain digits, e.g. 10371.');
+  const query = { period: values.period, registerTotal: registerTotal === undefined ? undefined : Number(registerTotal), region: values.region, partial: values.partial ? true : undefined };
 
-  let status: number;
-  let text: string;
-  try {
-    const res = await fetch(`${base}/v1/uploads?${query}`, {
-      method: 'POST',
-      headers: { 'Content-Type': type, 'Content-Length': String(size), 'X-API-Key': key, Accept: 'application/json, application/problem+json' },
-      body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
-      duplex: 'half', // the file goes out as it is read, never whole in memory
+  const sonar = createSonarClient({ baseUrl: base, apiKey: key });
+  let answer: Awaited<ReturnType<typeof post>>;
+  function post() {
+    return sonar.POST('/uploads', {
+      params: { query },
+      // The file goes out as it is read, never whole in memory.
+      body: Readable.toWeb(createReadStream(file)) as unknown as string,
+      bodySerializer: (body: unknown) => body as ReadableStream<Uint8Array>,
+      headers: { 'Content-Type': type, 'Content-Length': String(size), Accept: 'application/json, application/problem+json' },
+      duplex: 'half',
     });
-    status = res.status;
-    text = await res.text();
+  }
+  try {
+    answer = await post();
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     out.error(`Could not upload to ${base}: ${error instanceof Error ? error.message : String(error)}${cause}`);
     return 1;
   }
 
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const uploads = (body as { uploads?: UploadReceipt[] } | undefined)?.uploads;
-  if (status === 201 && Array.isArray(uploads)) {
-    printReceipts(out, file, uploads);
+  const { data, error, response } = answer;
+  if (response.status === 201 && data !== undefined) {
+    printReceipts(out, file, data.uploads);
     return 0;
   }
-  printProblem(out, status, body, text);
+  printProblem(out, response.status, error ?? data);
   return 1;
 }
 

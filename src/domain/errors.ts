@@ -1,16 +1,41 @@
-/** One offending field of a JSON body, or one offending cell or row of an uploaded table. */
+/**
+ * One offending field of a JSON body, or one offending cell or row of an uploaded table.
+ * @example { "field": "gemeenten[0].gemeente", "detail": "is not a gemeente of Twente (AM05)", "found": "Almeloo", "suggestions": ["Almelo"] }
+ */
 export interface ProblemItem {
-  /** Path of the offending field in the request, e.g. `gemeenten[2].total` or `query.period`. */
+  /**
+   * Path of the offending field in the request, e.g. `gemeenten[2].total` or `query.period`.
+   * @example "gemeenten[0].gemeente"
+   */
   field?: string;
-  /** 1-based row of an uploaded table, as a spreadsheet shows it. */
+  /**
+   * 1-based row of an uploaded table, as a spreadsheet shows it.
+   * @isInt
+   * @minimum 1
+   * @example 4
+   */
   row?: number;
-  /** 1-based column of an uploaded table. */
+  /**
+   * 1-based column of an uploaded table.
+   * @isInt
+   * @minimum 1
+   * @example 7
+   */
   column?: number;
-  /** What is wrong, in one sentence. */
+  /**
+   * What is wrong, in one sentence.
+   * @example "is not a gemeente of Twente (AM05)"
+   */
   detail: string;
-  /** The value that was found, as text. */
+  /**
+   * The value that was found, as text.
+   * @example "Almeloo"
+   */
   found?: string;
-  /** Close matches, where the value looks like a misspelt name. */
+  /**
+   * Close matches, where the value looks like a misspelt name.
+   * @example ["Almelo"]
+   */
   suggestions?: string[];
 }
 

@@ -1,12 +1,31 @@
-/** The four counts the publication gives per gemeente, and the arithmetic derived from them. */
+// The four counts the publication gives per gemeente, and the arithmetic derived from them.
 
+/**
+ * Clients of one kind in Sonar, with and without a klantprofiel.
+ * @example { "withProfile": 491, "withoutProfile": 502 }
+ */
 export interface ClientCounts {
+  /**
+   * Clients with a klantprofiel ("Profiel in Sonar"): findable in the kandidatenverkenner.
+   * @isInt
+   * @minimum 0
+   * @example 491
+   */
   withProfile: number;
+  /**
+   * Clients without a klantprofiel ("Geen profiel in Sonar").
+   * @isInt
+   * @minimum 0
+   * @example 502
+   */
   withoutProfile: number;
 }
 
+/** The four counts of a row of the publication. */
 export interface Counts {
+  /** Gemeenteklanten: clients supported by the gemeente. */
   gemeenteClients: ClientCounts;
+  /** UWV-klanten: clients supported by UWV. */
   uwvClients: ClientCounts;
 }
 
@@ -50,11 +69,47 @@ export function ratio(numerator: number, denominator: number | null): Ratio {
 
 /** What a TOTAAL row says about a set of gemeenten, with the register it is measured against. */
 export interface Summary extends Counts {
+  /**
+   * "Totaal doelgroep banenafspraken in Sonar": the sum of the four counts.
+   * @isInt
+   * @minimum 0
+   * @example 7898
+   */
   total: number;
+  /**
+   * Size of the doelgroepregister banenafspraken the total is measured against; null when no register was uploaded.
+   * @isInt
+   * @minimum 0
+   * @example 10371
+   */
   registerTotal: number | null;
+  /**
+   * Coverage: total / registerTotal, between 0 and 1 with 4 decimals; null without a register (or with a register of 0).
+   * @minimum 0
+   * @example 0.7615
+   */
   coverage: number | null;
+  /**
+   * Coverage as the whole percentage the publication prints.
+   * @isInt
+   * @minimum 0
+   * @example 76
+   */
   coveragePercent: number | null;
+  /**
+   * Profile share: clients with a klantprofiel (gemeente and UWV) / total, between 0 and 1 with 4 decimals; null when the total is 0.
+   * @minimum 0
+   * @maximum 1
+   * @example 0.4449
+   */
   profileShare: number | null;
+  /**
+   * Profile share as the whole percentage the publication prints.
+   * @isInt
+   * @minimum 0
+   * @maximum 100
+   * @example 44
+   */
   profileSharePercent: number | null;
 }
 

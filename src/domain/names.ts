@@ -59,7 +59,10 @@ export class NameIndex<T extends { name: string }> {
     return this.items
       .map((item) => {
         const candidate = normalizeName(item.name);
-        const score = candidate.startsWith(wanted) || wanted.startsWith(candidate) ? 0 : distance(wanted, candidate);
+        // A prefix is the closest; a whole word of the name ("Zwolle" in "Regio Zwolle") comes next.
+        const score = candidate.startsWith(wanted) || wanted.startsWith(candidate) ? 0
+          : wanted.length >= 3 && ` ${candidate} `.includes(` ${wanted} `) ? 1
+            : distance(wanted, candidate);
         return { name: item.name, score };
       })
       .filter((s) => s.score <= Math.max(3, Math.floor(wanted.length / 2)))

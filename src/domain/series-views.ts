@@ -37,7 +37,10 @@ export interface WithChange {
 
 export type Change = NonNullable<WithChange['change']>;
 
-/** A region's totals in one period, exactly as `/regions/{region}/totals?period=` gives them, and the change. */
+/**
+ * A region's totals in one period, exactly as `/regions/{region}/totals?period=` gives them, and the change.
+ * @example { "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44, "change": null }
+ */
 export interface RegionSeriesPoint extends Summary, WithChange {
   /**
    * The period of the point.
@@ -46,7 +49,10 @@ export interface RegionSeriesPoint extends Summary, WithChange {
   period: string;
 }
 
-/** A region's totals per period with figures, oldest first, each with its change. */
+/**
+ * A region's totals per period with figures, oldest first, each with its change.
+ * @example { "region": { "code": "AM05", "name": "Twente" }, "series": [ { "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44, "change": null } ] }
+ */
 export interface RegionSeries {
   /** The region the series is of. */
   region: RegionRef;
@@ -54,10 +60,16 @@ export interface RegionSeries {
   series: RegionSeriesPoint[];
 }
 
-/** The national totals of one period, exactly as `/totals?period=` gives them, and the change. */
+/**
+ * The national totals of one period, exactly as `/totals?period=` gives them, and the change.
+ * @example { "period": "2026-06", "regions": 1, "regionsWithRegister": 1, "missing": [ { "code": "AM01", "name": "Groningen" }, { "code": "AM02", "name": "Friesland" } ], "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44, "change": null }
+ */
 export interface NationalSeriesPoint extends NationalTotals, WithChange {}
 
-/** The national totals per period with figures, oldest first, each with its change. */
+/**
+ * The national totals per period with figures, oldest first, each with its change.
+ * @example { "series": [ { "period": "2026-06", "regions": 1, "regionsWithRegister": 1, "missing": [ { "code": "AM01", "name": "Groningen" }, { "code": "AM02", "name": "Friesland" } ], "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44, "change": null } ] }
+ */
 export interface NationalSeries {
   /** The periods in which any region has figures, oldest first; `regions` and `missing` show gaps. */
   series: NationalSeriesPoint[];
@@ -83,16 +95,25 @@ export interface GemeentePeriodFigures {
   total: number;
 }
 
-/** A gemeente's figures in one period, and the change; a gemeente has no register, so its ratio changes are null. */
+/**
+ * A gemeente's figures in one period, and the change; a gemeente has no register, so its ratio changes are null.
+ * @example { "period": "2026-06", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218, "change": null }
+ */
 export interface GemeenteSeriesPoint extends GemeentePeriodFigures, WithChange {}
 
-/** A gemeente with the arbeidsmarktregio it belongs to. */
+/**
+ * A gemeente with the arbeidsmarktregio it belongs to.
+ * @example { "code": "GM0141", "name": "Almelo", "region": { "code": "AM05", "name": "Twente" } }
+ */
 export interface GemeenteSummary extends GemeenteRef {
   /** The arbeidsmarktregio the gemeente belongs to. */
   region: RegionRef;
 }
 
-/** A gemeente's figures per period in which its region's upload lists it, oldest first, each with its change. */
+/**
+ * A gemeente's figures per period in which its region's upload lists it, oldest first, each with its change.
+ * @example { "gemeente": { "code": "GM0141", "name": "Almelo", "region": { "code": "AM05", "name": "Twente" } }, "series": [ { "period": "2026-06", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218, "change": null } ] }
+ */
 export interface GemeenteSeries {
   /** The gemeente the series is of, with its region. */
   gemeente: GemeenteSummary;
@@ -100,13 +121,19 @@ export interface GemeenteSeries {
   series: GemeenteSeriesPoint[];
 }
 
-/** All gemeenten, each with its region. */
+/**
+ * All gemeenten, each with its region.
+ * @example { "gemeenten": [ { "code": "GM0141", "name": "Almelo", "region": { "code": "AM05", "name": "Twente" } }, { "code": "GM0164", "name": "Hengelo (O.)", "region": { "code": "AM05", "name": "Twente" } } ] }
+ */
 export interface GemeenteList {
   /** The 342 gemeenten of 2026, by name. */
   gemeenten: GemeenteSummary[];
 }
 
-/** One gemeente with its region and its latest figures. */
+/**
+ * One gemeente with its region and its latest figures.
+ * @example { "code": "GM0141", "name": "Almelo", "region": { "code": "AM05", "name": "Twente" }, "latest": { "period": "2026-06", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218 } }
+ */
 export interface GemeenteDetail extends GemeenteSummary {
   /** Its figures in the latest period that has them; null when no upload lists it. */
   latest: {
@@ -129,7 +156,10 @@ export interface GemeenteDetail extends GemeenteSummary {
   } | null;
 }
 
-/** The periods in which one region has figures. */
+/**
+ * The periods in which one region has figures.
+ * @example { "region": { "code": "AM05", "name": "Twente" }, "periods": ["2026-03", "2026-06"] }
+ */
 export interface RegionPeriodList {
   /** The region. */
   region: RegionRef;

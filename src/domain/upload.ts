@@ -14,23 +14,31 @@ export const MAX_GEMEENTEN = 100;
 
 /**
  * Clients of one kind with and without a klantprofiel.
+ * @example { "withProfile": 491, "withoutProfile": 502 }
  */
 export interface ClientCountsInput {
   /**
+   * Clients with a klantprofiel ("Profiel in Sonar").
    * @isInt must be a whole number
    * @minimum 0 must not be negative
    * @maximum 250000 is more than the whole doelgroep banenafspraken (about 250,000 people)
+   * @example 491
    */
   withProfile: number;
   /**
+   * Clients without a klantprofiel ("Geen profiel in Sonar").
    * @isInt must be a whole number
    * @minimum 0 must not be negative
    * @maximum 250000 is more than the whole doelgroep banenafspraken (about 250,000 people)
+   * @example 502
    */
   withoutProfile: number;
 }
 
-/** The figures of one gemeente, as a row of the publication. */
+/**
+ * The figures of one gemeente, as a row of the publication.
+ * @example { "gemeente": "Almelo", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218 }
+ */
 export interface GemeenteFiguresInput {
   /**
    * CBS code (`GM0141`) or name as publications write it (`Hengelo` finds `Hengelo (O.)`).
@@ -48,11 +56,15 @@ export interface GemeenteFiguresInput {
    * @isInt must be a whole number
    * @minimum 0 must not be negative
    * @maximum 250000 is more than the whole doelgroep banenafspraken (about 250,000 people)
+   * @example 1218
    */
   total?: number;
 }
 
-/** The figures of one arbeidsmarktregio for one period. */
+/**
+ * The figures of one arbeidsmarktregio for one period.
+ * @example { "period": "2026-06", "region": "Twente", "registerTotal": 10371, "partial": true, "gemeenten": [ { "gemeente": "Almelo", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218 } ] }
+ */
 export interface UploadRequest {
   /**
    * Month of the count's reference date, `YYYY-MM`; a quarter (`2026-Q2`, `2026KW02`) means its last month.
@@ -72,6 +84,7 @@ export interface UploadRequest {
    * @isInt must be a whole number
    * @minimum 0 must not be negative
    * @maximum 250000 is more than the whole doelgroep banenafspraken (about 250,000 people)
+   * @example 10371
    */
   registerTotal?: number;
   /**

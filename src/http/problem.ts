@@ -2,31 +2,56 @@ import { ValidateError } from '@tsoa/runtime';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, ErrorKind, ProblemItem, shown } from '../domain/errors';
+import { PROBLEM_TYPE_BASE, problemTitleOf, problemTypeOf } from './problem-types';
 
-/** RFC 9457 problem details, as every 4xx and 5xx answer of the service. */
+/**
+ * RFC 9457 problem details, as every 4xx and 5xx answer of the service.
+ * @example { "type": "urn:sonar-transparency:problem:invalid-input", "title": "Invalid input", "status": 400, "detail": "The upload has 1 problem; nothing was stored.", "instance": "/v1/uploads", "errors": [ { "field": "gemeenten[0].gemeente", "detail": "is not a gemeente of Twente (AM05)", "found": "Almeloo", "suggestions": ["Almelo"] } ] }
+ */
 export interface ProblemDetails {
-  /** A URI naming the kind of problem; `about:blank` when the status says it all. */
+  /**
+   * A URI naming the kind of problem: `urn:sonar-transparency:problem:invalid-input` for 400, `about:blank`
+   * (the status says it all) for the others; see "Problem types" in the API description.
+   * @example "urn:sonar-transparency:problem:invalid-input"
+   */
   type: string;
-  /** Short summary of the kind of problem. */
+  /**
+   * Short summary of the kind of problem: one fixed title per type.
+   * @example "Invalid input"
+   */
   title: string;
-  /** The HTTP status code. */
+  /**
+   * The HTTP status code.
+   * @isInt
+   * @minimum 400
+   * @maximum 599
+   * @example 400
+   */
   status: number;
-  /** What went wrong with this request, for a person. */
+  /**
+   * What went wrong with this request, for a person.
+   * @example "The upload has 1 problem; nothing was stored."
+   */
   detail: string;
-  /** The request path the problem arose on. */
+  /**
+   * The request path the problem arose on.
+   * @example "/v1/uploads"
+   */
   instance?: string;
   /** Every offending field, row or cell. */
   errors?: ProblemItem[];
 }
 
-export const PROBLEM_TYPE_BASE = 'urn:sonar-transparency:problem:';
+export { PROBLEM_TYPE_BASE } from './problem-types';
 
 const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'key-reused': 422 };
 
+/** `title` is decided here from the type (see problem-types.ts), so one type always has one title; a given one is ignored. */
 export function sendProblem(res: Response, problem: Omit<ProblemDetails, 'type' | 'title'> & { type?: string; title?: string }): void {
+  const type = problem.type ?? problemTypeOf(problem.status);
   const body: ProblemDetails = {
-    type: problem.type ?? 'about:blank',
-    title: problem.title ?? STATUS_CODES[problem.status] ?? 'Error',
+    type,
+    title: problemTitleOf(type, problem.status),
     status: problem.status,
     detail: problem.detail,
     instance: problem.instance ?? res.req.originalUrl.split('?')[0],

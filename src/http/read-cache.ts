@@ -52,7 +52,9 @@ function begin(req: Request, res: Response, entry: Omit<Entry, 'body'>): boolean
 }
 
 function send(req: Request, res: Response, entry: Entry): void {
-  if (begin(req, res, entry)) res.end(entry.body);
+  if (!begin(req, res, entry)) return;
+  res.setHeader('Content-Length', entry.body.length); // also for HEAD, which sends no body
+  res.end(entry.body);
 }
 
 function renderingHeaders(rendering: Rendering): Array<[string, string]> {
@@ -129,7 +131,8 @@ export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 102
   };
 
   return (req, res, next) => {
-    if (req.method !== 'GET' || !req.originalUrl.startsWith(prefix)) return next();
+    // HEAD is GET without the body (express routes it to the GET handler): same key, headers and 304.
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.originalUrl.startsWith(prefix)) return next();
     if (source.version !== version) {
       entries.clear();
       bytes = 0;

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import openapi from '../../src/generated/swagger.json';
 import { listen, LiveServer } from '../support/live-server';
 import { createTestApp, expectResponsesMatchContract, TestApp } from '../support/test-app';
 
@@ -84,6 +85,31 @@ describe('Swagger UI in a browser', () => {
       const body = JSON.parse(text) as { regions: Array<{ code: string; name: string }> };
       expect(body.regions).toHaveLength(35);
       expect(body.regions).toContainEqual(expect.objectContaining({ code: 'AM05', name: 'Twente' }));
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('When POST /v1/uploads is tried out in Swagger UI, then the body it offers is the Almelo row of 2026-06 with register 10371', async () => {
+    const page = await browser.newPage();
+    const trouble = watch(page);
+
+    try {
+      await page.goto(`${live.base}/docs/`, { waitUntil: 'load' });
+      const operation = page.locator('#operations-Uploads-CreateUpload');
+      await operation.waitFor({ timeout: 15_000 }).catch((e: Error) => { throw new Error(`Swagger UI did not show POST /v1/uploads (${e.message}); the page said: ${JSON.stringify(trouble)}`); });
+      await operation.locator('.opblock-summary').click();
+      await operation.getByRole('button', { name: 'Try it out' }).click();
+      const body = operation.locator('textarea.body-param__text');
+      await body.waitFor({ timeout: 15_000 });
+      const offered = JSON.parse(await body.inputValue()) as Record<string, unknown>;
+
+      expect(offered).toEqual(openapi.components.schemas.UploadRequest.example);
+      expect(offered).toEqual(expect.objectContaining({
+        period: '2026-06', region: 'Twente', registerTotal: 10371,
+        gemeenten: [{ gemeente: 'Almelo', gemeenteClients: { withProfile: 3, withoutProfile: 222 }, uwvClients: { withProfile: 491, withoutProfile: 502 }, total: 1218 }],
+      }));
+      expect(trouble.errors).toEqual([]);
     } finally {
       await page.close();
     }

@@ -73,7 +73,7 @@ describe('The upload command, against the running app', () => {
     const code = await run([csv, '--period', '2026-04', '--url', url, '--key', WRITER_KEY], {}, rec.output);
 
     expect(code).toBe(1);
-    expect(rec.err[0]).toBe('Refused (400 Invalid upload): The upload has 2 problems; nothing was stored.');
+    expect(rec.err[0]).toBe('Refused (400 Invalid input): The upload has 2 problems; nothing was stored.');
     expect(rec.err).toContain('  row 3, column 4 (D): found "1.2": is not a whole number: a dot only separates thousands, in groups of three (1.218)');
     expect(rec.err.find((line) => line.includes('row 9, column 2 (B): found "Hengelow"'))).toMatch(/did you mean Hengelo \(O\.\)/);
     expect(storedData(t.db)).toBe(before);
@@ -95,6 +95,7 @@ describe('The upload command, against the running app', () => {
     ['an unknown option', ['FILE.tsv', '--period', '2026-06', '--colour', 'red'], 'colour'],
     ['no key', ['FILE.tsv', '--period', '2026-06'], 'SONAR_API_KEY'],
     ['a file that does not exist', [path.join(FIXTURES, 'nothing-here.tsv'), '--period', '2026-06', '--key', 'k'], 'Cannot read'],
+    ['a register total that is no plain number', ['FILE.tsv', '--period', '2026-06', '--key', 'k', '--register-total', '10.371'], 'plain digits'],
   ])('When the command is given %s, then it prints the usage and exits 2', async (_what, argv, message) => {
     const rec = recorder();
 

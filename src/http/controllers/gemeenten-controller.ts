@@ -24,6 +24,7 @@ export class GemeentenController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
   public listGemeenten(): GemeenteList {
     return listGemeenten(this.service);
   }

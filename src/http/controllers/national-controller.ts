@@ -19,6 +19,7 @@ export class NationalController extends Controller {
   /**
    * Totals over every region with figures for the period. Coverage is computed over the regions that
    * have a registerTotal.
+   * @summary National totals and coverage
    * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the latest period with figures when left out.
    * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    * @param format `csv` for CSV: one row of totals.
@@ -36,6 +37,7 @@ export class NationalController extends Controller {
 
   /**
    * Coverage and profile share of each region with figures for the period.
+   * @summary Coverage per region
    * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the latest period with figures when left out.
    * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
    * @param format `csv` for CSV: one row per region, `Total-Count` rows after the header row.
@@ -51,11 +53,15 @@ export class NationalController extends Controller {
     return offerCsv(req, this.service.coverage(period, asOf), coverageCsv);
   }
 
-  /** The periods that have figures, oldest first. */
+  /**
+   * The periods that have figures in any region, oldest first, written YYYY-MM.
+   * @summary Periods with figures
+   */
   @Get('periods')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The periods')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
   public getPeriods(): PeriodList {
     return this.service.periods();
   }

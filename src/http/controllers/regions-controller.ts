@@ -16,17 +16,23 @@ export class RegionsController extends Controller {
     super();
   }
 
-  /** The 35 arbeidsmarktregio's of 2026 with the number of gemeenten in each. */
+  /**
+   * The 35 arbeidsmarktregio's of 2026 (CBS), by CBS code, with the number of gemeenten in each.
+   * @summary The 35 arbeidsmarktregio's
+   */
   @Get()
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The regions')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
   public listRegions(): RegionList {
     return this.service.listRegions();
   }
 
   /**
-   * One region with its gemeenten.
+   * One region with its gemeenten (CBS codes and names). An unknown region is 404 with the closest
+   * names and codes; a gemeente's name says which region it is in.
+   * @summary One region with its gemeenten
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @example region "Twente"
    */
@@ -42,6 +48,7 @@ export class RegionsController extends Controller {
 
   /**
    * The figures of each gemeente of the region for one period, and the gemeenten without figures.
+   * @summary A region's figures per gemeente
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the region's latest period with figures when left out.
    * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
@@ -62,6 +69,7 @@ export class RegionsController extends Controller {
   /**
    * The region's TOTAAL AMR row, its doelgroepregister, coverage (Sonar total / register) and profile
    * share (clients with a profile / Sonar total).
+   * @summary A region's totals and coverage
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the region's latest period with figures when left out.
    * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.

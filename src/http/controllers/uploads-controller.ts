@@ -31,6 +31,7 @@ export class UploadsController extends Controller {
    * figures is stored with a warning naming the upload it repeats. A key limited to regions gets 403 for
    * any other region, and a file holding one such region is refused whole.
    * @summary Upload a region's figures for a period
+   * @param idempotencyKey Your own key for this upload (1–255 visible ASCII characters): a retry with the same key and body gets the first answer again instead of a second upload.
    */
   @Post()
   @Security('apiKey')
@@ -141,6 +142,9 @@ export class UploadsController extends Controller {
 
   /**
    * One upload with its figures as they were uploaded, whether or not a later upload replaced them.
+   * @summary One upload with its figures
+   * @param id The upload's number, as its receipt and Location give it.
+   * @example id 1
    * @isInt id must be a whole number
    * @minimum id 1
    */
