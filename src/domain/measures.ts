@@ -19,7 +19,10 @@ export type MeasureId =
   | 'coverage'
   | 'profileShare';
 
-/** One measure of the figures, in the publication's Dutch and in English. */
+/**
+ * One measure of the figures, in the publication's Dutch and in English.
+ * @example {"id": "total", "dutchLabel": "Totaal doelgroep banenafspraken in Sonar", "englishLabel": "Total of the doelgroep banenafspraken in Sonar", "definition": "The sum of the four counts: everyone of the doelgroep banenafspraken in Sonar. Never stored, always derived.", "unit": "persons"}
+ */
 export interface Measure {
   /**
    * The field that holds it in every JSON answer and CSV header.
@@ -45,7 +48,10 @@ export interface Measure {
   unit: 'persons' | 'ratio';
 }
 
-/** The measures of the figures, in the order the publication prints them. */
+/**
+ * The measures of the figures, in the order the publication prints them.
+ * @example {"measures": [{"id": "total", "dutchLabel": "Totaal doelgroep banenafspraken in Sonar", "englishLabel": "Total of the doelgroep banenafspraken in Sonar", "definition": "The sum of the four counts: everyone of the doelgroep banenafspraken in Sonar. Never stored, always derived.", "unit": "persons"}]}
+ */
 export interface MeasureList {
   /** The four counts, the total, the doelgroepregister, coverage and profile share. */
   measures: Measure[];

@@ -4,18 +4,32 @@ import { isPeriod } from './period';
 import { Region, RegionRef } from './reference';
 import { UseCaseContext } from './use-case';
 
-/** One gemeente row of the publication, under the name the upload printed. */
+/**
+ * One gemeente row of the publication, under the name the upload printed.
+ * @example {"name": "Almelo", "gemeenteClients": {"withProfile": 3, "withoutProfile": 222}, "uwvClients": {"withProfile": 491, "withoutProfile": 502}, "total": 1218}
+ */
 export interface PublicationRow extends Counts {
   /** The gemeente as the upload named it ("Hengelo"); the CBS name where the upload gave a code. */
   name: string;
+  /**
+   * "Totaal doelgroep banenafspraken in Sonar": the sum of the four counts.
+   * @isInt
+   * @minimum 0
+   */
   total: number;
 }
 
-/** A region's table as the publication prints it, from its current upload. */
+/**
+ * A region's table as the publication prints it, from its current upload.
+ * @example {"region": {"code": "AM05", "name": "Twente"}, "period": "2026-06", "label": "28 Twente", "rows": [{"name": "Almelo", "gemeenteClients": {"withProfile": 3, "withoutProfile": 222}, "uwvClients": {"withProfile": 491, "withoutProfile": 502}, "total": 1218}], "totals": {"gemeenteClients": {"withProfile": 38, "withoutProfile": 1216}, "uwvClients": {"withProfile": 3476, "withoutProfile": 3168}, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44}}
+ */
 export interface PublicationTable {
   /** The region the table is of. */
   region: RegionRef;
-  /** @example "2026-06" */
+  /**
+   * The period of the table.
+   * @example "2026-06"
+   */
   period: string;
   /** The label of the region as uploaded ("28 Twente"), or its name when the upload gave none ("Twente"). */
   label: string;
@@ -25,7 +39,10 @@ export interface PublicationTable {
   totals: Summary;
 }
 
-/** One region's TOTAAL row in the national table. */
+/**
+ * One region's TOTAAL row in the national table.
+ * @example {"region": {"code": "AM05", "name": "Twente"}, "label": "28 Twente", "totals": {"gemeenteClients": {"withProfile": 38, "withoutProfile": 1216}, "uwvClients": {"withProfile": 3476, "withoutProfile": 3168}, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44}}
+ */
 export interface NationalTableRow {
   /** The region of the row. */
   region: RegionRef;
@@ -35,9 +52,15 @@ export interface NationalTableRow {
   totals: Summary;
 }
 
-/** Every region's TOTAAL row for one period, and the country's. */
+/**
+ * Every region's TOTAAL row for one period, and the country's.
+ * @example {"period": "2026-06", "rows": [{"region": {"code": "AM05", "name": "Twente"}, "label": "28 Twente", "totals": {"gemeenteClients": {"withProfile": 38, "withoutProfile": 1216}, "uwvClients": {"withProfile": 3476, "withoutProfile": 3168}, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44}}], "totals": {"gemeenteClients": {"withProfile": 38, "withoutProfile": 1216}, "uwvClients": {"withProfile": 3476, "withoutProfile": 3168}, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44}}
+ */
 export interface NationalTable {
-  /** @example "2026-06" */
+  /**
+   * The period of the table.
+   * @example "2026-06"
+   */
   period: string;
   /** One row per region with figures for the period, by CBS code. */
   rows: NationalTableRow[];

@@ -49,15 +49,15 @@ export function nationalTableCells(table: NationalTable): Cells[] {
   ];
 }
 
+/** A table is at most about a hundred rows (the national one 35 and its sum): one chunk. */
 function* tsvChunks(rows: Cells[]): Generator<string> {
-  for (const row of rows) yield `${row.join('\t')}\n`;
+  yield rows.map((row) => `${row.join('\t')}\n`).join('');
 }
 
 function* csvTableChunks(rows: Cells[], delimiter: Delimiter): Generator<string> {
   const separator = delimiter === 'semicolon' ? ';' : ',';
-  if (delimiter === 'semicolon') yield BOM;
   // The cells are text already ("1.218"): written as they are, quoted only where RFC 4180 needs it.
-  for (const row of rows) yield `${row.map((cell) => csvCell(cell, { delimiter })).join(separator)}\r\n`;
+  yield (delimiter === 'semicolon' ? BOM : '') + rows.map((row) => `${row.map((cell) => csvCell(cell, { delimiter })).join(separator)}\r\n`).join('');
 }
 
 /** A sheet whose counts are numbers, shown with thousands separators, so that Excel can add them up. */

@@ -16,6 +16,7 @@ export class MeasuresController extends Controller {
   @Get()
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The measures')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   public listMeasures(): MeasureList {
     return listMeasures();
