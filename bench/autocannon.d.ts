@@ -12,8 +12,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string | Buffer;
     pipelining?: number;
-    /** Requests in turn; `setupRequest` may change each one before it is sent (here: its path). */
-    requests?: Array<{ setupRequest?: (request: { path?: string }) => { path?: string } }>;
+    /** Requests in turn; `setupRequest` may change each one before it is sent (its path, its headers). */
+    requests?: Array<{ setupRequest?: (request: { path?: string; headers?: Record<string, string> }) => { path?: string; headers?: Record<string, string> } }>;
   }
   interface Histogram {
     average: number;

@@ -17,6 +17,10 @@ export interface LoadOptions {
   /** Seconds; the load stops at this time or at `maxRequests` responses, whichever comes first. */
   seconds: number;
   maxRequests: number;
+  /** Accept header of every request. */
+  accept?: string;
+  /** A different Accept on every request (the read cache keys on it), so that every answer is derived anew. */
+  uncached?: boolean;
 }
 
 export interface Sample {
@@ -29,6 +33,15 @@ export interface Sample {
   failures: number;
   /** CPU the server process used per answer, in µs: far less sensitive to a noisy machine than req/s. */
   cpuPerRequest: number;
+}
+
+let sent = 0;
+type Headers = Record<string, string>;
+function acceptOptions(options: LoadOptions): { headers?: Headers; requests?: Array<{ setupRequest: (request: { headers?: Headers }) => { headers?: Headers } }> } {
+  if (options.accept === undefined) return {};
+  if (!options.uncached) return { headers: { accept: options.accept } };
+  const accept = options.accept;
+  return { requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, accept: `${accept}, application/x-bench-${++sent};q=0.01` } }) }] };
 }
 
 /**
@@ -44,7 +57,7 @@ export function load(url: string, options: LoadOptions, pid?: number, nextPath?:
     }, (options.seconds + 15) * 1000);
     const instance = autocannon(
       {
-        url, connections: options.connections, duration: options.seconds, maxOverallRequests: options.maxRequests, timeout: 10,
+        url, connections: options.connections, duration: options.seconds, maxOverallRequests: options.maxRequests, timeout: 10, ...acceptOptions(options),
         ...(nextPath ? { requests: [{ setupRequest: (request: { path?: string }) => ({ ...request, path: nextPath() }) }] } : {}),
       },
       (error, result) => {

@@ -1,6 +1,7 @@
 /** The benchmark's findings as markdown: readable on a terminal, pasted as is into bench/RESULTS.md. */
 import { execSync } from 'node:child_process';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { ExportsReport } from './exports';
 import { ImportReport } from './import';
 import { Summary } from './load';
 import { ReadsReport } from './reads';
@@ -151,6 +152,28 @@ export function importMarkdown(r: ImportReport): string {
       ['file', 'bytes', 'status', 'RSS before', 'peak during', 'peak − before'],
       h.bySize.map((p) => [p.label, n(p.bytes), String(p.status), mb(p.rssBefore), mb(p.peak), mb(p.peak - p.rssBefore)]),
     ),
+  ].join('\n');
+}
+
+export function exportsMarkdown(r: ExportsReport): string {
+  const s = r.settings;
+  const json = new Map(r.rows.filter((row) => row.form.startsWith('JSON')).map((row) => [row.group, row]));
+  return [
+    '### Exports (issue 10)',
+    '',
+    `One service holding ${r.fill.uploads} uploads (${s.periods} periods × 35 regions); region ${r.region.name} (${r.region.code}, ${r.region.gemeenten.length} gemeenten). `
+      + `${s.connections} connections, ${s.rounds} rounds of ${s.seconds} s per form, cached and uncached alternating. Cached: the same Accept every time, so the read cache answers stored bytes. `
+      + 'Uncached: a different Accept on every request, so every answer is derived from SQLite and rendered again. Ratios are req/s against the JSON answer of the same group, in the same run.',
+    '',
+    table(['group', 'form', 'bytes', 'cached req/s (min–max)', 'p99 ms', 'µs CPU/req', 'vs JSON', 'uncached req/s (min–max)', 'p99 ms', 'µs CPU/req', 'vs JSON'],
+      r.rows.map((row) => {
+        const base = json.get(row.group);
+        return [row.group, row.form, n(row.bytes), spread(row.cached), ms(row.cached.p99), us(row.cached.cpuPerRequest), base ? ratio(row.cached.rps, base.cached.rps) : '–',
+          spread(row.uncached), ms(row.uncached.p99), us(row.uncached.cpuPerRequest), base ? ratio(row.uncached.rps, base.uncached.rps) : '–'];
+      })),
+    '',
+    r.series ? '' : 'The region series (GET /v1/regions/{region}/series) is not in this build, so its rows are left out; they are measured as soon as it answers 200.',
+    '',
   ].join('\n');
 }
 

@@ -4,7 +4,7 @@
  *
  *   npm run bench                      full run (about 9 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
- *   npm run bench -- --only=reads      or --only=import, --only=series, --only=postgres
+ *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
  *   npm run bench -- --layers[=/v1/totals]  what each layer of the service's middleware costs
@@ -13,12 +13,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
 import { loadRegions } from './data';
+import { ExportsSettings, runExports } from './exports';
 import { ImportSettings, runImport } from './import';
 import { PostgresSettings, postgresMarkdown, runPostgres } from './postgres';
 import { runLayers } from './layers';
 import { runProfile } from './profile';
 import { ReadsSettings, runReads } from './reads';
-import { importMarkdown, machine, readsMarkdown, seriesMarkdown } from './report';
+import { exportsMarkdown, importMarkdown, machine, readsMarkdown, seriesMarkdown } from './report';
 import { runSeries, SeriesSettings } from './series';
 import { installCleanUp } from './targets';
 
@@ -39,6 +40,10 @@ const reads: ReadsSettings = quick
 const imports: ImportSettings = quick
   ? { periods: 30, concurrency: 1, oversize: [10], passes: 2, baselineRuns: 1 }
   : { periods: 293, concurrency: 1, oversize: [10, 100, 1000], passes: 4, baselineRuns: 3 };
+
+const exportsSettings: ExportsSettings = quick
+  ? { connections: 10, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 100_000, periods: 4 }
+  : { connections: 10, rounds: 4, seconds: 3, warmupSeconds: 1, maxRequests: 300_000, periods: 40 };
 
 const series: SeriesSettings = quick
   ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 10, growthPeriods: [5, 10, 40], growthRounds: 1, growthSeconds: 1, growthConnections: 10 }
@@ -98,6 +103,15 @@ async function main(): Promise<number> {
       failed = true;
       log(`import benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
       sections.push(`### Import\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+    }
+  }
+  if (only === undefined || only === 'exports') {
+    try {
+      sections.push(exportsMarkdown(await runExports(exportsSettings, regions, log)), '');
+    } catch (error) {
+      failed = true;
+      log(`exports benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### Exports\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
     }
   }
   if (only === undefined || only === 'postgres') {

@@ -20,6 +20,7 @@ import { methodNotAllowed } from './http/method-not-allowed';
 import { knownPaths } from './http/operations';
 import { rejectUnknownQueryParameters } from './http/query-parameters';
 import { checkKeyRegions } from './http/write-access';
+import { reportRoutes } from './report/routes';
 
 export const API_VERSION: string = openapi.info.version;
 const BASE_PATH = openapi.servers[0].url;
@@ -49,7 +50,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.locals.apiIndex = apiIndex(openapi, BASE_PATH);
   const paths = knownPaths(openapi, BASE_PATH, OPERATIONAL_PATHS);
 
-  const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', BASE_PATH]));
+  const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', BASE_PATH, '/rapport']));
   app.use(observed.middleware, responseHeaders(API_VERSION));
 
   if (config.RATE_LIMIT) app.use(rateLimits(config));
@@ -80,6 +81,8 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   // Swagger UI's page loads its assets by relative URL, so it lives at /docs/ (/docs redirects there).
   app.get('/docs/', swaggerUi.setup(undefined, { swaggerOptions: { url: `${BASE_PATH}/openapi.json` } }));
   app.use('/docs', swaggerUi.serve);
+
+  app.use(reportRoutes(service)); // the report for people, outside the API
 
   // Writes: the key first, then the content type, and only then is a body read.
   app.post(`${BASE_PATH}/uploads`, requireApiKey, requireContentType(['application/json', ...TABLE_CONTENT_TYPES]),

@@ -67,7 +67,10 @@ export function ratio(numerator: number, denominator: number | null): Ratio {
   return { value: Math.round((numerator * 10_000) / denominator) / 10_000, percent: Math.round((numerator * 100) / denominator) };
 }
 
-/** What a TOTAAL row says about a set of gemeenten, with the register it is measured against. */
+/**
+ * What a TOTAAL row says about a set of gemeenten, with the register it is measured against.
+ * @example {"gemeenteClients": {"withProfile": 38, "withoutProfile": 1216}, "uwvClients": {"withProfile": 3476, "withoutProfile": 3168}, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44}
+ */
 export interface Summary extends Counts {
   /**
    * "Totaal doelgroep banenafspraken in Sonar": the sum of the four counts.

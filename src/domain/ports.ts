@@ -1,6 +1,6 @@
 /** What the domain needs from storage. The SQLite store implements it; the domain never sees SQL. */
 import { Counts } from './figures';
-import { GemeenteCounts } from './upload';
+import { GemeenteCounts, Printed } from './upload';
 import { Region } from './reference';
 import { UploadSource } from './views';
 
@@ -12,6 +12,8 @@ export interface NewUpload {
   uploadedAt: string;
   source: UploadSource;
   rows: GemeenteCounts[];
+  /** The region label and gemeente names as written; without it the table prints CBS names. */
+  printed?: Printed;
 }
 
 /** An upload as stored: what was sent, its id, and whether it is still the one the reads serve. */
@@ -25,6 +27,18 @@ export interface UploadRecord extends Omit<NewUpload, 'rows'> {
 
 export interface StoredUpload extends UploadRecord {
   rows: GemeenteCounts[];
+}
+
+/** A gemeente's figures with its name as the upload printed it. */
+export interface PrintedRow extends GemeenteCounts {
+  printedName: string;
+}
+
+/** The current upload of a region and period as the upload printed it: label, names, order. */
+export interface PrintedUpload extends UploadRecord {
+  /** Null for uploads stored before labels were kept. */
+  regionLabel: string | null;
+  rows: PrintedRow[];
 }
 
 /** The upload that counts for a region and period, its gemeenten's counts summed (as stored with it): what a total needs. */
@@ -85,6 +99,10 @@ export interface FiguresStore {
    */
   latestPeriod(regionCode?: string, asOf?: string): string | undefined;
   periods(): string[];
+  /** The current upload with its gemeenten in the upload's order and as it printed them. */
+  printedUpload(regionCode: string, period: string): PrintedUpload | undefined;
+  /** The region labels of the period's current uploads, by region code; regions without one are left out. */
+  regionLabels(period: string): Map<string, string>;
   /** One region's periods with figures, oldest first. */
   regionPeriods(regionCode: string): string[];
   currentUpload(regionCode: string, period: string, asOf?: string): StoredUpload | undefined;

@@ -171,7 +171,7 @@ export class SonarService implements UseCaseContext {
       warnings: valid[i].warnings,
     }));
     const records = this.store.saveUploads(valid.map((u) => ({
-      regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, uploadedAt, source, rows: u.rows,
+      regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, uploadedAt, source, rows: u.rows, printed: u.printed,
     })), this.rememberAs(claim, receiptsOf));
     this.figuresChanged();
     return { receipts: receiptsOf(records), replayed: false };
@@ -240,7 +240,7 @@ export class SonarService implements UseCaseContext {
         }
         seen.add(key);
         if (problems.size > 0) continue; // nothing will be stored: keep checking, stop staging
-        staging.add({ regionCode: valid.region.code, period: valid.period, registerTotal: valid.registerTotal, uploadedBy, uploadedAt, source, rows: valid.rows });
+        staging.add({ regionCode: valid.region.code, period: valid.period, registerTotal: valid.registerTotal, uploadedBy, uploadedAt, source, rows: valid.rows, printed: valid.printed });
         const repeat = repeatWarning(this.store, valid);
         staged.push({ region: valid.region, period: valid.period, summary: uploadSummary(valid), warnings: repeat ? [...valid.warnings, repeat] : valid.warnings });
       }

@@ -129,7 +129,21 @@ export interface ValidUpload {
   registerTotal: number | null;
   rows: GemeenteCounts[];
   warnings: string[];
+  /** How the upload wrote the region and each gemeente (`rows` order), for the table written back. */
+  printed: Printed;
 }
+
+/**
+ * The region's label and the gemeenten's names as the upload wrote them ("28 Twente", "Hengelo"). A CBS code
+ * is no printed name: where the upload gave one, the CBS name is printed instead.
+ */
+export interface Printed {
+  regionLabel: string;
+  names: string[];
+}
+
+const CBS_CODE = /^\s*(GM|AM)[0-9]{2,4}\s*$/i;
+const printedAs = (written: string, official: string): string => (CBS_CODE.test(written) ? official : written.trim());
 
 const COUNT_FIELDS = [
   ['gemeenteClients', 'withProfile'],
@@ -151,6 +165,7 @@ interface Examined {
   /** In its canonical form, `YYYY-MM`. */
   period?: string;
   rows: GemeenteCounts[];
+  names: string[];
 }
 
 const asObject = (value: unknown): Record<string, unknown> =>
@@ -181,6 +196,7 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
   if (entries.length === 0) report(at.upload('gemeenten'), 'must list at least one gemeente');
 
   const rows: GemeenteCounts[] = [];
+  const names: string[] = [];
   const seen = new Map<string, number>();
   entries.forEach((rawEntry, index) => {
     const entry = asObject(rawEntry);
@@ -221,7 +237,10 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
     } else if (sum > MAX_COUNT) {
       report(at.row(index, 'total'), `is ${sum}, more than the whole doelgroep banenafspraken (at most ${MAX_COUNT})`, sum);
     }
-    if (gemeente) rows.push({ ...gemeente, ...counts });
+    if (gemeente) {
+      rows.push({ ...gemeente, ...counts });
+      names.push(printedAs(name as string, gemeente.name));
+    }
   });
   const regionTotal = rows.reduce((sum, row) => sum + rowTotal(row), 0);
   if (problems.length === 0 && regionTotal > MAX_COUNT) {
@@ -235,7 +254,7 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
         + 'an upload replaces the whole table, so send every gemeente, or say partial: true (?partial=true with a table)');
     }
   }
-  return { problems, region, period, rows };
+  return { problems, region, period, rows, names };
 }
 
 /** Every content problem of an upload, whatever its shape; empty when it would be accepted. */
@@ -245,7 +264,7 @@ export function uploadProblems(input: unknown, reference: ReferenceData, at: Loc
 
 /** The upload, checked and resolved; throws one DomainError listing every problem. */
 export function validateUpload(input: UploadRequest, reference: ReferenceData, at: Locator = jsonLocator()): ValidUpload {
-  const { problems, region, period, rows } = examine(input, reference, at);
+  const { problems, region, period, rows, names } = examine(input, reference, at);
   if (problems.length > 0 || !region || period === undefined) {
     throw new DomainError('invalid', 'Invalid upload', `The upload has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was stored.`, problems);
   }
@@ -255,7 +274,7 @@ export function validateUpload(input: UploadRequest, reference: ReferenceData, a
   if (registerTotal !== null && registerTotal < total) {
     warnings.push(`registerTotal ${registerTotal} is smaller than the Sonar total ${total}; Sonar should hold a subset of the register.`);
   }
-  return { period, region, registerTotal, rows, warnings };
+  return { period, region, registerTotal, rows, warnings, printed: { regionLabel: printedAs(input.region, region.name), names } };
 }
 
 /** The region's TOTAAL row for an upload, as the reads will show it. */

@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { Config } from '../config';
+import { REPORT_CSS_HASH } from '../report/style';
 import { sendProblem } from './problem';
 
 const YEAR = 365 * 24 * 60 * 60;
@@ -45,13 +46,29 @@ const docsHeaders = helmet({
   hsts,
 });
 
+/** The report loads nothing at all: its one inline style sheet is allowed by its hash, no script runs. */
+const reportHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      styleSrc: [REPORT_CSS_HASH],
+      imgSrc: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  hsts,
+});
 
 /** Any web page may read the figures and the OpenAPI document; writes come from scripts, not browsers. */
 const readCors = cors({
   origin: '*',
   methods: ['GET', 'HEAD'],
   allowedHeaders: ['If-None-Match', 'X-Request-Id'],
-  exposedHeaders: ['API-Version', 'ETag', 'X-Request-Id'],
+  exposedHeaders: ['API-Version', 'ETag', 'X-Request-Id', 'Content-Disposition', 'Total-Count'],
   maxAge: 600,
 });
 
@@ -62,7 +79,8 @@ const readCors = cors({
 export function responseHeaders(apiVersion: string): RequestHandler {
   return (req, res, next) => {
     res.setHeader('API-Version', apiVersion);
-    const security = req.path === '/docs' || req.path.startsWith('/docs/') ? docsHeaders : apiHeaders;
+    const security = req.path === '/docs' || req.path.startsWith('/docs/') ? docsHeaders
+      : req.path === '/rapport' || req.path.startsWith('/rapport/') ? reportHeaders : apiHeaders;
     security(req, res, () => {
       const read = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
       if (read && req.headers.origin !== undefined) readCors(req, res, next);

@@ -14,6 +14,7 @@ export function routeLabeler(basePath: string, paths: readonly string[], fixed: 
     if (label !== undefined) return label;
     const found = exact.has(path) ? path
       : path.startsWith('/docs') ? '/docs'
+        : path.startsWith('/rapport/') ? '/rapport/{region}'
         : templates.find((t) => t.pattern.test(path))?.label ?? 'unmatched';
     if (known.size >= 1000) known.clear();
     known.set(path, found);

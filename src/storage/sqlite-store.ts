@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors';
-import { FiguresStore, GemeentePeriodCounts, NewUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums } from '../domain/ports';
+import { FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums } from '../domain/ports';
 import { Region } from '../domain/reference';
 import { GemeenteCounts } from '../domain/upload';
 import { UploadSource } from '../domain/views';
@@ -118,15 +118,22 @@ const STAGING_SCHEMA = `
   CREATE TEMP TABLE IF NOT EXISTS staged_uploads (
     import_id INTEGER NOT NULL, seq INTEGER NOT NULL, region_code TEXT NOT NULL, period TEXT NOT NULL,
     register_total INTEGER, uploaded_by TEXT NOT NULL, uploaded_at TEXT NOT NULL, source TEXT NOT NULL,
+    region_label TEXT,
     PRIMARY KEY (import_id, seq)) WITHOUT ROWID;
   CREATE TEMP TABLE IF NOT EXISTS staged_figures (
     import_id INTEGER NOT NULL, seq INTEGER NOT NULL, gemeente_code TEXT NOT NULL,
     gw INTEGER NOT NULL, gwo INTEGER NOT NULL, uw INTEGER NOT NULL, uwo INTEGER NOT NULL,
+    printed_name TEXT, position INTEGER,
     PRIMARY KEY (import_id, seq, gemeente_code)) WITHOUT ROWID;`;
 
 /** An upload set aside while its file is read: the columns of an upload, numbered within its import. */
 interface StagedUploadRow extends Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by'> {
   seq: number;
+  region_label: string | null;
+}
+
+interface PrintedFigureRow extends FigureRow {
+  printed_name: string;
 }
 
 interface UploadFilterParams {
@@ -151,18 +158,18 @@ export class SqliteStore implements FiguresStore {
   constructor(private readonly db: Db) {
     db.exec(STAGING_SCHEMA);
     this.staging = {
-      upload: db.prepare<[number, number, string, string, number | null, string, string, string]>(
-        `INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, uploaded_at, source)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      figure: db.prepare<[number, number, string, number, number, number, number]>(
-        'INSERT INTO staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      upload: db.prepare<[number, number, string, string, number | null, string, string, string, string | null]>(
+        `INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      figure: db.prepare<[number, number, string, number, number, number, number, string | null, number]>(
+        'INSERT INTO staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       uploads: db.prepare<[number], StagedUploadRow>(
-        `SELECT seq, region_code, period, register_total, uploaded_by, uploaded_at, source
+        `SELECT seq, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label
          FROM staged_uploads WHERE import_id = ? ORDER BY seq`),
       moveFigures: db.prepare<[number | bigint, number, number]>(
         `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
-           uwv_with_profile, uwv_without_profile)
-         SELECT ?, gemeente_code, gw, gwo, uw, uwo FROM staged_figures WHERE import_id = ? AND seq = ?`),
+           uwv_with_profile, uwv_without_profile, printed_name, position)
+         SELECT ?, gemeente_code, gw, gwo, uw, uwo, printed_name, position FROM staged_figures WHERE import_id = ? AND seq = ?`),
       forgetUploads: db.prepare<[number]>('DELETE FROM staged_uploads WHERE import_id = ?'),
       forgetFigures: db.prepare<[number]>('DELETE FROM staged_figures WHERE import_id = ?'),
     };
@@ -230,18 +237,26 @@ export class SqliteStore implements FiguresStore {
         `SELECT id FROM uploads WHERE region_code = ? AND period = ? AND withdrawn_at IS NULL
          ORDER BY uploaded_at DESC, id DESC LIMIT 1`).pluck(),
       forgetCurrent: db.prepare<[string, string]>('DELETE FROM current_uploads WHERE region_code = ? AND period = ?'),
-      insertUpload: db.prepare<[string, string, number | null, string, string, string]>(
-        `INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source)
-         VALUES (?, ?, ?, ?, ?, ?)`),
-      insertFigure: db.prepare<[number | bigint, string, number, number, number, number]>(
+      insertUpload: db.prepare<[string, string, number | null, string, string, string, string | null]>(
+        `INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source, region_label)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      insertFigure: db.prepare<[number | bigint, string, number, number, number, number, string | null, number]>(
         `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
-           uwv_with_profile, uwv_without_profile) VALUES (?, ?, ?, ?, ?, ?)`),
+           uwv_with_profile, uwv_without_profile, printed_name, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       // In the upload's transaction, once its figures are in: what a series reads instead of the figures.
       sumUpload: db.prepare<[number | bigint, number | bigint]>(
         `INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
          SELECT ?, coalesce(sum(gemeente_with_profile), 0), coalesce(sum(gemeente_without_profile), 0),
            coalesce(sum(uwv_with_profile), 0), coalesce(sum(uwv_without_profile), 0)
          FROM upload_figures WHERE upload_id = ?`),
+      regionLabels: db.prepare<[string], { region_code: string; region_label: string }>(
+        `SELECT c.region_code, u.region_label FROM current_uploads c JOIN uploads u ON u.id = c.upload_id
+         WHERE c.period = ? AND u.region_label IS NOT NULL`),
+      regionLabel: db.prepare<[number], string | null>('SELECT region_label FROM uploads WHERE id = ?').pluck(),
+      printedFigures: db.prepare<[number], PrintedFigureRow>(
+        `SELECT ${FIGURE_COLUMNS}, coalesce(f.printed_name, g.name) AS printed_name
+         FROM upload_figures f JOIN gemeenten g ON g.code = f.gemeente_code
+         WHERE f.upload_id = ? ORDER BY f.position IS NULL, f.position, g.name`),
       makeCurrent: db.prepare<[string, string, number | bigint]>(
         `INSERT INTO current_uploads (region_code, period, upload_id) VALUES (?, ?, ?)
          ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`),
@@ -329,14 +344,25 @@ export class SqliteStore implements FiguresStore {
     return uploads.map((row) => ({ ...toRecord(row), rows: byUpload.get(row.id) ?? [] }));
   }
 
+  printedUpload(regionCode: string, period: string): PrintedUpload | undefined {
+    const row = this.sql.currentUpload.get(regionCode, period);
+    if (!row) return undefined;
+    const rows = this.sql.printedFigures.all(row.id).map((f) => ({ ...toCounts(f), printedName: f.printed_name }));
+    return { ...toRecord(row), regionLabel: this.sql.regionLabel.get(row.id) ?? null, rows };
+  }
+
+  regionLabels(period: string): Map<string, string> {
+    return new Map(this.sql.regionLabels.all(period).map((r) => [r.region_code, r.region_label]));
+  }
+
   saveUploads(uploads: NewUpload[], remember?: Remember): UploadRecord[] {
     return this.db.transaction(() => {
       const ids = uploads.map((u) => {
-        const id = this.sql.insertUpload.run(u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source).lastInsertRowid;
-        for (const r of u.rows) {
+        const id = this.sql.insertUpload.run(u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, u.printed?.regionLabel ?? null).lastInsertRowid;
+        u.rows.forEach((r, i) => {
           this.sql.insertFigure.run(id, r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
-            r.uwvClients.withProfile, r.uwvClients.withoutProfile);
-        }
+            r.uwvClients.withProfile, r.uwvClients.withoutProfile, u.printed?.names[i] ?? null, i);
+        });
         this.sql.sumUpload.run(id, id);
         this.sql.makeCurrent.run(u.regionCode, u.period, id);
         return Number(id);
@@ -357,15 +383,15 @@ export class SqliteStore implements FiguresStore {
     // Each staged upload is one short synchronous transaction on the temp tables only.
     const add = this.db.transaction((u: NewUpload) => {
       seq++;
-      this.staging.upload.run(importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source);
-      for (const r of u.rows) {
+      this.staging.upload.run(importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, u.printed?.regionLabel ?? null);
+      u.rows.forEach((r, i) => {
         this.staging.figure.run(importId, seq, r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
-          r.uwvClients.withProfile, r.uwvClients.withoutProfile);
-      }
+          r.uwvClients.withProfile, r.uwvClients.withoutProfile, u.printed?.names[i] ?? null, i);
+      });
     });
     const commit = this.db.transaction((remember?: Remember): UploadRecord[] => {
       const records = this.staging.uploads.all(importId).map((u) => {
-        const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source).lastInsertRowid;
+        const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source, u.region_label).lastInsertRowid;
         const gemeenteCount = this.staging.moveFigures.run(id, importId, u.seq).changes;
         this.sql.sumUpload.run(id, id);
         this.sql.makeCurrent.run(u.region_code, u.period, id);

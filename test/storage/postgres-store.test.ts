@@ -105,6 +105,24 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
       await staging.discard();
       return s.periods();
     });
+    // As a table prints them: the region's label, names as written, in the table's order (not the CBS order).
+    const printed = (u: NewUpload): NewUpload => {
+      const rows = [...u.rows].reverse();
+      return { ...u, rows, printed: { regionLabel: `${Number(u.regionCode.slice(2))} ${regions.find((r) => r.code === u.regionCode)?.name}`, names: rows.map((r) => `${r.name} (as printed)`) } };
+    };
+    await both((s) => s.saveUploads([printed(upload('AM01', '2026-06', 11, '2026-07-01T11:00:00.000Z'))]));
+    await both(async (s) => {
+      const staging = await s.beginStaging();
+      await staging.add(printed(upload('AM02', '2026-06', 12, '2026-07-01T12:00:00.000Z', 'tsv')));
+      return staging.commit();
+    });
+    const twente = await both((s) => s.printedUpload('AM01', '2026-06'));
+    expect(twente?.rows[0].printedName).toMatch(/\(as printed\)$/);
+    await both((s) => s.printedUpload('AM02', '2026-06'));
+    await both((s) => s.printedUpload('AM05', '2026-06'));
+    await both((s) => s.printedUpload('AM05', '2030-06'));
+    expect([...(await both((s) => s.regionLabels('2026-06'))).keys()].sort()).toEqual(['AM01', 'AM02']);
+
     expect(await both((s) => s.withdrawUpload(4, 'writer', '2026-07-03T10:00:00.000Z'))).toBe(true);
     expect(await both((s) => s.withdrawUpload(4, 'writer', '2026-07-04T10:00:00.000Z'))).toBe(false);
 
@@ -121,10 +139,11 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
     }
     expect(await both((s) => s.periods())).toEqual(['2026-03', '2026-06', '2026-09']);
     await both((s) => s.regionPeriods('AM05'));
-    for (const id of [1, 2, 3, 4, 5, 6, 7, 99]) await both((s) => s.getUpload(id));
+    for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 9, 99]) await both((s) => s.getUpload(id));
     await both((s) => s.listUploads({ limit: 3, offset: 1 }));
     await both((s) => s.listUploads({ regionCode: 'AM05', period: '2026-06', uploadedBy: 'writer', limit: 10, offset: 0 }));
     expect(await both((s) => s.countUploads({ regionCode: 'AM05', limit: 1, offset: 0 }))).toBe(5);
+    expect(await both((s) => s.countUploads({ limit: 1, offset: 0 }))).toBe(9);
     expect(await both((s) => s.rememberedAnswer('writer', 'k1', '2026-07-01T11:00:00.000Z'))).toEqual({ fingerprint: 'fp-k1', answer: '[3]' });
     await both((s) => s.rememberedAnswer('writer', 'k2', '2026-10-01T11:00:00.000Z'));
     expect(await both((s) => s.rememberedAnswer('writer', 'k1', '2100-01-01T00:00:00.000Z'))).toBeUndefined();

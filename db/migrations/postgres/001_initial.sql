@@ -1,6 +1,7 @@
--- The schema of the SQLite migrations 001-005 as one PostgreSQL migration: reference data (CBS "Gebieden in
+-- The schema of the SQLite migrations 001-006 as one PostgreSQL migration: reference data (CBS "Gebieden in
 -- Nederland 2026"), immutable uploads with their figures and sums, `current_uploads` pointing at the upload
--- that counts per region and period, withdrawals, and idempotency keys. Instants are ISO 8601 UTC text as
+-- that counts per region and period, withdrawals, idempotency keys, and what an upload printed (the region's
+-- label, each gemeente's name as written, in the upload's order). Instants are ISO 8601 UTC text as
 -- `Date#toISOString` writes them. Every text column has the "C" collation, so that it compares and sorts
 -- bytewise exactly as on SQLite, whatever the locale the database was created with.
 
@@ -25,8 +26,9 @@ CREATE TABLE uploads (
   uploaded_by    TEXT COLLATE "C"    NOT NULL,
   uploaded_at    TEXT COLLATE "C"    NOT NULL,
   source         TEXT COLLATE "C"    NOT NULL,
-  withdrawn_at   TEXT,
-  withdrawn_by   TEXT COLLATE "C"
+  withdrawn_at   TEXT COLLATE "C",
+  withdrawn_by   TEXT COLLATE "C",
+  region_label   TEXT COLLATE "C"
 );
 
 CREATE INDEX uploads_by_region_period_time ON uploads (region_code, period, uploaded_at, id);
@@ -39,6 +41,8 @@ CREATE TABLE upload_figures (
   gemeente_without_profile INTEGER NOT NULL CHECK (gemeente_without_profile >= 0),
   uwv_with_profile         INTEGER NOT NULL CHECK (uwv_with_profile >= 0),
   uwv_without_profile      INTEGER NOT NULL CHECK (uwv_without_profile >= 0),
+  printed_name             TEXT COLLATE "C",
+  position                 INTEGER,
   PRIMARY KEY (upload_id, gemeente_code)
 );
 
@@ -93,6 +97,7 @@ CREATE UNLOGGED TABLE staged_uploads (
   uploaded_by    TEXT COLLATE "C"    NOT NULL,
   uploaded_at    TEXT COLLATE "C"    NOT NULL,
   source         TEXT COLLATE "C"    NOT NULL,
+  region_label   TEXT COLLATE "C",
   staged_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
   PRIMARY KEY (import_id, seq)
 );
@@ -105,6 +110,8 @@ CREATE UNLOGGED TABLE staged_figures (
   gwo           INTEGER NOT NULL,
   uw            INTEGER NOT NULL,
   uwo           INTEGER NOT NULL,
+  printed_name  TEXT COLLATE "C",
+  position      INTEGER NOT NULL,
   PRIMARY KEY (import_id, seq, gemeente_code)
 );
 

@@ -1,8 +1,11 @@
-import { Controller, Get, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Get, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { CoverageReport, NationalTotals, PeriodList } from '../../domain/views';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { Delimiter, Format, offerCsv } from '../representation';
+import { coverageCsv, nationalTotalsCsv } from '../../exports/figures-csv';
 
 const PROBLEM = 'application/problem+json';
 
@@ -19,6 +22,8 @@ export class NationalController extends Controller {
    * @summary National totals and coverage
    * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the latest period with figures when left out.
    * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
+   * @param format `csv` for CSV: one row of totals.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    */
   @Get('totals')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The national totals')
@@ -26,8 +31,8 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getNationalTotals(@Query() period?: Period, @Query() asOf?: Instant): NationalTotals {
-    return this.service.nationalTotals(period, asOf);
+  public getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): NationalTotals {
+    return offerCsv(req, this.service.nationalTotals(period, asOf), nationalTotalsCsv);
   }
 
   /**
@@ -35,6 +40,8 @@ export class NationalController extends Controller {
    * @summary Coverage per region
    * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the latest period with figures when left out.
    * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
+   * @param format `csv` for CSV: one row per region, `Total-Count` rows after the header row.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    */
   @Get('coverage')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'Coverage per region')
@@ -42,8 +49,8 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getCoverage(@Query() period?: Period, @Query() asOf?: Instant): CoverageReport {
-    return this.service.coverage(period, asOf);
+  public getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): CoverageReport {
+    return offerCsv(req, this.service.coverage(period, asOf), coverageCsv);
   }
 
   /**

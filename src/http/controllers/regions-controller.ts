@@ -1,8 +1,11 @@
-import { Controller, Get, Path, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Get, Path, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { RegionDetail, RegionGemeenten, RegionList, RegionTotals } from '../../domain/views';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { Delimiter, Format, offerCsv } from '../representation';
+import { gemeentenCsv, regionTotalsCsv } from '../../exports/figures-csv';
 
 const PROBLEM = 'application/problem+json';
 
@@ -49,6 +52,8 @@ export class RegionsController extends Controller {
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the region's latest period with figures when left out.
    * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
+   * @param format `csv` for CSV: one row per gemeente, `Total-Count` rows after the header row.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @example region "Twente"
    */
   @Get('{region}/gemeenten')
@@ -57,8 +62,8 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getGemeenten(@Path() region: string, @Query() period?: Period, @Query() asOf?: Instant): RegionGemeenten {
-    return this.service.gemeenten(region, period, asOf);
+  public getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionGemeenten {
+    return offerCsv(req, this.service.gemeenten(region, period, asOf), gemeentenCsv);
   }
 
   /**
@@ -68,6 +73,8 @@ export class RegionsController extends Controller {
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @param period `YYYY-MM`, or a quarter `YYYY-Qn` / `YYYYKWnn` (its last month); the region's latest period with figures when left out.
    * @param asOf The figures as they stood at this instant (RFC 3339), from the uploads made at or before it.
+   * @param format `csv` for CSV: one row, the TOTAAL AMR row.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @example region "Twente"
    */
   @Get('{region}/totals')
@@ -76,7 +83,7 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getTotals(@Path() region: string, @Query() period?: Period, @Query() asOf?: Instant): RegionTotals {
-    return this.service.regionTotals(region, period, asOf);
+  public getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionTotals {
+    return offerCsv(req, this.service.regionTotals(region, period, asOf), regionTotalsCsv);
   }
 }

@@ -1,10 +1,13 @@
-import { Controller, Example, Get, Path, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Example, Get, Path, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { gemeenteSeries, nationalSeries, regionSeries } from '../../domain/series';
 import { GemeenteSeries, NationalSeries, RegionSeries } from '../../domain/series-views';
 import { SonarService } from '../../domain/service';
 import { GEMEENTE_SERIES, NATIONAL_SERIES, REGION_SERIES } from '../examples';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { Delimiter, Format, offerCsv } from '../representation';
+import { gemeenteSeriesCsv, nationalSeriesCsv, regionSeriesCsv } from '../../exports/figures-csv';
 
 const PROBLEM = 'application/problem+json';
 
@@ -25,6 +28,8 @@ export class SeriesController extends Controller {
    * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`).
    * @param lastNObservations Only the last this many points (of those between startPeriod and endPeriod).
    * @param asOf The series as it stood at this instant (RFC 3339), from the uploads made at or before it.
+   * @param format `csv` for CSV: one row per period, `Total-Count` rows after the header row.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @isInt lastNObservations must be a whole number
    * @minimum lastNObservations 1
    * @maximum lastNObservations 10000
@@ -42,12 +47,15 @@ export class SeriesController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   public getRegionSeries(
     @Path() region: string,
+    @Request() req: ExRequest,
     @Query() startPeriod?: Period,
     @Query() endPeriod?: Period,
     @Query() lastNObservations?: number,
     @Query() asOf?: Instant,
+    @Query() format?: Format,
+    @Query() delimiter?: Delimiter,
   ): RegionSeries {
-    return regionSeries(this.service, region, { startPeriod, endPeriod, lastNObservations, asOf });
+    return offerCsv(req, regionSeries(this.service, region, { startPeriod, endPeriod, lastNObservations, asOf }), regionSeriesCsv);
   }
 
   /**
@@ -60,6 +68,8 @@ export class SeriesController extends Controller {
    * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`).
    * @param lastNObservations Only the last this many points (of those between startPeriod and endPeriod).
    * @param asOf The series as it stood at this instant (RFC 3339), from the uploads made at or before it.
+   * @param format `csv` for CSV: one row per period, `Total-Count` rows after the header row.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @isInt lastNObservations must be a whole number
    * @minimum lastNObservations 1
    * @maximum lastNObservations 10000
@@ -76,12 +86,15 @@ export class SeriesController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   public getGemeenteSeries(
     @Path() gemeente: string,
+    @Request() req: ExRequest,
     @Query() startPeriod?: Period,
     @Query() endPeriod?: Period,
     @Query() lastNObservations?: number,
     @Query() asOf?: Instant,
+    @Query() format?: Format,
+    @Query() delimiter?: Delimiter,
   ): GemeenteSeries {
-    return gemeenteSeries(this.service, gemeente, { startPeriod, endPeriod, lastNObservations, asOf });
+    return offerCsv(req, gemeenteSeries(this.service, gemeente, { startPeriod, endPeriod, lastNObservations, asOf }), gemeenteSeriesCsv);
   }
 
   /**
@@ -93,6 +106,8 @@ export class SeriesController extends Controller {
    * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`).
    * @param lastNObservations Only the last this many points (of those between startPeriod and endPeriod).
    * @param asOf The series as it stood at this instant (RFC 3339), from the uploads made at or before it.
+   * @param format `csv` for CSV: one row per period, `Total-Count` rows after the header row.
+   * @param delimiter With CSV: `semicolon` for Dutch Excel.
    * @isInt lastNObservations must be a whole number
    * @minimum lastNObservations 1
    * @maximum lastNObservations 10000
@@ -107,11 +122,14 @@ export class SeriesController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed filter: each offending parameter is named', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   public getNationalSeries(
+    @Request() req: ExRequest,
     @Query() startPeriod?: Period,
     @Query() endPeriod?: Period,
     @Query() lastNObservations?: number,
     @Query() asOf?: Instant,
+    @Query() format?: Format,
+    @Query() delimiter?: Delimiter,
   ): NationalSeries {
-    return nationalSeries(this.service, { startPeriod, endPeriod, lastNObservations, asOf });
+    return offerCsv(req, nationalSeries(this.service, { startPeriod, endPeriod, lastNObservations, asOf }), nationalSeriesCsv);
   }
 }

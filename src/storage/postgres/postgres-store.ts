@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors';
-import { FiguresStore, GemeentePeriodCounts, NewUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums } from '../../domain/ports';
+import { FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums } from '../../domain/ports';
 import { Region } from '../../domain/reference';
 import { GemeenteCounts } from '../../domain/upload';
 import { UploadSource } from '../../domain/views';
@@ -121,21 +121,26 @@ const toCounts = ([code, name, gw, gwo, uw, uwo]: FigureTuple): GemeenteCounts =
 
 const toStored = (row: UploadWithRows): StoredUpload => ({ ...toRecord(row), rows: row.rows.map(toCounts) });
 
-/** An upload's rows as columns, for one INSERT … SELECT FROM unnest(…) instead of a statement per gemeente. */
-function columns(rows: GemeenteCounts[]): [string[], number[], number[], number[], number[]] {
+/**
+ * An upload's rows as columns, for one INSERT … SELECT FROM unnest(…) instead of a statement per gemeente:
+ * codes, the four counts, the names as printed (null when not given) and the upload's order.
+ */
+function columns(u: NewUpload): [string[], number[], number[], number[], number[], Array<string | null>, number[]] {
+  const rows = u.rows;
   return [rows.map((r) => r.code), rows.map((r) => r.gemeenteClients.withProfile), rows.map((r) => r.gemeenteClients.withoutProfile),
-    rows.map((r) => r.uwvClients.withProfile), rows.map((r) => r.uwvClients.withoutProfile)];
+    rows.map((r) => r.uwvClients.withProfile), rows.map((r) => r.uwvClients.withoutProfile),
+    rows.map((_, i) => u.printed?.names[i] ?? null), rows.map((_, i) => i)];
 }
 
 /** Parameterised statements, named so that each connection prepares them once. */
 const named = (name: string, text: string, values: unknown[]): QueryConfig => ({ name, text, values });
 
 const SQL = {
-  insertUpload: `INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source)
-    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+  insertUpload: `INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source, region_label)
+    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
   insertFigures: `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
-      uwv_with_profile, uwv_without_profile)
-    SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::int[])`,
+      uwv_with_profile, uwv_without_profile, printed_name, position)
+    SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[])`,
   sumUpload: `INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
     SELECT $1, coalesce(sum(gemeente_with_profile), 0), coalesce(sum(gemeente_without_profile), 0),
       coalesce(sum(uwv_with_profile), 0), coalesce(sum(uwv_without_profile), 0)
@@ -147,15 +152,15 @@ const SQL = {
   remember: `INSERT INTO idempotency_keys (client, key, fingerprint, answer, expires_at) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (client, key) DO NOTHING`,
   stageUpload: `WITH staged AS (
-      INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, uploaded_at, source)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
-    INSERT INTO staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo)
-    SELECT $1, $2, * FROM unnest($9::text[], $10::int[], $11::int[], $12::int[], $13::int[])`,
-  stagedUploads: `SELECT seq, region_code, period, register_total, uploaded_by, uploaded_at, source
+      INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))
+    INSERT INTO staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position)
+    SELECT $1, $2, * FROM unnest($10::text[], $11::int[], $12::int[], $13::int[], $14::int[], $15::text[], $16::int[])`,
+  stagedUploads: `SELECT seq, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label
     FROM staged_uploads WHERE import_id = $1 ORDER BY seq`,
   moveFigures: `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
-      uwv_with_profile, uwv_without_profile)
-    SELECT $1, gemeente_code, gw, gwo, uw, uwo FROM staged_figures WHERE import_id = $2 AND seq = $3`,
+      uwv_with_profile, uwv_without_profile, printed_name, position)
+    SELECT $1, gemeente_code, gw, gwo, uw, uwo, printed_name, position FROM staged_figures WHERE import_id = $2 AND seq = $3`,
   forgetStagedFigures: 'DELETE FROM staged_figures WHERE import_id = $1',
   forgetStagedUploads: 'DELETE FROM staged_uploads WHERE import_id = $1',
 };
@@ -364,13 +369,32 @@ export class PostgresStore implements AsyncFiguresStore {
     }
   }
 
+  async printedUpload(regionCode: string, period: string): Promise<PrintedUpload | undefined> {
+    const [row] = await this.rows<UploadRow & { region_label: string | null; rows: Array<[...FigureTuple, string]> }>(named('printed_upload',
+      `SELECT ${UPLOAD_COLUMNS}, u.region_label, coalesce((SELECT json_agg(json_build_array(g.code, g.name, f.gemeente_with_profile,
+           f.gemeente_without_profile, f.uwv_with_profile, f.uwv_without_profile, coalesce(f.printed_name, g.name))
+           ORDER BY f.position IS NULL, f.position, g.name)
+         FROM upload_figures f JOIN gemeenten g ON g.code = f.gemeente_code WHERE f.upload_id = u.id), '[]') AS rows
+       FROM current_uploads c JOIN uploads u ON u.id = c.upload_id WHERE c.region_code = $1 AND c.period = $2`, [regionCode, period]));
+    if (!row) return undefined;
+    const rows = row.rows.map(([code, name, gw, gwo, uw, uwo, printedName]) => ({ ...toCounts([code, name, gw, gwo, uw, uwo]), printedName }));
+    return { ...toRecord(row), regionLabel: row.region_label, rows };
+  }
+
+  async regionLabels(period: string): Promise<Map<string, string>> {
+    const rows = await this.rows<{ region_code: string; region_label: string }>(named('region_labels',
+      `SELECT c.region_code, u.region_label FROM current_uploads c JOIN uploads u ON u.id = c.upload_id
+       WHERE c.period = $1 AND u.region_label IS NOT NULL`, [period]));
+    return new Map(rows.map((r) => [r.region_code, r.region_label]));
+  }
+
   async saveUploads(uploads: NewUpload[], remember?: Remember): Promise<UploadRecord[]> {
     return this.write(async (client) => {
       const ids: number[] = [];
       for (const u of uploads) {
         const { rows: [{ id }] } = await client.query<{ id: number }>(named('insert_upload', SQL.insertUpload,
-          [u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source]));
-        await client.query(named('insert_figures', SQL.insertFigures, [id, ...columns(u.rows)]));
+          [u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, u.printed?.regionLabel ?? null]));
+        await client.query(named('insert_figures', SQL.insertFigures, [id, ...columns(u)]));
         await client.query(named('sum_upload', SQL.sumUpload, [id]));
         await client.query(named('make_current', SQL.makeCurrent, [u.regionCode, u.period, id]));
         ids.push(id);
@@ -400,15 +424,15 @@ export class PostgresStore implements AsyncFiguresStore {
     const add = async (u: NewUpload) => {
       seq++;
       await this.rows(named('stage_upload', SQL.stageUpload,
-        [importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, ...columns(u.rows)]));
+        [importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, u.printed?.regionLabel ?? null, ...columns(u)]));
     };
     const commit = (remember?: Remember) => this.write(async (client) => {
-      const staged = (await client.query<Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by'> & { seq: number }>(
+      const staged = (await client.query<Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by'> & { seq: number; region_label: string | null }>(
         named('staged_uploads', SQL.stagedUploads, [importId]))).rows;
       const records: UploadRecord[] = [];
       for (const u of staged) {
         const { rows: [{ id }] } = await client.query<{ id: number }>(named('insert_upload', SQL.insertUpload,
-          [u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source]));
+          [u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source, u.region_label]));
         const { rowCount } = await client.query(named('move_figures', SQL.moveFigures, [id, importId, u.seq]));
         await client.query(named('sum_upload', SQL.sumUpload, [id]));
         await client.query(named('make_current', SQL.makeCurrent, [u.region_code, u.period, id]));

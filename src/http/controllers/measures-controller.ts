@@ -1,0 +1,24 @@
+import { Controller, Get, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { listMeasures, MeasureList } from '../../domain/measures';
+import { ProblemDetails } from '../problem';
+
+const PROBLEM = 'application/problem+json';
+
+@Route('measures')
+@Tags('Tables')
+export class MeasuresController extends Controller {
+  /**
+   * What each figure means: the four counts, the total, the doelgroepregister, coverage and profile share,
+   * each with its Dutch label as the publication prints it, an English label, a definition and a unit.
+   * The table exports print the same Dutch labels.
+   * @summary The measures and their words
+   */
+  @Get()
+  @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The measures')
+  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
+  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
+  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  public listMeasures(): MeasureList {
+    return listMeasures();
+  }
+}

@@ -1,0 +1,58 @@
+import { Summary } from '../domain/figures';
+import { dutchMonth, html, Html, shortMonth } from './html';
+
+/** One period of a region's series, as the report draws and compares it. */
+export interface RegionHistoryPoint {
+  period: string;
+  totals: Summary;
+}
+
+const W = 640;
+const H = 240;
+const LEFT = 44;
+const RIGHT = 28;
+const TOP = 12;
+const BOTTOM = 36;
+const COVERAGE = '#154273';
+const PROFILE = '#b35c00';
+
+const percentText = (v: number | null): string => (v === null ? 'onbekend' : `${v}%`);
+
+/** The chart in words, for screen readers and for anyone who cannot see it. */
+function describe(points: RegionHistoryPoint[]): string {
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (points.length === 1) {
+    return `Eén periode, ${dutchMonth(last.period)}: bekend binnen Sonar ${percentText(last.totals.coveragePercent)}, met profiel in Sonar ${percentText(last.totals.profileSharePercent)}.`;
+  }
+  return `${points.length} perioden, van ${dutchMonth(first.period)} tot ${dutchMonth(last.period)}. `
+    + `Bekend binnen Sonar: van ${percentText(first.totals.coveragePercent)} naar ${percentText(last.totals.coveragePercent)}. `
+    + `Met profiel in Sonar: van ${percentText(first.totals.profileSharePercent)} naar ${percentText(last.totals.profileSharePercent)}.`;
+}
+
+/** Coverage and profile share of every period as two lines on 0–100%, drawn inline: the page loads nothing. */
+export function historyChart(points: RegionHistoryPoint[], id: string): Html {
+  const plotW = W - LEFT - RIGHT;
+  const plotH = H - TOP - BOTTOM;
+  const x = (i: number) => LEFT + (points.length === 1 ? plotW / 2 : (i * plotW) / (points.length - 1));
+  const y = (ratio: number) => TOP + plotH - Math.min(Math.max(ratio, 0), 1) * plotH;
+  const line = (pick: (p: RegionHistoryPoint) => number | null, colour: string) => {
+    const at = points.map((p, i) => [i, pick(p)] as const).filter((a): a is readonly [number, number] => a[1] !== null);
+    return html`<polyline fill="none" stroke="${colour}" stroke-width="2.5" points="${at.map(([i, v]) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>${at.map(([i, v]) => html`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${colour}"/>`)}`;
+  };
+  const grid = [0, 0.25, 0.5, 0.75, 1].map((g) => html`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(g)}" y2="${y(g)}" stroke="#dddddd"/><text x="${LEFT - 6}" y="${y(g) + 4}" text-anchor="end">${g * 100}%</text>`);
+  const every = Math.max(1, Math.ceil(points.length / 10));
+  const labels = points.map((p, i) => (i % every === 0 || i === points.length - 1
+    ? html`<text x="${x(i).toFixed(1)}" y="${H - BOTTOM + 16}" text-anchor="middle">${shortMonth(p.period)}</text>` : ''));
+  return html`<svg class="chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${W} ${H}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">
+<title id="${id}-title">Bekend binnen Sonar en met profiel in Sonar per periode</title>
+<desc id="${id}-desc">${describe(points)}</desc>
+${grid}${labels}${line((p) => p.totals.coverage, COVERAGE)}${line((p) => p.totals.profileShare, PROFILE)}
+</svg>`;
+}
+
+/** A horizontal bar for a share, with the percentage beside it in text. */
+export function shareBar(ratio: number | null): Html {
+  const width = ratio === null ? 0 : Math.round(Math.min(Math.max(ratio, 0), 1) * 100);
+  return html`<svg class="bar" viewBox="0 0 100 10" width="160" height="12" aria-hidden="true" focusable="false"><rect width="100" height="10" fill="#e6e9ee"/><rect width="${width}" height="10" fill="${COVERAGE}"/></svg>`;
+}
