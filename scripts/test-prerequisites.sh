@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs before `npm test`: installs what the tests need beyond npm packages when it is missing, so that
 # `npm ci && npm test` is enough on a fresh Debian machine: headless Chromium for the browser tests
-# (Swagger UI, the report), and the PostgreSQL server (initdb, pg_ctl) for the throwaway cluster the
-# PostgreSQL store is tested on (Debian keeps those in /usr/lib/postgresql/<version>/bin).
+# (Swagger UI, the report), curl for the test that runs the README's examples as written, and the
+# PostgreSQL server (initdb, pg_ctl) for the throwaway cluster the PostgreSQL store is tested on (Debian
+# keeps those in /usr/lib/postgresql/<version>/bin).
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   missing+=(postgresql)
 fi

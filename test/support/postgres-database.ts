@@ -53,3 +53,39 @@ export async function freshDatabase(): Promise<TestDatabase> {
     drop: () => admin(port, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/** Every table uploads write, emptied between the tests of a file; ids start at 1 again. */
+const WRITTEN_TABLES = 'uploads, upload_figures, upload_sums, current_uploads, idempotency_keys, staged_uploads, staged_figures';
+
+const idle: TestDatabase[] = [];
+
+/**
+ * A database for one test's store: this file's own, emptied (TRUNCATE is far cheaper than creating one per
+ * test), or a fresh copy when every database of this file is still in use. Jest loads this module once per
+ * test file, so files never share one. `release` hands it back; the cluster's removal removes it.
+ */
+export async function borrowDatabase(): Promise<{ url: string; release(): void }> {
+  const reused = idle.pop();
+  let database: TestDatabase;
+  if (reused) {
+    const client = new Client({ connectionString: reused.url });
+    await client.connect();
+    try {
+      await client.query(`TRUNCATE ${WRITTEN_TABLES} RESTART IDENTITY`);
+    } finally {
+      await client.end();
+    }
+    database = reused;
+  } else {
+    database = await freshDatabase();
+  }
+  let released = false;
+  return {
+    url: database.url,
+    release: () => {
+      if (released) return;
+      released = true;
+      idle.push(database);
+    },
+  };
+}
