@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import { Config } from '../../config';
+import { PostgresStore } from './postgres-store';
+
+/** The PostgreSQL store of DATABASE_URL, migrated and listening for other instances' commits. */
+export function openPostgresStore(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_VERSION_CHECK_MS'>, logger?: Logger): Promise<PostgresStore> {
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
+  return PostgresStore.open(config.DATABASE_URL, { logger, versionCheckMs: config.DATABASE_VERSION_CHECK_MS });
+}
+
+/** The database as logs may name it: a PostgreSQL URL without its password. */
+export function databaseForLogs(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>): string {
+  if (!config.DATABASE_URL) return config.DATABASE_PATH;
+  try {
+    const url = new URL(config.DATABASE_URL);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
