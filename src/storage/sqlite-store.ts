@@ -155,7 +155,8 @@ export class SqliteStore implements FiguresStore {
   private readonly reads;
   private imports = 0;
 
-  constructor(private readonly db: Db) {
+  /** The connection, for what only SQLite has (backups, its own checks); the domain never sees it. */
+  constructor(readonly db: Db) {
     db.exec(STAGING_SCHEMA);
     this.staging = {
       upload: db.prepare<[number, number, string, string, number | null, string, string, string | null]>(
