@@ -44,7 +44,10 @@ export interface ProblemDetails {
 
 export { PROBLEM_TYPE_BASE } from './problem-types';
 
-const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'key-reused': 422 };
+const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'key-reused': 422, unavailable: 503 };
+
+/** How long a client should wait before asking again while the database cannot be reached. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** `title` is decided here from the type (see problem-types.ts), so one type always has one title; a given one is ignored. */
 export function sendProblem(res: Response, problem: Omit<ProblemDetails, 'type' | 'title'> & { type?: string; title?: string }): void {
@@ -123,6 +126,7 @@ function problemFor(onUnexpected: (error: unknown) => void): (error: any, req: R
   return (error, req, res) => {
     if (error instanceof DomainError) {
       const status = STATUS_OF[error.kind];
+      if (error.kind === 'unavailable' && !res.headersSent) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       sendProblem(res, { status, type: status === 400 ? `${PROBLEM_TYPE_BASE}invalid-input` : undefined, title: error.title, detail: error.detail, errors: error.errors });
     } else if (error instanceof ValidateError) {
       const errors = withContentProblems(fromValidateError(error), res);
