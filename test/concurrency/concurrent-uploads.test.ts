@@ -67,12 +67,12 @@ async function expectHistoryAndLastCommittedWins(t: TestApp, live: LiveServer, p
   expect(sqliteDb(t.store).pragma('integrity_check', { simple: true })).toBe('ok');
 }
 
-describe('Concurrent uploads', () => {
+describe('Concurrent uploads from several processes on one SQLite file (SQLite only)', () => {
   let t: TestApp;
   let live: LiveServer;
   let dir: string;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({}, 'sqlite');
     live = await listen(t);
     dir = mkdtempSync(path.join(tmpdir(), 'sonar-concurrency-'));
   });

@@ -90,7 +90,7 @@ async function reopenAndRead(file: string, keys: string[]): Promise<{ integrity:
   }
 }
 
-describe('Crash safety of a multi-region upload', () => {
+describe('Crash safety of a multi-region upload, on the SQLite file (SQLite only)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'sonar-crash-'));
@@ -245,7 +245,7 @@ async function reopenAndInspect(file: string, period: string, regions: string[])
   }
 }
 
-describe('Crash safety of a multi-region file import', () => {
+describe('Crash safety of a multi-region file import, on the SQLite file (SQLite only)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'sonar-crash-file-'));

@@ -9,10 +9,10 @@ import { createTestApp, TestApp, WRITER_KEY } from '../support/test-app';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-describe('Backup and restore', () => {
+describe('Backup and restore of the SQLite file (SQLite only)', () => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await createTestApp();
+    t = await createTestApp({}, 'sqlite');
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201);
   });
   afterEach(() => t.close());

@@ -10,7 +10,7 @@ import { ReferenceData } from '../../src/domain/reference';
 import { SonarService } from '../../src/domain/service';
 import { FiguresStore } from '../../src/domain/ports';
 import { contractViolations, RecordedResponse } from './contract';
-import { createSqliteStore, createTestStore, TestStore } from './stores';
+import { createSqliteStore, createTestStore, StoreKind, TestStore, testStoreKind } from './stores';
 
 export const WRITER_KEY = 'test-writer-secret-0001';
 export const OTHER_KEY = 'test-other-secret-00002';
@@ -32,13 +32,14 @@ export interface TestApp {
 
 /**
  * The real app on a fresh real store (TEST_STORE picks which; see stores.ts), with every response recorded.
- * An env naming DATABASE_PATH opens that SQLite file instead: for the tests about SQLite itself.
+ * An env naming DATABASE_PATH opens that SQLite file instead, and `kind` names the store outright: for the
+ * tests about one store itself (its files, its processes, its backups).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, kind: StoreKind = testStoreKind()): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sonar-test-'));
   let testStore: TestStore | undefined;
   try {
-    testStore = env.DATABASE_PATH !== undefined ? await createSqliteStore(env.DATABASE_PATH) : await createTestStore();
+    testStore = env.DATABASE_PATH !== undefined ? await createSqliteStore(env.DATABASE_PATH) : await createTestStore(kind);
     return await appOn(testStore, dir, env);
   } catch (error) {
     await testStore?.close();
