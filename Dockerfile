@@ -8,7 +8,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json tsoa.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.client-check.json tsoa.json ./
 COPY src ./src
 COPY bench ./bench
 COPY scripts ./scripts

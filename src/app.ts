@@ -87,7 +87,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   // Writes: the key first, then the content type, and only then is a body read.
   app.post(`${BASE_PATH}/uploads`, requireApiKey, requireContentType(['application/json', ...TABLE_CONTENT_TYPES]),
     express.json({ limit: config.JSON_BODY_LIMIT, strict: false, type: 'application/json', verify: rememberBodyDigest }), checkJsonUpload);
-  app.delete(`${BASE_PATH}/uploads/:id`, requireApiKey);
+  app.delete(`${BASE_PATH}/uploads/:id`, requireApiKey, rejectUnknownQueryParameters(paths, ['DELETE']));
 
   RegisterRoutes(app);
 

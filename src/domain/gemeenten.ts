@@ -12,6 +12,7 @@ import { asOfInstant } from './instant';
 import { UseCaseContext } from './use-case';
 
 const GEMEENTE_CODE = /^GM[0-9]{4}$/i;
+const LOOSE_GEMEENTE_CODE = /^GM[\s-]*([0-9]{1,4})$/i;
 
 interface Located {
   gemeente: GemeenteRef;
@@ -72,11 +73,21 @@ export function gemeenteNationally(reference: ReferenceData, key: string): Locat
   const isCode = GEMEENTE_CODE.test(trimmed);
   const found = isCode ? index.byCode.get(trimmed.toUpperCase()) : index.byExactName.get(exact(trimmed)) ?? byForgivingName(index, trimmed);
   if (!found) {
-    const suggestions = isCode ? [] : index.suggestions.suggest(trimmed);
+    const suggestions = closeGemeenten(index, trimmed).map(({ gemeente }) => `${gemeente.name} (${gemeente.code})`);
     const hint = suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : '';
-    throw new DomainError('not-found', 'Not found', `No gemeente is known as "${key}". Use a CBS code (GM0141) or a name (Almelo).${hint}`);
+    throw new DomainError('not-found', 'Not found', `No gemeente is known as "${key}". Use a CBS code (GM0141) or a name (Almelo).${hint}`, [
+      { field: 'gemeente', detail: 'is not a gemeente of 2026', found: key, ...(suggestions.length ? { suggestions } : {}) },
+    ]);
   }
   return found;
+}
+
+/** The gemeente a short code means (`GM141`), then the closest names; at most three. */
+function closeGemeenten(index: NationalIndex, key: string): Located[] {
+  const code = LOOSE_GEMEENTE_CODE.exec(key);
+  const byCode = code ? index.byCode.get(`GM${code[1].padStart(4, '0')}`) : undefined;
+  const named = GEMEENTE_CODE.test(key) ? [] : index.suggestions.suggest(key).flatMap((name) => index.byName.get(normalizeName(name)) ?? []);
+  return [...new Set([...(byCode ? [byCode] : []), ...named])].slice(0, 3);
 }
 
 /** The 342 gemeenten with their region, by name. */

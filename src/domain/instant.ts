@@ -20,7 +20,11 @@ export function toInstant(value: string): string | undefined {
   // Digits beyond milliseconds are cut, not rounded: an upload at .123 was made at or before .1239.
   const fraction = (m[7] ?? '.000').slice(1, 4).padEnd(3, '0');
   const time = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${fraction}${offset}`);
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+  if (Number.isNaN(time)) return undefined;
+  // An offset can push 9999-12-31 past year 9999, which toISOString writes `+010000-…`: it would sort
+  // below every stored instant as text.
+  const instant = new Date(time).toISOString();
+  return /^[0-9]{4}-/.test(instant) ? instant : undefined;
 }
 
 /** `asOf` of a read, normalized; a 400 naming it when it is no RFC 3339 instant. */

@@ -5,16 +5,18 @@ import { findPath, KnownPath } from './operations';
 import { sendProblem } from './problem';
 
 /**
- * A read with a query parameter its operation does not declare is refused, so that a typo (`?perod=`)
- * never answers the latest figures as if nothing was asked. The parameters come from the OpenAPI
- * document, so every operation declared with `@Query` is covered. Writes check their own parameters.
+ * A request with a query parameter its operation does not declare is refused, so that a typo (`?perod=`)
+ * never answers the latest figures as if nothing was asked, nor withdraws an upload while ignoring what was
+ * asked of it. The parameters come from the OpenAPI document, so every operation declared with `@Query` is
+ * covered. Reads are checked for every request; a write mounts this after its key check, except uploads,
+ * which check their own parameters against the body's content type.
  */
-export function rejectUnknownQueryParameters(paths: readonly KnownPath[]): RequestHandler {
+export function rejectUnknownQueryParameters(paths: readonly KnownPath[], methods: readonly string[] = ['GET', 'HEAD']): RequestHandler {
   return (req, res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (!methods.includes(req.method)) return next();
     const names = Object.keys(req.query);
     if (names.length === 0) return next();
-    const accepted = findPath(paths, req.path)?.query.get('GET');
+    const accepted = findPath(paths, req.path)?.query.get(req.method === 'HEAD' ? 'GET' : req.method);
     if (!accepted) return next();
     const unknown = names.filter((name) => !accepted.includes(name));
     if (unknown.length === 0) return next();
@@ -25,7 +27,7 @@ export function rejectUnknownQueryParameters(paths: readonly KnownPath[]): Reque
       detail: `${req.path} has no query parameter ${unknown.map((n) => `"${n}"`).join(', ')}; ${takes}.`,
       errors: unknown.map((name) => {
         const suggestions = close.suggest(name);
-        return { field: `query.${name}`, detail: `is not a query parameter of this read; ${takes}`, found: shown(req.query[name]), ...(suggestions.length ? { suggestions } : {}) };
+        return { field: `query.${name}`, detail: `is not a query parameter of this operation; ${takes}`, found: shown(req.query[name]), ...(suggestions.length ? { suggestions } : {}) };
       }),
     });
   };

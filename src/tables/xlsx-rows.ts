@@ -18,7 +18,11 @@ export function cellText(value: CellValue): string {
   return '';
 }
 
-/** The parts of exceljs's streaming reader used here (exceljs 4.4; see xlsxRows for why they are called one by one). */
+/**
+ * The parts of exceljs's streaming reader used here (see xlsxRows for why they are called one by one). They
+ * are internal to exceljs, which is why package.json pins its exact version; test/tables/xlsx-chunks.test.ts
+ * fails if an upgrade changes them.
+ */
 interface PartReader {
   model?: { sheets?: Array<{ name?: string; rId?: string }> };
   workbookRels?: Array<{ Id: string; Target: string }>;

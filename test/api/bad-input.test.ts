@@ -191,6 +191,13 @@ describe('Bad input', () => {
     expect(fields(res)).toEqual(['offset']);
   });
 
+  test('When an upload id is beyond any integer the service can count, then the answer is a 400 naming it, not a 404 for a rounded id', async () => {
+    const res = await t.http().get('/v1/uploads/99999999999999999999');
+
+    expectProblem(res, 400);
+    expect(fields(res)).toEqual(['id']);
+  });
+
   test('When a count is a deeply nested value, then the answer is a 400 problem naming it, with the value cut short', async () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     const body = `{"period":"2026-06","region":"Twente","gemeenten":[{"gemeente":"Almelo","gemeenteClients":{"withProfile":${deep},"withoutProfile":1},"uwvClients":{"withProfile":1,"withoutProfile":1}}]}`;

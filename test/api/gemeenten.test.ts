@@ -50,11 +50,15 @@ describe('Gemeenten as a resource, found nationally', () => {
     expect(noordHolland.body).toEqual(expect.objectContaining({ code: 'GM0373', name: 'Bergen (NH.)' }));
   });
 
-  test('When a gemeente is unknown, then the answer is a 404 suggesting close names', async () => {
-    const res = await get('/v1/gemeenten/Almelow').expect(404);
-    await get('/v1/gemeenten/GM9999').expect(404);
+  test('When a gemeente is unknown, then the answer is a 404 naming the field and suggesting close names with their codes', async () => {
+    const misspelt = await get('/v1/gemeenten/Almelow').expect(404);
+    const shortCode = await get('/v1/gemeenten/GM141').expect(404);
+    const unknownCode = await get('/v1/gemeenten/GM9999').expect(404);
 
-    expect(res.body.detail).toContain('Almelo');
+    expect(misspelt.body.detail).toContain('Almelo');
+    expect(misspelt.body.errors).toEqual([expect.objectContaining({ field: 'gemeente', found: 'Almelow', suggestions: expect.arrayContaining(['Almelo (GM0141)']) })]);
+    expect(shortCode.body.errors[0].suggestions[0]).toBe('Almelo (GM0141)');
+    expect(unknownCode.body.errors).toEqual([expect.objectContaining({ field: 'gemeente', found: 'GM9999' })]);
   });
 
   test('When a gemeente has figures, then it comes with those of its latest period that lists it', async () => {

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerClientErrors } from '../../src/http/client-error';
 import type { TestApp } from './test-app';
 
 export interface LiveServer {
@@ -8,9 +9,13 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-/** The test app listening on a free loopback port, for clients that need a real socket (fetch, a browser). */
+/**
+ * The test app listening on a free loopback port, for clients that need a real socket (fetch, a browser),
+ * and answering what Node's parser refuses as the service's server does.
+ */
 export async function listen(t: TestApp): Promise<LiveServer> {
   const server: Server = t.app.listen(0, '127.0.0.1');
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

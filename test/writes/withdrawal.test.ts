@@ -104,6 +104,21 @@ describe('Withdrawing an upload', () => {
     expect((await withdraw(0)).status).toBe(400);
   });
 
+  test('When a withdrawal carries a query parameter, then it is 400 naming it and the upload stays current; without a key it is 401 first', async () => {
+    const id = await upload(twenteUpload());
+    const before = storedData(app().db);
+
+    const res = await app().http().delete(`/v1/uploads/${id}?dryRun=true`).set('X-API-Key', TWENTE_KEY);
+    const anonymous = await app().http().delete(`/v1/uploads/${id}?dryRun=true`);
+
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.dryRun', found: 'true' })]);
+    expect(anonymous.status).toBe(401);
+    expect(storedData(app().db)).toBe(before);
+    expect((await app().http().get(`/v1/uploads/${id}`).expect(200)).body.current).toBe(true);
+  });
+
   test('When an upload is withdrawn, then the withdrawal is recorded as an ISO 8601 UTC instant after the upload, never deleting the row', async () => {
     const id = await upload(twenteUpload());
 

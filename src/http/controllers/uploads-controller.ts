@@ -29,7 +29,10 @@ export class UploadsController extends Controller {
    * receipt per region (a JSON upload has one). An upload that leaves out gemeenten of its region is
    * refused unless it says `partial: true` (`?partial=true` with a table); one that repeats the current
    * figures is stored with a warning naming the upload it repeats. A key limited to regions gets 403 for
-   * any other region, and a file holding one such region is refused whole.
+   * any other region, and a file holding one such region is refused whole. The example body is the Almelo
+   * row of the Twente table with `partial: true`: sent as it is, it replaces Twente's figures for 2026-06
+   * by that one gemeente (the others are listed as missing); send all 14 rows for the real table, or
+   * withdraw the upload with DELETE /v1/uploads/{id}.
    * @summary Upload a region's figures for a period
    * @param idempotencyKey Your own key for this upload (1–255 visible ASCII characters): a retry with the same key and body gets the first answer again instead of a second upload.
    */
@@ -113,6 +116,7 @@ export class UploadsController extends Controller {
    * @example id 2
    * @isInt id must be a whole number
    * @minimum id 1
+   * @maximum id 9007199254740991 is larger than any upload id
    */
   @Delete('{id}')
   @Security('apiKey')
@@ -147,6 +151,7 @@ export class UploadsController extends Controller {
    * @example id 1
    * @isInt id must be a whole number
    * @minimum id 1
+   * @maximum id 9007199254740991 is larger than any upload id
    */
   @Get('{id}')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The upload')
