@@ -106,7 +106,7 @@ describe('Withdrawing an upload', () => {
 
   test('When a withdrawal carries a query parameter, then it is 400 naming it and the upload stays current; without a key it is 401 first', async () => {
     const id = await upload(twenteUpload());
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await app().http().delete(`/v1/uploads/${id}?dryRun=true`).set('X-API-Key', TWENTE_KEY);
     const anonymous = await app().http().delete(`/v1/uploads/${id}?dryRun=true`);
@@ -115,7 +115,7 @@ describe('Withdrawing an upload', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.dryRun', found: 'true' })]);
     expect(anonymous.status).toBe(401);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
     expect((await app().http().get(`/v1/uploads/${id}`).expect(200)).body.current).toBe(true);
   });
 
