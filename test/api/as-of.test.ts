@@ -139,7 +139,7 @@ describe('Figures as they stood at an instant (asOf)', () => {
       for (const asOf of bad) {
         const res = await get(`${read}?asOf=${encodeURIComponent(asOf)}`).expect(400);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'asOf' })]);
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.asOf' })]);
       }
     }
   });

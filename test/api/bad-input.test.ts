@@ -188,7 +188,7 @@ describe('Bad input', () => {
     const res = await t.http().get('/v1/uploads?offset=99999999999999999999');
 
     expectProblem(res, 400);
-    expect(fields(res)).toEqual(['offset']);
+    expect(fields(res)).toEqual(['query.offset']);
   });
 
   test('When an upload id is beyond any integer the service can count, then the answer is a 400 naming it, not a 404 for a rounded id', async () => {

@@ -44,7 +44,7 @@ describe('Periods written as quarters', () => {
     for (const period of ['2026-Q5', '2026KW07', '2026-Q0', '2026KW5', '2026q2', '2026-13', '2026KW2']) {
       const res = await get(`/v1/regions/Twente/totals?period=${period}`).expect(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'period' })]);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.period' })]);
     }
   });
 

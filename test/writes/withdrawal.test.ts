@@ -189,7 +189,7 @@ describe('The upload history as an audit: filter by key, pages, withdrawals', ()
     const res = await app().http().get('/v1/uploads?uploadedBy=a%20b');
 
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'uploadedBy' })]);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.uploadedBy' })]);
   });
 });
 
