@@ -7,13 +7,13 @@ import { ReferenceData } from './domain/reference';
 import { answerClientErrors } from './http/client-error';
 import { SonarService } from './domain/service';
 import { createLogger } from './logger';
-import { Db, openDatabase } from './storage/database';
-import { SqliteStore } from './storage/sqlite-store';
+import { FiguresStore } from './domain/ports';
+import { openStore } from './storage/open-store';
 
 export interface RunningService {
   url: string;
   server: Server;
-  db: Db;
+  store: FiguresStore;
   service: SonarService;
   /** Stops accepting, lets requests in flight finish, then closes the database. */
   stop(): Promise<void>;
@@ -21,11 +21,10 @@ export interface RunningService {
 
 /** Opens the database (migrating it and loading reference data on first start) and listens. */
 export async function start(config: Config, logger: Logger = createLogger(config)): Promise<RunningService> {
-  const db = openDatabase(config.DATABASE_PATH);
-  const store = new SqliteStore(db);
-  const service = new SonarService(store, new ReferenceData(store.referenceData()));
+  const store = await openStore(config, logger);
+  const service = new SonarService(store, new ReferenceData(await store.referenceData()));
   let stopping: Promise<void> | undefined;
-  const app = createApp({ config, service, logger, isReady: () => db.open && stopping === undefined });
+  const app = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined });
   if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
 
   const server = app.listen(config.PORT, config.HOST);
@@ -48,15 +47,16 @@ export async function start(config: Config, logger: Logger = createLogger(config
       server.close(() => {
         clearTimeout(force);
         clearInterval(drain);
-        db.close();
-        logger.info('stopped');
-        resolve();
+        void store.close().then(() => {
+          logger.info('stopped');
+          resolve();
+        });
       });
       server.closeIdleConnections();
     });
     return stopping;
   };
-  return { url, server, db, service, stop };
+  return { url, server, store, service, stop };
 }
 
 async function main(): Promise<void> {

@@ -40,7 +40,7 @@ export interface ProblemItem {
 }
 
 /** Why a request could not be served; the HTTP layer maps each kind to a status code. */
-export type ErrorKind = 'invalid' | 'not-found' | 'unauthorized' | 'forbidden' | 'conflict' | 'key-reused';
+export type ErrorKind = 'invalid' | 'not-found' | 'unauthorized' | 'forbidden' | 'conflict' | 'key-reused' | 'unavailable';
 
 /** The one error type for expected failures. Everything else is a bug and answers 500. */
 export class DomainError extends Error {
@@ -59,6 +59,9 @@ export const invalid = (detail: string, errors: ProblemItem[] = []): DomainError
   new DomainError('invalid', 'Invalid input', detail, errors);
 
 export const notFound = (detail: string): DomainError => new DomainError('not-found', 'Not found', detail);
+
+/** The store cannot reach its database just now; nothing was changed, and the same request may be sent again. */
+export const unavailable = (detail: string): DomainError => new DomainError('unavailable', 'Service unavailable', detail);
 
 /** A value as problem details show it: text as it is, anything else as JSON; never long, never throwing. */
 export function shown(value: unknown, max = 200): string {

@@ -96,9 +96,9 @@ export function listGemeenten(ctx: UseCaseContext): GemeenteList {
 }
 
 /** One gemeente with its region and its figures in the latest period that has them (as they stood at `asOf`). */
-export function gemeenteDetail(ctx: UseCaseContext, key: string, asOf?: string): GemeenteDetail {
+export async function gemeenteDetail(ctx: UseCaseContext, key: string, asOf?: string): Promise<GemeenteDetail> {
   const { gemeente, region } = gemeenteNationally(ctx.reference, key);
-  const history = ctx.store.gemeenteHistory(gemeente.code, asOfInstant(asOf));
+  const history = await ctx.store.gemeenteHistory(gemeente.code, asOfInstant(asOf));
   const last = history.at(-1);
   if (last === undefined) return { ...refOf(gemeente), region: refOf(region), latest: null };
   const { gemeenteClients, uwvClients, total } = toFigures(last.row);

@@ -1,4 +1,8 @@
-/** What the domain needs from storage. The SQLite store implements it; the domain never sees SQL. */
+/**
+ * What the domain needs from storage. The SQLite and PostgreSQL stores implement it; the domain never sees
+ * SQL or driver types. Asynchronous, so that a store may wait on a database server; a store that cannot
+ * reach its database fails with `DomainError('unavailable')`, never with a driver's error.
+ */
 import { Counts } from './figures';
 import { GemeenteCounts, Printed } from './upload';
 import { Region } from './reference';
@@ -9,7 +13,6 @@ export interface NewUpload {
   period: string;
   registerTotal: number | null;
   uploadedBy: string;
-  uploadedAt: string;
   source: UploadSource;
   rows: GemeenteCounts[];
   /** The region label and gemeente names as written; without it the table prints CBS names. */
@@ -19,6 +22,8 @@ export interface NewUpload {
 /** An upload as stored: what was sent, its id, and whether it is still the one the reads serve. */
 export interface UploadRecord extends Omit<NewUpload, 'rows'> {
   id: number;
+  /** Taken by the store inside the upload's transaction, once it holds the write lock. */
+  uploadedAt: string;
   current: boolean;
   gemeenteCount: number;
   withdrawnAt: string | null;
@@ -63,6 +68,13 @@ export interface UploadFilter {
   offset: number;
 }
 
+/**
+ * The instant of a write, as `Date#toISOString` writes it. A store asks it inside the write's transaction,
+ * after taking the lock that orders writers, so that id order and instant order agree: reads as of an
+ * instant, and withdrawals, order uploads by that instant.
+ */
+export type WriteClock = () => string;
+
 /** A client's Idempotency-Key and a fingerprint of the request that used it. */
 export interface IdempotencyClaim {
   client: string;
@@ -82,49 +94,63 @@ export interface Remember extends IdempotencyClaim {
  * and nothing reaches the figures until the whole file has been checked.
  */
 export interface Staging {
-  add(upload: NewUpload): void;
-  /** Stores everything staged in one transaction, making each the current upload of its region and period. */
-  commit(remember?: Remember): UploadRecord[];
-  /** Forgets everything staged; harmless after a commit. */
-  discard(): void;
+  /** Awaited before the next table is read, so that a slow store slows the reader instead of the file piling up. */
+  add(upload: NewUpload): Promise<void>;
+  /**
+   * Stores everything staged in one transaction, making each the current upload of its region and period;
+   * every upload gets the one instant `now` gives inside that transaction.
+   */
+  commit(now: WriteClock, remember?: Remember): Promise<UploadRecord[]>;
+  /** Forgets everything staged; harmless after a commit, and more than once. */
+  discard(): Promise<void>;
 }
 
 export interface FiguresStore {
-  referenceData(): Region[];
-  /** Changes whenever another connection (another process) commits to the database. */
+  referenceData(): Promise<Region[]>;
+  /**
+   * Changes whenever another connection (another process or instance) commits to the database. Synchronous
+   * and cheap: every cached read asks it.
+   */
   externalChanges(): number;
+  /** False while the database cannot be reached (SQLite: once the file is closed). Synchronous. */
+  isAvailable(): boolean;
+  /** Releases the database; idempotent. */
+  close(): Promise<void>;
   /**
    * Latest period with figures, for one region or for any. Every read taking `asOf` (an instant as
    * `Date#toISOString` writes it) answers from the uploads as they stood then instead of the current ones.
    */
-  latestPeriod(regionCode?: string, asOf?: string): string | undefined;
-  periods(): string[];
+  latestPeriod(regionCode?: string, asOf?: string): Promise<string | undefined>;
+  periods(): Promise<string[]>;
   /** The current upload with its gemeenten in the upload's order and as it printed them. */
-  printedUpload(regionCode: string, period: string): PrintedUpload | undefined;
+  printedUpload(regionCode: string, period: string): Promise<PrintedUpload | undefined>;
   /** The region labels of the period's current uploads, by region code; regions without one are left out. */
-  regionLabels(period: string): Map<string, string>;
+  regionLabels(period: string): Promise<Map<string, string>>;
   /** One region's periods with figures, oldest first. */
-  regionPeriods(regionCode: string): string[];
-  currentUpload(regionCode: string, period: string, asOf?: string): StoredUpload | undefined;
-  currentUploads(period: string, asOf?: string): StoredUpload[];
+  regionPeriods(regionCode: string): Promise<string[]>;
+  currentUpload(regionCode: string, period: string, asOf?: string): Promise<StoredUpload | undefined>;
+  currentUploads(period: string, asOf?: string): Promise<StoredUpload[]>;
   /** Of one region, or of all: each upload that counts, summed, by period then region; in one query. */
-  uploadSums(regionCode?: string, asOf?: string): UploadSums[];
+  uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]>;
   /** One gemeente's counts in every period its region's upload that counts lists it, oldest first; one query. */
-  gemeenteHistory(gemeenteCode: string, asOf?: string): GemeentePeriodCounts[];
-  /** Stores all or none, and makes each the current upload of its region and period. */
-  saveUploads(uploads: NewUpload[], remember?: Remember): UploadRecord[];
+  gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]>;
+  /**
+   * Stores all or none in one transaction, and makes each the current upload of its region and period;
+   * every upload gets the one instant `now` gives inside that transaction.
+   */
+  saveUploads(uploads: NewUpload[], now: WriteClock, remember?: Remember): Promise<UploadRecord[]>;
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */
-  rememberedAnswer(client: string, key: string, now: string): { fingerprint: string; answer: string } | undefined;
+  rememberedAnswer(client: string, key: string, now: string): Promise<{ fingerprint: string; answer: string } | undefined>;
   /** Starts setting uploads aside; holds no lock on the figures until its commit. */
-  beginStaging(): Staging;
-  listUploads(filter: UploadFilter): UploadRecord[];
+  beginStaging(): Promise<Staging>;
+  listUploads(filter: UploadFilter): Promise<UploadRecord[]>;
   /** How many uploads match the filter, ignoring its limit and offset. */
-  countUploads(filter: UploadFilter): number;
+  countUploads(filter: UploadFilter): Promise<number>;
   /**
    * Marks the upload withdrawn, and if it was current makes the latest standing upload of its region and
    * period current (by uploaded_at, then id), or leaves that period without figures. False, and nothing
-   * changed, when it was withdrawn already.
+   * changed, when it was withdrawn already. `now` gives the withdrawal's instant inside its transaction.
    */
-  withdrawUpload(id: number, withdrawnBy: string, withdrawnAt: string): boolean;
-  getUpload(id: number): StoredUpload | undefined;
+  withdrawUpload(id: number, withdrawnBy: string, now: WriteClock): Promise<boolean>;
+  getUpload(id: number): Promise<StoredUpload | undefined>;
 }

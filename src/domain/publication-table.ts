@@ -77,11 +77,11 @@ function checkedPeriod(period: string | undefined): void {
 }
 
 /** The region's table for the period (its latest when left out), in the order and words of its upload. */
-export function regionTable(ctx: UseCaseContext, regionKey: string, period?: string): PublicationTable {
+export async function regionTable(ctx: UseCaseContext, regionKey: string, period?: string): Promise<PublicationTable> {
   const region: Region = ctx.reference.region(regionKey);
   checkedPeriod(period);
-  const p = period ?? ctx.store.latestPeriod(region.code);
-  const upload = p === undefined ? undefined : ctx.store.printedUpload(region.code, p);
+  const p = period ?? (await ctx.store.latestPeriod(region.code));
+  const upload = p === undefined ? undefined : await ctx.store.printedUpload(region.code, p);
   if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet.` : `${region.name} has no figures for ${p}.`);
   return {
     region: ref(region),
@@ -93,12 +93,12 @@ export function regionTable(ctx: UseCaseContext, regionKey: string, period?: str
 }
 
 /** Every region with figures for the period (the latest when left out), by CBS code, and the national sum. */
-export function nationalTable(ctx: UseCaseContext, period?: string): NationalTable {
+export async function nationalTable(ctx: UseCaseContext, period?: string): Promise<NationalTable> {
   checkedPeriod(period);
-  const p = period ?? ctx.store.latestPeriod();
-  const uploads = p === undefined ? [] : ctx.store.currentUploads(p);
+  const p = period ?? (await ctx.store.latestPeriod());
+  const uploads = p === undefined ? [] : await ctx.store.currentUploads(p);
   if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? 'No figures have been uploaded yet.' : `No region has figures for ${p}.`);
-  const labels = ctx.store.regionLabels(p);
+  const labels = await ctx.store.regionLabels(p);
   const rows = uploads.map((u) => {
     const region = ctx.reference.region(u.regionCode);
     return { region: ref(region), label: labels.get(u.regionCode) ?? region.name, totals: summarize(u.rows, u.registerTotal) };

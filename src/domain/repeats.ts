@@ -8,8 +8,8 @@ const key = (r: GemeenteCounts): string =>
  * A warning when an upload repeats the figures the reads already serve for its region and period (the same
  * gemeenten, counts and register): it is stored all the same, but a repeat is often the wrong file.
  */
-export function repeatWarning(store: FiguresStore, upload: ValidUpload): string | undefined {
-  const current = store.currentUpload(upload.region.code, upload.period);
+export async function repeatWarning(store: FiguresStore, upload: ValidUpload): Promise<string | undefined> {
+  const current = await store.currentUpload(upload.region.code, upload.period);
   if (!current || current.registerTotal !== upload.registerTotal || current.rows.length !== upload.rows.length) return undefined;
   const stored = new Set(current.rows.map(key));
   if (!upload.rows.every((row) => stored.has(key(row)))) return undefined;

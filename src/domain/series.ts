@@ -54,18 +54,18 @@ export function checkFilters(filters: SeriesFilters): CheckedFilters {
 }
 
 /** A region's totals per period, oldest first: what a dashboard or report of one region draws. */
-export function regionSeries(ctx: UseCaseContext, regionKey: string, filters: SeriesFilters = {}): RegionSeries {
+export async function regionSeries(ctx: UseCaseContext, regionKey: string, filters: SeriesFilters = {}): Promise<RegionSeries> {
   const region = ctx.reference.region(regionKey);
   const checked = checkFilters(filters);
-  const points = ctx.store.uploadSums(region.code, checked.asOf).map((u) => ({ period: u.period, ...summarize([u.counts], u.registerTotal) }));
+  const points = (await ctx.store.uploadSums(region.code, checked.asOf)).map((u) => ({ period: u.period, ...summarize([u.counts], u.registerTotal) }));
   return { region: refOf(region), series: selectObservations(withChanges(points), checked) };
 }
 
 /** The national totals per period over the regions with figures in it, oldest first. */
-export function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters = {}): NationalSeries {
+export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters = {}): Promise<NationalSeries> {
   const checked = checkFilters(filters);
   const byPeriod = new Map<string, RegionCounts[]>();
-  for (const u of ctx.store.uploadSums(undefined, checked.asOf)) {
+  for (const u of await ctx.store.uploadSums(undefined, checked.asOf)) {
     const regions = byPeriod.get(u.period) ?? [];
     regions.push({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] });
     byPeriod.set(u.period, regions);
@@ -75,10 +75,10 @@ export function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters = {})
 }
 
 /** A gemeente's figures per period in which its region's upload lists it, oldest first. */
-export function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, filters: SeriesFilters = {}): GemeenteSeries {
+export async function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, filters: SeriesFilters = {}): Promise<GemeenteSeries> {
   const { gemeente, region } = gemeenteNationally(ctx.reference, gemeenteKey);
   const checked = checkFilters(filters);
-  const points = ctx.store.gemeenteHistory(gemeente.code, checked.asOf).map(({ period, row }) => {
+  const points = (await ctx.store.gemeenteHistory(gemeente.code, checked.asOf)).map(({ period, row }) => {
     const { gemeenteClients, uwvClients, total } = toFigures(row);
     return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null };
   });
@@ -87,7 +87,7 @@ export function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, filters
 }
 
 /** The periods in which a region has figures, oldest first. */
-export function regionPeriods(ctx: UseCaseContext, regionKey: string): RegionPeriodList {
+export async function regionPeriods(ctx: UseCaseContext, regionKey: string): Promise<RegionPeriodList> {
   const region = ctx.reference.region(regionKey);
-  return { region: refOf(region), periods: ctx.store.regionPeriods(region.code) };
+  return { region: refOf(region), periods: await ctx.store.regionPeriods(region.code) };
 }

@@ -94,12 +94,12 @@ export class SonarService implements UseCaseContext {
     return { ...ref(region), gemeenten: region.gemeenten };
   }
 
-  periods(): PeriodList {
-    return { periods: this.store.periods() };
+  async periods(): Promise<PeriodList> {
+    return { periods: await this.store.periods() };
   }
 
-  gemeenten(regionKey: string, period?: string, asOf?: string): RegionGemeenten {
-    const { region, upload } = this.currentOf(regionKey, period, asOf);
+  async gemeenten(regionKey: string, period?: string, asOf?: string): Promise<RegionGemeenten> {
+    const { region, upload } = await this.currentOf(regionKey, period, asOf);
     const present = new Set(upload.rows.map((r) => r.code));
     return {
       region: ref(region),
@@ -109,18 +109,18 @@ export class SonarService implements UseCaseContext {
     };
   }
 
-  regionTotals(regionKey: string, period?: string, asOf?: string): RegionTotals {
-    const { region, upload } = this.currentOf(regionKey, period, asOf);
+  async regionTotals(regionKey: string, period?: string, asOf?: string): Promise<RegionTotals> {
+    const { region, upload } = await this.currentOf(regionKey, period, asOf);
     return this.totalsOf(region, upload);
   }
 
-  nationalTotals(period?: string, asOf?: string): NationalTotals {
-    const { period: p, uploads } = this.nationalPeriod(period, asOf);
+  async nationalTotals(period?: string, asOf?: string): Promise<NationalTotals> {
+    const { period: p, uploads } = await this.nationalPeriod(period, asOf);
     return nationalTotalsOf(p, uploads, this.reference);
   }
 
-  coverage(period?: string, asOf?: string): CoverageReport {
-    const { period: p, uploads } = this.nationalPeriod(period, asOf);
+  async coverage(period?: string, asOf?: string): Promise<CoverageReport> {
+    const { period: p, uploads } = await this.nationalPeriod(period, asOf);
     return coverageReportOf(p, uploads, this.reference);
   }
 
@@ -130,8 +130,8 @@ export class SonarService implements UseCaseContext {
   }
 
   /** Validates every table first, then stores all of them in one transaction, or none. */
-  upload(items: UploadBatchItem[], uploadedBy: string, source: UploadSource): UploadReceipt[] {
-    return this.uploadOnce(items, uploadedBy, source).receipts;
+  async upload(items: UploadBatchItem[], uploadedBy: string, source: UploadSource): Promise<UploadReceipt[]> {
+    return (await this.uploadOnce(items, uploadedBy, source)).receipts;
   }
 
   /**
@@ -139,8 +139,8 @@ export class SonarService implements UseCaseContext {
    * without storing anything; with another request it is refused. The answer is remembered in the same
    * transaction as the figures, so a retry after a crash never stores them twice.
    */
-  uploadOnce(items: UploadBatchItem[], uploadedBy: string, source: UploadSource, claim?: IdempotencyClaim): UploadOutcome {
-    const replay = claim && this.remembered(claim);
+  async uploadOnce(items: UploadBatchItem[], uploadedBy: string, source: UploadSource, claim?: IdempotencyClaim): Promise<UploadOutcome> {
+    const replay = claim && (await this.remembered(claim));
     if (replay) return replay;
     const valid: ValidUpload[] = [];
     const problems: DomainError[] = [];
@@ -162,23 +162,25 @@ export class SonarService implements UseCaseContext {
       const errors = problems.flatMap((p) => (p.errors.length ? p.errors : [{ detail: p.detail }]));
       throw new DomainError('invalid', 'Invalid upload', `The upload has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was stored.`, errors);
     }
-    for (const u of valid) u.warnings.push(...[repeatWarning(this.store, u)].filter((w) => w !== undefined));
+    for (const u of valid) u.warnings.push(...[await repeatWarning(this.store, u)].filter((w) => w !== undefined));
 
-    const uploadedAt = this.clock().toISOString();
     const receiptsOf = (records: UploadRecord[]): UploadReceipt[] => records.map((record, i) => ({
       ...this.summaryOf(record),
       totals: { region: ref(valid[i].region), period: valid[i].period, ...uploadSummary(valid[i]) },
       warnings: valid[i].warnings,
     }));
-    const records = this.store.saveUploads(valid.map((u) => ({
-      regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, uploadedAt, source, rows: u.rows, printed: u.printed,
-    })), this.rememberAs(claim, receiptsOf));
+    const records = await this.store.saveUploads(valid.map((u) => ({
+      regionCode: u.region.code, period: u.period, registerTotal: u.registerTotal, uploadedBy, source, rows: u.rows, printed: u.printed,
+    })), this.writeInstant, this.rememberAs(claim, receiptsOf));
     this.figuresChanged();
     return { receipts: receiptsOf(records), replayed: false };
   }
 
-  private remembered(claim: IdempotencyClaim): UploadOutcome | undefined {
-    const found = this.store.rememberedAnswer(claim.client, claim.key, this.clock().toISOString());
+  /** The instant of a write, asked by the store once it holds the write lock. */
+  private readonly writeInstant = (): string => this.clock().toISOString();
+
+  private async remembered(claim: IdempotencyClaim): Promise<UploadOutcome | undefined> {
+    const found = await this.store.rememberedAnswer(claim.client, claim.key, this.clock().toISOString());
     if (!found) return undefined;
     if (found.fingerprint !== claim.fingerprint) {
       throw new DomainError('key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used for another request; send a new upload with a new key.', [
@@ -211,8 +213,7 @@ export class SonarService implements UseCaseContext {
   ): Promise<UploadOutcome> {
     const problems = new ProblemCollector();
     problems.add(requestProblems);
-    const staging = this.store.beginStaging();
-    const uploadedAt = this.clock().toISOString();
+    const staging = await this.store.beginStaging();
     const staged: Array<{ region: Region; period: string; summary: Summary; warnings: string[] }> = [];
     const seen = new Set<string>();
     let tableCount = 0;
@@ -240,8 +241,8 @@ export class SonarService implements UseCaseContext {
         }
         seen.add(key);
         if (problems.size > 0) continue; // nothing will be stored: keep checking, stop staging
-        staging.add({ regionCode: valid.region.code, period: valid.period, registerTotal: valid.registerTotal, uploadedBy, uploadedAt, source, rows: valid.rows, printed: valid.printed });
-        const repeat = repeatWarning(this.store, valid);
+        await staging.add({ regionCode: valid.region.code, period: valid.period, registerTotal: valid.registerTotal, uploadedBy, source, rows: valid.rows, printed: valid.printed });
+        const repeat = await repeatWarning(this.store, valid);
         staged.push({ region: valid.region, period: valid.period, summary: uploadSummary(valid), warnings: repeat ? [...valid.warnings, repeat] : valid.warnings });
       }
       if (tableCount > 1 && registerGivenAt) {
@@ -254,31 +255,32 @@ export class SonarService implements UseCaseContext {
 
       // The whole file has been read, so its fingerprint is known: a retried file gets its first answer.
       const claim = claimOf?.();
-      const replay = claim && this.remembered(claim);
+      const replay = claim && (await this.remembered(claim));
       if (replay) return replay;
       const receiptsOf = (records: UploadRecord[]): UploadReceipt[] => records.map((record, i) => ({
         ...this.summaryOf(record),
         totals: { region: ref(staged[i].region), period: staged[i].period, ...staged[i].summary },
         warnings: staged[i].warnings,
       }));
-      const records = staging.commit(this.rememberAs(claim, receiptsOf));
+      const records = await staging.commit(this.writeInstant, this.rememberAs(claim, receiptsOf));
       committed = true;
       this.figuresChanged();
       return { receipts: receiptsOf(records), replayed: false };
     } finally {
-      if (!committed) staging.discard();
+      if (!committed) await staging.discard();
     }
   }
 
-  listUploads(filter: UploadFilterInput): UploadList {
+  async listUploads(filter: UploadFilterInput): Promise<UploadList> {
     const regionCode = filter.region === undefined ? undefined : this.reference.region(filter.region).code;
     const period = filter.period === undefined ? undefined : this.checkPeriod(filter.period, 'query.period');
     const query = { regionCode, period, uploadedBy: filter.uploadedBy, limit: filter.limit ?? 100, offset: filter.offset ?? 0 };
-    return { uploads: this.store.listUploads(query).map((r) => this.summaryOf(r)), total: this.store.countUploads(query) };
+    const [uploads, total] = await Promise.all([this.store.listUploads(query), this.store.countUploads(query)]);
+    return { uploads: uploads.map((r) => this.summaryOf(r)), total };
   }
 
-  getUpload(id: number): UploadDetail {
-    const upload = this.store.getUpload(id);
+  async getUpload(id: number): Promise<UploadDetail> {
+    const upload = await this.store.getUpload(id);
     if (!upload) throw notFound(`There is no upload ${id}.`);
     const region = this.reference.region(upload.regionCode);
     return { ...this.summaryOf(upload), gemeenten: upload.rows.map(toFigures), totals: this.totalsOf(region, upload) };
@@ -299,20 +301,20 @@ export class SonarService implements UseCaseContext {
     return canonical;
   }
 
-  private currentOf(regionKey: string, period?: string, asOfText?: string): { region: Region; upload: StoredUpload } {
+  private async currentOf(regionKey: string, period?: string, asOfText?: string): Promise<{ region: Region; upload: StoredUpload }> {
     const region = this.reference.region(regionKey);
     const asOf = asOfInstant(asOfText);
-    const p = period !== undefined ? this.checkPeriod(period, 'query.period') : this.store.latestPeriod(region.code, asOf);
-    const upload = p === undefined ? undefined : this.store.currentUpload(region.code, p, asOf);
+    const p = period !== undefined ? this.checkPeriod(period, 'query.period') : await this.store.latestPeriod(region.code, asOf);
+    const upload = p === undefined ? undefined : await this.store.currentUpload(region.code, p, asOf);
     const then = asOf === undefined ? '' : ` as of ${asOf}`;
     if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet${then}.` : `${region.name} has no figures for ${p}${then}.`);
     return { region, upload };
   }
 
-  private nationalPeriod(period?: string, asOfText?: string): { period: string; uploads: StoredUpload[] } {
+  private async nationalPeriod(period?: string, asOfText?: string): Promise<{ period: string; uploads: StoredUpload[] }> {
     const asOf = asOfInstant(asOfText);
-    const p = period !== undefined ? this.checkPeriod(period, 'query.period') : this.store.latestPeriod(undefined, asOf);
-    const uploads = p === undefined ? [] : this.store.currentUploads(p, asOf);
+    const p = period !== undefined ? this.checkPeriod(period, 'query.period') : await this.store.latestPeriod(undefined, asOf);
+    const uploads = p === undefined ? [] : await this.store.currentUploads(p, asOf);
     const then = asOf === undefined ? '' : ` as of ${asOf}`;
     if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? `No figures have been uploaded yet${then}.` : `No region has figures for ${p}${then}.`);
     return { period: p, uploads };

@@ -14,8 +14,8 @@ const alreadyWithdrawn = (id: number, at: string | null, by: string | null): Dom
  * the upload before it for the same region and period becomes current again, or the period has no figures
  * for that region. Withdrawing twice is a conflict.
  */
-export function withdrawUpload(ctx: UseCaseContext, id: number, writer: Writer): WithdrawalReceipt {
-  const upload = ctx.store.getUpload(id);
+export async function withdrawUpload(ctx: UseCaseContext, id: number, writer: Writer): Promise<WithdrawalReceipt> {
+  const upload = await ctx.store.getUpload(id);
   if (!upload) throw notFound(`There is no upload ${id}.`);
   const region = ctx.reference.region(upload.regionCode);
   if (forbiddenRegions(writer, [region.code]).length > 0) {
@@ -24,13 +24,13 @@ export function withdrawUpload(ctx: UseCaseContext, id: number, writer: Writer):
     ]);
   }
   if (upload.withdrawnAt !== null) throw alreadyWithdrawn(id, upload.withdrawnAt, upload.withdrawnBy);
-  if (!ctx.store.withdrawUpload(id, writer.name, ctx.clock().toISOString())) {
-    const now = ctx.store.getUpload(id);
+  if (!(await ctx.store.withdrawUpload(id, writer.name, () => ctx.clock().toISOString()))) {
+    const now = await ctx.store.getUpload(id);
     throw alreadyWithdrawn(id, now?.withdrawnAt ?? null, now?.withdrawnBy ?? null); // withdrawn meanwhile, by another process
   }
   ctx.figuresChanged();
-  const withdrawn = ctx.store.getUpload(id);
-  const current = ctx.store.currentUpload(upload.regionCode, upload.period);
+  const withdrawn = await ctx.store.getUpload(id);
+  const current = await ctx.store.currentUpload(upload.regionCode, upload.period);
   return {
     withdrawn: summaryOf(ctx.reference, withdrawn ?? upload),
     ...(current ? { current: summaryOf(ctx.reference, current) } : {}),

@@ -44,7 +44,10 @@ export interface ProblemDetails {
 
 export { PROBLEM_TYPE_BASE } from './problem-types';
 
-const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'key-reused': 422 };
+const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'key-reused': 422, unavailable: 503 };
+
+/** How long a client should wait before asking again while the database cannot be reached. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** `title` is decided here from the type (see problem-types.ts), so one type always has one title; a given one is ignored. */
 export function sendProblem(res: Response, problem: Omit<ProblemDetails, 'type' | 'title'> & { type?: string; title?: string }): void {
@@ -119,13 +122,25 @@ export function errorHandler(onUnexpected: (error: unknown) => void): ErrorReque
   };
 }
 
+/**
+ * Query parameters are named `query.X` in every problem, as uploads name theirs, whoever found the fault:
+ * tsoa and the use cases say just `period`. Only requests without a body are renamed, where a field of
+ * the same name as a parameter given in the query can only be that parameter.
+ */
+function queryFieldsNamed(req: Request, errors: ProblemItem[]): ProblemItem[] {
+  if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE') return errors;
+  const given = new Set(Object.keys(req.query));
+  return errors.map((e) => (e.field !== undefined && given.has(e.field) ? { ...e, field: `query.${e.field}` } : e));
+}
+
 function problemFor(onUnexpected: (error: unknown) => void): (error: any, req: Request, res: Response) => void {
   return (error, req, res) => {
     if (error instanceof DomainError) {
       const status = STATUS_OF[error.kind];
-      sendProblem(res, { status, type: status === 400 ? `${PROBLEM_TYPE_BASE}invalid-input` : undefined, title: error.title, detail: error.detail, errors: error.errors });
+      if (error.kind === 'unavailable' && !res.headersSent) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      sendProblem(res, { status, type: status === 400 ? `${PROBLEM_TYPE_BASE}invalid-input` : undefined, title: error.title, detail: error.detail, errors: queryFieldsNamed(req, error.errors) });
     } else if (error instanceof ValidateError) {
-      const errors = withContentProblems(fromValidateError(error), res);
+      const errors = queryFieldsNamed(req, withContentProblems(fromValidateError(error), res));
       sendProblem(res, {
         status: 400, type: `${PROBLEM_TYPE_BASE}invalid-input`, title: 'Invalid input',
         detail: `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}; nothing was changed.`, errors,

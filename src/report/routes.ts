@@ -20,19 +20,22 @@ const periodOf = (req: Request): string | undefined => (typeof req.query.period 
 /** The report in Dutch, outside the API: `/rapport` for the country, `/rapport/{region}` for one region. */
 export function reportRoutes(service: SonarService): Router {
   const router = Router({ strict: true, caseSensitive: true });
-  router.get('/rapport', (req, res) => {
+  router.get('/rapport', async (req, res) => {
     try {
       res.type('html').setHeader('Cache-Control', 'no-cache');
-      res.send(overviewPage(nationalTable(service, periodOf(req)), service.periods().periods));
+      const table = await nationalTable(service, periodOf(req));
+      const { periods } = await service.periods();
+      res.send(overviewPage(table, periods));
     } catch (error) {
       errorPage(res, error);
     }
   });
-  router.get('/rapport/:region', (req, res) => {
+  router.get('/rapport/:region', async (req, res) => {
     try {
-      const table = regionTable(service, req.params.region, periodOf(req));
+      const table = await regionTable(service, req.params.region, periodOf(req));
+      const { series } = await regionSeries(service, table.region.code);
       res.type('html').setHeader('Cache-Control', 'no-cache');
-      res.send(regionPage(table, regionSeries(service, table.region.code).series.map((point) => ({ period: point.period, totals: point }))));
+      res.send(regionPage(table, series.map((point) => ({ period: point.period, totals: point }))));
     } catch (error) {
       errorPage(res, error);
     }

@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors';
-import { FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums } from '../domain/ports';
+import { FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock } from '../domain/ports';
 import { Region } from '../domain/reference';
 import { GemeenteCounts } from '../domain/upload';
 import { UploadSource } from '../domain/views';
@@ -117,7 +117,7 @@ function toCounts(row: FigureRow): GemeenteCounts {
 const STAGING_SCHEMA = `
   CREATE TEMP TABLE IF NOT EXISTS staged_uploads (
     import_id INTEGER NOT NULL, seq INTEGER NOT NULL, region_code TEXT NOT NULL, period TEXT NOT NULL,
-    register_total INTEGER, uploaded_by TEXT NOT NULL, uploaded_at TEXT NOT NULL, source TEXT NOT NULL,
+    register_total INTEGER, uploaded_by TEXT NOT NULL, source TEXT NOT NULL,
     region_label TEXT,
     PRIMARY KEY (import_id, seq)) WITHOUT ROWID;
   CREATE TEMP TABLE IF NOT EXISTS staged_figures (
@@ -127,7 +127,7 @@ const STAGING_SCHEMA = `
     PRIMARY KEY (import_id, seq, gemeente_code)) WITHOUT ROWID;`;
 
 /** An upload set aside while its file is read: the columns of an upload, numbered within its import. */
-interface StagedUploadRow extends Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by'> {
+interface StagedUploadRow extends Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by' | 'uploaded_at'> {
   seq: number;
   region_label: string | null;
 }
@@ -155,16 +155,17 @@ export class SqliteStore implements FiguresStore {
   private readonly reads;
   private imports = 0;
 
-  constructor(private readonly db: Db) {
+  /** The connection, for what only SQLite has (backups, its own checks); the domain never sees it. */
+  constructor(readonly db: Db) {
     db.exec(STAGING_SCHEMA);
     this.staging = {
-      upload: db.prepare<[number, number, string, string, number | null, string, string, string, string | null]>(
-        `INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      upload: db.prepare<[number, number, string, string, number | null, string, string, string | null]>(
+        `INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, source, region_label)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       figure: db.prepare<[number, number, string, number, number, number, number, string | null, number]>(
         'INSERT INTO staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       uploads: db.prepare<[number], StagedUploadRow>(
-        `SELECT seq, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label
+        `SELECT seq, region_code, period, register_total, uploaded_by, source, region_label
          FROM staged_uploads WHERE import_id = ? ORDER BY seq`),
       moveFigures: db.prepare<[number | bigint, number, number]>(
         `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
@@ -269,7 +270,15 @@ export class SqliteStore implements FiguresStore {
     };
   }
 
-  rememberedAnswer(client: string, key: string, now: string): { fingerprint: string; answer: string } | undefined {
+  isAvailable(): boolean {
+    return this.db.open;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async rememberedAnswer(client: string, key: string, now: string): Promise<{ fingerprint: string; answer: string } | undefined> {
     return this.sql.remembered.get(client, key, now);
   }
 
@@ -287,7 +296,7 @@ export class SqliteStore implements FiguresStore {
     return this.sql.dataVersion.get() as number;
   }
 
-  referenceData(): Region[] {
+  async referenceData(): Promise<Region[]> {
     const gemeenten = this.sql.gemeenten.all();
     return this.sql.regions.all().map((r) => ({
       code: r.code,
@@ -296,7 +305,7 @@ export class SqliteStore implements FiguresStore {
     }));
   }
 
-  latestPeriod(regionCode?: string, asOf?: string): string | undefined {
+  async latestPeriod(regionCode?: string, asOf?: string): Promise<string | undefined> {
     if (asOf !== undefined) {
       const found = regionCode === undefined ? this.reads.latestPeriod.get({ asOf }) : this.reads.latestRegionPeriod.get({ region: regionCode, asOf });
       return found?.period ?? undefined;
@@ -305,11 +314,11 @@ export class SqliteStore implements FiguresStore {
     return period ?? undefined;
   }
 
-  regionPeriods(regionCode: string): string[] {
+  async regionPeriods(regionCode: string): Promise<string[]> {
     return this.reads.regionPeriods.all(regionCode);
   }
 
-  uploadSums(regionCode?: string, asOf?: string): UploadSums[] {
+  async uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]> {
     const rows = regionCode === undefined ? of(this.reads.allSums, asOf).all({ asOf }) : of(this.reads.regionSums, asOf).all({ region: regionCode, asOf });
     return rows.map((r) => ({
       regionCode: r.region_code,
@@ -319,20 +328,20 @@ export class SqliteStore implements FiguresStore {
     }));
   }
 
-  gemeenteHistory(gemeenteCode: string, asOf?: string): GemeentePeriodCounts[] {
+  async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
     return of(this.reads.gemeenteHistory, asOf).all({ gemeente: gemeenteCode, asOf }).map((r) => ({ period: r.period, row: toCounts(r) }));
   }
 
-  periods(): string[] {
+  async periods(): Promise<string[]> {
     return this.sql.periods.all();
   }
 
-  currentUpload(regionCode: string, period: string, asOf?: string): StoredUpload | undefined {
+  async currentUpload(regionCode: string, period: string, asOf?: string): Promise<StoredUpload | undefined> {
     const row = asOf === undefined ? this.sql.currentUpload.get(regionCode, period) : this.reads.upload.get({ region: regionCode, period, asOf });
     return row && { ...toRecord(row), rows: this.sql.figures.all(row.id).map(toCounts) };
   }
 
-  currentUploads(period: string, asOf?: string): StoredUpload[] {
+  async currentUploads(period: string, asOf?: string): Promise<StoredUpload[]> {
     const byUpload = new Map<number, GemeenteCounts[]>();
     const figures = asOf === undefined ? this.sql.currentFigures.all(period) : this.reads.figures.all({ period, asOf });
     for (const f of figures) {
@@ -344,21 +353,23 @@ export class SqliteStore implements FiguresStore {
     return uploads.map((row) => ({ ...toRecord(row), rows: byUpload.get(row.id) ?? [] }));
   }
 
-  printedUpload(regionCode: string, period: string): PrintedUpload | undefined {
+  async printedUpload(regionCode: string, period: string): Promise<PrintedUpload | undefined> {
     const row = this.sql.currentUpload.get(regionCode, period);
     if (!row) return undefined;
     const rows = this.sql.printedFigures.all(row.id).map((f) => ({ ...toCounts(f), printedName: f.printed_name }));
     return { ...toRecord(row), regionLabel: this.sql.regionLabel.get(row.id) ?? null, rows };
   }
 
-  regionLabels(period: string): Map<string, string> {
+  async regionLabels(period: string): Promise<Map<string, string>> {
     return new Map(this.sql.regionLabels.all(period).map((r) => [r.region_code, r.region_label]));
   }
 
-  saveUploads(uploads: NewUpload[], remember?: Remember): UploadRecord[] {
+  // IMMEDIATE: the write lock is held before the instant is taken, so instants follow commit order.
+  async saveUploads(uploads: NewUpload[], now: WriteClock, remember?: Remember): Promise<UploadRecord[]> {
     return this.db.transaction(() => {
+      const uploadedAt = now();
       const ids = uploads.map((u) => {
-        const id = this.sql.insertUpload.run(u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, u.printed?.regionLabel ?? null).lastInsertRowid;
+        const id = this.sql.insertUpload.run(u.regionCode, u.period, u.registerTotal, u.uploadedBy, uploadedAt, u.source, u.printed?.regionLabel ?? null).lastInsertRowid;
         u.rows.forEach((r, i) => {
           this.sql.insertFigure.run(id, r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
             r.uwvClients.withProfile, r.uwvClients.withoutProfile, u.printed?.names[i] ?? null, i);
@@ -370,10 +381,10 @@ export class SqliteStore implements FiguresStore {
       const records = ids.map((id) => toRecord(this.sql.upload.get(id) as UploadRow));
       this.remember(remember, records);
       return records;
-    })();
+    }).immediate();
   }
 
-  beginStaging(): Staging {
+  async beginStaging(): Promise<Staging> {
     const importId = ++this.imports;
     let seq = 0;
     const forget = () => {
@@ -383,19 +394,20 @@ export class SqliteStore implements FiguresStore {
     // Each staged upload is one short synchronous transaction on the temp tables only.
     const add = this.db.transaction((u: NewUpload) => {
       seq++;
-      this.staging.upload.run(importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, u.printed?.regionLabel ?? null);
+      this.staging.upload.run(importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.source, u.printed?.regionLabel ?? null);
       u.rows.forEach((r, i) => {
         this.staging.figure.run(importId, seq, r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
           r.uwvClients.withProfile, r.uwvClients.withoutProfile, u.printed?.names[i] ?? null, i);
       });
     });
-    const commit = this.db.transaction((remember?: Remember): UploadRecord[] => {
+    const commit = this.db.transaction((now: WriteClock, remember?: Remember): UploadRecord[] => {
+      const uploadedAt = now();
       const records = this.staging.uploads.all(importId).map((u) => {
-        const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source, u.region_label).lastInsertRowid;
+        const id = this.sql.insertUpload.run(u.region_code, u.period, u.register_total, u.uploaded_by, uploadedAt, u.source, u.region_label).lastInsertRowid;
         const gemeenteCount = this.staging.moveFigures.run(id, importId, u.seq).changes;
         this.sql.sumUpload.run(id, id);
         this.sql.makeCurrent.run(u.region_code, u.period, id);
-        return toRecord({ ...u, id: Number(id), current: 1, gemeente_count: gemeenteCount, withdrawn_at: null, withdrawn_by: null });
+        return toRecord({ ...u, id: Number(id), uploaded_at: uploadedAt, current: 1, gemeente_count: gemeenteCount, withdrawn_at: null, withdrawn_by: null });
       });
       forget();
       // The records are known here; reading them back would scan current_uploads once per record.
@@ -404,20 +416,25 @@ export class SqliteStore implements FiguresStore {
       this.remember(remember, records);
       return records;
     });
-    return { add, commit, discard: forget };
+    return {
+      add: async (u) => add(u),
+      // IMMEDIATE, as saveUploads: the instant is taken once the write lock is held.
+      commit: async (now, remember) => commit.immediate(now, remember),
+      discard: async () => forget(),
+    };
   }
 
-  listUploads(filter: UploadFilter): UploadRecord[] {
+  async listUploads(filter: UploadFilter): Promise<UploadRecord[]> {
     return this.sql.listUploads.all({ ...filterParams(filter), limit: filter.limit, offset: filter.offset }).map(toRecord);
   }
 
-  countUploads(filter: UploadFilter): number {
+  async countUploads(filter: UploadFilter): Promise<number> {
     return this.sql.countUploads.get(filterParams(filter)) as number;
   }
 
-  withdrawUpload(id: number, withdrawnBy: string, withdrawnAt: string): boolean {
+  async withdrawUpload(id: number, withdrawnBy: string, now: WriteClock): Promise<boolean> {
     return this.db.transaction(() => {
-      if (this.sql.withdraw.run(withdrawnAt, withdrawnBy, id).changes === 0) return false;
+      if (this.sql.withdraw.run(now(), withdrawnBy, id).changes === 0) return false;
       const current = this.sql.currentOf.get(id);
       if (current) {
         const previous = this.sql.latestStanding.get(current.region_code, current.period);
@@ -425,10 +442,10 @@ export class SqliteStore implements FiguresStore {
         else this.sql.makeCurrent.run(current.region_code, current.period, previous);
       }
       return true;
-    })();
+    }).immediate();
   }
 
-  getUpload(id: number): StoredUpload | undefined {
+  async getUpload(id: number): Promise<StoredUpload | undefined> {
     const row = this.sql.upload.get(id);
     return row && { ...toRecord(row), rows: this.sql.figures.all(id).map(toCounts) };
   }

@@ -139,7 +139,7 @@ describe('Figures as they stood at an instant (asOf)', () => {
       for (const asOf of bad) {
         const res = await get(`${read}?asOf=${encodeURIComponent(asOf)}`).expect(400);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'asOf' })]);
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.asOf' })]);
       }
     }
   });
@@ -155,9 +155,9 @@ describe('Uploads made at the same instant', () => {
     const rows = (withProfile: number) => region.gemeenten.slice(0, 2).map((g) => ({
       ...g, gemeenteClients: { withProfile, withoutProfile: 1 }, uwvClients: { withProfile: 2, withoutProfile: 3 },
     }));
-    const common = { regionCode: region.code, period: '2026-06', uploadedBy: 'writer', uploadedAt: at, source: 'json' as const };
-    t.service.store.saveUploads([{ ...common, registerTotal: 500, rows: rows(7) }]);
-    t.service.store.saveUploads([{ ...common, registerTotal: 600, rows: rows(9) }]);
+    const common = { regionCode: region.code, period: '2026-06', uploadedBy: 'writer', source: 'json' as const };
+    await t.service.store.saveUploads([{ ...common, registerTotal: 500, rows: rows(7) }], () => at);
+    await t.service.store.saveUploads([{ ...common, registerTotal: 600, rows: rows(9) }], () => at);
     t.service.figuresChanged();
 
     const atInstant = await t.http().get(`/v1/regions/Twente/totals?period=2026-06&asOf=${at}`).expect(200);

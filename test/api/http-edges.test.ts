@@ -175,7 +175,7 @@ describe('HTTP at the edges', () => {
   test('When a period is written with non-ASCII digits, then it is refused', async () => {
     const res = await app().http().get(`/v1/totals?period=${encodeURIComponent('19૭૦-03')}`).expect(400);
 
-    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'period', found: '19૭૦-03' })]);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.period', found: '19૭૦-03' })]);
   });
 });
 

@@ -1,4 +1,3 @@
-import { SqliteStore } from '../../src/storage/sqlite-store';
 import { buildUpload } from '../support/factories';
 import { appUnderTest, OTHER_KEY, storedData, WRITER_KEY } from '../support/test-app';
 import { TSV, twenteTsv } from '../tables/publication-files';
@@ -11,7 +10,7 @@ describe('Idempotent uploads', () => {
 
   test('When an upload is sent twice with the same key and body, then the second gets the first answer and nothing is stored twice', async () => {
     const first = await post(buildUpload(), 'twente-2026-06').expect(201);
-    const stored = storedData(app().db);
+    const stored = await storedData(app());
 
     const again = await post(buildUpload(), 'twente-2026-06').expect(201);
 
@@ -19,18 +18,18 @@ describe('Idempotent uploads', () => {
     expect(again.headers.location).toBe(first.headers.location);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(first.headers['idempotent-replayed']).toBeUndefined();
-    expect(storedData(app().db)).toBe(stored);
+    expect(await storedData(app())).toBe(stored);
   });
 
   test('When a key comes again with another body, then the answer is a 422 problem and nothing changes', async () => {
     await post(buildUpload(), 'twente-2026-06').expect(201);
-    const stored = storedData(app().db);
+    const stored = await storedData(app());
 
     const res = await post(buildUpload({ registerTotal: 10372 }), 'twente-2026-06').expect(422);
 
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'header.Idempotency-Key', found: 'twente-2026-06' })]);
-    expect(storedData(app().db)).toBe(stored);
+    expect(await storedData(app())).toBe(stored);
   });
 
   test('When two clients use the same key, then each has its own upload', async () => {
@@ -57,7 +56,7 @@ describe('Idempotent uploads', () => {
     const send = (period: string) => app().http().post(`/v1/uploads?period=${period}&registerTotal=10371`)
       .set('X-API-Key', WRITER_KEY).set('Idempotency-Key', 'table-1').set('Content-Type', TSV).send(twenteTsv());
     const first = await send('2026-06').expect(201);
-    const stored = storedData(app().db);
+    const stored = await storedData(app());
 
     const again = await send('2026-06').expect(201);
     const otherPeriod = await send('2026-09').expect(422);
@@ -65,7 +64,7 @@ describe('Idempotent uploads', () => {
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(otherPeriod.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(storedData(app().db)).toBe(stored);
+    expect(await storedData(app())).toBe(stored);
   });
 
   test('When the OpenAPI document is read, then it offers the Idempotency-Key header on uploads', async () => {
@@ -85,10 +84,9 @@ describe('Idempotent uploads', () => {
     expect(again.body).toEqual(first.body);
   });
 
-  test('When remembering the answer fails, then the upload is not stored either: both are one transaction', () => {
-    const store = new SqliteStore(app().db);
-    const stored = storedData(app().db);
-    const upload = { regionCode: 'AM05', period: '2026-07', registerTotal: null, uploadedBy: 'writer', uploadedAt: new Date().toISOString(), source: 'json' as const, rows: [] };
+  test('When remembering the answer fails, then the upload is not stored either: both are one transaction', async () => {
+    const stored = await storedData(app());
+    const upload = { regionCode: 'AM05', period: '2026-07', registerTotal: null, uploadedBy: 'writer', source: 'json' as const, rows: [] };
     const failingMemory = {
       client: 'writer', key: 'k', fingerprint: 'f', now: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString(),
       answer: () => {
@@ -96,8 +94,8 @@ describe('Idempotent uploads', () => {
       },
     };
 
-    expect(() => store.saveUploads([upload], failingMemory)).toThrow('disk full');
+    await expect(app().store.saveUploads([upload], () => new Date().toISOString(), failingMemory)).rejects.toThrow('disk full');
 
-    expect(storedData(app().db)).toBe(stored);
+    expect(await storedData(app())).toBe(stored);
   });
 });

@@ -23,12 +23,12 @@ const operations = Object.entries(openapi.paths as unknown as Record<string, Rec
 
 describe('The OpenAPI document', () => {
   let t: TestApp;
-  beforeAll(() => {
-    t = createTestApp();
+  beforeAll(async () => {
+    t = await createTestApp();
   });
-  afterAll(() => {
+  afterAll(async () => {
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
   });
 
   /** The last response the app gave to `method url`, as the contract check sees it. */
@@ -141,7 +141,7 @@ describe('The OpenAPI document', () => {
 describe('An upload read back by id', () => {
   // An upload's detail once carried an undocumented copy of its rows; this keeps it to the document.
   test('When an upload is read back by id, then the answer matches the document and has no undocumented fields', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     try {
       // Arrange
       const upload = await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload({ period: '2029-04' })).expect(201);
@@ -153,7 +153,7 @@ describe('An upload read back by id', () => {
       expect(Object.keys(res.body).sort()).toEqual(['current', 'gemeenteCount', 'gemeenten', 'id', 'period', 'region', 'registerTotal', 'source', 'totals', 'uploadedAt', 'uploadedBy', 'withdrawnAt', 'withdrawnBy']);
       expect(t.responses.flatMap(contractViolations)).toEqual([]);
     } finally {
-      t.close();
+      await t.close();
     }
   });
 });

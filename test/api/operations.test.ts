@@ -19,12 +19,12 @@ function logSink(): { lines: Array<Record<string, unknown>>; logger: pino.Logger
 
 describe('Operating the service', () => {
   let t: TestApp;
-  beforeEach(() => {
-    t = createTestApp();
+  beforeEach(async () => {
+    t = await createTestApp();
   });
-  afterEach(() => {
+  afterEach(async () => {
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
   });
 
   test('When a request is logged, then the line has its id, method, path, status and duration, and never the API key', async () => {
@@ -114,13 +114,13 @@ describe('Operating the service', () => {
 
 describe('Rate limits', () => {
   let t: TestApp;
-  afterEach(() => {
+  afterEach(async () => {
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
   });
 
   test('When a client writes more than its limit, then it gets a 429 problem with Retry-After', async () => {
-    t = createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_WRITES: '2', RATE_LIMIT_READS: '1000' });
+    t = await createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_WRITES: '2', RATE_LIMIT_READS: '1000' });
     for (let i = 0; i < 2; i++) await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(201);
 
     const res = await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(429);
@@ -131,14 +131,14 @@ describe('Rate limits', () => {
   });
 
   test('When reads exceed their limit, then they get 429 too', async () => {
-    t = createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_WRITES: '5', RATE_LIMIT_READS: '3' });
+    t = await createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_WRITES: '5', RATE_LIMIT_READS: '3' });
     for (let i = 0; i < 3; i++) await t.http().get('/v1/regions').expect(200);
 
     await t.http().get('/v1/regions').expect(429);
   });
 
   test('When rate limiting is switched off, then no limit applies', async () => {
-    t = createTestApp({ RATE_LIMIT: 'false', RATE_LIMIT_READS: '1' });
+    t = await createTestApp({ RATE_LIMIT: 'false', RATE_LIMIT_READS: '1' });
 
     for (let i = 0; i < 5; i++) await t.http().get('/v1/regions').expect(200);
   });

@@ -44,18 +44,18 @@ describe('Periods written as quarters', () => {
     for (const period of ['2026-Q5', '2026KW07', '2026-Q0', '2026KW5', '2026q2', '2026-13', '2026KW2']) {
       const res = await get(`/v1/regions/Twente/totals?period=${period}`).expect(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'period' })]);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.period' })]);
     }
   });
 
   test('When an upload names a period that is no month or quarter, then it is a 400 naming the period and nothing is stored', async () => {
-    const before = storedData(app().db);
+    const before = await storedData(app());
     for (const period of ['2026-Q5', '2026KW07']) {
       const json = await app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ ...twenteUpload(), period }).expect(400);
       const table = await app().http().post(`/v1/uploads?period=${period}`).set('X-API-Key', WRITER_KEY).set('Content-Type', TSV).send(twenteTsv()).expect(400);
       expect(json.body.errors).toEqual([expect.objectContaining({ field: 'period' })]);
       expect(table.body.errors.map((e: { field?: string }) => e.field)).toContain('query.period');
     }
-    expect(storedData(app().db)).toEqual(before);
+    expect(await storedData(app())).toEqual(before);
   });
 });

@@ -184,12 +184,12 @@ describe('Series on five quarters of generated figures with gaps', () => {
 
   test('When filters are malformed or contradict each other, then a 400 names each offending parameter', async () => {
     const cases: Array<[string, string[]]> = [
-      ['/v1/series?startPeriod=2026-Q5', ['startPeriod']],
-      ['/v1/series?endPeriod=2026KW07', ['endPeriod']],
-      ['/v1/regions/Twente/series?lastNObservations=0', ['lastNObservations']],
-      ['/v1/regions/Twente/series?lastNObservations=1.5', ['lastNObservations']],
-      ['/v1/gemeenten/Almelo/series?startPeriod=2026-06&endPeriod=2026-03', ['endPeriod']],
-      ['/v1/series?asOf=yesterday', ['asOf']],
+      ['/v1/series?startPeriod=2026-Q5', ['query.startPeriod']],
+      ['/v1/series?endPeriod=2026KW07', ['query.endPeriod']],
+      ['/v1/regions/Twente/series?lastNObservations=0', ['query.lastNObservations']],
+      ['/v1/regions/Twente/series?lastNObservations=1.5', ['query.lastNObservations']],
+      ['/v1/gemeenten/Almelo/series?startPeriod=2026-06&endPeriod=2026-03', ['query.endPeriod']],
+      ['/v1/series?asOf=yesterday', ['query.asOf']],
     ];
     for (const [url, fields] of cases) {
       const res = await get(url).expect(400);

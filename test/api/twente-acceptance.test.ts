@@ -11,12 +11,12 @@ const PUBLISHED_TOTAAL = { gemeenteClients: { withProfile: 38, withoutProfile: 1
 describe('Twente, as published', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp();
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201);
   });
-  afterAll(() => {
+  afterAll(async () => {
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
   });
 
   test('When the table is uploaded as JSON, then the 14 gemeenten come back with their published figures', async () => {

@@ -75,7 +75,7 @@ describe('The report in a browser', () => {
       throw new Error(`${CHROMIUM} is missing: this test needs headless Chromium. Install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
     }
     mkdirSync(screenshots, { recursive: true });
-    t = createTestApp();
+    t = await createTestApp();
     await seed(t);
     live = await listen(t);
     profile = mkdtempSync(path.join(tmpdir(), 'sonar-chromium-'));
@@ -91,7 +91,7 @@ describe('The report in a browser', () => {
     await browser?.close();
     await live?.close();
     if (t) expectResponsesMatchContract(t);
-    t?.close();
+    await t?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     if (!keep) rmSync(screenshots, { recursive: true, force: true });
   });

@@ -40,7 +40,7 @@ describe('Swagger UI in a browser', () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: this test needs headless Chromium. Install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).${process.env.CI ? ' CI must install it before running the tests.' : ''}`);
     }
-    t = createTestApp();
+    t = await createTestApp();
     live = await listen(t);
     profile = mkdtempSync(path.join(tmpdir(), 'sonar-chromium-'));
     // A fresh profile (--user-data-dir) per run; --no-sandbox because CI runs as root.
@@ -55,7 +55,7 @@ describe('Swagger UI in a browser', () => {
     await browser?.close();
     await live?.close();
     if (t) expectResponsesMatchContract(t);
-    t?.close();
+    await t?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 

@@ -32,13 +32,13 @@ describe('The upload command, against the running app', () => {
   };
 
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp();
     ({ url, server } = await listen(t));
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
   });
 
   test('When twente-publication.tsv is uploaded, then the command prints the totals and 76 % coverage and exits 0', async () => {
@@ -67,7 +67,7 @@ describe('The upload command, against the running app', () => {
 
   test('When the file has problems, then the command prints each with its row and column and exits 1, storing nothing', async () => {
     const csv = file('twente-wrong.csv', toCsv(withCell(withCell(twenteTsv(), 3, 4, '1.2'), 9, 2, 'Hengelow'), { delimiter: ';', bom: true, crlf: true }));
-    const before = storedData(t.db);
+    const before = await storedData(t);
     const rec = recorder();
 
     const code = await run([csv, '--period', '2026-04', '--url', url, '--key', WRITER_KEY], {}, rec.output);
@@ -76,7 +76,7 @@ describe('The upload command, against the running app', () => {
     expect(rec.err[0]).toBe('Refused (400 Invalid input): The upload has 2 problems; nothing was stored.');
     expect(rec.err).toContain('  row 3, column 4 (D): found "1.2": is not a whole number: a dot only separates thousands, in groups of three (1.218)');
     expect(rec.err.find((line) => line.includes('row 9, column 2 (B): found "Hengelow"'))).toMatch(/did you mean Hengelo \(O\.\)/);
-    expect(storedData(t.db)).toBe(before);
+    expect(await storedData(t)).toBe(before);
   });
 
   test('When the key is wrong, then the command prints the service\'s problem and exits 1', async () => {
@@ -107,10 +107,10 @@ describe('The upload command, against the running app', () => {
   });
 
   test('When the service cannot be reached, then the command says so and exits 1', async () => {
-    const closed = createTestApp();
+    const closed = await createTestApp();
     const { url: gone, server: stopped } = await listen(closed);
     await new Promise((resolve) => stopped.close(resolve));
-    closed.close();
+    await closed.close();
     const rec = recorder();
 
     const code = await run([fixture, '--period', '2026-06', '--url', gone, '--key', WRITER_KEY], {}, rec.output);

@@ -10,14 +10,14 @@ describe('The typed client against the running app', () => {
   let sonar: SonarClient;
 
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp();
     live = await listen(t);
     sonar = createSonarClient({ baseUrl: live.base });
   });
   afterAll(async () => {
     await live.close();
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
   });
 
   test('When the Twente table is uploaded through the client, then its typed answer holds the totals the reads give', async () => {

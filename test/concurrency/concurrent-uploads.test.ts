@@ -11,6 +11,7 @@ import { Child, expectFreshBuild, startChild, stopChildren } from '../support/ch
 import { fetchJson, listen, LiveServer } from '../support/live-server';
 import { markedUpload } from '../support/region-batches';
 import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
+import { sqliteDb } from '../support/stores';
 
 const WRITER = path.join(__dirname, 'writer-child.js');
 
@@ -63,15 +64,15 @@ async function expectHistoryAndLastCommittedWins(t: TestApp, live: LiveServer, p
       .sort((a, b) => a.code.localeCompare(b.code));
     expect({ region, figures: read }).toEqual({ region, figures: figuresOf(last.body) });
   }
-  expect(t.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  expect(sqliteDb(t.store).pragma('integrity_check', { simple: true })).toBe('ok');
 }
 
-describe('Concurrent uploads', () => {
+describe('Concurrent uploads from several processes on one SQLite file (SQLite only)', () => {
   let t: TestApp;
   let live: LiveServer;
   let dir: string;
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp({}, 'sqlite');
     live = await listen(t);
     dir = mkdtempSync(path.join(tmpdir(), 'sonar-concurrency-'));
   });
@@ -79,7 +80,7 @@ describe('Concurrent uploads', () => {
     stopChildren();
     await live.close();
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -27,23 +27,24 @@ try {
   process.exit(3);
 }
 const store = new SqliteStore(db);
-const service = new SonarService(store, new ReferenceData(store.referenceData()));
+const servicePromise = store.referenceData().then((regions) => new SonarService(store, new ReferenceData(regions)));
 
 const giveUp = setTimeout(() => process.exit(2), 30_000);
 process.stdin.setEncoding('utf8');
-process.stdin.on('data', (text) => {
+process.stdin.on('data', async (text) => {
   if (!text.includes('go')) return;
   clearTimeout(giveUp);
-  jobs.forEach((input, job) => {
+  const service = await servicePromise;
+  for (const [job, input] of jobs.entries()) {
     try {
-      const [receipt] = service.upload([{ input }], uploader, 'json');
+      const [receipt] = await service.upload([{ input }], uploader, 'json');
       say(JSON.stringify({ job, id: receipt.id }));
     } catch (error) {
       say(JSON.stringify({ job, error: String(error && error.message) }));
     }
-  });
+  }
   db.close();
   say('finished');
   process.exit(0);
 });
-say('ready');
+void servicePromise.then(() => say('ready'));

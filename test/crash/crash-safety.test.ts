@@ -65,18 +65,18 @@ function expectedFigures(uploads: UploadRequest[]): Map<string, Figures> {
 }
 
 /** Reopens the database the way the server does and reads every (region, period) of the batch back. */
-function reopenAndRead(file: string, keys: string[]): { integrity: unknown; foreignKeys: unknown[]; uploads: number; figures: Map<string, Figures | undefined> } {
+async function reopenAndRead(file: string, keys: string[]): Promise<{ integrity: unknown; foreignKeys: unknown[]; uploads: number; figures: Map<string, Figures | undefined> }> {
   const db = openDatabase(file);
   try {
     const store = new SqliteStore(db);
-    const service = new SonarService(store, new ReferenceData(store.referenceData()));
+    const service = new SonarService(store, new ReferenceData(await store.referenceData()));
     const figures = new Map<string, Figures | undefined>();
     for (const key of keys) {
       const [region, period] = key.split(' ');
-      const upload = store.currentUpload(region, period);
+      const upload = await store.currentUpload(region, period);
       figures.set(key, upload && {
-        registerTotal: service.regionTotals(region, period).registerTotal,
-        gemeenten: byCode(service.gemeenten(region, period).gemeenten.map((g) => [g.code, g.gemeenteClients.withProfile, g.gemeenteClients.withoutProfile, g.uwvClients.withProfile, g.uwvClients.withoutProfile])),
+        registerTotal: (await service.regionTotals(region, period)).registerTotal,
+        gemeenten: byCode((await service.gemeenten(region, period)).gemeenten.map((g) => [g.code, g.gemeenteClients.withProfile, g.gemeenteClients.withoutProfile, g.uwvClients.withProfile, g.uwvClients.withoutProfile])),
       });
     }
     return {
@@ -90,7 +90,7 @@ function reopenAndRead(file: string, keys: string[]): { integrity: unknown; fore
   }
 }
 
-describe('Crash safety of a multi-region upload', () => {
+describe('Crash safety of a multi-region upload, on the SQLite file (SQLite only)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'sonar-crash-'));
@@ -132,7 +132,7 @@ describe('Crash safety of a multi-region upload', () => {
       expect({ context, signal }).toEqual({ context, signal: 'SIGKILL' });
       const done = child.lines.filter((l) => l.startsWith('done ')).length;
       const begun = child.lines.filter((l) => l.startsWith('begin ')).length;
-      const state = reopenAndRead(file, keys);
+      const state = await reopenAndRead(file, keys);
       expect({ context, integrity: state.integrity, foreignKeys: state.foreignKeys }).toEqual({ context, integrity: 'ok', foreignKeys: [] });
 
       const newUploads = state.uploads - committedBatches * perBatch;
@@ -213,18 +213,18 @@ function rowCounts(db: ReturnType<typeof openDatabase>): Record<string, number> 
 }
 
 /** Reopens the database the way the server does and reads what the file imports left in it. */
-function reopenAndInspect(file: string, period: string, regions: string[]): FileState {
+async function reopenAndInspect(file: string, period: string, regions: string[]): Promise<FileState> {
   const db = openDatabase(file);
   try {
     const rows = rowCounts(db);
     const store = new SqliteStore(db);
-    const figures = new Map(regions.map((region) => {
-      const upload = store.currentUpload(region, period);
+    const figures = new Map(await Promise.all(regions.map(async (region) => {
+      const upload = await store.currentUpload(region, period);
       return [region, upload && {
         registerTotal: upload.registerTotal,
         gemeenten: byCode(upload.rows.map((g): GemeenteRow => [g.code, g.gemeenteClients.withProfile, g.gemeenteClients.withoutProfile, g.uwvClients.withProfile, g.uwvClients.withoutProfile])),
       }] as const;
-    }));
+    })));
     const current = db.prepare(`SELECT count(*) AS count, count(DISTINCT u.uploaded_at) AS imports,
         coalesce(max(u.id) = (SELECT max(id) FROM uploads) AND max(u.id) - min(u.id) = count(*) - 1, 1) AS newest
       FROM current_uploads c JOIN uploads u ON u.id = c.upload_id WHERE c.period = ?`).get(period) as { count: number; imports: number; newest: number };
@@ -245,7 +245,7 @@ function reopenAndInspect(file: string, period: string, regions: string[]): File
   }
 }
 
-describe('Crash safety of a multi-region file import', () => {
+describe('Crash safety of a multi-region file import, on the SQLite file (SQLite only)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'sonar-crash-file-'));
@@ -296,7 +296,7 @@ describe('Crash safety of a multi-region file import', () => {
       const count = (word: string) => child.lines.filter((l) => l.startsWith(`${word} `)).length;
       const [begun, committing, done] = [count('begin'), count('commit'), count('done')];
       expect({ context, receipts: child.lines.filter((l) => l.startsWith('done ') && !l.endsWith(' 35')) }).toEqual({ context, receipts: [] });
-      const state = reopenAndInspect(file, FILE_PERIOD, regions);
+      const state = await reopenAndInspect(file, FILE_PERIOD, regions);
       expect({ context, integrity: state.integrity, foreignKeys: state.foreignKeys }).toEqual({ context, integrity: 'ok', foreignKeys: [] });
       expect({ context, partialUploads: state.partialUploads }).toEqual({ context, partialUploads: [] });
 

@@ -23,24 +23,25 @@ const say = (line) => process.stdout.write(`${line}\n`);
 // As src/server.ts builds the service.
 const db = openDatabase(database);
 const store = new SqliteStore(db);
-const service = new SonarService(store, new ReferenceData(store.referenceData()));
+let service;
 
 // Only to report progress: the staging is the store's own, its commit is announced and then run unchanged.
 let announce = () => undefined;
 const beginStaging = store.beginStaging.bind(store);
-store.beginStaging = () => {
-  const staging = beginStaging();
+store.beginStaging = async () => {
+  const staging = await beginStaging();
   return {
     add: staging.add,
     discard: staging.discard,
-    commit: (remember) => {
+    commit: (now, remember) => {
       announce();
-      return staging.commit(remember);
+      return staging.commit(now, remember);
     },
   };
 };
 
 async function main() {
+  service = new SonarService(store, new ReferenceData(await store.referenceData()));
   say('ready');
   const deadline = Date.now() + 30_000;
   for (let n = 0; n < Number(max) && Date.now() < deadline; n++) {

@@ -15,15 +15,22 @@ const [database, batchesFile, first, max] = process.argv.slice(2);
 const batches = JSON.parse(readFileSync(batchesFile, 'utf8'));
 const db = openDatabase(database);
 const store = new SqliteStore(db);
-const service = new SonarService(store, new ReferenceData(store.referenceData()));
 const say = (line) => process.stdout.write(`${line}\n`); // synchronous for pipes on Linux
 
-say('ready');
-const deadline = Date.now() + 30_000;
-for (let n = 0; n < Number(max) && Date.now() < deadline; n++) {
-  const index = (Number(first) + n) % batches.length;
-  say(`begin ${n} ${index}`);
-  service.upload(batches[index].map((input) => ({ input })), 'crash-test', 'json');
-  say(`done ${n} ${index}`);
+async function main() {
+  const service = new SonarService(store, new ReferenceData(await store.referenceData()));
+  say('ready');
+  const deadline = Date.now() + 30_000;
+  for (let n = 0; n < Number(max) && Date.now() < deadline; n++) {
+    const index = (Number(first) + n) % batches.length;
+    say(`begin ${n} ${index}`);
+    await service.upload(batches[index].map((input) => ({ input })), 'crash-test', 'json');
+    say(`done ${n} ${index}`);
+  }
+  db.close();
 }
-db.close();
+
+main().catch((error) => {
+  process.stderr.write(`${error && error.stack}\n`);
+  process.exit(1);
+});

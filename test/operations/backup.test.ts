@@ -9,10 +9,10 @@ import { createTestApp, TestApp, WRITER_KEY } from '../support/test-app';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-describe('Backup and restore', () => {
+describe('Backup and restore of the SQLite file (SQLite only)', () => {
   let t: TestApp;
   beforeEach(async () => {
-    t = createTestApp();
+    t = await createTestApp({}, 'sqlite');
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201);
   });
   afterEach(() => t.close());
@@ -31,7 +31,7 @@ describe('Backup and restore', () => {
     const restoredPath = path.join(t.dir, 'restored', 'sonar.db');
     mkdirSync(path.dirname(restoredPath));
     copyFileSync(file, restoredPath);
-    const restored = createTestApp({ DATABASE_PATH: restoredPath });
+    const restored = await createTestApp({ DATABASE_PATH: restoredPath });
     try {
       const res = await restored.http().get('/v1/regions/Twente/totals?period=2026-06').expect(200);
       expect(res.body.total).toBe(7898);

@@ -43,21 +43,21 @@ const requestCase = fc.record({
 describe('Every documented operation, with random methods, headers and bodies, with and without a key', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp();
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201);
   });
-  afterAll(() => {
+  afterAll(async () => {
     try {
       expectResponsesMatchContract(t);
     } finally {
-      t.close();
+      await t.close();
     }
   });
 
   test('When anything is sent, then there is never a 5xx, every error is problem+json, a write without a key is 401, and a refused request stores nothing', async () => {
     await fc.assert(fc.asyncProperty(requestCase, async ({ operation, method = operation.method, headers, withKey, body, query }) => {
       // Arrange
-      const before = storedData(t.db);
+      const before = await storedData(t);
       const agent = request(t.app) as unknown as Record<string, (url: string) => request.Test>;
       let req = agent[method.toLowerCase()](operation.url);
       if (query) req = req.query(query);
@@ -77,7 +77,7 @@ describe('Every documented operation, with random methods, headers and bodies, w
       if (res.status >= 400) expect({ ...context, type: res.headers['content-type'] }).toEqual({ ...context, type: expect.stringMatching(PROBLEM) });
       const isWrite = WRITES.has(`${method} ${operation.template}`);
       if (isWrite && !withKey) expect({ ...context, isWrite }).toEqual({ ...context, isWrite, status: 401 });
-      if (res.status >= 400) expect(storedData(t.db)).toBe(before);
+      if (res.status >= 400) expect(await storedData(t)).toBe(before);
     }), runs(400));
   }, 60_000);
 });
@@ -86,12 +86,12 @@ describe('Headers with control characters', () => {
   let t: TestApp;
   let live: LiveServer;
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp();
     live = await listen(t);
   });
   afterAll(async () => {
     await live.close();
-    t.close();
+    await t.close();
   });
 
   /** The raw answer to a request written byte for byte, or '' when the server closed the connection without one. */
@@ -112,7 +112,7 @@ describe('Headers with control characters', () => {
   });
 
   test('When a raw request carries control characters in its headers, then nothing is stored and the answer is a 4xx problem+json or a closed connection', async () => {
-    const before = storedData(t.db);
+    const before = await storedData(t);
     const control = fc.integer({ min: 0, max: 0x1f }).filter((c) => c !== 0x09).map((c) => String.fromCharCode(c));
     await fc.assert(fc.asyncProperty(fc.constantFrom(...OPERATIONS), control, fc.boolean(), async (operation, bad, withKey) => {
       const body = JSON.stringify(twenteUpload());
@@ -128,6 +128,6 @@ describe('Headers with control characters', () => {
       const problem = status >= 400 && status < 500 && /\r\ncontent-type: application\/problem\+json/i.test(head);
       expect({ ...context, fine: answer === '' || problem }).toEqual({ ...context, fine: true });
     }), runs(60));
-    expect(storedData(t.db)).toBe(before);
+    expect(await storedData(t)).toBe(before);
   }, 60_000);
 });

@@ -172,13 +172,13 @@ function liveApp(): { t: () => TestApp; post: (body: string, contentType?: strin
   let t: TestApp;
   let live: LiveServer;
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp();
     live = await listen(t);
   });
   afterAll(async () => {
     await live.close();
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
   });
   return {
     t: () => t,
@@ -253,7 +253,7 @@ describe('Rejected uploads, property-based', () => {
   test('When a valid upload is broken in one place, then the answer is a 400 problem naming that place, and nothing is stored', async () => {
     await fc.assert(fc.asyncProperty(validUpload.chain((c) => breakage(c).map((b) => ({ c, b }))), async ({ c, b }) => {
       // Arrange
-      const before = storedData(t().db);
+      const before = await storedData(t());
       const body = broken(c, [b]);
 
       // Act
@@ -265,7 +265,7 @@ describe('Rejected uploads, property-based', () => {
       const fields: string[] = (res.body.errors ?? []).map((e: { field?: string }) => e.field);
       const named = fields.some((f) => f === b.field || f.startsWith(`${b.field}.`)); // {} for gemeenteClients names its two counts
       expect({ what: b.what, named, fields }).toEqual({ what: b.what, named: true, fields });
-      expect(storedData(t().db)).toBe(before);
+      expect(await storedData(t())).toBe(before);
     }), runs(200));
   });
 
@@ -273,7 +273,7 @@ describe('Rejected uploads, property-based', () => {
     const arbitrary = validUpload.chain((c) => fc.array(breakage(c), { minLength: 2, maxLength: 4 }).map((b) => ({ c, b })));
     await fc.assert(fc.asyncProperty(arbitrary, async ({ c, b }) => {
       // Arrange
-      const before = storedData(t().db);
+      const before = await storedData(t());
       const body = broken(c, b);
 
       // Act
@@ -284,7 +284,7 @@ describe('Rejected uploads, property-based', () => {
       if (res.status !== 201) {
         expectProblem(res, what);
         expect({ what, errors: Array.isArray(res.body.errors) && res.body.errors.length > 0 }).toEqual({ what, errors: true });
-        expect(storedData(t().db)).toBe(before);
+        expect(await storedData(t())).toBe(before);
       }
     }), runs(80));
   });
@@ -301,7 +301,7 @@ describe('Rejected uploads, property-based', () => {
     }, { requiredKeys: [] });
     await fc.assert(fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue()), uploadLike), async (value) => {
       // Arrange
-      const before = storedData(t().db);
+      const before = await storedData(t());
 
       // Act
       const res = await post(JSON.stringify(value));
@@ -312,7 +312,7 @@ describe('Rejected uploads, property-based', () => {
         if (typeof value === 'object' && value !== null) {
           expect({ value, errors: Array.isArray(res.body.errors) && res.body.errors.length > 0 }).toEqual({ value, errors: true });
         }
-        expect(storedData(t().db)).toBe(before);
+        expect(await storedData(t())).toBe(before);
       }
     }), runs(150));
   });
@@ -321,14 +321,14 @@ describe('Rejected uploads, property-based', () => {
     const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'text/csv');
     await fc.assert(fc.asyncProperty(fc.string(), contentType, async (text, type) => {
       // Arrange
-      const before = storedData(t().db);
+      const before = await storedData(t());
 
       // Act
       const res = await post(text, type);
 
       // Assert
       expectProblem(res, { text, type });
-      expect(storedData(t().db)).toBe(before);
+      expect(await storedData(t())).toBe(before);
     }), runs(80));
   });
 });
@@ -355,7 +355,7 @@ function expectRatio(numerator: number, denominator: number | null): unknown {
 describe('Names that objects inherit', () => {
   // Name lookups must not find what every JavaScript object inherits.
   test('When a gemeente or a region is called "constructor", then the answer is a 400 problem naming it, not a 500', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     try {
       // Arrange
       const valid = { period: '2026-06', region: 'Twente', gemeenten: [{ gemeente: 'Almelo', gemeenteClients: { withProfile: 1, withoutProfile: 2 }, uwvClients: { withProfile: 3, withoutProfile: 4 } }] };
@@ -368,7 +368,7 @@ describe('Names that objects inherit', () => {
       expect([gemeente.status, gemeente.body.errors?.[0]?.field]).toEqual([400, 'gemeenten[0].gemeente']);
       expect([region.status, region.body.errors?.[0]?.field]).toEqual([400, 'region']);
     } finally {
-      t.close();
+      await t.close();
     }
   });
 });

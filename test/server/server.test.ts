@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config';
 import { start } from '../../src/server';
 import { twenteUpload } from '../support/factories';
 import { WRITER_KEY } from '../support/test-app';
+import { sqliteDb } from '../support/stores';
 
 const ROOT = path.join(__dirname, '..', '..');
 let dir: string;
@@ -52,9 +53,10 @@ test('When the service starts on a new database file, then it creates it and ser
     expect(regions.regions).toHaveLength(35);
     expect(regions.regions.reduce((n: number, r: { gemeenteCount: number }) => n + r.gemeenteCount, 0)).toBe(342);
     expect(ready.status).toBe(200);
-    expect(running.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBeGreaterThan(0);
-    expect(running.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(running.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const db = sqliteDb(running.store);
+    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBeGreaterThan(0);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   } finally {
     await running.stop();
   }
@@ -87,7 +89,7 @@ test('When the service stops during an upload, then that upload still completes 
 
   expect(res.status).toBe(201);
   expect(JSON.parse(res.body).uploads[0].totals.total).toBe(7898);
-  expect(running.db.open).toBe(false);
+  expect(running.store.isAvailable()).toBe(false);
   await expect(fetch(`${running.url}/health`)).rejects.toThrow();
 });
 

@@ -8,43 +8,64 @@ import { createApp } from '../../src/app';
 import { Config, loadConfig } from '../../src/config';
 import { ReferenceData } from '../../src/domain/reference';
 import { SonarService } from '../../src/domain/service';
-import { Db, openDatabase } from '../../src/storage/database';
-import { SqliteStore } from '../../src/storage/sqlite-store';
+import { FiguresStore } from '../../src/domain/ports';
 import { contractViolations, RecordedResponse } from './contract';
+import { createSqliteStore, createTestStore, StoreKind, TestStore, testStoreKind } from './stores';
 
 export const WRITER_KEY = 'test-writer-secret-0001';
 export const OTHER_KEY = 'test-other-secret-00002';
 
 export interface TestApp {
   app: Express;
-  db: Db;
+  store: FiguresStore;
   service: SonarService;
   config: Config;
+  /** A fresh temporary folder for the test's own files, removed on close. */
   dir: string;
   /** Every response this app gave, to check against the OpenAPI document. */
   responses: RecordedResponse[];
+  /** Every Idempotency-Key this app was sent: the only keys a request could have made it remember. */
+  idempotencyKeys: Set<string>;
   http(): ReturnType<typeof request>;
-  close(): void;
+  close(): Promise<void>;
 }
 
-/** The real app on a real SQLite file in a fresh temporary folder, with every response recorded. */
-export function createTestApp(env: Record<string, string> = {}): TestApp {
+/**
+ * The real app on a fresh real store (TEST_STORE picks which; see stores.ts), with every response recorded.
+ * An env naming DATABASE_PATH opens that SQLite file instead, and `kind` names the store outright: for the
+ * tests about one store itself (its files, its processes, its backups).
+ */
+export async function createTestApp(env: Record<string, string> = {}, kind: StoreKind = testStoreKind()): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sonar-test-'));
+  let testStore: TestStore | undefined;
+  try {
+    testStore = env.DATABASE_PATH !== undefined ? await createSqliteStore(env.DATABASE_PATH) : await createTestStore(kind);
+    return await appOn(testStore, dir, env);
+  } catch (error) {
+    await testStore?.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function appOn(testStore: TestStore, dir: string, env: Record<string, string>): Promise<TestApp> {
+  const { store } = testStore;
   const config = loadConfig({
-    DATABASE_PATH: path.join(dir, 'sonar.db'),
+    ...testStore.config,
     API_KEYS: `writer:${WRITER_KEY},other:${OTHER_KEY}`,
     LOG_LEVEL: 'silent',
     RATE_LIMIT: 'false',
     ...env,
   });
-  const db = openDatabase(config.DATABASE_PATH);
-  const store = new SqliteStore(db);
-  const service = new SonarService(store, new ReferenceData(store.referenceData()));
-  const inner = createApp({ config, service, logger: pino({ level: 'silent' }), isReady: () => db.open });
+  const service = new SonarService(store, new ReferenceData(await store.referenceData()));
+  const inner = createApp({ config, service, logger: pino({ level: 'silent' }), isReady: () => store.isAvailable() });
 
   const responses: RecordedResponse[] = [];
+  const idempotencyKeys = new Set<string>();
   const app = express();
   app.use((req, res, next) => {
+    const key = req.header('idempotency-key');
+    if (key !== undefined) idempotencyKeys.add(key);
     const chunks: Buffer[] = [];
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => unknown;
@@ -62,10 +83,10 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
   app.use(inner);
 
   return {
-    app, db, service, config, dir, responses,
+    app, store, service, config, dir, responses, idempotencyKeys,
     http: () => request(app),
-    close: () => {
-      db.close();
+    close: async () => {
+      await testStore.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -77,13 +98,30 @@ export function expectResponsesMatchContract(t: TestApp): void {
   expect(violations).toEqual([]);
 }
 
-/** Everything uploads write, to prove that a rejected request changed nothing. */
-export function storedData(db: Db): string {
-  return JSON.stringify({
-    uploads: db.prepare('SELECT * FROM uploads ORDER BY id').all(),
-    figures: db.prepare('SELECT * FROM upload_figures ORDER BY upload_id, gemeente_code').all(),
-    current: db.prepare('SELECT * FROM current_uploads ORDER BY region_code, period').all(),
-  });
+/** Before any instant a key can expire at: asking as of it finds every key still stored. */
+const LONG_AGO = '1970-01-01T00:00:00.000Z';
+
+/**
+ * Everything a write can change, read through the port, to prove that a refused request changed nothing:
+ * every upload with all its fields and rows (withdrawals included) in id order; per period, which uploads
+ * are current, with their printed names, order and labels; the stored sums a series reads; and what is
+ * remembered for every Idempotency-Key the app was sent, for each client (no other key can have been stored).
+ */
+export async function storedData(t: Pick<TestApp, 'store' | 'config' | 'idempotencyKeys'>): Promise<string> {
+  const { store } = t;
+  const total = await store.countUploads({ limit: 0, offset: 0 });
+  const listed = await store.listUploads({ limit: total, offset: 0 });
+  const uploads = await Promise.all([...listed].sort((a, b) => a.id - b.id).map((u) => store.getUpload(u.id)));
+  const periods = await store.periods();
+  const current = await Promise.all(periods.map(async (period) => {
+    const standing = await store.currentUploads(period);
+    const printed = await Promise.all(standing.map((u) => store.printedUpload(u.regionCode, period)));
+    return { period, printed, labels: [...(await store.regionLabels(period))] };
+  }));
+  const sums = await store.uploadSums();
+  const remembered = await Promise.all([...t.idempotencyKeys].sort().flatMap((key) =>
+    [...new Set(t.config.API_KEYS.map((k) => k.name))].map(async (name) => ({ client: name, key, answer: await store.rememberedAnswer(name, key, LONG_AGO) }))));
+  return JSON.stringify({ uploads, current, sums, remembered: remembered.filter((r) => r.answer !== undefined) });
 }
 
 /**
@@ -93,17 +131,17 @@ export function storedData(db: Db): string {
 export function appUnderTest(scope: 'each' | 'all', env: Record<string, string> = {}): () => TestApp {
   let t: TestApp | undefined;
   const [setUp, tearDown] = scope === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll];
-  setUp(() => {
-    t = createTestApp(env);
+  setUp(async () => {
+    t = await createTestApp(env);
   });
-  tearDown(() => {
+  tearDown(async () => {
     const done = t;
     t = undefined;
     if (!done) return;
     try {
       expectResponsesMatchContract(done);
     } finally {
-      done.close();
+      await done.close();
     }
   });
   return () => {

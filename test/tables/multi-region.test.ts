@@ -36,22 +36,22 @@ describe('Files with several regions', () => {
 
   test('When the last table of a file is cut off before its TOTAAL AMR row, then the row is named and no region is stored', async () => {
     const file = publicationTable(regionFigures('AM35')) + withoutRows(twenteTsv(), 17);
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await post(file, '2024-02').expect(400);
 
     expect(res.body.errors).toEqual([expect.objectContaining({ row: 6 + 17, column: 2, detail: expect.stringContaining('no TOTAAL AMR row') })]);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When a new region starts before the table above has its TOTAAL AMR row, then the new label\'s row is named', async () => {
     const file = withoutRows(twenteTsv(), 17) + publicationTable(regionFigures('AM35')).split('\n').slice(2).join('\n');
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await post(file, '2024-03').expect(400);
 
     expect(res.body.errors).toEqual([expect.objectContaining({ row: 17, column: 1, found: '35 Gorinchem', detail: expect.stringContaining('starts a new region') })]);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When two files are uploaded at the same time, then each stores its own regions and nothing of the other', async () => {
@@ -71,13 +71,13 @@ describe('Files with several regions', () => {
 
   test('When a file repeats its regions, then each repeat is named and nothing is stored', async () => {
     const pair = twenteTsv() + publicationTable(regionFigures('AM35'));
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await post(pair.repeat(10), '2024-06').expect(400);
 
     expect(res.body.errors).toHaveLength(18);
     expect(res.body.errors[0]).toEqual(expect.objectContaining({ row: 26, column: 1, found: '28 Twente', detail: expect.stringContaining('repeats Twente') }));
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When a file is wrong throughout, then the answer lists a bounded number of its problems and says how many there are', async () => {
@@ -85,13 +85,13 @@ describe('Files with several regions', () => {
     const badTable = (label: string) => [`${label}${badRow}`, ...Array.from({ length: 89 }, () => badRow), '\tTOTAAL AMR\t\t1\t1\t1\t1'].join('\n');
     const [header1, header2] = twenteTsv().split('\n');
     const file = [header1, header2, badTable('28 Twente'), badTable('9 Zwolle'), badTable('Groningen')].join('\n') + '\n';
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await post(file, '2024-06').expect(400);
 
     expect(res.body.errors).toHaveLength(MAX_LISTED_PROBLEMS);
     expect(res.body.detail).toMatch(new RegExp(`^The upload has \\d+ problems; nothing was stored\\. The first ${MAX_LISTED_PROBLEMS} are listed\\.$`));
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When a table arrives, then it comes out of the reader before the rest of the file has been sent', async () => {

@@ -30,19 +30,19 @@ describe('Rejected tables', () => {
   let t: TestApp;
   let before: string;
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp();
     // Something stored already, so that "nothing changed" is a real claim.
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ ...twenteUpload(), period: '2025-12' }).expect(201);
   });
-  beforeEach(() => {
-    before = storedData(t.db);
+  beforeEach(async () => {
+    before = await storedData(t);
   });
-  afterEach(() => {
-    expect(storedData(t.db)).toBe(before);
+  afterEach(async () => {
+    expect(await storedData(t)).toBe(before);
   });
-  afterAll(() => {
+  afterAll(async () => {
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
   });
 
   const post = (body: string | Buffer, type = TSV, query = 'period=2026-06&registerTotal=10371') =>
@@ -249,18 +249,18 @@ describe('Rejected tables', () => {
 describe('Tables larger than the limit', () => {
   let t: TestApp;
   let before: string;
-  beforeAll(() => {
-    t = createTestApp({ TABLE_BODY_LIMIT: '800b' }); // Twente's table (633 bytes) fits, a second table does not
+  beforeAll(async () => {
+    t = await createTestApp({ TABLE_BODY_LIMIT: '800b' }); // Twente's table (633 bytes) fits, a second table does not
   });
-  beforeEach(() => {
-    before = storedData(t.db);
+  beforeEach(async () => {
+    before = await storedData(t);
   });
-  afterEach(() => {
-    expect(storedData(t.db)).toBe(before);
+  afterEach(async () => {
+    expect(await storedData(t)).toBe(before);
   });
-  afterAll(() => {
+  afterAll(async () => {
     expectResponsesMatchContract(t);
-    t.close();
+    await t.close();
   });
 
   const twoTables = () => twenteTsv() + publicationTable(regionFigures('AM35'));
@@ -298,6 +298,6 @@ describe('Tables larger than the limit', () => {
     const res = await t.http().post('/v1/uploads?period=2026-06').set('X-API-Key', WRITER_KEY).set('Content-Type', TSV).send(twenteTsv());
 
     expect(res.status).toBe(201);
-    before = storedData(t.db); // this one was meant to change the data
+    before = await storedData(t); // this one was meant to change the data
   });
 });

@@ -5,7 +5,10 @@ import { SqliteStore } from '../../src/storage/sqlite-store';
 
 describe('Name matching', () => {
   const db = openDatabase(':memory:');
-  const reference = new ReferenceData(new SqliteStore(db).referenceData());
+  let reference: ReferenceData;
+  beforeAll(async () => {
+    reference = new ReferenceData(await new SqliteStore(db).referenceData());
+  });
   afterAll(() => db.close());
   const gemeente = (region: string, name: string) => reference.findGemeente(reference.region(region), name)?.name;
 

@@ -18,7 +18,7 @@ describe('The README\'s examples', () => {
   let t: TestApp;
   let live: LiveServer;
   beforeAll(async () => {
-    t = createTestApp({ API_KEYS: `me:${README_KEY}` });
+    t = await createTestApp({ API_KEYS: `me:${README_KEY}` });
     live = await listen(t);
   });
   afterAll(async () => {
@@ -26,7 +26,7 @@ describe('The README\'s examples', () => {
     try {
       expectResponsesMatchContract(t);
     } finally {
-      t.close();
+      await t.close();
     }
   });
 

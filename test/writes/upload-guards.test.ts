@@ -11,14 +11,14 @@ describe('Uploads that leave out gemeenten, repeat the current figures, or are i
 
   test('When a JSON upload of Almelo alone does not say partial, then it is 400 listing the 13 gemeenten it leaves out, and nothing is stored', async () => {
     await post(twenteUpload()).expect(201);
-    const before = storedData(app().db);
+    const before = await storedData(app());
     const { partial: _partial, ...almeloOnly } = buildUpload();
 
     const res = await post(almeloOnly);
 
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'gemeenten', detail: expect.stringMatching(/^leave out 13 of the 14 gemeenten of Twente: Borne \(GM0147\), Dinkelland \(GM1774\), .*Wierden \(GM0189\); /) })]);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
     expect((await app().http().get('/v1/regions/Twente/totals').expect(200)).body.total).toBe(7898);
   });
 
@@ -79,13 +79,13 @@ describe('Uploads that leave out gemeenten, repeat the current figures, or are i
       buildRow({ gemeente: 'Enschede', gemeenteClients: { withProfile: 100_000, withoutProfile: 0 }, uwvClients: { withProfile: 0, withoutProfile: 0 }, total: undefined }),
     ] }), 'gemeenten'],
   ])('When %s is above the plausibility bound of 250,000, then it is 400 naming it, and nothing is stored', async (_what, body, field) => {
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await post(body);
 
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, detail: expect.stringContaining('more than the whole doelgroep banenafspraken') })]));
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When a table holds a count above the bound, then it is 400 naming its cell', async () => {

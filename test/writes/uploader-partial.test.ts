@@ -10,7 +10,7 @@ describe('The upload command with a table that leaves out gemeenten', () => {
   let live: LiveServer;
   let file: string;
   beforeAll(async () => {
-    t = createTestApp();
+    t = await createTestApp();
     live = await listen(t);
     const twente = regionFigures('AM05');
     file = path.join(t.dir, 'twente-without-borne.tsv');
@@ -21,7 +21,7 @@ describe('The upload command with a table that leaves out gemeenten', () => {
     try {
       expectResponsesMatchContract(t);
     } finally {
-      t.close();
+      await t.close();
     }
   });
 
@@ -33,13 +33,13 @@ describe('The upload command with a table that leaves out gemeenten', () => {
   };
 
   test('When it is uploaded without --partial, then the command prints the gemeente left out, exits 1 and nothing is stored', async () => {
-    const before = storedData(t.db);
+    const before = await storedData(t);
 
     const { code, err } = await upload();
 
     expect(code).toBe(1);
     expect(err).toMatch(/leave out 1 of the 14 gemeenten of Twente: Borne \(GM0147\)/);
-    expect(storedData(t.db)).toBe(before);
+    expect(await storedData(t)).toBe(before);
   });
 
   test('When it is uploaded with --partial, then it is stored and the command exits 0', async () => {

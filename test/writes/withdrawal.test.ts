@@ -72,30 +72,30 @@ describe('Withdrawing an upload', () => {
     await totals('2026-09').expect(404);
     expect((await app().http().get('/v1/periods').expect(200)).body.periods).toEqual(['2026-06']);
     expect((await app().http().get('/v1/regions/Twente/totals').expect(200)).body.period).toBe('2026-06');
-    expect(app().db.prepare('SELECT id, withdrawn_by FROM uploads WHERE id = ?').get(only)).toEqual({ id: only, withdrawn_by: 'twente' });
+    expect(await app().store.getUpload(only)).toMatchObject({ id: only, withdrawnBy: 'twente' });
   });
 
   test('When an upload is withdrawn twice, then the second answer is 409 and nothing changes', async () => {
     const id = await upload(twenteUpload());
     await withdraw(id).expect(200);
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await withdraw(id, WRITER_KEY);
 
     expect(res.status).toBe(409);
     expect(res.body.detail).toMatch(new RegExp(`Upload ${id} was withdrawn already by twente`));
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When a key for another region withdraws a Twente upload, then the answer is 403 and nothing changes', async () => {
     const id = await upload(twenteUpload());
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await withdraw(id, GRONINGEN_KEY);
 
     expect(res.status).toBe(403);
     expect(res.body.detail).toMatch(/may not write Twente \(AM05\)/);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When the upload does not exist or the id is malformed, then the answer is 404 or 400', async () => {
@@ -106,7 +106,7 @@ describe('Withdrawing an upload', () => {
 
   test('When a withdrawal carries a query parameter, then it is 400 naming it and the upload stays current; without a key it is 401 first', async () => {
     const id = await upload(twenteUpload());
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await app().http().delete(`/v1/uploads/${id}?dryRun=true`).set('X-API-Key', TWENTE_KEY);
     const anonymous = await app().http().delete(`/v1/uploads/${id}?dryRun=true`);
@@ -115,7 +115,7 @@ describe('Withdrawing an upload', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.dryRun', found: 'true' })]);
     expect(anonymous.status).toBe(401);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
     expect((await app().http().get(`/v1/uploads/${id}`).expect(200)).body.current).toBe(true);
   });
 
@@ -124,9 +124,10 @@ describe('Withdrawing an upload', () => {
 
     await withdraw(id).expect(200);
 
-    const row = app().db.prepare('SELECT uploaded_at, withdrawn_at FROM uploads WHERE id = ?').get(id) as { uploaded_at: string; withdrawn_at: string };
-    expect(row.withdrawn_at).toBe(new Date(row.withdrawn_at).toISOString());
-    expect(row.withdrawn_at >= row.uploaded_at).toBe(true);
+    const stored = await app().store.getUpload(id);
+    const withdrawnAt = stored?.withdrawnAt as string;
+    expect(withdrawnAt).toBe(new Date(withdrawnAt).toISOString());
+    expect(withdrawnAt >= (stored?.uploadedAt as string)).toBe(true);
   });
 });
 
@@ -188,14 +189,14 @@ describe('The upload history as an audit: filter by key, pages, withdrawals', ()
     const res = await app().http().get('/v1/uploads?uploadedBy=a%20b');
 
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'uploadedBy' })]);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.uploadedBy' })]);
   });
 });
 
 describe('Metrics and logs of writes', () => {
   test('When uploads are withdrawn and writes refused, then /metrics counts them by reason and the log names who withdrew what, never a secret', async () => {
     // Arrange: the real app with a logger whose lines the test reads
-    const t = createTestApp({ API_KEYS: KEYS });
+    const t = await createTestApp({ API_KEYS: KEYS });
     const lines: Array<Record<string, unknown>> = [];
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
     const app = createApp({ config: t.config, service: t.service, logger: pino({ level: 'info' }, sink), isReady: () => true });
@@ -219,7 +220,7 @@ describe('Metrics and logs of writes', () => {
       expect(withdrawal?.audit).toEqual({ withdrew: id, by: 'twente', current: null });
       expect(JSON.stringify(lines)).not.toMatch(new RegExp(`${TWENTE_KEY}|${WRITER_KEY}|${GRONINGEN_KEY}`));
     } finally {
-      t.close();
+      await t.close();
     }
   });
 });
@@ -230,12 +231,12 @@ describe('Withdrawals and the write rate limit', () => {
   test('When a client has used its writes, then a withdrawal is 429 like an upload, and nothing changes', async () => {
     const id = (await app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201)).body.uploads[0].id;
     await app().http().delete(`/v1/uploads/${id}`).set('X-API-Key', WRITER_KEY).expect(200);
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await app().http().delete(`/v1/uploads/${id}`).set('X-API-Key', WRITER_KEY);
 
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBeDefined();
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 });

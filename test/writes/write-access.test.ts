@@ -31,7 +31,7 @@ describe('Region-scoped, hashed and rotated keys', () => {
   });
 
   test('When a key limited to Twente uploads Groningen, then the answer is 403 naming Groningen and nothing is stored', async () => {
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await postJson(TWENTE_OLD, buildUpload({ region: 'Groningen', gemeenten: [{ gemeente: 'Assen', gemeenteClients: { withProfile: 1, withoutProfile: 2 }, uwvClients: { withProfile: 3, withoutProfile: 4 } }] }));
 
@@ -39,18 +39,18 @@ describe('Region-scoped, hashed and rotated keys', () => {
     expect(res.headers['content-type']).toMatch(PROBLEM);
     expect(res.body.detail).toContain('Groningen (AM01)');
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'region', found: 'Groningen (AM01)' })]);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When a key limited to Twente uploads a file of Twente and Gorinchem, then the whole file is refused with 403 naming Gorinchem', async () => {
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await app().http().post('/v1/uploads?period=2026-06').set('X-API-Key', TWENTE_NEW).set('Content-Type', TSV)
       .send(twenteTsv() + publicationTable(regionFigures('AM35')));
 
     expect(res.status).toBe(403);
     expect(res.body.detail).toMatch(/may not write Gorinchem \(AM35\)/);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When a key limited to two regions uploads a file of both, then both are stored', async () => {
@@ -119,7 +119,7 @@ describe('JSON uploads: what is valid JSON but no upload, and query parameters t
     app().http().post(`/v1/uploads${query}`).set('X-API-Key', WRITER_KEY).set('Content-Type', 'application/json').send(raw);
 
   test.each(['null', '0.0', '"x"', 'true', '[]', '[{"period":"2026-06"}]'])('When the body is %s, then the answer is 400 saying it is no upload object, not that it is invalid JSON', async (raw) => {
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await post(raw);
 
@@ -127,7 +127,7 @@ describe('JSON uploads: what is valid JSON but no upload, and query parameters t
     expect(res.headers['content-type']).toMatch(PROBLEM);
     expect(res.body.detail).toMatch(/is valid JSON, but/);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: '(body)', detail: 'must be a JSON object with period, region and gemeenten' })]);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When the body is empty, then it is read as an empty object and the answer names every missing field', async () => {
@@ -145,13 +145,13 @@ describe('JSON uploads: what is valid JSON but no upload, and query parameters t
   });
 
   test('When a JSON upload comes with ?registerTotal=10371&region=Twente, then it is refused naming both, and nothing is stored', async () => {
-    const before = storedData(app().db);
+    const before = await storedData(app());
 
     const res = await post(JSON.stringify(twenteUpload()), '?registerTotal=10371&region=Twente');
 
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['query.registerTotal', 'query.region']);
-    expect(storedData(app().db)).toBe(before);
+    expect(await storedData(app())).toBe(before);
   });
 });
 
@@ -204,7 +204,7 @@ describe('npm run hash-key', () => {
     expect(secret.length).toBeGreaterThanOrEqual(32);
     expect(entry).toMatch(/^twente:sha256:[0-9a-f]{64}:AM05$/);
     expect(entry).not.toContain(secret);
-    const t = createTestApp({ API_KEYS: entry });
+    const t = await createTestApp({ API_KEYS: entry });
     try {
       const res = await t.http().post('/v1/uploads').set('X-API-Key', secret).send(twenteUpload());
       expect(res.status).toBe(201);
@@ -212,7 +212,7 @@ describe('npm run hash-key', () => {
       expect((await t.http().post('/v1/uploads').set('X-API-Key', secret).send(buildUpload({ region: 'Groningen', gemeenten: [{ gemeente: 'Assen', gemeenteClients: { withProfile: 1, withoutProfile: 1 }, uwvClients: { withProfile: 1, withoutProfile: 1 } }] }))).status).toBe(403);
       expectResponsesMatchContract(t);
     } finally {
-      t.close();
+      await t.close();
     }
   });
 

@@ -31,8 +31,8 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): NationalTotals {
-    return offerCsv(req, this.service.nationalTotals(period, asOf), nationalTotalsCsv);
+  public async getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<NationalTotals> {
+    return offerCsv(req, await this.service.nationalTotals(period, asOf), nationalTotalsCsv);
   }
 
   /**
@@ -49,8 +49,8 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): CoverageReport {
-    return offerCsv(req, this.service.coverage(period, asOf), coverageCsv);
+  public async getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<CoverageReport> {
+    return offerCsv(req, await this.service.coverage(period, asOf), coverageCsv);
   }
 
   /**
@@ -62,7 +62,7 @@ export class NationalController extends Controller {
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
-  public getPeriods(): PeriodList {
+  public async getPeriods(): Promise<PeriodList> {
     return this.service.periods();
   }
 }

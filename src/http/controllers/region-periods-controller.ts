@@ -27,7 +27,7 @@ export class RegionPeriodsController extends Controller {
   @Response<ProblemDetails>(400, 'Invalid region', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  public getRegionPeriods(@Path() region: string): RegionPeriodList {
+  public async getRegionPeriods(@Path() region: string): Promise<RegionPeriodList> {
     return regionPeriods(this.service, region);
   }
 }

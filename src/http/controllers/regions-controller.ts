@@ -62,8 +62,8 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionGemeenten {
-    return offerCsv(req, this.service.gemeenten(region, period, asOf), gemeentenCsv);
+  public async getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionGemeenten> {
+    return offerCsv(req, await this.service.gemeenten(region, period, asOf), gemeentenCsv);
   }
 
   /**
@@ -83,7 +83,7 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): RegionTotals {
-    return offerCsv(req, this.service.regionTotals(region, period, asOf), regionTotalsCsv);
+  public async getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionTotals> {
+    return offerCsv(req, await this.service.regionTotals(region, period, asOf), regionTotalsCsv);
   }
 }

@@ -45,7 +45,7 @@ export class SeriesController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed filter: each offending parameter is named', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  public getRegionSeries(
+  public async getRegionSeries(
     @Path() region: string,
     @Request() req: ExRequest,
     @Query() startPeriod?: Period,
@@ -54,8 +54,8 @@ export class SeriesController extends Controller {
     @Query() asOf?: Instant,
     @Query() format?: Format,
     @Query() delimiter?: Delimiter,
-  ): RegionSeries {
-    return offerCsv(req, regionSeries(this.service, region, { startPeriod, endPeriod, lastNObservations, asOf }), regionSeriesCsv);
+  ): Promise<RegionSeries> {
+    return offerCsv(req, await regionSeries(this.service, region, { startPeriod, endPeriod, lastNObservations, asOf }), regionSeriesCsv);
   }
 
   /**
@@ -84,7 +84,7 @@ export class SeriesController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed filter, or a name that fits several gemeenten (listed)', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown gemeente', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  public getGemeenteSeries(
+  public async getGemeenteSeries(
     @Path() gemeente: string,
     @Request() req: ExRequest,
     @Query() startPeriod?: Period,
@@ -93,8 +93,8 @@ export class SeriesController extends Controller {
     @Query() asOf?: Instant,
     @Query() format?: Format,
     @Query() delimiter?: Delimiter,
-  ): GemeenteSeries {
-    return offerCsv(req, gemeenteSeries(this.service, gemeente, { startPeriod, endPeriod, lastNObservations, asOf }), gemeenteSeriesCsv);
+  ): Promise<GemeenteSeries> {
+    return offerCsv(req, await gemeenteSeries(this.service, gemeente, { startPeriod, endPeriod, lastNObservations, asOf }), gemeenteSeriesCsv);
   }
 
   /**
@@ -121,7 +121,7 @@ export class SeriesController extends Controller {
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Malformed filter: each offending parameter is named', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  public getNationalSeries(
+  public async getNationalSeries(
     @Request() req: ExRequest,
     @Query() startPeriod?: Period,
     @Query() endPeriod?: Period,
@@ -129,7 +129,7 @@ export class SeriesController extends Controller {
     @Query() asOf?: Instant,
     @Query() format?: Format,
     @Query() delimiter?: Delimiter,
-  ): NationalSeries {
-    return offerCsv(req, nationalSeries(this.service, { startPeriod, endPeriod, lastNObservations, asOf }), nationalSeriesCsv);
+  ): Promise<NationalSeries> {
+    return offerCsv(req, await nationalSeries(this.service, { startPeriod, endPeriod, lastNObservations, asOf }), nationalSeriesCsv);
   }
 }

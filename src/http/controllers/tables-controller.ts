@@ -44,8 +44,8 @@ export class TablesController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period, format or delimiter', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
-  public getRegionTable(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): PublicationTable {
-    const table = regionTable(this.service, region, period);
+  public async getRegionTable(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<PublicationTable> {
+    const table = await regionTable(this.service, region, period);
     renderAs(req, regionTableRendering(table, wantedRepresentation(req, TABLE_FORMS), wantedDelimiter(req)));
     return table;
   }
@@ -64,8 +64,8 @@ export class TablesController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed period, format or delimiter', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
-  public getNationalTable(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): NationalTable {
-    const table = nationalTable(this.service, period);
+  public async getNationalTable(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<NationalTable> {
+    const table = await nationalTable(this.service, period);
     renderAs(req, nationalTableRendering(table, wantedRepresentation(req, TABLE_FORMS), wantedDelimiter(req)));
     return table;
   }

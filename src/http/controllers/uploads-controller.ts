@@ -48,14 +48,14 @@ export class UploadsController extends Controller {
   @Response<ProblemDetails>(409, 'A request with the same Idempotency-Key was stored at the same moment', undefined, PROBLEM)
   @Response<ProblemDetails>(422, 'The Idempotency-Key was used before with a different body', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many uploads; see Retry-After', undefined, PROBLEM)
-  public createUpload(
+  public async createUpload(
     @Body() body: UploadRequest,
     @Request() request: ExpressRequest,
     @Header('Idempotency-Key') idempotencyKey?: IdempotencyKey,
-  ): CreatedUploads {
+  ): Promise<CreatedUploads> {
     const client = writerOf(request).name;
     const claim = idempotencyKey === undefined ? undefined : { client, key: idempotencyKey, fingerprint: bodyDigestOf(request) };
-    const { receipts, replayed } = this.service.uploadOnce([{ input: body }], client, 'json', claim);
+    const { receipts, replayed } = await this.service.uploadOnce([{ input: body }], client, 'json', claim);
     if (replayed) this.setHeader(REPLAYED_HEADER, 'true');
     this.setStatus(201);
     this.setHeader('Location', `/v1/uploads/${receipts[0].id}`);
@@ -96,11 +96,11 @@ export class UploadsController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Invalid filter', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
-  public listUploads(
+  public async listUploads(
     @Request() request: ExpressRequest,
     @Query() region?: string, @Query() period?: Period, @Query() limit = 100, @Query() offset = 0, @Query() uploadedBy?: KeyName,
-  ): UploadList {
-    const list = this.service.listUploads({ region, period, uploadedBy, limit, offset });
+  ): Promise<UploadList> {
+    const list = await this.service.listUploads({ region, period, uploadedBy, limit, offset });
     this.setHeader('Total-Count', String(list.total));
     this.setHeader('Link', pageLinks(request.baseUrl + request.path, request.query, limit, offset, list.total));
     return list;
@@ -137,9 +137,9 @@ export class UploadsController extends Controller {
   @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
   @Response<ProblemDetails>(409, 'The upload was withdrawn already; nothing was changed', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many writes; see Retry-After', undefined, PROBLEM)
-  public withdrawUpload(@Path() id: number, @Request() request: ExpressRequest): WithdrawalReceipt {
+  public async withdrawUpload(@Path() id: number, @Request() request: ExpressRequest): Promise<WithdrawalReceipt> {
     const writer = writerOf(request);
-    const receipt = withdrawUpload(this.service, id, writer);
+    const receipt = await withdrawUpload(this.service, id, writer);
     if (request.res) request.res.locals.audit = { withdrew: id, by: writer.name, current: receipt.current?.id ?? null };
     return receipt;
   }
@@ -159,7 +159,7 @@ export class UploadsController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
-  public getUpload(@Path() id: number): UploadDetail {
+  public async getUpload(@Path() id: number): Promise<UploadDetail> {
     return this.service.getUpload(id);
   }
 }

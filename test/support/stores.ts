@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FiguresStore } from '../../src/domain/ports';
+import { Db, openDatabase } from '../../src/storage/database';
+import { SqliteStore } from '../../src/storage/sqlite-store';
+
+/** The stores the tests can run against; `TEST_STORE` picks one for the store-agnostic suites. */
+export const STORE_KINDS = ['sqlite'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** A fresh, empty store (migrated, with reference data) and the configuration that points the service at it. */
+export interface TestStore {
+  kind: StoreKind;
+  store: FiguresStore;
+  /** DATABASE_PATH or DATABASE_URL, as the service's configuration would name this store. */
+  config: Record<string, string>;
+  /** Closes the store and removes what it was kept in. */
+  close(): Promise<void>;
+}
+
+export function testStoreKind(): StoreKind {
+  const kind = process.env.TEST_STORE ?? 'sqlite';
+  if (!(STORE_KINDS as readonly string[]).includes(kind)) throw new Error(`TEST_STORE must be one of ${STORE_KINDS.join(', ')}, not "${kind}".`);
+  return kind as StoreKind;
+}
+
+/** A SQLite store on `file`, or on a new file in a temporary folder that closing removes. */
+export async function createSqliteStore(file?: string): Promise<TestStore> {
+  const dir = file === undefined ? mkdtempSync(path.join(tmpdir(), 'sonar-store-')) : undefined;
+  const databasePath = file ?? path.join(dir as string, 'sonar.db');
+  const store = new SqliteStore(openDatabase(databasePath));
+  return {
+    kind: 'sqlite',
+    store,
+    config: { DATABASE_PATH: databasePath },
+    close: async () => {
+      await store.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createTestStore(kind: StoreKind = testStoreKind()): Promise<TestStore> {
+  switch (kind) {
+    case 'sqlite':
+      return createSqliteStore();
+  }
+}
+
+/** The SQLite connection under a store, for the tests that are about SQLite itself. */
+export function sqliteDb(store: FiguresStore): Db {
+  if (!(store instanceof SqliteStore)) throw new Error('This test is about SQLite and runs on the SQLite store only.');
+  return store.db;
+}
