@@ -9,6 +9,7 @@ import { SonarService } from './domain/service';
 import { createLogger } from './logger';
 import { FiguresStore } from './domain/ports';
 import { openStore } from './storage/open-store';
+import { databaseForLogs } from './storage/postgres/open-postgres';
 
 export interface RunningService {
   url: string;
@@ -35,7 +36,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  logger.info({ url, database: config.DATABASE_PATH }, 'listening');
+  logger.info({ url, database: databaseForLogs(config) }, 'listening');
 
   const stop = () => {
     stopping ??= new Promise<void>((resolve) => {

@@ -85,6 +85,10 @@ export async function* textRows(input: Readable, fallback: Delimiter): AsyncGene
     }
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
-    throw new UnreadableTable({ row: row.number + 1, detail: CSV_PROBLEMS[error.code] ?? `cannot be read: ${error.message}` });
+    // The parser's own count of the rows it read: rows still buffered when it failed are never yielded
+    // (a slow consumer, such as staging on a remote database, leaves more of them), so row.number may lag.
+    const { records } = error as unknown as { records?: unknown };
+    const read = typeof records === 'number' ? records : row.number;
+    throw new UnreadableTable({ row: read + 1, detail: CSV_PROBLEMS[error.code] ?? `cannot be read: ${error.message}` });
   }
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DomainError } from '../../src/domain/errors';
-import { NewUpload, Remember } from '../../src/domain/ports';
+import { NewUpload, Remember, WriteClock } from '../../src/domain/ports';
 import { Region } from '../../src/domain/reference';
 import { openDatabase } from '../../src/storage/database';
 import { PostgresStore } from '../../src/storage/postgres/postgres-store';
@@ -19,10 +19,10 @@ import { freshDatabase, TestDatabase } from '../support/postgres-database';
 let regions: Region[];
 
 /** An upload of every gemeente of a region, its counts derived from `marker` so that uploads differ. */
-function upload(regionCode: string, period: string, marker: number, uploadedAt: string, source: NewUpload['source'] = 'json'): NewUpload {
+function upload(regionCode: string, period: string, marker: number, source: NewUpload['source'] = 'json'): NewUpload {
   const region = regions.find((r) => r.code === regionCode) as Region;
   return {
-    regionCode, period, registerTotal: 1000 + marker, uploadedBy: 'writer', uploadedAt, source,
+    regionCode, period, registerTotal: 1000 + marker, uploadedBy: 'writer', source,
     rows: region.gemeenten.map((g, i) => ({
       code: g.code, name: g.name,
       gemeenteClients: { withProfile: marker + i, withoutProfile: 2 * marker },
@@ -30,6 +30,9 @@ function upload(regionCode: string, period: string, marker: number, uploadedAt: 
     })),
   };
 }
+
+/** The write instant a store asks for inside its transaction. */
+const at = (instant: string): WriteClock => () => instant;
 
 const remembering = (key: string, now: string): Remember => ({
   client: 'writer', key, fingerprint: `fp-${key}`, now, expiresAt: '2099-01-01T00:00:00.000Z',
@@ -85,23 +88,23 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
   });
 
   test('When uploads are saved, replaced, staged, withdrawn and remembered, then every read answers the same on both', async () => {
-    await both((s) => s.saveUploads([upload('AM05', '2026-03', 1, '2026-04-01T10:00:00.000Z'), upload('AM01', '2026-03', 2, '2026-04-01T10:00:00.000Z')]));
-    await both((s) => s.saveUploads([upload('AM05', '2026-06', 3, '2026-07-01T10:00:00.000Z')], remembering('k1', '2026-07-01T10:00:00.000Z')));
-    await both((s) => s.saveUploads([upload('AM05', '2026-06', 4, '2026-07-02T10:00:00.000Z')]));
+    await both((s) => s.saveUploads([upload('AM05', '2026-03', 1), upload('AM01', '2026-03', 2)], at('2026-04-01T10:00:00.000Z')));
+    await both((s) => s.saveUploads([upload('AM05', '2026-06', 3)], at('2026-07-01T10:00:00.000Z'), remembering('k1', '2026-07-01T10:00:00.000Z')));
+    await both((s) => s.saveUploads([upload('AM05', '2026-06', 4)], at('2026-07-02T10:00:00.000Z')));
     // A table import: staged as it is read, committed at once; a discarded one leaves nothing.
     const staged = await both(async (s) => {
       const staging = await s.beginStaging();
-      await staging.add(upload('AM05', '2026-09', 5, '2026-10-01T10:00:00.000Z', 'tsv'));
-      await staging.add(upload('AM01', '2026-09', 6, '2026-10-01T10:00:00.000Z', 'tsv'));
-      await staging.add(upload('AM05', '2026-09', 7, '2026-10-01T10:00:00.000Z', 'tsv'));
-      const records = await staging.commit(remembering('k2', '2026-10-01T10:00:00.000Z'));
+      await staging.add(upload('AM05', '2026-09', 5, 'tsv'));
+      await staging.add(upload('AM01', '2026-09', 6, 'tsv'));
+      await staging.add(upload('AM05', '2026-09', 7, 'tsv'));
+      const records = await staging.commit(at('2026-10-01T10:00:00.000Z'), remembering('k2', '2026-10-01T10:00:00.000Z'));
       await staging.discard();
       return records;
     });
     expect(staged.map((r) => r.current)).toEqual([false, true, true]);
     await both(async (s) => {
       const staging = await s.beginStaging();
-      await staging.add(upload('AM05', '2026-12', 8, '2027-01-01T10:00:00.000Z', 'csv'));
+      await staging.add(upload('AM05', '2026-12', 8, 'csv'));
       await staging.discard();
       return s.periods();
     });
@@ -110,11 +113,11 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
       const rows = [...u.rows].reverse();
       return { ...u, rows, printed: { regionLabel: `${Number(u.regionCode.slice(2))} ${regions.find((r) => r.code === u.regionCode)?.name}`, names: rows.map((r) => `${r.name} (as printed)`) } };
     };
-    await both((s) => s.saveUploads([printed(upload('AM01', '2026-06', 11, '2026-07-01T11:00:00.000Z'))]));
+    await both((s) => s.saveUploads([printed(upload('AM01', '2026-06', 11))], at('2026-07-01T11:00:00.000Z')));
     await both(async (s) => {
       const staging = await s.beginStaging();
-      await staging.add(printed(upload('AM02', '2026-06', 12, '2026-07-01T12:00:00.000Z', 'tsv')));
-      return staging.commit();
+      await staging.add(printed(upload('AM02', '2026-06', 12, 'tsv')));
+      return staging.commit(at('2026-07-01T12:00:00.000Z'));
     });
     const twente = await both((s) => s.printedUpload('AM01', '2026-06'));
     expect(twente?.rows[0].printedName).toMatch(/\(as printed\)$/);
@@ -123,8 +126,8 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
     await both((s) => s.printedUpload('AM05', '2030-06'));
     expect([...(await both((s) => s.regionLabels('2026-06'))).keys()].sort()).toEqual(['AM01', 'AM02']);
 
-    expect(await both((s) => s.withdrawUpload(4, 'writer', '2026-07-03T10:00:00.000Z'))).toBe(true);
-    expect(await both((s) => s.withdrawUpload(4, 'writer', '2026-07-04T10:00:00.000Z'))).toBe(false);
+    expect(await both((s) => s.withdrawUpload(4, 'writer', at('2026-07-03T10:00:00.000Z')))).toBe(true);
+    expect(await both((s) => s.withdrawUpload(4, 'writer', at('2026-07-04T10:00:00.000Z')))).toBe(false);
 
     const instants = [undefined, '2026-04-01T10:00:00.000Z', '2026-07-01T12:00:00.000Z', '2026-07-02T12:00:00.000Z', '2026-07-03T12:00:00.000Z', '2030-01-01T00:00:00.000Z'];
     for (const asOf of instants) {
@@ -151,8 +154,8 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
 
   test('When a key is used again, then the second upload is refused as a conflict and nothing of it is stored', async () => {
     const before = await pg.countUploads({ limit: 1, offset: 0 });
-    const sqliteError = await Promise.resolve().then(() => sqlite.saveUploads([upload('AM05', '2027-03', 9, '2027-04-01T10:00:00.000Z')], remembering('k1', '2026-07-01T11:00:00.000Z'))).catch((e: unknown) => e);
-    const pgError = await pg.saveUploads([upload('AM05', '2027-03', 9, '2027-04-01T10:00:00.000Z')], remembering('k1', '2026-07-01T11:00:00.000Z')).catch((e: unknown) => e);
+    const sqliteError = await Promise.resolve().then(() => sqlite.saveUploads([upload('AM05', '2027-03', 9)], at('2027-04-01T10:00:00.000Z'), remembering('k1', '2026-07-01T11:00:00.000Z'))).catch((e: unknown) => e);
+    const pgError = await pg.saveUploads([upload('AM05', '2027-03', 9)], at('2027-04-01T10:00:00.000Z'), remembering('k1', '2026-07-01T11:00:00.000Z')).catch((e: unknown) => e);
     expect(pgError).toBeInstanceOf(DomainError);
     expect((pgError as DomainError).kind).toBe('conflict');
     expect((pgError as DomainError).kind).toBe((sqliteError as DomainError).kind);
@@ -162,9 +165,9 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
 
   test('When an upload names an unknown gemeente, then the whole batch is rolled back', async () => {
     const before = await pg.countUploads({ limit: 1, offset: 0 });
-    const bad = upload('AM01', '2027-06', 10, '2027-07-01T10:00:00.000Z');
+    const bad = upload('AM01', '2027-06', 10);
     bad.rows[0] = { ...bad.rows[0], code: 'GM9999' };
-    await expect(pg.saveUploads([upload('AM05', '2027-06', 10, '2027-07-01T10:00:00.000Z'), bad])).rejects.toThrow();
+    await expect(pg.saveUploads([upload('AM05', '2027-06', 10), bad], at('2027-07-01T10:00:00.000Z'))).rejects.toThrow();
     expect(await pg.countUploads({ limit: 1, offset: 0 })).toBe(before);
     expect(await pg.periods()).not.toContain('2027-06');
   });
@@ -210,7 +213,7 @@ describe('Several PostgresStore instances on one database', () => {
 
   test('When one instance commits, then the other learns of it through the notification', async () => {
     const seen = b.externalChanges();
-    await a.saveUploads([upload('AM05', '2026-06', 1, '2026-07-01T10:00:00.000Z')]);
+    await a.saveUploads([upload('AM05', '2026-06', 1)], at('2026-07-01T10:00:00.000Z'));
     await eventually(() => b.externalChanges() !== seen, 2000);
     expect((await b.currentUpload('AM05', '2026-06'))?.registerTotal).toBe(1001);
   });
@@ -225,8 +228,8 @@ describe('Several PostgresStore instances on one database', () => {
   });
 
   test('When both instances upload the same region and period at once, then every upload is in the history and the last committed is current', async () => {
-    const uploads = Array.from({ length: 20 }, (_, i) => upload('AM05', '2026-09', 100 + i, `2026-10-01T10:00:${String(i).padStart(2, '0')}.000Z`));
-    const records = (await Promise.all(uploads.map((u, i) => (i % 2 ? a : b).saveUploads([u])))).flat();
+    const uploads = Array.from({ length: 20 }, (_, i) => upload('AM05', '2026-09', 100 + i));
+    const records = (await Promise.all(uploads.map((u, i) => (i % 2 ? a : b).saveUploads([u], () => new Date().toISOString())))).flat();
     const ids = records.map((r) => r.id);
     expect(new Set(ids).size).toBe(20);
     const listed = await a.listUploads({ regionCode: 'AM05', period: '2026-09', limit: 100, offset: 0 });
@@ -241,10 +244,10 @@ describe('Several PostgresStore instances on one database', () => {
   test('When two imports are staged on different instances at once, then each commits all of its own uploads', async () => {
     const [sa, sb] = await Promise.all([a.beginStaging(), b.beginStaging()]);
     for (let i = 0; i < 5; i++) {
-      await Promise.all([sa.add(upload('AM01', `2025-0${i + 1}`, i, '2026-01-01T00:00:00.000Z', 'tsv')),
-        sb.add(upload('AM02', `2025-0${i + 1}`, i, '2026-01-01T00:00:00.000Z', 'tsv'))]);
+      await Promise.all([sa.add(upload('AM01', `2025-0${i + 1}`, i, 'tsv')),
+        sb.add(upload('AM02', `2025-0${i + 1}`, i, 'tsv'))]);
     }
-    const [ra, rb] = await Promise.all([sa.commit(), sb.commit()]);
+    const [ra, rb] = await Promise.all([sa.commit(at('2026-01-01T00:00:00.000Z')), sb.commit(at('2026-01-01T00:00:00.000Z'))]);
     expect(ra.map((r) => r.regionCode)).toEqual(Array(5).fill('AM01'));
     expect(rb.map((r) => r.regionCode)).toEqual(Array(5).fill('AM02'));
     expect(await b.regionPeriods('AM01')).toEqual(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05']);
@@ -267,11 +270,11 @@ describe('PostgresStore while PostgreSQL is down (a cluster of its own)', () => 
       const store = await PostgresStore.open(cluster.url('sonar'), { versionCheckMs: 100 });
       try {
         regions = await store.referenceData();
-        await store.saveUploads([upload('AM05', '2026-06', 1, '2026-07-01T10:00:00.000Z')]);
+        await store.saveUploads([upload('AM05', '2026-06', 1)], at('2026-07-01T10:00:00.000Z'));
         expect(store.isAvailable()).toBe(true);
 
         cluster.stopServer();
-        const failure = await store.saveUploads([upload('AM05', '2026-09', 2, '2026-10-01T10:00:00.000Z')]).catch((e: unknown) => e);
+        const failure = await store.saveUploads([upload('AM05', '2026-09', 2)], at('2026-10-01T10:00:00.000Z')).catch((e: unknown) => e);
         expect(failure).toBeInstanceOf(DomainError);
         expect((failure as DomainError).kind).toBe('unavailable');
         const read = await store.periods().catch((e: unknown) => e);
@@ -285,7 +288,7 @@ describe('PostgresStore while PostgreSQL is down (a cluster of its own)', () => 
         // Reconnected after being deaf: whatever changed meanwhile is taken as changed.
         expect(store.externalChanges()).not.toBe(changesBefore);
         expect(await store.periods()).toEqual(['2026-06']);
-        await store.saveUploads([upload('AM05', '2026-09', 3, '2026-10-01T10:00:00.000Z')]);
+        await store.saveUploads([upload('AM05', '2026-09', 3)], at('2026-10-01T10:00:00.000Z'));
         expect(await store.periods()).toEqual(['2026-06', '2026-09']);
       } finally {
         await store.close();

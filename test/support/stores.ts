@@ -4,9 +4,11 @@ import path from 'node:path';
 import { FiguresStore } from '../../src/domain/ports';
 import { Db, openDatabase } from '../../src/storage/database';
 import { SqliteStore } from '../../src/storage/sqlite-store';
+import { PostgresStore } from '../../src/storage/postgres/postgres-store';
+import { borrowDatabase } from './postgres-database';
 
 /** The stores the tests can run against; `TEST_STORE` picks one for the store-agnostic suites. */
-export const STORE_KINDS = ['sqlite'] as const;
+export const STORE_KINDS = ['sqlite', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 /** A fresh, empty store (migrated, with reference data) and the configuration that points the service at it. */
@@ -41,10 +43,27 @@ export async function createSqliteStore(file?: string): Promise<TestStore> {
   };
 }
 
+/** A PostgreSQL store on this test file's database of the run's throwaway cluster, emptied first. */
+export async function createPostgresStore(): Promise<TestStore> {
+  const database = await borrowDatabase();
+  const store = await PostgresStore.open(database.url);
+  return {
+    kind: 'postgres',
+    store,
+    config: { DATABASE_URL: database.url },
+    close: async () => {
+      await store.close();
+      database.release();
+    },
+  };
+}
+
 export async function createTestStore(kind: StoreKind = testStoreKind()): Promise<TestStore> {
   switch (kind) {
     case 'sqlite':
       return createSqliteStore();
+    case 'postgres':
+      return createPostgresStore();
   }
 }
 

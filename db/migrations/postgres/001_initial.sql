@@ -95,7 +95,6 @@ CREATE UNLOGGED TABLE staged_uploads (
   period         TEXT COLLATE "C"    NOT NULL,
   register_total INTEGER,
   uploaded_by    TEXT COLLATE "C"    NOT NULL,
-  uploaded_at    TEXT COLLATE "C"    NOT NULL,
   source         TEXT COLLATE "C"    NOT NULL,
   region_label   TEXT COLLATE "C",
   staged_at      TIMESTAMPTZ NOT NULL DEFAULT now(),

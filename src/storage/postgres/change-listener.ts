@@ -86,10 +86,28 @@ export class ChangeListener {
     }
   }
 
+  /**
+   * This instance's own commits: the service moves its version for those at once, so learning of them
+   * again must not move `changes` (as SQLite's data_version ignores the connection's own commits).
+   */
+  private readonly own = new Set<number>();
+
+  /** Called with the version a write of this instance is about to commit; `failed` when it did not. */
+  committing(version: string, failed = false): void {
+    if (failed) this.own.delete(Number(version));
+    else this.own.add(Number(version));
+  }
+
+  /** A version seen by notification or check: a change unless every version since the last seen is this instance's own. */
   private seen(version: string | undefined): void {
     if (version === undefined || version === this.version) return;
+    const to = Number(version);
+    const from = this.version === undefined ? to : Number(this.version) + 1;
+    let foreign = this.version === undefined;
+    for (let v = from; v <= to; v++) if (!this.own.has(v)) foreign = true;
+    for (const v of this.own) if (v <= to) this.own.delete(v);
     this.version = version;
-    this.changes++;
+    if (foreign) this.changes++;
   }
 
   private lost(client: Client): void {

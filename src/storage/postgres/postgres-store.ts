@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors';
-import { FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums } from '../../domain/ports';
+import { FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock } from '../../domain/ports';
 import { Region } from '../../domain/reference';
 import { GemeenteCounts } from '../../domain/upload';
 import { UploadSource } from '../../domain/views';
@@ -9,15 +9,6 @@ import { DB_DIR } from '../../paths';
 import { ChangeListener, FIGURES_CHANNEL } from './change-listener';
 import { migratePostgres } from './migrate';
 import { isUnreachable, unavailable } from './unavailable';
-
-/** The port with every method answering a promise, as the domain awaits it; `externalChanges` stays synchronous. */
-type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] };
-type AsyncFiguresStore = Omit<Async<FiguresStore>, 'externalChanges' | 'beginStaging'> & {
-  externalChanges(): number;
-  beginStaging(): Promise<Async<Staging>>;
-  isAvailable(): boolean;
-  close(): Promise<void>;
-};
 
 export interface PostgresOptions {
   /** Where db/migrations/postgres and db/reference are. */
@@ -152,11 +143,11 @@ const SQL = {
   remember: `INSERT INTO idempotency_keys (client, key, fingerprint, answer, expires_at) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (client, key) DO NOTHING`,
   stageUpload: `WITH staged AS (
-      INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))
+      INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, source, region_label)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
     INSERT INTO staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position)
-    SELECT $1, $2, * FROM unnest($10::text[], $11::int[], $12::int[], $13::int[], $14::int[], $15::text[], $16::int[])`,
-  stagedUploads: `SELECT seq, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label
+    SELECT $1, $2, * FROM unnest($9::text[], $10::int[], $11::int[], $12::int[], $13::int[], $14::text[], $15::int[])`,
+  stagedUploads: `SELECT seq, region_code, period, register_total, uploaded_by, source, region_label
     FROM staged_uploads WHERE import_id = $1 ORDER BY seq`,
   moveFigures: `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
       uwv_with_profile, uwv_without_profile, printed_name, position)
@@ -171,7 +162,7 @@ const SQL = {
  * all instances take turns (the last to commit is current; every upload stays in the history), and ends by
  * raising that version and notifying it, which is how the other instances learn of the commit.
  */
-export class PostgresStore implements AsyncFiguresStore {
+export class PostgresStore implements FiguresStore {
   private closed = false;
 
   private constructor(
@@ -258,17 +249,23 @@ export class PostgresStore implements AsyncFiguresStore {
       return this.failed(error);
     }
     let broken: unknown;
+    let ownVersion: string | undefined;
     try {
       await client.query('BEGIN');
       await client.query(named('lock_version', 'SELECT version FROM figures_version FOR UPDATE', []));
       const { result, changed } = await body(client);
       if (changed) {
-        await client.query(named('raise_version', `WITH raised AS (UPDATE figures_version SET version = version + 1 RETURNING version)
-          SELECT pg_notify('${FIGURES_CHANNEL}', version::text) FROM raised`, []));
+        const { rows: [raised] } = await client.query<{ version: string }>(named('raise_version',
+          `WITH raised AS (UPDATE figures_version SET version = version + 1 RETURNING version)
+           SELECT version::text AS version, pg_notify('${FIGURES_CHANNEL}', version::text) FROM raised`, []));
+        ownVersion = raised.version;
+        this.listener.committing(ownVersion);
       }
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      // Not committed, or not known to be: its version may be another commit's, so it is not ours to ignore.
+      if (ownVersion !== undefined) this.listener.committing(ownVersion, true);
       if (isUnreachable(error)) broken = error;
       else await client.query('ROLLBACK').catch((e: unknown) => { broken = e; });
       return this.failed(error);
@@ -388,12 +385,14 @@ export class PostgresStore implements AsyncFiguresStore {
     return new Map(rows.map((r) => [r.region_code, r.region_label]));
   }
 
-  async saveUploads(uploads: NewUpload[], remember?: Remember): Promise<UploadRecord[]> {
+  async saveUploads(uploads: NewUpload[], now: WriteClock, remember?: Remember): Promise<UploadRecord[]> {
     return this.write(async (client) => {
+      // Taken once the version row is locked, so that id order and instant order agree across instances.
+      const uploadedAt = now();
       const ids: number[] = [];
       for (const u of uploads) {
         const { rows: [{ id }] } = await client.query<{ id: number }>(named('insert_upload', SQL.insertUpload,
-          [u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, u.printed?.regionLabel ?? null]));
+          [u.regionCode, u.period, u.registerTotal, u.uploadedBy, uploadedAt, u.source, u.printed?.regionLabel ?? null]));
         await client.query(named('insert_figures', SQL.insertFigures, [id, ...columns(u)]));
         await client.query(named('sum_upload', SQL.sumUpload, [id]));
         await client.query(named('make_current', SQL.makeCurrent, [u.regionCode, u.period, id]));
@@ -410,7 +409,7 @@ export class PostgresStore implements AsyncFiguresStore {
    * so that neither this process nor a held transaction keeps the file; the commit moves them in one
    * transaction, and any pooled connection can serve each step.
    */
-  async beginStaging(): Promise<Async<Staging>> {
+  async beginStaging(): Promise<Staging> {
     const [{ id: importId }] = await this.rows<{ id: string }>(named('next_import', "SELECT nextval('staged_imports')::text AS id", []));
     let seq = 0;
     const forget = async (client?: PoolClient) => {
@@ -424,19 +423,20 @@ export class PostgresStore implements AsyncFiguresStore {
     const add = async (u: NewUpload) => {
       seq++;
       await this.rows(named('stage_upload', SQL.stageUpload,
-        [importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.uploadedAt, u.source, u.printed?.regionLabel ?? null, ...columns(u)]));
+        [importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.source, u.printed?.regionLabel ?? null, ...columns(u)]));
     };
-    const commit = (remember?: Remember) => this.write(async (client) => {
-      const staged = (await client.query<Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by'> & { seq: number; region_label: string | null }>(
+    const commit = (now: WriteClock, remember?: Remember) => this.write(async (client) => {
+      const uploadedAt = now();
+      const staged = (await client.query<Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by' | 'uploaded_at'> & { seq: number; region_label: string | null }>(
         named('staged_uploads', SQL.stagedUploads, [importId]))).rows;
       const records: UploadRecord[] = [];
       for (const u of staged) {
         const { rows: [{ id }] } = await client.query<{ id: number }>(named('insert_upload', SQL.insertUpload,
-          [u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source, u.region_label]));
+          [u.region_code, u.period, u.register_total, u.uploaded_by, uploadedAt, u.source, u.region_label]));
         const { rowCount } = await client.query(named('move_figures', SQL.moveFigures, [id, importId, u.seq]));
         await client.query(named('sum_upload', SQL.sumUpload, [id]));
         await client.query(named('make_current', SQL.makeCurrent, [u.region_code, u.period, id]));
-        records.push(toRecord({ ...u, id, current: true, gemeente_count: rowCount ?? 0, withdrawn_at: null, withdrawn_by: null }));
+        records.push(toRecord({ ...u, id, uploaded_at: uploadedAt, current: true, gemeente_count: rowCount ?? 0, withdrawn_at: null, withdrawn_by: null }));
       }
       await forget(client);
       // The records are known here; of several for one region and period, the last is current.
@@ -461,10 +461,10 @@ export class PostgresStore implements AsyncFiguresStore {
     return row.n;
   }
 
-  async withdrawUpload(id: number, withdrawnBy: string, withdrawnAt: string): Promise<boolean> {
+  async withdrawUpload(id: number, withdrawnBy: string, now: WriteClock): Promise<boolean> {
     return this.write(async (client) => {
       const { rowCount } = await client.query(named('withdraw',
-        'UPDATE uploads SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND withdrawn_at IS NULL', [withdrawnAt, withdrawnBy, id]));
+        'UPDATE uploads SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND withdrawn_at IS NULL', [now(), withdrawnBy, id]));
       if (rowCount === 0) return { result: false, changed: false };
       const { rows: [current] } = await client.query<{ region_code: string; period: string }>(named('current_of',
         'SELECT region_code, period FROM current_uploads WHERE upload_id = $1', [id]));

@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind } from '../../domain/errors';
+import { DomainError, unavailable as unavailableError } from '../../domain/errors';
 
 /** Node's errors for a server that cannot be reached or went away. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT']);
@@ -19,6 +19,6 @@ export function isUnreachable(error: unknown): boolean {
 }
 
 export function unavailable(): DomainError {
-  return new DomainError('unavailable' as ErrorKind, 'Service unavailable',
+  return unavailableError(
     'The database cannot be reached right now. An upload answered so was stored wholly or not at all: send it again, with the same Idempotency-Key, once the service is ready.');
 }
