@@ -5,16 +5,15 @@
  * and a PDF as printed (in SCREENSHOT_DIR, else a temporary folder removed afterwards; docs/screenshots holds
  * the screenshots the README shows).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildUpload, twenteUpload } from '../support/factories';
-import { listen, LiveServer } from '../support/live-server';
-import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
+import { Chromium, launchChromium } from '../support/browser';
+import { liveAppUnderTest } from '../support/live-server';
+import { TestApp, WRITER_KEY } from '../support/test-app';
 import { TSV, twenteTsv } from '../tables/publication-files';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface PageTrouble {
   console: string[];
@@ -64,42 +63,26 @@ async function seed(t: TestApp): Promise<void> {
 }
 
 describe('The report in a browser', () => {
-  let t: TestApp;
-  let live: LiveServer;
+  const live = liveAppUnderTest();
+  let chromium: Chromium;
   let browser: BrowserContext;
-  let profile: string;
   const keep = process.env.SCREENSHOT_DIR !== undefined;
   const screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(path.join(tmpdir(), 'sonar-screenshots-'));
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: this test needs headless Chromium. Install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
-    }
     mkdirSync(screenshots, { recursive: true });
-    t = await createTestApp();
-    await seed(t);
-    live = await listen(t);
-    profile = mkdtempSync(path.join(tmpdir(), 'sonar-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    await seed(live.t());
+    chromium = await launchChromium({ width: 1100, height: 900 });
+    browser = chromium.context;
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-    if (t) expectResponsesMatchContract(t);
-    await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await chromium?.close();
     if (!keep) rmSync(screenshots, { recursive: true, force: true });
   });
 
   async function open(url: string, screenshot?: string): Promise<{ page: Page; trouble: PageTrouble }> {
     const page = await browser.newPage();
-    const trouble = watch(page, live.base);
-    await page.goto(`${live.base}${url}`, { waitUntil: 'load' });
+    const trouble = watch(page, live.base());
+    await page.goto(`${live.base()}${url}`, { waitUntil: 'load' });
     if (screenshot) await page.screenshot({ path: path.join(screenshots, screenshot), fullPage: true });
     return { page, trouble };
   }

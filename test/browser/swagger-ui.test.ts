@@ -1,17 +1,8 @@
-/**
- * Swagger UI in a real browser: headless Chromium from Debian (`apt-get install -y chromium`), driven by
- * playwright-core. Without /usr/bin/chromium (or CHROMIUM_PATH) this test FAILS with a message saying so;
- * it never skips.
- */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+/** Swagger UI in a real browser: headless Chromium (see support/browser.ts). */
+import type { BrowserContext, Page } from 'playwright-core';
 import openapi from '../../src/generated/swagger.json';
-import { listen, LiveServer } from '../support/live-server';
-import { createTestApp, expectResponsesMatchContract, TestApp } from '../support/test-app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { Chromium, launchChromium } from '../support/browser';
+import { liveAppUnderTest } from '../support/live-server';
 
 /** What the page said on its console, failed to load, or threw: the first thing to read when the UI breaks. */
 interface PageTrouble {
@@ -32,31 +23,15 @@ function watch(page: Page): PageTrouble {
 }
 
 describe('Swagger UI in a browser', () => {
-  let t: TestApp;
-  let live: LiveServer;
+  const live = liveAppUnderTest();
+  let chromium: Chromium;
   let browser: BrowserContext;
-  let profile: string;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: this test needs headless Chromium. Install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).${process.env.CI ? ' CI must install it before running the tests.' : ''}`);
-    }
-    t = await createTestApp();
-    live = await listen(t);
-    profile = mkdtempSync(path.join(tmpdir(), 'sonar-chromium-'));
-    // A fresh profile (--user-data-dir) per run; --no-sandbox because CI runs as root.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    chromium = await launchChromium();
+    browser = chromium.context;
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-    if (t) expectResponsesMatchContract(t);
-    await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await chromium?.close();
   });
 
   test('When GET /v1/regions is tried out in Swagger UI at /docs, then the response shown lists the 35 regions, Twente (AM05) among them', async () => {
@@ -67,7 +42,7 @@ describe('Swagger UI in a browser', () => {
 
     try {
       // Act
-      await page.goto(`${live.base}/docs`, { waitUntil: 'load' });
+      await page.goto(`${live.base()}/docs`, { waitUntil: 'load' });
       const operation = page.locator('#operations-Regions-ListRegions');
       await operation.waitFor({ timeout: 15_000 }).catch((e: Error) => { throw new Error(`Swagger UI did not show GET /v1/regions (${e.message}); the page said: ${seen()}`); });
       await operation.locator('.opblock-summary').click();
@@ -95,7 +70,7 @@ describe('Swagger UI in a browser', () => {
     const trouble = watch(page);
 
     try {
-      await page.goto(`${live.base}/docs/`, { waitUntil: 'load' });
+      await page.goto(`${live.base()}/docs/`, { waitUntil: 'load' });
       const operation = page.locator('#operations-Uploads-CreateUpload');
       await operation.waitFor({ timeout: 15_000 }).catch((e: Error) => { throw new Error(`Swagger UI did not show POST /v1/uploads (${e.message}); the page said: ${JSON.stringify(trouble)}`); });
       await operation.locator('.opblock-summary').click();

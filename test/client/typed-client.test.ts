@@ -1,27 +1,18 @@
 import { createSonarClient, type Schemas, type SonarClient } from '../../src/client';
 import { twenteUpload } from '../support/factories';
-import { listen, LiveServer } from '../support/live-server';
-import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
+import { liveAppUnderTest } from '../support/live-server';
+import { WRITER_KEY } from '../support/test-app';
 
 /** The typed client, as another service uses it, against the app listening on a real socket. */
 describe('The typed client against the running app', () => {
-  let t: TestApp;
-  let live: LiveServer;
+  const live = liveAppUnderTest();
   let sonar: SonarClient;
-
-  beforeAll(async () => {
-    t = await createTestApp();
-    live = await listen(t);
-    sonar = createSonarClient({ baseUrl: live.base });
-  });
-  afterAll(async () => {
-    await live.close();
-    expectResponsesMatchContract(t);
-    await t.close();
+  beforeAll(() => {
+    sonar = createSonarClient({ baseUrl: live.base() });
   });
 
   test('When the Twente table is uploaded through the client, then its typed answer holds the totals the reads give', async () => {
-    const writer = createSonarClient({ baseUrl: `${live.base}/`, apiKey: WRITER_KEY });
+    const writer = createSonarClient({ baseUrl: `${live.base()}/`, apiKey: WRITER_KEY });
 
     const { data, error, response } = await writer.POST('/uploads', { body: twenteUpload() });
 
@@ -61,7 +52,7 @@ describe('The typed client against the running app', () => {
 
     expect(data?.links.length).toBeGreaterThanOrEqual(7);
     for (const link of data?.links ?? []) {
-      const res = await fetch(`${live.base}${link.href}`);
+      const res = await fetch(`${live.base()}${link.href}`);
       expect({ href: link.href, status: res.status === 404 ? 'no figures yet' : res.status }).toEqual({ href: link.href, status: 200 });
     }
   });

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import request from 'supertest';
 import openapi from '../../src/generated/swagger.json';
 import { twenteUpload } from '../support/factories';
-import { listen, LiveServer } from '../support/live-server';
+import { liveAppUnderTest } from '../support/live-server';
 import { createTestApp, expectResponsesMatchContract, storedData, TestApp, WRITER_KEY } from '../support/test-app';
 
 const runs = (n: number) => ({ numRuns: n, interruptAfterTimeLimit: 40_000, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) });
@@ -83,20 +83,11 @@ describe('Every documented operation, with random methods, headers and bodies, w
 });
 
 describe('Headers with control characters', () => {
-  let t: TestApp;
-  let live: LiveServer;
-  beforeAll(async () => {
-    t = await createTestApp();
-    live = await listen(t);
-  });
-  afterAll(async () => {
-    await live.close();
-    await t.close();
-  });
+  const live = liveAppUnderTest();
 
   /** The raw answer to a request written byte for byte, or '' when the server closed the connection without one. */
   const rawExchange = (text: string): Promise<string> => new Promise((resolve, reject) => {
-    const { port } = new URL(live.base);
+    const { port } = new URL(live.base());
     const socket = connect(Number(port), '127.0.0.1');
     let answer = '';
     socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
@@ -108,11 +99,11 @@ describe('Headers with control characters', () => {
   });
 
   test('When Node\'s own client is asked to send a control character in a header, then it refuses before anything is sent', () => {
-    expect(() => httpRequest(live.base, { headers: { 'X-API-Key': `${WRITER_KEY}\u0001` } })).toThrow(/Invalid character in header content/);
+    expect(() => httpRequest(live.base(), { headers: { 'X-API-Key': `${WRITER_KEY}\u0001` } })).toThrow(/Invalid character in header content/);
   });
 
   test('When a raw request carries control characters in its headers, then nothing is stored and the answer is a 4xx problem+json or a closed connection', async () => {
-    const before = await storedData(t);
+    const before = await storedData(live.t());
     const control = fc.integer({ min: 0, max: 0x1f }).filter((c) => c !== 0x09).map((c) => String.fromCharCode(c));
     await fc.assert(fc.asyncProperty(fc.constantFrom(...OPERATIONS), control, fc.boolean(), async (operation, bad, withKey) => {
       const body = JSON.stringify(twenteUpload());
@@ -128,6 +119,6 @@ describe('Headers with control characters', () => {
       const problem = status >= 400 && status < 500 && /\r\ncontent-type: application\/problem\+json/i.test(head);
       expect({ ...context, fine: answer === '' || problem }).toEqual({ ...context, fine: true });
     }), runs(60));
-    expect(await storedData(t)).toBe(before);
+    expect(await storedData(live.t())).toBe(before);
   }, 60_000);
 });

@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import type { GemeenteFiguresInput, UploadRequest } from '../../src/domain/upload';
-import { fetchJson, JsonAnswer, listen, LiveServer } from '../support/live-server';
+import { fetchJson, JsonAnswer, liveAppUnderTest } from '../support/live-server';
 import { twenteUpload } from '../support/factories';
 import { referenceRegions } from '../support/region-batches';
-import { createTestApp, expectResponsesMatchContract, storedData, TestApp, WRITER_KEY } from '../support/test-app';
+import { createTestApp, storedData, TestApp, WRITER_KEY } from '../support/test-app';
 
 const REGIONS = referenceRegions();
 const ALL_GEMEENTEN = REGIONS.flatMap((r) => r.gemeenten);
@@ -167,24 +167,14 @@ const broken = (c: ValidCase, b: Breakage[]): string => {
   return JSON.stringify(body);
 };
 
-/** The real app on a real port, with every response checked against the OpenAPI document at the end. */
+/** The real app on a real port (see liveAppUnderTest), and uploads to it. */
 function liveApp(): { t: () => TestApp; post: (body: string, contentType?: string) => Promise<JsonAnswer>; base: () => string } {
-  let t: TestApp;
-  let live: LiveServer;
-  beforeAll(async () => {
-    t = await createTestApp();
-    live = await listen(t);
-  });
-  afterAll(async () => {
-    await live.close();
-    expectResponsesMatchContract(t);
-    await t.close();
-  });
+  const { t, base } = liveAppUnderTest();
   return {
-    t: () => t,
-    base: () => live.base,
+    t,
+    base,
     post: (body, contentType = 'application/json') =>
-      fetchJson(`${live.base}/v1/uploads`, { method: 'POST', headers: { 'Content-Type': contentType, 'X-API-Key': WRITER_KEY }, body }),
+      fetchJson(`${base()}/v1/uploads`, { method: 'POST', headers: { 'Content-Type': contentType, 'X-API-Key': WRITER_KEY }, body }),
   };
 }
 

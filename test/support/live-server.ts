@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerClientErrors } from '../../src/http/client-error';
-import type { TestApp } from './test-app';
+import { createTestApp, expectResponsesMatchContract, type TestApp } from './test-app';
 
 export interface LiveServer {
   /** e.g. http://127.0.0.1:40123 */
@@ -48,4 +48,31 @@ export async function fetchJson(url: string, init: RequestInit = {}): Promise<Js
     // not JSON: keep the text
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+/**
+ * The real app on a real loopback port for the tests of a describe block; afterwards every response it gave
+ * is checked against the OpenAPI document, and it is closed.
+ */
+export function liveAppUnderTest(env: Record<string, string> = {}): { t: () => TestApp; base: () => string } {
+  let t: TestApp | undefined;
+  let live: LiveServer | undefined;
+  beforeAll(async () => {
+    t = await createTestApp(env);
+    live = await listen(t);
+  });
+  afterAll(async () => {
+    await live?.close();
+    if (!t) return;
+    try {
+      expectResponsesMatchContract(t);
+    } finally {
+      await t.close();
+    }
+  });
+  const running = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('The live app exists only while the tests of its block run.');
+    return value;
+  };
+  return { t: () => running(t), base: () => running(live).base };
 }

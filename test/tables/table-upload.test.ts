@@ -120,3 +120,36 @@ describe('Uploading the publication table', () => {
     expect(history.body.uploads).toEqual([expect.objectContaining({ source: 'tsv', current: true, gemeenteCount: 14 })]);
   });
 });
+
+describe('One answer to an upload, whatever its content type', () => {
+  const app = appUnderTest('each');
+
+  test('When the Twente table is uploaded as JSON, TSV, CSV and xlsx, then the four answers have one shape and the same content but for id, source, period and time', async () => {
+    // Arrange: each form of the same table, for a period of its own so that none repeats another
+    const post = (period: string, type: string | undefined, body: string | Buffer | object) => {
+      const req = app().http().post(type ? `/v1/uploads?period=${period}&registerTotal=10371` : '/v1/uploads').set('X-API-Key', WRITER_KEY);
+      return (type ? req.set('Content-Type', type) : req).send(type ? body : { ...(body as object), period }).expect(201);
+    };
+
+    // Act
+    const answers = [
+      await post('2026-03', undefined, twenteUpload()),
+      await post('2026-06', TSV, twenteTsv()),
+      await post('2026-09', CSV, toCsv(twenteTsv(), { delimiter: ';', bom: true })),
+      await post('2026-12', XLSX, await toXlsx(twenteTsv())),
+    ];
+
+    // Assert
+    const comparable = answers.map((res) => {
+      expect(Object.keys(res.body)).toEqual(['uploads']);
+      expect(res.body.uploads).toHaveLength(1);
+      const { id, source, uploadedAt, period, totals: { period: totalsPeriod, ...totals }, ...rest } = res.body.uploads[0];
+      expect(res.headers.location).toBe(`/v1/uploads/${id}`);
+      expect([totalsPeriod, typeof uploadedAt]).toEqual([period, 'string']);
+      return { ...rest, totals };
+    });
+    expect(answers.map((res) => res.body.uploads[0].source)).toEqual(['json', 'tsv', 'csv', 'xlsx']);
+    for (const other of comparable.slice(1)) expect(other).toEqual(comparable[0]);
+    expect(comparable[0].totals).toEqual(expect.objectContaining({ total: 7898, registerTotal: 10371, coveragePercent: 76 }));
+  });
+});

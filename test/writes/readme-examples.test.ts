@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { listen, LiveServer } from '../support/live-server';
-import { createTestApp, expectResponsesMatchContract, TestApp } from '../support/test-app';
+import { liveAppUnderTest } from '../support/live-server';
 
 const ROOT = path.join(__dirname, '..', '..');
 const README_KEY = 'choose-a-long-secret-here';
@@ -15,26 +14,13 @@ function readmeCurlBlocks(): string[] {
 }
 
 describe('The README\'s examples', () => {
-  let t: TestApp;
-  let live: LiveServer;
-  beforeAll(async () => {
-    t = await createTestApp({ API_KEYS: `me:${README_KEY}` });
-    live = await listen(t);
-  });
-  afterAll(async () => {
-    await live.close();
-    try {
-      expectResponsesMatchContract(t);
-    } finally {
-      await t.close();
-    }
-  });
+  const live = liveAppUnderTest({ API_KEYS: `me:${README_KEY}` });
 
   test('When the README\'s curl examples are run in order as written, then they succeed and leave the Twente figures whole', async () => {
     // Arrange: the blocks as written, but pointed at this test's server
     const blocks = readmeCurlBlocks();
-    const script = blocks.join('\n').replace(/^URL=http:\/\/localhost:3000$/m, `URL=${live.base}`);
-    expect(script).toContain(`URL=${live.base}`);
+    const script = blocks.join('\n').replace(/^URL=http:\/\/localhost:3000$/m, `URL=${live.base()}`);
+    expect(script).toContain(`URL=${live.base()}`);
     expect(script).toContain('DELETE');
 
     // Act
@@ -42,11 +28,11 @@ describe('The README\'s examples', () => {
 
     // Assert
     expect(stdout).toContain('leave out 13 of the 14 gemeenten of Twente');
-    const totals = await t.http().get('/v1/regions/Twente/totals?period=2026-06').expect(200);
+    const totals = await live.t().http().get('/v1/regions/Twente/totals?period=2026-06').expect(200);
     expect(totals.body).toEqual(expect.objectContaining({ total: 7898, registerTotal: 10371, coverage: 0.7615, coveragePercent: 76, profileShare: 0.4449 }));
-    const gemeenten = await t.http().get('/v1/regions/Twente/gemeenten?period=2026-06').expect(200);
+    const gemeenten = await live.t().http().get('/v1/regions/Twente/gemeenten?period=2026-06').expect(200);
     expect(gemeenten.body.missing).toEqual([]);
-    const partial = await t.http().get('/v1/uploads/2').expect(200);
+    const partial = await live.t().http().get('/v1/uploads/2').expect(200);
     expect(partial.body).toEqual(expect.objectContaining({ gemeenteCount: 1, withdrawnBy: 'me', current: false }));
   });
 });
