@@ -102,17 +102,16 @@ export async function runPostgres(settings: PostgresSettings, regions: BenchRegi
     for (const [name, fill] of Object.entries(fills)) log(`  ${name}: ${fill.uploads} JSON uploads in ${fill.seconds.toFixed(1)} s (${(fill.uploads / fill.seconds).toFixed(0)}/s)`);
 
     const region = regions.find((r) => r.code === 'AM05') ?? regions[0];
-    const last = fillList[fillList.length - 1];
     let instant = Date.parse('2030-01-01T00:00:00.000Z');
     const cached: Endpoint[] = [
-      { path: `/v1/regions/${region.code}/totals?period=${last}`, core: true, label: 'region totals (cached)' },
-      { path: `/v1/totals?period=${last}`, core: true, label: 'national totals (cached)' },
+      { path: `/v1/regions/${region.code}/totals`, core: true, label: 'region totals (cached)' },
+      { path: '/v1/totals', core: true, label: 'national totals (cached)' },
     ];
     const uncached: Endpoint[] = [
-      { path: `/v1/regions/${region.code}/totals?period=${last}`, core: true, label: 'region totals (uncached)',
-        paths: () => `/v1/regions/${region.code}/totals?period=${last}&asOf=${new Date(instant++).toISOString()}` },
-      { path: `/v1/totals?period=${last}`, core: true, label: 'national totals (uncached)',
-        paths: () => `/v1/totals?period=${last}&asOf=${new Date(instant++).toISOString()}` },
+      { path: `/v1/regions/${region.code}/totals`, core: true, label: 'region totals (uncached)',
+        paths: () => `/v1/regions/${region.code}/totals?asOf=${new Date(instant++).toISOString()}` },
+      { path: '/v1/totals', core: true, label: 'national totals (uncached)',
+        paths: () => `/v1/totals?asOf=${new Date(instant++).toISOString()}` },
     ];
     const bodies = new Map<string, Buffer>();
     for (const e of cached) {
