@@ -1,3 +1,5 @@
+import { invalid } from './errors';
+
 /**
  * A period is the month of a count's reference date, `YYYY-MM`: general enough for quarters, and sortable.
  * Callers may also write a quarter, as SDMX (`2026-Q2`) or CBS (`2026KW02`) do; a quarter means its last
@@ -21,4 +23,11 @@ export function toPeriod(value: string): string | undefined {
   if (isPeriod(value)) return value;
   const quarter = Number(value.slice(-1));
   return `${value.slice(0, 4)}-${String(quarter * 3).padStart(2, '0')}`;
+}
+
+/** The canonical `YYYY-MM` of a period a request gives; a 400 naming `field` when it is no period. */
+export function periodOf(value: string, field = 'query.period'): string {
+  const canonical = toPeriod(value);
+  if (canonical === undefined) throw invalid(`The period must be ${PERIOD_NOTATIONS}.`, [{ field, detail: `must be ${PERIOD_NOTATIONS}, e.g. 2026-06 or 2026-Q2`, found: value }]);
+  return canonical;
 }

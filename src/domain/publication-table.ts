@@ -1,6 +1,7 @@
-import { invalid, notFound } from './errors';
+import { notFound } from './errors';
 import { Counts, rowTotal, summarize, Summary } from './figures';
-import { isPeriod } from './period';
+import { periodOf } from './period';
+import { nationalSummary } from './read-shapes';
 import { Region, RegionRef } from './reference';
 import { UseCaseContext } from './use-case';
 
@@ -70,17 +71,10 @@ export interface NationalTable {
 
 const ref = (r: RegionRef): RegionRef => ({ code: r.code, name: r.name });
 
-function checkedPeriod(period: string | undefined): void {
-  if (period !== undefined && !isPeriod(period)) {
-    throw invalid('The period must be a month written YYYY-MM.', [{ field: 'query.period', detail: 'must be a month written YYYY-MM, e.g. 2026-06', found: period }]);
-  }
-}
-
 /** The region's table for the period (its latest when left out), in the order and words of its upload. */
 export async function regionTable(ctx: UseCaseContext, regionKey: string, period?: string): Promise<PublicationTable> {
   const region: Region = ctx.reference.region(regionKey);
-  checkedPeriod(period);
-  const p = period ?? (await ctx.store.latestPeriod(region.code));
+  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code);
   const upload = p === undefined ? undefined : await ctx.store.printedUpload(region.code, p);
   if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet.` : `${region.name} has no figures for ${p}.`);
   return {
@@ -94,8 +88,7 @@ export async function regionTable(ctx: UseCaseContext, regionKey: string, period
 
 /** Every region with figures for the period (the latest when left out), by CBS code, and the national sum. */
 export async function nationalTable(ctx: UseCaseContext, period?: string): Promise<NationalTable> {
-  checkedPeriod(period);
-  const p = period ?? (await ctx.store.latestPeriod());
+  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod();
   const uploads = p === undefined ? [] : await ctx.store.currentUploads(p);
   if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? 'No figures have been uploaded yet.' : `No region has figures for ${p}.`);
   const labels = await ctx.store.regionLabels(p);
@@ -103,8 +96,5 @@ export async function nationalTable(ctx: UseCaseContext, period?: string): Promi
     const region = ctx.reference.region(u.regionCode);
     return { region: ref(region), label: labels.get(u.regionCode) ?? region.name, totals: summarize(u.rows, u.registerTotal) };
   });
-  const withRegister = uploads.filter((u) => u.registerTotal !== null);
-  const registerTotal = withRegister.length ? withRegister.reduce((sum, u) => sum + (u.registerTotal ?? 0), 0) : null;
-  const covered = summarize(withRegister.flatMap((u) => u.rows), null).total;
-  return { period: p, rows, totals: summarize(uploads.flatMap((u) => u.rows), registerTotal, covered) };
+  return { period: p, rows, totals: nationalSummary(uploads).summary };
 }

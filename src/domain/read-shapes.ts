@@ -2,7 +2,7 @@
  * How the reads shape figures into answers: shared by the one-period reads and the series, so that a point
  * of a series is exactly what the read of its period gives.
  */
-import { Counts, rowTotal, summarize } from './figures';
+import { Counts, rowTotal, summarize, Summary } from './figures';
 import { ReferenceData, RegionRef } from './reference';
 import { GemeenteCounts } from './upload';
 import { CoverageReport, GemeenteFigures, NationalTotals, RegionCoverage } from './views';
@@ -28,17 +28,20 @@ export function missingRegions(present: readonly RegionCounts[], reference: Refe
 }
 
 /** The national totals of one period over the regions with figures in it. */
-export function nationalTotalsOf(period: string, uploads: readonly RegionCounts[], reference: ReferenceData): NationalTotals {
+/**
+ * The sum over regions: `registerTotal` sums the regions that have a register, and coverage is computed
+ * over those regions only.
+ */
+export function nationalSummary(uploads: readonly RegionCounts[]): { summary: Summary; regionsWithRegister: number } {
   const withRegister = uploads.filter((u) => u.registerTotal !== null);
   const registerTotal = withRegister.length ? withRegister.reduce((sum, u) => sum + (u.registerTotal ?? 0), 0) : null;
   const coveredTotal = summarize(withRegister.flatMap((u) => u.rows), null).total;
-  return {
-    period,
-    regions: uploads.length,
-    regionsWithRegister: withRegister.length,
-    ...summarize(uploads.flatMap((u) => u.rows), registerTotal, coveredTotal),
-    missing: missingRegions(uploads, reference),
-  };
+  return { summary: summarize(uploads.flatMap((u) => u.rows), registerTotal, coveredTotal), regionsWithRegister: withRegister.length };
+}
+
+export function nationalTotalsOf(period: string, uploads: readonly RegionCounts[], reference: ReferenceData): NationalTotals {
+  const { summary, regionsWithRegister } = nationalSummary(uploads);
+  return { period, regions: uploads.length, regionsWithRegister, ...summary, missing: missingRegions(uploads, reference) };
 }
 
 export function coverageReportOf(period: string, uploads: readonly RegionCounts[], reference: ReferenceData): CoverageReport {

@@ -1,7 +1,7 @@
 import { DomainError, invalid, notFound, ProblemItem } from './errors';
 import { summarize, Summary } from './figures';
 import { asOfInstant } from './instant';
-import { PERIOD_NOTATIONS, toPeriod } from './period';
+import { periodOf } from './period';
 import { FiguresStore, IdempotencyClaim, Remember, StoredUpload, UploadRecord } from './ports';
 import { coverageReportOf, nationalTotalsOf, refOf as ref, toFigures } from './read-shapes';
 import { ReferenceData, Region, RegionRef } from './reference';
@@ -273,7 +273,7 @@ export class SonarService implements UseCaseContext {
 
   async listUploads(filter: UploadFilterInput): Promise<UploadList> {
     const regionCode = filter.region === undefined ? undefined : this.reference.region(filter.region).code;
-    const period = filter.period === undefined ? undefined : this.checkPeriod(filter.period, 'query.period');
+    const period = filter.period === undefined ? undefined : periodOf(filter.period);
     const query = { regionCode, period, uploadedBy: filter.uploadedBy, limit: filter.limit ?? 100, offset: filter.offset ?? 0 };
     const [uploads, total] = await Promise.all([this.store.listUploads(query), this.store.countUploads(query)]);
     return { uploads: uploads.map((r) => this.summaryOf(r)), total };
@@ -295,16 +295,10 @@ export class SonarService implements UseCaseContext {
   }
 
   /** The period in its canonical form, `YYYY-MM`. */
-  private checkPeriod(period: string, field: string): string {
-    const canonical = toPeriod(period);
-    if (canonical === undefined) throw invalid(`The period must be ${PERIOD_NOTATIONS}.`, [{ field, detail: `must be ${PERIOD_NOTATIONS}, e.g. 2026-06 or 2026-Q2`, found: period }]);
-    return canonical;
-  }
-
   private async currentOf(regionKey: string, period?: string, asOfText?: string): Promise<{ region: Region; upload: StoredUpload }> {
     const region = this.reference.region(regionKey);
     const asOf = asOfInstant(asOfText);
-    const p = period !== undefined ? this.checkPeriod(period, 'query.period') : await this.store.latestPeriod(region.code, asOf);
+    const p = period !== undefined ? periodOf(period) : await this.store.latestPeriod(region.code, asOf);
     const upload = p === undefined ? undefined : await this.store.currentUpload(region.code, p, asOf);
     const then = asOf === undefined ? '' : ` as of ${asOf}`;
     if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet${then}.` : `${region.name} has no figures for ${p}${then}.`);
@@ -313,7 +307,7 @@ export class SonarService implements UseCaseContext {
 
   private async nationalPeriod(period?: string, asOfText?: string): Promise<{ period: string; uploads: StoredUpload[] }> {
     const asOf = asOfInstant(asOfText);
-    const p = period !== undefined ? this.checkPeriod(period, 'query.period') : await this.store.latestPeriod(undefined, asOf);
+    const p = period !== undefined ? periodOf(period) : await this.store.latestPeriod(undefined, asOf);
     const uploads = p === undefined ? [] : await this.store.currentUploads(p, asOf);
     const then = asOf === undefined ? '' : ` as of ${asOf}`;
     if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? `No figures have been uploaded yet${then}.` : `No region has figures for ${p}${then}.`);

@@ -137,6 +137,18 @@ describe('The national table', () => {
     ]);
   });
 
+  test('When the period is written as a quarter, then both tables are those of its last month; a period that is none is a 400 naming it', async () => {
+    const byMonth = await app().http().get('/v1/table?period=2026-06').expect(200);
+    const regionByMonth = await app().http().get('/v1/regions/Twente/table?period=2026-06').expect(200);
+
+    for (const quarter of ['2026-Q2', '2026KW02']) {
+      expect((await app().http().get(`/v1/table?period=${quarter}`).expect(200)).text).toBe(byMonth.text);
+      expect((await app().http().get(`/v1/regions/Twente/table?period=${quarter}`).expect(200)).text).toBe(regionByMonth.text);
+    }
+    const bad = await app().http().get('/v1/table?period=2026-Q5').expect(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'query.period', found: '2026-Q5' })]);
+  });
+
   test('When the national table is asked for as CSV and xlsx, then both hold the same rows', async () => {
     const csv = await app().http().get('/v1/table?format=csv').expect(200);
     const xlsx = await binary(app().http().get('/v1/table?format=xlsx')).expect(200);
