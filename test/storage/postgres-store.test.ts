@@ -239,6 +239,9 @@ describe('Several PostgresStore instances on one database', () => {
     expect(current?.id).toBe(Math.max(...ids));
     expect(listed.filter((r) => r.current).map((r) => r.id)).toEqual([Math.max(...ids)]);
     expect(current?.rows).toHaveLength(current?.gemeenteCount ?? -1);
+    // Each instant is taken once the writer holds the lock: instant order is commit order, as id order is.
+    const byId = [...listed].sort((x, y) => x.id - y.id).map((r) => r.uploadedAt);
+    expect(byId).toEqual([...byId].sort());
   });
 
   test('When two imports are staged on different instances at once, then each commits all of its own uploads', async () => {
