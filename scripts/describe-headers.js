@@ -36,6 +36,10 @@ const HEADERS = {
     description: 'The file name a browser or script saves the answer under.',
     example: 'attachment; filename="twente-2026-06.tsv"',
   },
+  'Retry-After': {
+    description: 'How many seconds to wait before asking again.',
+    example: '5',
+  },
   'Idempotent-Replayed': {
     description: '`true` when this is the remembered answer to an earlier request with the same Idempotency-Key: nothing new was stored.',
     example: 'true',

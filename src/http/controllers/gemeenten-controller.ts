@@ -45,6 +45,7 @@ export class GemeentenController extends Controller {
   @Response<ProblemDetails>(400, 'A name that fits several gemeenten (listed), or a malformed asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown gemeente', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   public async getGemeente(@Path() gemeente: string, @Query() asOf?: Instant): Promise<GemeenteDetail> {
     return gemeenteDetail(this.service, gemeente, asOf);
   }

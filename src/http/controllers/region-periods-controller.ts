@@ -27,6 +27,7 @@ export class RegionPeriodsController extends Controller {
   @Response<ProblemDetails>(400, 'Invalid region', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   public async getRegionPeriods(@Path() region: string): Promise<RegionPeriodList> {
     return regionPeriods(this.service, region);
   }

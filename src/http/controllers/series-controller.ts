@@ -45,6 +45,7 @@ export class SeriesController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed filter: each offending parameter is named', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   public async getRegionSeries(
     @Path() region: string,
     @Request() req: ExRequest,
@@ -84,6 +85,7 @@ export class SeriesController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed filter, or a name that fits several gemeenten (listed)', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown gemeente', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   public async getGemeenteSeries(
     @Path() gemeente: string,
     @Request() req: ExRequest,
@@ -121,6 +123,7 @@ export class SeriesController extends Controller {
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Malformed filter: each offending parameter is named', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   public async getNationalSeries(
     @Request() req: ExRequest,
     @Query() startPeriod?: Period,

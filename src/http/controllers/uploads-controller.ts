@@ -48,6 +48,7 @@ export class UploadsController extends Controller {
   @Response<ProblemDetails>(409, 'A request with the same Idempotency-Key was stored at the same moment', undefined, PROBLEM)
   @Response<ProblemDetails>(422, 'The Idempotency-Key was used before with a different body', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many uploads; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   public async createUpload(
     @Body() body: UploadRequest,
     @Request() request: ExpressRequest,
@@ -94,6 +95,7 @@ export class UploadsController extends Controller {
   }>(200, 'The uploads')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Invalid filter', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   public async listUploads(
@@ -137,6 +139,7 @@ export class UploadsController extends Controller {
   @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
   @Response<ProblemDetails>(409, 'The upload was withdrawn already; nothing was changed', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many writes; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   public async withdrawUpload(@Path() id: number, @Request() request: ExpressRequest): Promise<WithdrawalReceipt> {
     const writer = writerOf(request);
     const receipt = await withdrawUpload(this.service, id, writer);
@@ -157,6 +160,7 @@ export class UploadsController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The upload')
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
   public async getUpload(@Path() id: number): Promise<UploadDetail> {
