@@ -11,6 +11,8 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json tsconfig.client-check.json tsoa.json ./
 COPY src ./src
 COPY bench ./bench
+# The benchmarks start a throwaway PostgreSQL cluster with the tests' helper, so the build compiles it too.
+COPY test/support/postgres-cluster.ts ./test/support/
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
