@@ -2,23 +2,9 @@ import { DomainError } from '../domain/errors';
 import { FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock } from '../domain/ports';
 import { Region } from '../domain/reference';
 import { GemeenteCounts } from '../domain/upload';
-import { UploadSource } from '../domain/views';
 import type { Statement } from 'better-sqlite3';
 import { Db } from './database';
-
-interface UploadRow {
-  id: number;
-  region_code: string;
-  period: string;
-  register_total: number | null;
-  uploaded_by: string;
-  uploaded_at: string;
-  source: UploadSource;
-  current: 0 | 1;
-  gemeente_count: number;
-  withdrawn_at: string | null;
-  withdrawn_by: string | null;
-}
+import { SumsRow, toRecord, toSums, UploadRow } from './rows';
 
 interface FigureRow {
   upload_id: number;
@@ -73,32 +59,6 @@ function effective<R>(db: Db, sql: (uploads: string) => string): Effective<R> {
 }
 
 const of = <R>(statement: Effective<R>, asOf: string | undefined) => (asOf === undefined ? statement.current : statement.asOf);
-
-interface SumsRow {
-  region_code: string;
-  period: string;
-  register_total: number | null;
-  gw: number;
-  gwo: number;
-  uw: number;
-  uwo: number;
-}
-
-function toRecord(row: UploadRow): UploadRecord {
-  return {
-    id: row.id,
-    regionCode: row.region_code,
-    period: row.period,
-    registerTotal: row.register_total,
-    uploadedBy: row.uploaded_by,
-    uploadedAt: row.uploaded_at,
-    source: row.source,
-    current: row.current === 1,
-    gemeenteCount: row.gemeente_count,
-    withdrawnAt: row.withdrawn_at,
-    withdrawnBy: row.withdrawn_by,
-  };
-}
 
 function toCounts(row: FigureRow): GemeenteCounts {
   return {
@@ -320,12 +280,7 @@ export class SqliteStore implements FiguresStore {
 
   async uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]> {
     const rows = regionCode === undefined ? of(this.reads.allSums, asOf).all({ asOf }) : of(this.reads.regionSums, asOf).all({ region: regionCode, asOf });
-    return rows.map((r) => ({
-      regionCode: r.region_code,
-      period: r.period,
-      registerTotal: r.register_total,
-      counts: { gemeenteClients: { withProfile: r.gw, withoutProfile: r.gwo }, uwvClients: { withProfile: r.uw, withoutProfile: r.uwo } },
-    }));
+    return rows.map(toSums);
   }
 
   async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {

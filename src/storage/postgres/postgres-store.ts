@@ -2,13 +2,13 @@ import { DomainError } from '../../domain/errors';
 import { FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock } from '../../domain/ports';
 import { Region } from '../../domain/reference';
 import { GemeenteCounts } from '../../domain/upload';
-import { UploadSource } from '../../domain/views';
 import { Pool, type PoolClient, type PoolConfig, type QueryConfig, type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import { DB_DIR } from '../../paths';
 import { ChangeListener, FIGURES_CHANNEL } from './change-listener';
 import { migratePostgres } from './migrate';
 import { isUnreachable, unavailable } from './unavailable';
+import { SumsRow, toRecord, toSums, UploadRow } from '../rows';
 
 export interface PostgresOptions {
   /** Where db/migrations/postgres and db/reference are. */
@@ -27,35 +27,11 @@ export const DEFAULT_VERSION_CHECK_MS = 1000;
 /** Staged rows older than this were left by an instance killed mid-import. */
 const STALE_STAGING = '1 hour';
 
-interface UploadRow {
-  id: number;
-  region_code: string;
-  period: string;
-  register_total: number | null;
-  uploaded_by: string;
-  uploaded_at: string;
-  source: UploadSource;
-  current: boolean;
-  gemeente_count: number;
-  withdrawn_at: string | null;
-  withdrawn_by: string | null;
-}
-
 /** One gemeente's row as json_build_array gives it: code, name, then the four counts. */
 type FigureTuple = [string, string, number, number, number, number];
 
 interface UploadWithRows extends UploadRow {
   rows: FigureTuple[];
-}
-
-interface SumsRow {
-  region_code: string;
-  period: string;
-  register_total: number | null;
-  gw: number;
-  gwo: number;
-  uw: number;
-  uwo: number;
 }
 
 const UPLOAD_COLUMNS = `u.id, u.region_code, u.period, u.register_total, u.uploaded_by, u.uploaded_at, u.source, u.withdrawn_at, u.withdrawn_by,
@@ -90,22 +66,6 @@ const over = (asOf: string | undefined, n: number, sql: (uploads: string) => str
 
 const UPLOAD_FILTER = `($1::text IS NULL OR u.region_code = $1) AND ($2::text IS NULL OR u.period = $2)
   AND ($3::text IS NULL OR u.uploaded_by = $3)`;
-
-function toRecord(row: UploadRow): UploadRecord {
-  return {
-    id: row.id,
-    regionCode: row.region_code,
-    period: row.period,
-    registerTotal: row.register_total,
-    uploadedBy: row.uploaded_by,
-    uploadedAt: row.uploaded_at,
-    source: row.source,
-    current: row.current,
-    gemeenteCount: row.gemeente_count,
-    withdrawnAt: row.withdrawn_at,
-    withdrawnBy: row.withdrawn_by,
-  };
-}
 
 const toCounts = ([code, name, gw, gwo, uw, uwo]: FigureTuple): GemeenteCounts =>
   ({ code, name, gemeenteClients: { withProfile: gw, withoutProfile: gwo }, uwvClients: { withProfile: uw, withoutProfile: uwo } });
@@ -329,12 +289,7 @@ export class PostgresStore implements FiguresStore {
        ${regionCode === undefined ? 'ORDER BY c.period, c.region_code' : 'WHERE c.region_code = $1 ORDER BY c.period'}`);
     const rows = await this.rows<SumsRow>(named(`upload_sums_${regionCode === undefined ? 'all' : 'region'}_${asOf === undefined ? 'now' : 'as_of'}`,
       text, asOf === undefined ? values : [...values, asOf]));
-    return rows.map((r) => ({
-      regionCode: r.region_code,
-      period: r.period,
-      registerTotal: r.register_total,
-      counts: { gemeenteClients: { withProfile: r.gw, withoutProfile: r.gwo }, uwvClients: { withProfile: r.uw, withoutProfile: r.uwo } },
-    }));
+    return rows.map(toSums);
   }
 
   async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
