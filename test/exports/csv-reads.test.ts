@@ -1,21 +1,10 @@
 import { parse } from 'csv-parse/sync';
+import { unflatten } from '../support/csv';
 import { appUnderTest, WRITER_KEY } from '../support/test-app';
 import { buildRow, buildUpload, twenteUpload } from '../support/factories';
 
 /** Supertest gives text answers as `text`; CSV is text. */
 const asText = (res: { text: string }) => res.text;
-
-/** A CSV row as the JSON it came from: dotted columns nested again, numbers as numbers, empty as null. */
-function unflatten(record: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [column, cell] of Object.entries(record)) {
-    const path = column.split('.');
-    let at = out;
-    for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
-    at[path[path.length - 1]] = cell === '' ? null : /^-?[0-9]+(\.[0-9]+)?$/.test(cell) && column !== 'period' ? Number(cell) : cell;
-  }
-  return out;
-}
 
 describe('CSV of the figures reads', () => {
   const app = appUnderTest('all');

@@ -1,18 +1,7 @@
 import { parse } from 'csv-parse/sync';
+import { unflatten } from '../support/csv';
 import { appUnderTest, WRITER_KEY } from '../support/test-app';
 import { twenteUpload } from '../support/factories';
-
-/** A CSV row as the JSON it came from: dotted columns nested again, numbers as numbers, empty as null. */
-function unflatten(record: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [column, cell] of Object.entries(record)) {
-    const path = column.split('.');
-    let at = out;
-    for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
-    at[path[path.length - 1]] = cell === '' ? null : /^-?[0-9]+(\.[0-9]+)?$/.test(cell) && !/period|Period$/.test(column) ? Number(cell) : cell;
-  }
-  return out;
-}
 
 /** The JSON point as CSV gives it back: a null `change` is a row of empty change cells. */
 function withEmptyChange(point: Record<string, unknown>, changeFields: string[]): Record<string, unknown> {
