@@ -133,11 +133,15 @@ const SQL = {
   insertFigures: `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
       uwv_with_profile, uwv_without_profile, printed_name, position)
     SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[])`,
-  /** Each upload's sums in one statement; an upload without rows sums to zeros. */
+  /**
+   * Each upload's sums in one statement; an upload without rows sums to zeros. Summed per upload (LATERAL),
+   * so that each reads its own rows by the primary key whatever the planner believes of the table's size.
+   */
   sumUploads: `INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
-    SELECT u.id, coalesce(sum(f.gemeente_with_profile), 0), coalesce(sum(f.gemeente_without_profile), 0),
-      coalesce(sum(f.uwv_with_profile), 0), coalesce(sum(f.uwv_without_profile), 0)
-    FROM unnest($1::int[]) AS u(id) LEFT JOIN upload_figures f ON f.upload_id = u.id GROUP BY u.id`,
+    SELECT u.id, s.* FROM unnest($1::int[]) AS u(id) CROSS JOIN LATERAL (
+      SELECT coalesce(sum(f.gemeente_with_profile), 0), coalesce(sum(f.gemeente_without_profile), 0),
+        coalesce(sum(f.uwv_with_profile), 0), coalesce(sum(f.uwv_without_profile), 0)
+      FROM upload_figures f WHERE f.upload_id = u.id) s`,
   /** Of several uploads for one region and period, the last (highest id) becomes current; one row each, as an upsert needs. */
   makeCurrentAll: `INSERT INTO current_uploads (region_code, period, upload_id)
     SELECT DISTINCT ON (region_code, period) region_code, period, id FROM uploads WHERE id = ANY($1::int[])
@@ -426,7 +430,8 @@ export class PostgresStore implements FiguresStore {
    * Staged uploads are held here up to STAGING_BATCH_ROWS rows, then written in one statement to UNLOGGED
    * tables keyed by an import id, so that neither this process nor a held transaction keeps the whole file;
    * the commit writes what is left and moves everything in one transaction, a few statements whatever the
-   * number of uploads. Any pooled connection can serve each step.
+   * number of uploads. Any pooled connection can serve each step. A file that never filled a batch is
+   * stored from memory as saveUploads stores it, without passing through the staging tables.
    */
   async beginStaging(): Promise<Staging> {
     const [{ id: importId }] = await this.rows<{ id: string }>(named('next_import', "SELECT nextval('staged_imports')::text AS id", []));
@@ -449,6 +454,8 @@ export class PostgresStore implements FiguresStore {
       if (pendingRows >= STAGING_BATCH_ROWS) await flush();
     };
     const commit = async (now: WriteClock, remember?: Remember) => {
+      // A file within one batch goes from memory straight to the figures, as a JSON upload of several regions does.
+      if (written === 0) return this.saveUploads(pending, now, remember);
       await flush();
       return this.write(async (client) => {
         const uploadedAt = now();
@@ -466,7 +473,7 @@ export class PostgresStore implements FiguresStore {
     const discard = async () => {
       pending = [];
       pendingRows = 0;
-      await this.rows(named('forget_staged', SQL.forgetStaged, [importId]));
+      if (written > 0) await this.rows(named('forget_staged', SQL.forgetStaged, [importId]));
     };
     return { add, commit, discard };
   }
