@@ -434,13 +434,15 @@ export class PostgresStore implements FiguresStore {
    * stored from memory as saveUploads stores it, without passing through the staging tables.
    */
   async beginStaging(): Promise<Staging> {
-    const [{ id: importId }] = await this.rows<{ id: string }>(named('next_import', "SELECT nextval('staged_imports')::text AS id", []));
+    // Taken when the first batch is written: a file within one batch never needs one.
+    let importId: string | undefined;
     // Each upload's seq is its place in the file (from 1): the order its id is drawn in at commit.
     let written = 0;
     let pending: NewUpload[] = [];
     let pendingRows = 0;
     const flush = async () => {
       if (pending.length === 0) return;
+      importId ??= (await this.rows<{ id: string }>(named('next_import', "SELECT nextval('staged_imports')::text AS id", [])))[0].id;
       const batch = pending;
       const seqs = batch.map((_, i) => written + 1 + i);
       written += batch.length;
@@ -460,14 +462,11 @@ export class PostgresStore implements FiguresStore {
       return this.write(async (client) => {
         const uploadedAt = now();
         const { rows: inserted } = await client.query<InsertedRow>(named('commit_staged_uploads', SQL.commitStagedUploads, [importId, uploadedAt]));
-        let records: UploadRecord[] = [];
-        if (inserted.length > 0) {
-          await client.query(named('move_staged_figures', SQL.moveStagedFigures, [importId, inserted.map((u) => u.id), inserted.map((u) => u.seq)]));
-          records = await this.finishUploads(client, inserted, uploadedAt);
-          await client.query(named('forget_staged', SQL.forgetStaged, [importId]));
-        }
+        await client.query(named('move_staged_figures', SQL.moveStagedFigures, [importId, inserted.map((u) => u.id), inserted.map((u) => u.seq)]));
+        const records = await this.finishUploads(client, inserted, uploadedAt);
+        await client.query(named('forget_staged', SQL.forgetStaged, [importId]));
         await this.remember(client, remember, records);
-        return { result: records, changed: records.length > 0 };
+        return { result: records, changed: true };
       });
     };
     const discard = async () => {
