@@ -88,14 +88,15 @@ function uploadColumns(uploads: NewUpload[]): [string[], string[], Array<number 
     uploads.map((u) => u.uploadedBy), uploads.map((u) => u.source), uploads.map((u) => u.printed?.regionLabel ?? null)];
 }
 
+type FigureColumns = [number[], string[], number[], number[], number[], number[], Array<string | null>, number[]];
+
 /**
  * The rows of several uploads as columns, for one INSERT … SELECT FROM unnest(…) instead of a statement per
  * gemeente: `owners[i]` (an upload id, or a staged seq) for each row of `uploads[i]`, the gemeente code, the
  * four counts, the name as printed (null when not given) and the row's place in its upload.
  */
-function figureColumns(uploads: NewUpload[], owners: number[]):
-[number[], string[], number[], number[], number[], number[], Array<string | null>, number[]] {
-  const columns: [number[], string[], number[], number[], number[], number[], Array<string | null>, number[]] = [[], [], [], [], [], [], [], []];
+function figureColumns(uploads: NewUpload[], owners: number[]): FigureColumns {
+  const columns: FigureColumns = [[], [], [], [], [], [], [], []];
   const [owner, code, gw, gwo, uw, uwo, printedName, position] = columns;
   uploads.forEach((u, k) => u.rows.forEach((r, i) => {
     owner.push(owners[k]);
@@ -149,7 +150,6 @@ const SQL = {
     ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`,
   makeCurrent: `INSERT INTO current_uploads (region_code, period, upload_id) VALUES ($1, $2, $3)
     ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`,
-  upload: `SELECT ${UPLOAD_COLUMNS} FROM uploads u WHERE u.id = ANY($1::int[]) ORDER BY u.id`,
   forgetExpired: 'DELETE FROM idempotency_keys WHERE expires_at <= $1',
   remember: `INSERT INTO idempotency_keys (client, key, fingerprint, answer, expires_at) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (client, key) DO NOTHING`,
