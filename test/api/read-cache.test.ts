@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { buildRow, buildUpload } from '../support/factories';
+import { logSink } from '../support/log-sink';
 import { appUnderTest, createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
 
 describe('Reads after uploads', () => {
@@ -129,13 +128,7 @@ describe('Kept answers, served before express routes the request', () => {
 
   test('When kept answers are served, then each is logged with its id and counted in /metrics like any other', async () => {
     t = await createTestApp();
-    const lines: Array<{ req?: { id: string; url: string }; res?: { status: number } }> = [];
-    const logger = pino({ level: 'info' }, new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    }));
+    const { lines, logger } = logSink<{ req?: { id: string; url: string }; res?: { status: number } }>();
     const app = createApp({ config: t.config, service: t.service, logger, isReady: () => true });
     await request(app).post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(201);
 
