@@ -3,9 +3,9 @@ import { Config } from '../../config';
 import { PostgresStore } from './postgres-store';
 
 /** The PostgreSQL store of DATABASE_URL, migrated and listening for other instances' commits. */
-export function openPostgresStore(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_VERSION_CHECK_MS'>, logger?: Logger): Promise<PostgresStore> {
+export function openPostgresStore(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_VERSION_CHECK_MS' | 'DATABASE_POOL_MODE'>, logger?: Logger): Promise<PostgresStore> {
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-  return PostgresStore.open(config.DATABASE_URL, { logger, versionCheckMs: config.DATABASE_VERSION_CHECK_MS });
+  return PostgresStore.open(config.DATABASE_URL, { logger, versionCheckMs: config.DATABASE_VERSION_CHECK_MS, poolMode: config.DATABASE_POOL_MODE });
 }
 
 /** The database as logs may name it: a PostgreSQL URL without its password. */

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { DB_DIR } from '../../paths';
 import { ChangeListener, FIGURES_CHANNEL } from './change-listener';
 import { migratePostgres } from './migrate';
+import { PoolMode, poolOptions } from './pool-mode';
 import { isUnreachable, unavailable } from './unavailable';
 import { SumsRow, toRecord, toSums, UploadRow } from '../rows';
 
@@ -18,6 +19,8 @@ export interface PostgresOptions {
   versionCheckMs?: number;
   /** Connections in the pool. */
   maxConnections?: number;
+  /** Whether DATABASE_URL is a pooler in transaction mode (statements unnamed, limits per transaction). */
+  poolMode?: PoolMode;
 }
 
 /** Defaults chosen so that an outage answers within seconds instead of hanging a request. */
@@ -136,9 +139,8 @@ export class PostgresStore implements FiguresStore {
     const pool = new Pool({
       ...connection,
       max: options.maxConnections ?? 10,
-      statement_timeout: STATEMENT_TIMEOUT_MS,
       query_timeout: STATEMENT_TIMEOUT_MS + 5000,
-      idle_in_transaction_session_timeout: STATEMENT_TIMEOUT_MS,
+      ...poolOptions(options.poolMode ?? 'session', { statementTimeoutMs: STATEMENT_TIMEOUT_MS, idleInTransactionMs: STATEMENT_TIMEOUT_MS }),
     });
     // An idle connection the server closed (a restart) must not crash the process; the pool drops it.
     pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'An idle database connection failed'));

@@ -1,0 +1,52 @@
+import { Client, type PoolConfig, type QueryConfig } from 'pg';
+
+/**
+ * How DATABASE_URL reaches PostgreSQL. `session`: directly, or through a pooler that gives each client one
+ * server connection for the whole session. `transaction`: through a pooler that hands out a server
+ * connection per transaction (pgbouncer's pool_mode = transaction, as managed PostgreSQL often offers).
+ */
+export type PoolMode = 'session' | 'transaction';
+
+/** Server-side bounds on every connection of the store's pool. */
+export interface ConnectionLimits {
+  statementTimeoutMs: number;
+  idleInTransactionMs: number;
+}
+
+/**
+ * The pool's options for a pool mode. In session mode the limits are startup parameters of each
+ * connection. A transaction pooler refuses those (pgbouncer: "unsupported startup parameter") and would not
+ * keep them anyway, so there every transaction sets them for itself, and statements go unnamed (see below).
+ */
+export function poolOptions(mode: PoolMode, limits: ConnectionLimits): Partial<PoolConfig> {
+  if (mode === 'session') {
+    return { statement_timeout: limits.statementTimeoutMs, idle_in_transaction_session_timeout: limits.idleInTransactionMs };
+  }
+  return { Client: transactionPooledClient(limits) };
+}
+
+/**
+ * A client for a transaction pooler. A named statement is prepared on the server connection that served it
+ * and is missing (or already there) on the next one, so names are dropped: the same SQL goes through the
+ * extended protocol unnamed, parsed each time. A plain `BEGIN` carries the limits as SET LOCAL, which end
+ * with the transaction and so never leak to the next client of that server connection.
+ */
+function transactionPooledClient(limits: ConnectionLimits): typeof Client {
+  const begin = `BEGIN; SET LOCAL statement_timeout = ${Math.trunc(limits.statementTimeoutMs)};`
+    + ` SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(limits.idleInTransactionMs)}`;
+  class TransactionPooledClient extends Client {
+    // pg's query has many overloads (promise, callback, submittable): only the first argument changes, and
+    // `never` fits every overload's result.
+    override query(...args: unknown[]): never {
+      return (Client.prototype.query as (...given: unknown[]) => never).apply(this, [unnamed(args[0], begin), ...args.slice(1)]);
+    }
+  }
+  return TransactionPooledClient;
+}
+
+function unnamed(config: unknown, begin: string): unknown {
+  if (typeof config === 'string') return /^\s*BEGIN\s*;?\s*$/i.test(config) ? begin : config;
+  if (config === null || typeof config !== 'object' || 'submit' in config || !('name' in config)) return config;
+  const { name: _name, ...rest } = config as QueryConfig;
+  return { ...rest, queryMode: 'extended' };
+}
