@@ -13,6 +13,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
+import type { NewUpload } from '../../src/domain/ports';
+import type { Region } from '../../src/domain/reference';
 import type { UploadRequest } from '../../src/domain/upload';
 import { poolOptions } from '../../src/storage/postgres/pool-mode';
 import { PostgresStore } from '../../src/storage/postgres/postgres-store';
@@ -119,16 +121,27 @@ async function startedState(database: string) {
 }
 
 let bouncer: Pgbouncer;
+/** The same in session mode: each client keeps one server connection, so LISTEN hears. */
+let sessionBouncer: Pgbouncer;
 
 beforeAll(async () => {
-  bouncer = await startPgbouncer(clusterPort());
+  [bouncer, sessionBouncer] = await Promise.all([startPgbouncer(clusterPort()), startPgbouncer(clusterPort(), 'session')]);
 });
 
 afterAll(async () => {
-  await bouncer?.stop();
+  await Promise.all([bouncer?.stop(), sessionBouncer?.stop()]);
 });
 
-describe('Stores opened through pgbouncer in transaction mode', () => {
+/** An upload of all of Twente's gemeenten, its register `marker`. */
+async function twente(store: PostgresStore, marker: number): Promise<NewUpload> {
+  const region = (await store.referenceData()).find((r) => r.code === 'AM05') as Region;
+  return {
+    regionCode: region.code, period: '2026-06', registerTotal: marker, uploadedBy: 'writer', source: 'json',
+    rows: region.gemeenten.map((g) => ({ code: g.code, name: g.name, gemeenteClients: { withProfile: 1, withoutProfile: 2 }, uwvClients: { withProfile: 3, withoutProfile: 4 } })),
+  };
+}
+
+describe('Stores opened through pgbouncer', () => {
   test('When four stores open one empty database at once, then it is migrated and its reference data loaded once, and no lock is left behind', async () => {
     await withEmptyDatabase(async (database) => {
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(bouncer.url(database), { poolMode: 'transaction' })));
@@ -139,6 +152,32 @@ describe('Stores opened through pgbouncer in transaction mode', () => {
         for (const store of stores) expect(store.isAvailable()).toBe(true);
       } finally {
         await Promise.all(stores.map((s) => s.close()));
+      }
+    });
+  });
+
+  test('When a session-mode pool connects, directly or through pgbouncer in session mode (which refuses them as startup parameters), then each connection is bounded', async () => {
+    for (const url of [`postgres://postgres@127.0.0.1:${clusterPort()}/postgres`, sessionBouncer.url('postgres')]) {
+      const pool = new Pool({ connectionString: url, max: 1, ...poolOptions('session', { statementTimeoutMs: 1234, idleInTransactionMs: 5678 }) });
+      try {
+        const { rows } = await pool.query("SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle");
+        expect({ url, limits: rows }).toEqual({ url, limits: [{ statement: '1234ms', idle: '5678ms' }] });
+      } finally {
+        await pool.end();
+      }
+    }
+  });
+
+  test('When two stores share a database through pgbouncer in session mode, then one learns of the other\'s commit by notification', async () => {
+    await withEmptyDatabase(async (database) => {
+      const [a, b] = await Promise.all([PostgresStore.open(sessionBouncer.url(database)), PostgresStore.open(sessionBouncer.url(database), { versionCheckMs: NO_CHECK_MS })]);
+      try {
+        const seen = b.externalChanges();
+        await a.saveUploads([await twente(a, 7)], () => new Date().toISOString());
+        await eventually(async () => b.externalChanges(), (changes) => changes !== seen, POLL_LIMIT_MS);
+        expect((await b.currentUpload('AM05', '2026-06'))?.registerTotal).toBe(7);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
       }
     });
   });

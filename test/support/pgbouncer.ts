@@ -1,8 +1,8 @@
 /**
  * A throwaway pgbouncer in front of the run's PostgreSQL cluster, as managed PostgreSQL often offers it:
- * pool_mode = transaction, on a free loopback port, every database of the cluster reachable by name, no
- * password (auth_type = trust, loopback only), its socket, log and pid file in a temporary folder removed
- * afterwards. As root it runs as the unprivileged user `postgres`, as the cluster does.
+ * pool_mode = transaction (or session), on a free loopback port, every database of the cluster reachable
+ * by name, no password (auth_type = trust, loopback only), its socket, log and pid file in a temporary
+ * folder removed afterwards. As root it runs as the unprivileged user `postgres`, as the cluster does.
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,8 +46,8 @@ const running = (pid: number) => {
   }
 };
 
-/** Starts pgbouncer in transaction mode in front of the PostgreSQL server on `serverPort` (loopback). */
-export async function startPgbouncer(serverPort: number): Promise<Pgbouncer> {
+/** Starts pgbouncer in front of the PostgreSQL server on `serverPort` (loopback), in transaction mode unless told. */
+export async function startPgbouncer(serverPort: number, poolMode: 'transaction' | 'session' = 'transaction'): Promise<Pgbouncer> {
   const bin = pgbouncerBin();
   const dir = mkdtempSync(path.join(tmpdir(), 'sonar-pgbouncer-'));
   const port = await freePort();
@@ -62,7 +62,7 @@ export async function startPgbouncer(serverPort: number): Promise<Pgbouncer> {
     `unix_socket_dir = ${dir}`,
     'auth_type = trust',
     `auth_file = ${file('users.txt')}`,
-    'pool_mode = transaction',
+    `pool_mode = ${poolMode}`,
     // Fewer server connections than the instances' pools hold clients, so that transactions share them.
     'default_pool_size = 10',
     'max_client_conn = 500',

@@ -2,8 +2,9 @@ import { Client, type PoolConfig, type QueryConfig } from 'pg';
 
 /**
  * How DATABASE_URL reaches PostgreSQL. `session`: directly, or through a pooler that gives each client one
- * server connection for the whole session. `transaction`: through a pooler that hands out a server
- * connection per transaction (pgbouncer's pool_mode = transaction, as managed PostgreSQL often offers).
+ * server connection for its whole session (pgbouncer's pool_mode = session). `transaction`: through a
+ * pooler that hands out a server connection per transaction (pgbouncer's pool_mode = transaction, as
+ * managed PostgreSQL often offers).
  */
 export type PoolMode = 'session' | 'transaction';
 
@@ -14,16 +15,22 @@ export interface ConnectionLimits {
 }
 
 /**
- * The pool's options for a pool mode. In session mode the limits are startup parameters of each
- * connection. A transaction pooler refuses those (pgbouncer: "unsupported startup parameter") and would not
- * keep them anyway, so there every transaction sets them for itself, and statements go unnamed (see below).
+ * The pool's options for a pool mode. Poolers refuse the limits as startup parameters (pgbouncer:
+ * "unsupported startup parameter"), so they are set by statement: in session mode once per connection,
+ * right after connecting (the connection keeps its server connection); in transaction mode by every
+ * transaction for itself, and statements go unnamed (see below).
  */
 export function poolOptions(mode: PoolMode, limits: ConnectionLimits): Partial<PoolConfig> {
   if (mode === 'session') {
-    return { statement_timeout: limits.statementTimeoutMs, idle_in_transaction_session_timeout: limits.idleInTransactionMs };
+    const set = `SET statement_timeout = ${ms(limits.statementTimeoutMs)}; SET idle_in_transaction_session_timeout = ${ms(limits.idleInTransactionMs)}`;
+    // Awaited by the pool: a connection is handed out only once it is bounded.
+    return { onConnect: (client) => client.query(set) };
   }
   return { Client: transactionPooledClient(limits) };
 }
+
+/** A limit as SET takes it: whole milliseconds. */
+const ms = (value: number) => Math.trunc(value);
 
 /**
  * A client for a transaction pooler. A named statement is prepared on the server connection that served it
@@ -32,8 +39,8 @@ export function poolOptions(mode: PoolMode, limits: ConnectionLimits): Partial<P
  * with the transaction and so never leak to the next client of that server connection.
  */
 function transactionPooledClient(limits: ConnectionLimits): typeof Client {
-  const begin = `BEGIN; SET LOCAL statement_timeout = ${Math.trunc(limits.statementTimeoutMs)};`
-    + ` SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(limits.idleInTransactionMs)}`;
+  const begin = `BEGIN; SET LOCAL statement_timeout = ${ms(limits.statementTimeoutMs)};`
+    + ` SET LOCAL idle_in_transaction_session_timeout = ${ms(limits.idleInTransactionMs)}`;
   class TransactionPooledClient extends Client {
     // pg's query has many overloads (promise, callback, submittable): only the first argument changes, and
     // `never` fits every overload's result.
