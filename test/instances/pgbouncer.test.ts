@@ -16,6 +16,7 @@ import { Client, Pool } from 'pg';
 import type { NewUpload } from '../../src/domain/ports';
 import type { Region } from '../../src/domain/reference';
 import type { UploadRequest } from '../../src/domain/upload';
+import { openPostgresStore } from '../../src/storage/postgres/open-postgres';
 import { poolOptions } from '../../src/storage/postgres/pool-mode';
 import { PostgresStore } from '../../src/storage/postgres/postgres-store';
 import { Child, expectFreshBuild, startChild, stopChildren } from '../support/child-processes';
@@ -170,7 +171,9 @@ describe('Stores opened through pgbouncer', () => {
 
   test('When two stores share a database through pgbouncer in session mode, then one learns of the other\'s commit by notification', async () => {
     await withEmptyDatabase(async (database) => {
-      const [a, b] = await Promise.all([PostgresStore.open(sessionBouncer.url(database)), PostgresStore.open(sessionBouncer.url(database), { versionCheckMs: NO_CHECK_MS })]);
+      // As the service opens them: its check that the pooler does not share sessions lets them through.
+      const open = (checkMs: number) => openPostgresStore({ DATABASE_URL: sessionBouncer.url(database), DATABASE_VERSION_CHECK_MS: checkMs, DATABASE_POOL_MODE: 'session' });
+      const [a, b] = await Promise.all([open(1000), open(NO_CHECK_MS)]);
       try {
         const seen = b.externalChanges();
         await a.saveUploads([await twente(a, 7)], () => new Date().toISOString());
@@ -231,6 +234,20 @@ describe('Service processes through pgbouncer in transaction mode (DATABASE_POOL
     expect(state.migrations).toBe(state.versions);
     expect(state).toEqual({ ...state, regions: 35, gemeenten: 342, locks: 0 });
     for (const instance of [a, b, c, d]) expect((await get(instance.base, '/ready')).status).toBe(200);
+  });
+
+  test('When an instance is pointed at pgbouncer in transaction mode without DATABASE_POOL_MODE=transaction, then it refuses to start and says so', async () => {
+    // A database of its own, so that no other instance's traffic takes pgbouncer's server connections.
+    await withEmptyDatabase(async (own) => {
+      const child = startChild('dist/src/server.js', [], {
+        PORT: '0', HOST: '127.0.0.1', DATABASE_URL: bouncer.url(own), API_KEYS: `writer:${WRITER_KEY}`, LOG_LEVEL: 'info', RATE_LIMIT: 'false',
+      });
+      const outcome = await child.line((l) => l.includes('"listening"'), 20_000).then(() => 'started', () => 'ended');
+      child.process.kill('SIGKILL');
+      const { code } = await child.closed;
+      expect({ outcome, code }).toEqual({ outcome: 'ended', code: 1 });
+      expect(child.stderr()).toContain('set DATABASE_POOL_MODE=transaction');
+    });
   });
 
   test(`When A answers 201, then B, its answers cached, serves the new figures through its version check every ${CHECK_MS} ms`, async () => {

@@ -1,4 +1,5 @@
-import { Client, type PoolConfig, type QueryConfig } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { Client, type ClientConfig, type PoolConfig, type QueryConfig } from 'pg';
 
 /**
  * How DATABASE_URL reaches PostgreSQL. `session`: directly, or through a pooler that gives each client one
@@ -56,4 +57,31 @@ function unnamed(config: unknown, begin: string): unknown {
   if (config === null || typeof config !== 'object' || 'submit' in config || !('name' in config)) return config;
   const { name: _name, ...rest } = config as QueryConfig;
   return { ...rest, queryMode: 'extended' };
+}
+
+/**
+ * Whether two connections to one URL share a server session, as they do only behind a pooler in
+ * transaction mode: a setting one makes for its session, the other then sees. Run idle at start-up, a
+ * pgbouncer hands the second the server connection the first just used, so it is caught; it may be missed
+ * when the pooler is busy, never found where there is none. Unreachable: false, and opening the store
+ * says why.
+ */
+export async function sharesServerSessions(config: ClientConfig): Promise<boolean> {
+  const probe = randomUUID();
+  const first = new Client(config);
+  const second = new Client(config);
+  for (const client of [first, second]) client.on('error', () => undefined);
+  try {
+    await first.connect();
+    await second.connect();
+    await first.query("SELECT set_config('sonar.session_probe', $1, false)", [probe]);
+    // Read and cleared in one statement, so that a shared server connection keeps nothing of the probe.
+    const { rows } = await second.query<{ seen: string | null }>(
+      "SELECT current_setting('sonar.session_probe', true) AS seen, set_config('sonar.session_probe', '', false)");
+    return rows[0].seen === probe;
+  } catch {
+    return false;
+  } finally {
+    await Promise.all([first.end().catch(() => undefined), second.end().catch(() => undefined)]);
+  }
 }
