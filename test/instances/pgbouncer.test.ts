@@ -6,10 +6,11 @@
  * `npm run build` before).
  *
  * pgbouncer in transaction mode hands each transaction whichever server connection is free, so a LISTEN
- * hears nothing and the notifications of commits are lost: here an instance learns of another's commit
- * only through its periodic version check (DATABASE_VERSION_CHECK_MS). That is shown both ways: with the
- * check every 200 ms the new figures are served; with the check an hour away they are not, while an
- * instance connected directly, with the same hour-long check, serves them at once by notification.
+ * through it hears nothing (shown first with plain clients). An instance in transaction mode therefore
+ * does not listen, and learns of another's commit only through its periodic version check
+ * (DATABASE_VERSION_CHECK_MS). That is shown both ways: with the check every 200 ms the new figures are
+ * served; with the check an hour away they are not, while an instance connected directly, with the same
+ * hour-long check, serves them at once by notification.
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
@@ -29,7 +30,7 @@ import { publicationTable, regionFigures, TSV } from '../tables/publication-file
 
 /** The fallback's interval for the instance that relies on it. */
 const CHECK_MS = 200;
-/** Far beyond any wait of this file: an instance with this interval learns of changes by notification only. */
+/** Far beyond any wait of this file: an instance with this interval learns of changes by notification or not at all. */
 const NO_CHECK_MS = 3_600_000;
 /**
  * How long a poll may take before failing: well above CHECK_MS plus the cache's 10 ms, so that only a
@@ -37,10 +38,10 @@ const NO_CHECK_MS = 3_600_000;
  */
 const POLL_LIMIT_MS = 10_000;
 /**
- * How long the deaf instance is watched after the instance connected directly has served the new figures
- * by notification (measured: a few ms; the README's bound with notifications: 1 s). Were notifications
- * to pass through pgbouncer, they would arrive in this window; a slow machine can only shorten the wait
- * that matters, never fail the test wrongly.
+ * How long what cannot hear notifications is watched after a listener connected directly has heard one
+ * (measured: a few ms; the README's bound with notifications: 1 s). Were notifications to pass, they
+ * would arrive in this window; a slow machine can only shorten the wait that matters, never fail the
+ * test wrongly.
  */
 const DEAF_WINDOW_MS = 2000;
 
@@ -91,8 +92,11 @@ async function cached(instance: Instance): Promise<number> {
   return res.body.registerTotal as number;
 }
 
+/** A database of the run's cluster, reached directly. */
+const directUrl = (database: string) => `postgres://postgres@127.0.0.1:${clusterPort()}/${database}`;
+
 async function admin<T>(database: string, body: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: `postgres://postgres@127.0.0.1:${clusterPort()}/${database}` });
+  const client = new Client({ connectionString: directUrl(database) });
   await client.connect();
   try {
     return await body(client);
@@ -143,6 +147,28 @@ async function twente(store: PostgresStore, marker: number): Promise<NewUpload> 
 }
 
 describe('Stores opened through pgbouncer', () => {
+  test('When a client LISTENs through pgbouncer in transaction mode, then commits\' notifications never reach it, while a client listening directly hears them', async () => {
+    const channel = `sonar_probe_${randomBytes(4).toString('hex')}`;
+    const listeners = { direct: new Client({ connectionString: directUrl('postgres') }), pooled: new Client({ connectionString: bouncer.url('postgres') }) };
+    const heard = { direct: 0, pooled: 0 };
+    for (const [name, client] of Object.entries(listeners) as Array<[keyof typeof heard, Client]>) {
+      client.on('notification', (message) => { if (message.channel === channel) heard[name]++; });
+      await client.connect();
+    }
+    try {
+      for (const client of Object.values(listeners)) await client.query(`LISTEN ${channel}`);
+      await admin('postgres', async (writer) => {
+        for (let i = 0; i < 5; i++) await writer.query('SELECT pg_notify($1, $2)', [channel, String(i)]);
+      });
+      await eventually(async () => heard.direct, (n) => n === 5, POLL_LIMIT_MS);
+      await new Promise((resolve) => setTimeout(resolve, DEAF_WINDOW_MS));
+      await listeners.pooled.query('SELECT 1');
+      expect(heard).toEqual({ direct: 5, pooled: 0 });
+    } finally {
+      await Promise.all(Object.values(listeners).map((client) => client.end()));
+    }
+  });
+
   test('When four stores open one empty database at once, then it is migrated and its reference data loaded once, and no lock is left behind', async () => {
     await withEmptyDatabase(async (database) => {
       const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(bouncer.url(database), { poolMode: 'transaction' })));
@@ -158,7 +184,7 @@ describe('Stores opened through pgbouncer', () => {
   });
 
   test('When a session-mode pool connects, directly or through pgbouncer in session mode (which refuses them as startup parameters), then each connection is bounded', async () => {
-    for (const url of [`postgres://postgres@127.0.0.1:${clusterPort()}/postgres`, sessionBouncer.url('postgres')]) {
+    for (const url of [directUrl('postgres'), sessionBouncer.url('postgres')]) {
       const pool = new Pool({ connectionString: url, max: 1, ...poolOptions('session', { statementTimeoutMs: 1234, idleInTransactionMs: 5678 }) });
       try {
         const { rows } = await pool.query("SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle");
@@ -204,7 +230,7 @@ describe('Stores opened through pgbouncer', () => {
 
 describe('Service processes through pgbouncer in transaction mode (DATABASE_POOL_MODE=transaction)', () => {
   const database = `sonar_bouncer_${randomBytes(4).toString('hex')}`;
-  /** A writes; B relies on the version check; C on notifications only, through pgbouncer; D the same, directly. */
+  /** A writes; B learns of changes by its version check; C neither listens nor checks; D listens, directly, and does not check. */
   let a: Instance;
   let b: Instance;
   let c: Instance;
@@ -219,7 +245,7 @@ describe('Service processes through pgbouncer in transaction mode (DATABASE_POOL
       startInstance(bouncer.url(database), pooled),
       startInstance(bouncer.url(database), { ...pooled, DATABASE_VERSION_CHECK_MS: String(CHECK_MS) }),
       startInstance(bouncer.url(database), { ...pooled, DATABASE_VERSION_CHECK_MS: String(NO_CHECK_MS) }),
-      startInstance(`postgres://postgres@127.0.0.1:${clusterPort()}/${database}`, { DATABASE_VERSION_CHECK_MS: String(NO_CHECK_MS) }),
+      startInstance(directUrl(database), { DATABASE_VERSION_CHECK_MS: String(NO_CHECK_MS) }),
     ]);
   }, 60_000);
 
@@ -259,7 +285,7 @@ describe('Service processes through pgbouncer in transaction mode (DATABASE_POOL
     }
   });
 
-  test('When A answers 201, then C, with its check an hour away, keeps serving the old figures (no notification reaches it through pgbouncer), while D, connected directly, serves the new ones', async () => {
+  test('When A answers 201, then C, through pgbouncer with its check an hour away, keeps serving the old figures, while D, connected directly with the same check, serves the new ones by notification', async () => {
     const before = await cached(c);
     expect(await cached(d)).toBe(before);
     const marker = before + 100;

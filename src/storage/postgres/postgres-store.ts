@@ -146,7 +146,7 @@ export class PostgresStore implements FiguresStore {
     pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'An idle database connection failed'));
     // A connection lost while checked out fails its query (answered as unavailable) and also emits 'error'.
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const listener = new ChangeListener(connection, options.versionCheckMs ?? DEFAULT_VERSION_CHECK_MS, options.logger);
+    const listener = new ChangeListener(connection, options.versionCheckMs ?? DEFAULT_VERSION_CHECK_MS, options.logger, options.poolMode !== 'transaction');
     try {
       const client = await pool.connect();
       try {
