@@ -7,7 +7,6 @@
  *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
- *   npm run bench -- --layers[=/v1/totals]  what each layer of the service's middleware costs
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +16,6 @@ import { ExportsSettings, runExports } from './exports';
 import { ImportSettings, runImport } from './import';
 import { PgbouncerSettings, pgbouncerMarkdown, runPgbouncer } from './pgbouncer';
 import { PostgresSettings, postgresMarkdown, runPostgres } from './postgres';
-import { runLayers } from './layers';
 import { runProfile } from './profile';
 import { ReadsSettings, runReads } from './reads';
 import { exportsMarkdown, importMarkdown, machine, readsMarkdown, seriesMarkdown } from './report';
@@ -32,7 +30,6 @@ const flag = (name: string): string | undefined => {
 const quick = flag('quick') !== undefined || process.env.BENCH_QUICK === '1';
 const only = flag('only');
 const profile = flag('profile');
-const layers = flag('layers');
 
 const reads: ReadsSettings = quick
   ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, historyRounds: 1, historySeconds: 1, maxRequests: 300_000, mainPeriods: 4, historyPeriods: [1, 12] }
@@ -70,14 +67,6 @@ async function main(): Promise<number> {
   const regions = loadRegions();
   if (profile !== undefined) {
     await runProfile(profile || '/v1/totals', regions, reads, imports, log);
-    return 0;
-  }
-  if (layers !== undefined) {
-    const markdown = await runLayers(layers || '/v1/totals', regions, reads, log);
-    const out = path.join(PROJECT_ROOT, 'bench', 'out', 'layers.md');
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, markdown);
-    process.stdout.write(`${markdown}\n`);
     return 0;
   }
   const started = Date.now();

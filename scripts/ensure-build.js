@@ -14,7 +14,7 @@ function newest(file) {
   const stat = statSync(file);
   if (!stat.isDirectory()) return stat.mtimeMs;
   return readdirSync(file)
-    .filter((name) => name !== 'generated')
+    .filter((name) => name !== 'generated' && name !== 'out') // build output and benchmark results, not sources
     .reduce((max, name) => Math.max(max, newest(path.join(file, name))), stat.mtimeMs);
 }
 

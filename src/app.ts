@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import { Config } from './config';
@@ -11,10 +12,11 @@ import { rememberBodyDigest } from './http/idempotency';
 import { checkJsonUpload } from './http/json-upload';
 import { observeRequests } from './http/observability';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
-import { rateLimits, responseHeaders } from './http/protection';
+import { apiAnswerHeaders, rateLimits, responseHeaders } from './http/protection';
 import { readCache } from './http/read-cache';
 import { TABLE_CONTENT_TYPES } from './http/table-upload';
 import { routeLabeler } from './http/route-label';
+import { answerFirst } from './http/answer-first';
 import { apiIndex } from './http/api-index';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { knownPaths } from './http/operations';
@@ -51,10 +53,21 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   const paths = knownPaths(openapi, BASE_PATH, OPERATIONAL_PATHS);
 
   const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', BASE_PATH, '/rapport']));
-  app.use(observed.middleware, responseHeaders(API_VERSION));
+  const cache = readCache(service, `${BASE_PATH}/`);
+  const leading = apiAnswerHeaders(API_VERSION);
+  // A kept answer goes out before express's router, unless a rate limit must count the request first or a
+  // browser's Origin asks for CORS headers: those are answered from the cache after their middleware.
+  const servedFirst = (req: IncomingMessage) => !config.RATE_LIMIT && req.headers.origin === undefined;
+  answerFirst(app, (req, res) => {
+    const id = observed.observe(req, res);
+    if (servedFirst(req) && cache.answer(req, res, [...leading, 'X-Request-Id', id])) return true;
+    res.setHeader('X-Request-Id', id);
+    return false;
+  }, (error) => logger.error({ err: error }, 'unexpected error'));
 
+  app.use(responseHeaders(API_VERSION));
   if (config.RATE_LIMIT) app.use(rateLimits(config));
-  app.use(readCache(service, `${BASE_PATH}/`)); // early: a read it knows is answered after three layers
+  app.use(cache.middleware);
 
   app.use(rejectUnknownQueryParameters(paths));
 

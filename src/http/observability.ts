@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -13,10 +13,12 @@ export const loggedUrl = (url: string): string => (url.includes('?') ? url.repla
 export interface Observability {
   registry: Registry;
   /**
-   * Gives each request an id (the caller's X-Request-Id when it is sane), echoes it, and when the answer
-   * is done writes one log line and counts it. Headers are never logged, so API keys never appear.
+   * Gives a request an id (the caller's X-Request-Id when it is sane) and returns it, for its answer to
+   * echo; when the answer is done, writes one log line and counts it. Called on the bare request, before
+   * express sees it, so that answers served before express's router are logged and counted too. Headers
+   * are never logged, so API keys never appear.
    */
-  middleware: RequestHandler;
+  observe(req: IncomingMessage, res: ServerResponse): string;
 }
 
 /** Why a write was refused, by its status: the label of refused_writes_total. */
@@ -54,32 +56,33 @@ export function observeRequests(logger: Logger, routeOf: (path: string) => strin
     return found;
   };
 
-  const middleware: RequestHandler = (req, res, next) => {
+  const observe = (req: IncomingMessage, res: ServerResponse): string => {
     const offered = req.headers['x-request-id'];
     const id = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
     (req as { id?: string }).id = id;
-    res.setHeader('X-Request-Id', id);
+    const { method = '', url = '' } = req; // as the client sent them: routing rewrites req.url
     const start = process.hrtime.bigint();
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const finished = res.writableFinished; // false: the client went away before the answer was out
       const status = finished ? res.statusCode : 499;
-      const route = routeOf(req.path);
-      const { count, time } = seriesOf(req.method, route, String(status));
+      const query = url.indexOf('?');
+      const route = routeOf(query < 0 ? url : url.slice(0, query));
+      const { count, time } = seriesOf(method, route, String(status));
       count.inc();
       time.observe(seconds);
-      if (req.method === 'POST' && route === '/v1/uploads') uploads.inc({ outcome: status < 300 ? 'accepted' : 'rejected' });
-      const write = writeOperation(req.method, route);
+      if (method === 'POST' && route === '/v1/uploads') uploads.inc({ outcome: status < 300 ? 'accepted' : 'rejected' });
+      const write = writeOperation(method, route);
       if (write === 'withdraw' && status < 300) withdrawals.inc();
       if (write && status >= 400) refusedWrites.inc({ operation: write, reason: REFUSAL_REASON[status] ?? String(status) });
       // Who withdrew what (the key's name, never its secret), on the request's own line.
-      const audit = res.locals.audit as Record<string, unknown> | undefined;
-      const line = { req: { id, method: req.method, url: loggedUrl(req.originalUrl) }, res: { status }, responseTime: Math.round(seconds * 1000), ...(audit ? { audit } : {}) };
+      const audit = (res as { locals?: { audit?: Record<string, unknown> } }).locals?.audit;
+      const line = { req: { id, method, url: loggedUrl(url) }, res: { status }, responseTime: Math.round(seconds * 1000), ...(audit ? { audit } : {}) };
       if (status >= 500) logger.error(line, 'request failed');
       else if (!finished) logger.warn(line, 'request aborted');
       else logger.info(line, 'request');
     });
-    next();
+    return id;
   };
-  return { registry, middleware };
+  return { registry, observe };
 }

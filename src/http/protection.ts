@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { Config } from '../config';
@@ -71,6 +71,18 @@ const readCors = cors({
   exposedHeaders: ['API-Version', 'ETag', 'X-Request-Id', 'Content-Disposition', 'Total-Count'],
   maxAge: 600,
 });
+
+/**
+ * The headers the middleware below gives an API answer to a request without Origin, as `writeHead` takes
+ * them: for the read cache, which serves kept answers before the middleware runs. Taken from helmet
+ * itself, once, so that the two ways of answering cannot drift apart.
+ */
+export function apiAnswerHeaders(apiVersion: string): string[] {
+  const lines = ['API-Version', apiVersion];
+  const recorder = { setHeader: (name: string, value: unknown) => lines.push(name, String(value)), removeHeader: () => undefined };
+  apiHeaders({} as Request, recorder as unknown as Response, () => undefined);
+  return lines;
+}
 
 /**
  * Every answer's headers: the API version, security headers for an API (looser for Swagger UI's page),

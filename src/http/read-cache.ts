@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { Rendering } from '../exports/rendering';
 import { renderingOf, representationKey } from './representation';
 
@@ -16,6 +16,12 @@ interface Entry {
   contentType?: string;
   /** Headers the answer carries besides its body, such as a list's paging Link or a file's name. */
   headers?: Array<[string, string]>;
+}
+
+/** An entry with its headers laid out once, as `writeHead` takes them (name, value, name, value …). */
+interface Kept extends Entry {
+  ok: string[];
+  notModified: string[];
 }
 
 /** Headers of an answer that belong to it, so a kept answer is served with them. */
@@ -35,26 +41,31 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-/** Sets the headers of a 200 answer and says whether its body is still to be sent (no 304). */
-function begin(req: Request, res: Response, entry: Omit<Entry, 'body'>): boolean {
-  for (const [name, value] of entry.headers ?? []) res.setHeader(name, value);
-  res.setHeader('ETag', entry.etag);
-  res.setHeader('Cache-Control', READ_CACHE_CONTROL);
-  res.setHeader('Vary', 'Accept');
-  if (matches(req.headers['if-none-match'], entry.etag)) {
-    res.statusCode = 304;
-    res.end();
+/** The headers of a 304 (validators and what varies) and of a 200 (those, its type and, when known, length). */
+function headLines(entry: Omit<Entry, 'body'>, length?: number): Pick<Kept, 'ok' | 'notModified'> {
+  const notModified = [...(entry.headers ?? []).flat(), 'ETag', entry.etag, 'Cache-Control', READ_CACHE_CONTROL, 'Vary', 'Accept'];
+  const ok = [...notModified, 'Content-Type', entry.contentType ?? 'application/json; charset=utf-8'];
+  if (length !== undefined) ok.push('Content-Length', String(length)); // also for HEAD, which sends no body
+  return { ok, notModified };
+}
+
+const kept = (entry: Entry): Kept => ({ ...entry, ...headLines(entry, entry.body.length) });
+
+/**
+ * Writes the status and every header at once (one `writeHead`: headers set one by one cost more than the
+ * rest of a cached answer), after `leading` ones, and says whether a body is still to be sent (no 304).
+ */
+function begin(req: IncomingMessage, res: ServerResponse, head: Pick<Kept, 'etag' | 'ok' | 'notModified'>, leading: readonly string[]): boolean {
+  if (matches(req.headers['if-none-match'], head.etag)) {
+    res.writeHead(304, leading.length ? [...leading, ...head.notModified] : head.notModified).end();
     return false;
   }
-  res.statusCode = 200;
-  res.setHeader('Content-Type', entry.contentType ?? 'application/json; charset=utf-8');
+  res.writeHead(200, leading.length ? [...leading, ...head.ok] : head.ok);
   return true;
 }
 
-function send(req: Request, res: Response, entry: Entry): void {
-  if (!begin(req, res, entry)) return;
-  res.setHeader('Content-Length', entry.body.length); // also for HEAD, which sends no body
-  res.end(entry.body);
+function send(req: IncomingMessage, res: ServerResponse, entry: Kept, leading: readonly string[] = []): void {
+  if (begin(req, res, entry, leading)) res.end(entry.body);
 }
 
 function renderingHeaders(rendering: Rendering): Array<[string, string]> {
@@ -70,27 +81,24 @@ function renderingHeaders(rendering: Rendering): Array<[string, string]> {
  * bytes), so that it is known before the first byte. Returns the bytes sent, for the cache, unless they
  * outgrew `maxBytes`.
  */
-async function sendRendering(req: Request, res: Response, rendering: Rendering, view: unknown, maxBytes: number): Promise<Entry | undefined> {
+async function sendRendering(req: Request, res: Response, rendering: Rendering, view: unknown, maxBytes: number): Promise<Kept | undefined> {
   const headers = renderingHeaders(rendering);
   const contentType = rendering.contentType;
   if (rendering.file) {
-    const body = await rendering.file();
-    const entry = { body, etag: strongEtag(body), contentType, headers };
-    send(req, res, entry);
-    return entry;
+    const entry = kept({ body: await rendering.file(), etag: '', contentType, headers });
+    entry.etag = strongEtag(entry.body);
+    return sendKept(req, res, entry);
   }
   const chunks = (rendering.chunks ?? [])[Symbol.iterator]();
   const first = chunks.next();
   const second = first.done ? first : chunks.next();
   if (second.done) { // one chunk: sent at once, with its length, like JSON
-    const entry = { body: Buffer.from(first.done ? '' : first.value, 'utf8'), etag: '', contentType, headers };
-    entry.etag = strongEtag(entry.body);
-    send(req, res, entry);
-    return entry;
+    const body = Buffer.from(first.done ? '' : first.value, 'utf8');
+    return sendKept(req, res, kept({ body, etag: strongEtag(body), contentType, headers }));
   }
   const etag = strongEtag(Buffer.from(`${rendering.form}\n${contentType}\n${rendering.fileName}\n${JSON.stringify(view)}`));
-  if (!begin(req, res, { etag, contentType, headers })) return undefined;
-  const kept: Buffer[] = [];
+  if (!begin(req, res, { etag, ...headLines({ etag, contentType, headers }) }, [])) return undefined;
+  const parts: Buffer[] = [];
   let bytes = 0;
   const rest = function* (): Generator<string> {
     yield first.value as string;
@@ -100,13 +108,44 @@ async function sendRendering(req: Request, res: Response, rendering: Rendering, 
   for (const chunk of rest()) {
     const buffer = Buffer.from(chunk, 'utf8');
     bytes += buffer.length;
-    if (bytes <= maxBytes) kept.push(buffer);
-    if (!res.write(buffer)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (bytes <= maxBytes) parts.push(buffer);
+    if (!res.write(buffer)) await drainedOrClosed(res);
     if (res.destroyed) return undefined; // the client went away
   }
   res.end();
-  return bytes <= maxBytes ? { body: Buffer.concat(kept), etag, contentType, headers } : undefined;
+  return bytes <= maxBytes ? kept({ body: Buffer.concat(parts), etag, contentType, headers }) : undefined;
 }
+
+/** Waits for the client to take what was written, or to go away; leaves no listener behind either way. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+function sendKept(req: IncomingMessage, res: ServerResponse, entry: Kept): Kept {
+  send(req, res, entry);
+  return entry;
+}
+
+export interface ReadCache {
+  /** Serves what it keeps and keeps what the routes after it answer; in express, after the rate limits. */
+  middleware: RequestHandler;
+  /**
+   * Serves a kept answer to a bare request, before express has set it up, after the `leading` headers
+   * that the middleware before it would have set; false when it keeps no answer for the request.
+   */
+  answer(req: IncomingMessage, res: ServerResponse, leading: readonly string[]): boolean;
+}
+
+const isRead = (method: string | undefined, url: string, prefix: string): boolean =>
+  (method === 'GET' || method === 'HEAD') && url.startsWith(prefix);
 
 /**
  * The figures change only when an upload commits, so every successful read is derived once per data
@@ -114,42 +153,50 @@ async function sendRendering(req: Request, res: Response, rendering: Rendering, 
  * the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
  * Keys are the full URL and, unless `format` decides, the Accept header; the room is bounded in bytes,
  * oldest answer out first, so that odd query strings or Accept headers cannot make it grow.
+ * HEAD is GET without the body (express routes it to the GET handler): same key, headers and 304.
  */
-export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 1024 * 1024): RequestHandler {
+export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 1024 * 1024): ReadCache {
   let version = source.version;
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, Kept>();
   let bytes = 0;
-  const keep = (key: string, entry: Entry) => {
+  const keep = (key: string, entry: Kept) => {
     if (entry.body.length > maxBytes) return;
     while (bytes + entry.body.length > maxBytes) {
-      const [oldest, old] = entries.entries().next().value as [string, Entry];
+      const [oldest, old] = entries.entries().next().value as [string, Kept];
       entries.delete(oldest);
       bytes -= old.body.length;
     }
     entries.set(key, entry);
     bytes += entry.body.length;
   };
-
-  return (req, res, next) => {
-    // HEAD is GET without the body (express routes it to the GET handler): same key, headers and 304.
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.originalUrl.startsWith(prefix)) return next();
+  /** The kept answer for `url`, after forgetting every answer of an earlier data version. */
+  const lookup = (key: string): Kept | undefined => {
     if (source.version !== version) {
       entries.clear();
       bytes = 0;
       version = source.version;
     }
-    const key = `${representationKey(req)}\n${req.originalUrl}`;
-    const hit = entries.get(key);
+    return entries.get(key);
+  };
+
+  const middleware: RequestHandler = (req, res, next) => {
+    if (!isRead(req.method, req.originalUrl, prefix)) return next();
+    const key = representationKey(req.originalUrl, req.headers.accept);
+    const hit = lookup(key);
     if (hit) return send(req, res, hit);
 
     const startedAt = version;
+    // An upload that committed while this answer was being derived makes it unfit to keep.
+    const keepIfCurrent = (entry: Kept) => {
+      if (source.version === startedAt && version === startedAt && !entries.has(key)) keep(key, entry);
+    };
     const json = res.json.bind(res);
     res.json = (data: unknown) => {
       if (res.statusCode !== 200) return json(data);
       const rendering = renderingOf(res);
       if (rendering) {
         sendRendering(req, res, rendering, data, maxBytes).then((entry) => {
-          if (entry && source.version === startedAt && version === startedAt && !entries.has(key)) keep(key, entry);
+          if (entry) keepIfCurrent(entry);
         }, (error: unknown) => {
           if (!res.headersSent) next(error);
           else res.destroy(error as Error);
@@ -157,13 +204,23 @@ export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 102
         return res;
       }
       const headers = KEPT_HEADERS.filter((name) => res.getHeader(name) !== undefined).map((name): [string, string] => [name, String(res.getHeader(name))]);
-      const entry: Entry = { body: Buffer.from(JSON.stringify(data)), etag: '', ...(headers.length ? { headers } : {}) };
-      entry.etag = strongEtag(entry.body);
-      // An upload that committed while this answer was being derived makes it unfit to keep.
-      if (source.version === startedAt && version === startedAt && !entries.has(key)) keep(key, entry);
+      const body = Buffer.from(JSON.stringify(data));
+      const entry = kept({ body, etag: strongEtag(body), ...(headers.length ? { headers } : {}) });
+      keepIfCurrent(entry);
       send(req, res, entry);
       return res;
     };
     next();
   };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, leading: readonly string[]): boolean => {
+    const url = req.url ?? '';
+    if (!isRead(req.method, url, prefix)) return false;
+    const hit = lookup(representationKey(url, req.headers.accept));
+    if (!hit) return false;
+    send(req, res, hit, leading);
+    return true;
+  };
+
+  return { middleware, answer };
 }

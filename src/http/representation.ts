@@ -32,8 +32,16 @@ export function wantedRepresentation(req: Request, offered: readonly Representat
 
 export const wantedDelimiter = (req: Request): Delimiter => (req.query.delimiter === 'semicolon' ? 'semicolon' : 'comma');
 
-/** Part of the read cache's key: the same URL answers differently for another Accept, unless `format` decides. */
-export const representationKey = (req: Request): string => (req.query.format === undefined ? req.headers.accept ?? '' : '');
+/**
+ * The read cache's key: the URL, and Accept unless the URL's `format` decides (the same URL answers
+ * differently for another Accept). Read from the raw URL, so that a request can be looked up before express
+ * has parsed it; a URL without "format" skips the parsing.
+ */
+export function representationKey(url: string, accept: string | undefined): string {
+  const query = url.indexOf('?');
+  const formatDecides = query >= 0 && url.includes('format', query) && new URLSearchParams(url.slice(query + 1)).has('format');
+  return `${formatDecides ? '' : accept ?? ''}\n${url}`;
+}
 
 /** Lets the read cache write `rendering` instead of the JSON of the view. */
 export function renderAs(req: Request, rendering: Rendering): void {

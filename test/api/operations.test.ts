@@ -1,21 +1,9 @@
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { buildUpload } from '../support/factories';
+import { logSink } from '../support/log-sink';
 import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
-
-/** Collects the JSON log lines an app writes. */
-function logSink(): { lines: Array<Record<string, unknown>>; logger: pino.Logger } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: 'info' }, stream) };
-}
 
 describe('Operating the service', () => {
   let t: TestApp;

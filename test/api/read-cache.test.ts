@@ -1,5 +1,8 @@
+import request from 'supertest';
+import { createApp } from '../../src/app';
 import { buildRow, buildUpload } from '../support/factories';
-import { appUnderTest, WRITER_KEY } from '../support/test-app';
+import { logSink } from '../support/log-sink';
+import { appUnderTest, createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
 
 describe('Reads after uploads', () => {
   const app = appUnderTest('each');
@@ -74,7 +77,7 @@ describe('The read cache\'s room', () => {
     const { readCache } = await import('../../src/http/read-cache');
     const derived: string[] = [];
     const app = express();
-    app.use(readCache({ version: 1 }, '/v1/', 1000)); // room for three answers of 300 bytes
+    app.use(readCache({ version: 1 }, '/v1/', 1000).middleware); // room for three answers of 300 bytes
     app.get('/v1/answer', (req, res) => {
       derived.push(String(req.query.n));
       res.json({ n: req.query.n, pad: 'x'.repeat(280) });
@@ -85,5 +88,83 @@ describe('The read cache\'s room', () => {
     await request(app).get('/v1/answer?n=1').expect(200);
 
     expect(derived).toEqual(['1', '2', '3', '4', '1']);
+  });
+});
+
+/** The headers of an answer that say what it is: all but the date, which moves, and the request's own id. */
+const describing = (headers: Record<string, string>) => {
+  const { date, 'x-request-id': id, ...rest } = headers;
+  return rest;
+};
+
+describe('Kept answers, served before express routes the request', () => {
+  let t: TestApp;
+  afterEach(async () => {
+    expectResponsesMatchContract(t);
+    await t.close();
+  });
+
+  test('When a read is answered again from what was kept, then it carries the same headers as when it was derived, for GET, HEAD and 304', async () => {
+    t = await createTestApp();
+    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(201);
+
+    for (const url of ['/v1/regions/AM05/totals', '/v1/uploads?limit=1', '/v1/regions/AM05/gemeenten?format=csv', '/v1/regions/AM05/table']) {
+      const derived = await t.http().get(url).expect(200);
+      const kept = await t.http().get(url).set('X-Request-Id', 'kept-1').expect(200);
+      const head = await t.http().head(url).expect(200);
+      const notModified = await t.http().get(url).set('If-None-Match', kept.headers.etag).expect(304);
+
+      expect(describing(kept.headers)).toEqual(describing(derived.headers));
+      expect(kept.text ?? kept.body).toEqual(derived.text ?? derived.body);
+      expect(kept.headers['x-request-id']).toBe('kept-1');
+      expect(derived.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(describing(head.headers)).toEqual(describing(derived.headers));
+      expect(notModified.headers['x-frame-options']).toBe('DENY');
+      expect(notModified.headers['api-version']).toBe(derived.headers['api-version']);
+      expect(notModified.headers.etag).toBe(derived.headers.etag);
+      expect(notModified.headers['content-length']).toBeUndefined();
+    }
+  });
+
+  test('When kept answers are served, then each is logged with its id and counted in /metrics like any other', async () => {
+    t = await createTestApp();
+    const { lines, logger } = logSink<{ req?: { id: string; url: string }; res?: { status: number } }>();
+    const app = createApp({ config: t.config, service: t.service, logger, isReady: () => true });
+    await request(app).post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(201);
+
+    for (const id of ['read-1', 'read-2', 'read-3']) await request(app).get('/v1/totals').set('X-Request-Id', id).expect(200);
+    await request(app).get('/v1/totals').set('If-None-Match', (await request(app).get('/v1/totals').set('X-Request-Id', 'read-4')).headers.etag).set('X-Request-Id', 'read-5').expect(304);
+    const metrics = await request(app).get('/metrics').expect(200);
+
+    expect(lines.filter((l) => l.req?.url === '/v1/totals').map((l) => [l.req?.id, l.res?.status]))
+      .toEqual([['read-1', 200], ['read-2', 200], ['read-3', 200], ['read-4', 200], ['read-5', 304]]);
+    expect(metrics.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/totals",status="200"\} 4/);
+    expect(metrics.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/totals",status="304"\} 1/);
+  });
+
+  test('When a browser reads a kept answer, then it also gets the CORS headers', async () => {
+    t = await createTestApp();
+    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(201);
+    const derived = await t.http().get('/v1/totals').set('Origin', 'https://example.org').expect(200);
+
+    const kept = await t.http().get('/v1/totals').set('Origin', 'https://example.org').expect(200);
+    const plain = await t.http().get('/v1/totals').expect(200);
+
+    expect(describing(kept.headers)).toEqual(describing(derived.headers));
+    expect(kept.headers['access-control-allow-origin']).toBe('*');
+    expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+    expect(describing(plain.headers)).toEqual(Object.fromEntries(Object.entries(describing(kept.headers)).filter(([name]) => !name.startsWith('access-control-'))));
+  });
+
+  test('When rate limits are on, then kept answers are counted against them and carry their headers', async () => {
+    t = await createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_READS: '3' });
+    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(201);
+
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await t.http().get('/v1/totals'));
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+    expect(answers[2].headers.ratelimit).toMatch(/remaining=0/);
+    expect(answers[3].headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 });

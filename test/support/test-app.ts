@@ -63,19 +63,28 @@ async function appOn(testStore: TestStore, dir: string, env: Record<string, stri
   const responses: RecordedResponse[] = [];
   const idempotencyKeys = new Set<string>();
   const app = express();
+  app.set('x-powered-by', false); // sets no header of its own, so that the app's answers go out as they would alone
   app.use((req, res, next) => {
     const key = req.header('idempotency-key');
     if (key !== undefined) idempotencyKeys.add(key);
     const chunks: Buffer[] = [];
+    let headers: RecordedResponse['headers'] = {};
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => unknown;
+    // Headers given to writeHead itself (as kept answers are written) are not in getHeaders(): taken here.
+    res.writeHead = ((status: number, ...rest: unknown[]) => {
+      headers = { ...res.getHeaders(), ...headersGiven(rest.find((r) => typeof r === 'object')) } as RecordedResponse['headers'];
+      return writeHead(status, ...rest);
+    }) as typeof res.writeHead;
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
       if (chunk) chunks.push(Buffer.from(chunk as string));
       return write(chunk, ...rest);
     }) as typeof res.write;
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
-      responses.push({ method: req.method, url: req.originalUrl, status: res.statusCode, headers: res.getHeaders() as RecordedResponse['headers'], body: Buffer.concat(chunks).toString('utf8') });
+      if (!res.headersSent) headers = res.getHeaders() as RecordedResponse['headers'];
+      responses.push({ method: req.method, url: req.originalUrl, status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8') });
       return end(chunk, ...rest);
     }) as typeof res.end;
     next();
@@ -90,6 +99,15 @@ async function appOn(testStore: TestStore, dir: string, env: Record<string, stri
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Headers as writeHead takes them (an object, or name, value, name, value …), keyed as getHeaders() keys them. */
+function headersGiven(given: unknown): RecordedResponse['headers'] {
+  if (!given) return {};
+  const pairs: Array<[string, unknown]> = Array.isArray(given)
+    ? Array.from({ length: given.length / 2 }, (_, i) => [String(given[2 * i]), given[2 * i + 1]])
+    : Object.entries(given);
+  return Object.fromEntries(pairs.map(([name, value]) => [name.toLowerCase(), value])) as RecordedResponse['headers'];
 }
 
 /** Fails the test file if any response it produced disagrees with the OpenAPI document. */

@@ -10,7 +10,7 @@ function appWithLargeRead(rows: number) {
   const source = { version: 1 };
   let derived = 0;
   const app = express();
-  app.use(readCache(source, '/v1/'));
+  app.use(readCache(source, '/v1/').middleware);
   app.get('/v1/big', (req, res) => {
     derived++;
     const view = { period: '2026-06', rows: Array.from({ length: rows }, (_, i) => ({ code: `GM${String(i).padStart(4, '0')}`, name: `Gemeente ${i}`, total: i * 7 })) };

@@ -1,8 +1,7 @@
-import pino from 'pino';
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { buildUpload, twenteUpload } from '../support/factories';
+import { logSink } from '../support/log-sink';
 import { appUnderTest, createTestApp, OTHER_KEY, storedData, WRITER_KEY } from '../support/test-app';
 import type { UploadRequest } from '../../src/domain/upload';
 
@@ -197,9 +196,8 @@ describe('Metrics and logs of writes', () => {
   test('When uploads are withdrawn and writes refused, then /metrics counts them by reason and the log names who withdrew what, never a secret', async () => {
     // Arrange: the real app with a logger whose lines the test reads
     const t = await createTestApp({ API_KEYS: KEYS });
-    const lines: Array<Record<string, unknown>> = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
-    const app = createApp({ config: t.config, service: t.service, logger: pino({ level: 'info' }, sink), isReady: () => true });
+    const { lines, logger } = logSink();
+    const app = createApp({ config: t.config, service: t.service, logger, isReady: () => true });
     const http = () => request(app);
     try {
       const id = (await http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201)).body.uploads[0].id;
