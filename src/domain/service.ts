@@ -5,7 +5,7 @@ import { periodOf } from './period';
 import { FiguresStore, IdempotencyClaim, Remember, StoredUpload, UploadRecord } from './ports';
 import { coverageReportOf, nationalTotalsOf, refOf as ref, toFigures } from './read-shapes';
 import { ReferenceData, Region, RegionRef } from './reference';
-import { repeatWarning } from './repeats';
+import { repeatChecker } from './repeats';
 import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
 import { jsonLocator, Locator, uploadProblems, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
@@ -162,7 +162,8 @@ export class SonarService implements UseCaseContext {
       const errors = problems.flatMap((p) => (p.errors.length ? p.errors : [{ detail: p.detail }]));
       throw new DomainError('invalid', 'Invalid upload', `The upload has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was stored.`, errors);
     }
-    for (const u of valid) u.warnings.push(...[await repeatWarning(this.store, u)].filter((w) => w !== undefined));
+    const repeatWarning = repeatChecker(this.store);
+    for (const u of valid) u.warnings.push(...[await repeatWarning(u)].filter((w) => w !== undefined));
 
     const receiptsOf = (records: UploadRecord[]): UploadReceipt[] => records.map((record, i) => ({
       ...this.summaryOf(record),
@@ -216,6 +217,7 @@ export class SonarService implements UseCaseContext {
     const staging = await this.store.beginStaging();
     const staged: Array<{ region: Region; period: string; summary: Summary; warnings: string[] }> = [];
     const seen = new Set<string>();
+    const repeatWarning = repeatChecker(this.store);
     let tableCount = 0;
     let registerGivenAt: Locator | undefined;
     let committed = false;
@@ -242,7 +244,7 @@ export class SonarService implements UseCaseContext {
         seen.add(key);
         if (problems.size > 0) continue; // nothing will be stored: keep checking, stop staging
         await staging.add({ regionCode: valid.region.code, period: valid.period, registerTotal: valid.registerTotal, uploadedBy, source, rows: valid.rows, printed: valid.printed });
-        const repeat = await repeatWarning(this.store, valid);
+        const repeat = await repeatWarning(valid);
         staged.push({ region: valid.region, period: valid.period, summary: uploadSummary(valid), warnings: repeat ? [...valid.warnings, repeat] : valid.warnings });
       }
       if (tableCount > 1 && registerGivenAt) {

@@ -85,9 +85,8 @@ async function sendRendering(req: Request, res: Response, rendering: Rendering, 
   const headers = renderingHeaders(rendering);
   const contentType = rendering.contentType;
   if (rendering.file) {
-    const entry = kept({ body: await rendering.file(), etag: '', contentType, headers });
-    entry.etag = strongEtag(entry.body);
-    return sendKept(req, res, entry);
+    const body = await rendering.file();
+    return sendKept(req, res, kept({ body, etag: strongEtag(body), contentType, headers }));
   }
   const chunks = (rendering.chunks ?? [])[Symbol.iterator]();
   const first = chunks.next();
@@ -169,7 +168,7 @@ export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 102
     entries.set(key, entry);
     bytes += entry.body.length;
   };
-  /** The kept answer for `url`, after forgetting every answer of an earlier data version. */
+  /** The answer kept under `key`, after forgetting every answer of an earlier data version. */
   const lookup = (key: string): Kept | undefined => {
     if (source.version !== version) {
       entries.clear();

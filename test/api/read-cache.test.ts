@@ -108,7 +108,7 @@ describe('Kept answers, served before express routes the request', () => {
     t = await createTestApp();
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload()).expect(201);
 
-    for (const url of ['/v1/regions/AM05/totals', '/v1/uploads?limit=1', '/v1/regions/AM05/gemeenten?format=csv', '/v1/regions/AM05/table']) {
+    for (const url of ['/v1/regions/AM05/totals', '/v1/uploads?limit=1', '/v1/regions/AM05/gemeenten?format=csv', '/v1/regions/AM05/table', '/v1/regions/AM05/table?format=xlsx']) {
       const derived = await t.http().get(url).expect(200);
       const kept = await t.http().get(url).set('X-Request-Id', 'kept-1').expect(200);
       const head = await t.http().head(url).expect(200);
@@ -122,6 +122,7 @@ describe('Kept answers, served before express routes the request', () => {
       expect(notModified.headers['x-frame-options']).toBe('DENY');
       expect(notModified.headers['api-version']).toBe(derived.headers['api-version']);
       expect(notModified.headers.etag).toBe(derived.headers.etag);
+      expect(derived.headers.etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
       expect(notModified.headers['content-length']).toBeUndefined();
     }
   });

@@ -11,7 +11,7 @@ import { DomainError } from '../../src/domain/errors';
 import { NewUpload, Remember, WriteClock } from '../../src/domain/ports';
 import { Region } from '../../src/domain/reference';
 import { openDatabase } from '../../src/storage/database';
-import { PostgresStore } from '../../src/storage/postgres/postgres-store';
+import { PostgresStore, STAGING_BATCH_ROWS } from '../../src/storage/postgres/postgres-store';
 import { SqliteStore } from '../../src/storage/sqlite-store';
 import { startCluster } from '../support/postgres-cluster';
 import { freshDatabase, TestDatabase } from '../support/postgres-database';
@@ -244,21 +244,64 @@ describe('Several PostgresStore instances on one database', () => {
     expect(byId).toEqual([...byId].sort());
   });
 
-  test('When two imports are staged on different instances at once, then each commits all of its own uploads', async () => {
-    const [sa, sb] = await Promise.all([a.beginStaging(), b.beginStaging()]);
-    for (let i = 0; i < 5; i++) {
-      await Promise.all([sa.add(upload('AM01', `2025-0${i + 1}`, i, 'tsv')),
-        sb.add(upload('AM02', `2025-0${i + 1}`, i, 'tsv'))]);
-    }
-    const [ra, rb] = await Promise.all([sa.commit(at('2026-01-01T00:00:00.000Z')), sb.commit(at('2026-01-01T00:00:00.000Z'))]);
-    expect(ra.map((r) => r.regionCode)).toEqual(Array(5).fill('AM01'));
-    expect(rb.map((r) => r.regionCode)).toEqual(Array(5).fill('AM02'));
-    expect(await b.regionPeriods('AM01')).toEqual(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05']);
+  /** The rows of every import still in the staging tables. */
+  async function stagedRows(): Promise<number> {
     const raw = new Client({ connectionString: database.url });
     await raw.connect();
-    const left = await raw.query<{ n: number }>('SELECT (SELECT count(*) FROM staged_uploads) + (SELECT count(*) FROM staged_figures) AS n');
-    await raw.end();
-    expect(Number(left.rows[0].n)).toBe(0);
+    try {
+      const { rows: [row] } = await raw.query<{ n: string }>('SELECT (SELECT count(*) FROM staged_uploads) + (SELECT count(*) FROM staged_figures) AS n');
+      return Number(row.n);
+    } finally {
+      await raw.end();
+    }
+  }
+
+  /** Month `i` counted from 2010-01. */
+  const month = (i: number) => `${2010 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+
+  test('When two imports of more rows than a staging batch are staged on different instances at once, then the batches reach the database as they fill, each import commits all of its own, and nothing stays staged', async () => {
+    const perUpload = Math.min(...['AM01', 'AM02'].map((code) => upload(code, '2025-01', 0).rows.length));
+    const count = Math.ceil((2 * STAGING_BATCH_ROWS + 1) / perUpload);
+    const [sa, sb] = await Promise.all([a.beginStaging(), b.beginStaging()]);
+    let added = 0;
+    for (let i = 0; i < count; i++) {
+      const pair = [upload('AM01', month(i), i, 'tsv'), upload('AM02', month(i), i, 'tsv')];
+      await Promise.all([sa.add(pair[0]), sb.add(pair[1])]);
+      added += pair[0].rows.length + pair[1].rows.length;
+    }
+    // What each instance still holds is less than a batch and the region it is reading.
+    expect(await stagedRows()).toBeGreaterThan(added - 2 * (STAGING_BATCH_ROWS + perUpload));
+
+    const [ra, rb] = await Promise.all([sa.commit(at('2026-01-01T00:00:00.000Z')), sb.commit(at('2026-01-01T00:00:00.000Z'))]);
+
+    expect(ra.map((r) => [r.regionCode, r.period])).toEqual(Array.from({ length: count }, (_, i) => ['AM01', month(i)]));
+    expect(rb.map((r) => [r.regionCode, r.period])).toEqual(Array.from({ length: count }, (_, i) => ['AM02', month(i)]));
+    for (const records of [ra, rb]) expect(records.map((r) => r.id)).toEqual(records.map((_, i) => records[0].id + i));
+    expect(await b.regionPeriods('AM01')).toEqual(Array.from({ length: count }, (_, i) => month(i)));
+    expect((await a.currentUpload('AM02', month(count - 1)))?.rows).toHaveLength(rb[count - 1].gemeenteCount);
+    expect(await stagedRows()).toBe(0);
+  });
+
+  test('When an import of more rows than a staging batch is discarded, or its commit is refused, then nothing of it stays staged or reaches the figures', async () => {
+    const before = await a.countUploads({ limit: 1, offset: 0 });
+    const perUpload = upload('AM03', '2025-01', 0).rows.length;
+    const uploads = Array.from({ length: Math.ceil((STAGING_BATCH_ROWS + 1) / perUpload) + 1 }, (_, i) => upload('AM03', month(i), i, 'tsv'));
+    const discarded = await a.beginStaging();
+    for (const u of uploads) await discarded.add(u);
+    expect(await stagedRows()).toBeGreaterThan(0);
+    await discarded.discard();
+    expect(await stagedRows()).toBe(0);
+
+    const refused = await b.beginStaging();
+    uploads[0].rows[0] = { ...uploads[0].rows[0], code: 'GM9999' };
+    for (const u of uploads) await refused.add(u);
+    await expect(refused.commit(at('2026-02-01T00:00:00.000Z'))).rejects.toThrow(/foreign key/);
+    expect(await stagedRows()).toBeGreaterThan(0);
+    await refused.discard();
+
+    expect(await stagedRows()).toBe(0);
+    expect(await a.countUploads({ limit: 1, offset: 0 })).toBe(before);
+    expect(await a.regionPeriods('AM03')).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { DomainError } from '../../src/domain/errors';
 import { FiguresStore, NewUpload, Remember, UploadRecord } from '../../src/domain/ports';
 import { Region } from '../../src/domain/reference';
 import { GemeenteCounts } from '../../src/domain/upload';
+import { STAGING_BATCH_ROWS } from '../../src/storage/postgres/postgres-store';
 import { createTestStore, STORE_KINDS, TestStore } from '../support/stores';
 
 /** Instants one minute apart from 2026-07-01 10:00, as the domain's clock would give them; each call the next. */
@@ -168,6 +169,86 @@ describe.each(STORE_KINDS)('The storage contract, on the %s store', (kind) => {
     expect(records.map((r) => r.period)).toEqual(['2026-07']);
     expect(await store.periods()).toEqual(['2026-07']);
     expect(await store.countUploads({ limit: 10, offset: 0 })).toBe(1);
+  });
+
+  test('When one write holds two uploads for one region and period among others, then ids follow their order and only the last of the two is current', async () => {
+    const saved = await store.saveUploads([upload(twente, '2026-06', 1), upload(almere, '2026-06', 2), upload(twente, '2026-06', 3)], just(minute(1)));
+    const staging = await store.beginStaging();
+    for (const u of [upload(twente, '2026-07', 4), upload(almere, '2026-07', 5), upload(twente, '2026-07', 6)]) await staging.add(u);
+    const staged = await staging.commit(just(minute(2)));
+
+    for (const records of [saved, staged]) {
+      expect(records.map((r) => r.id)).toEqual([records[0].id, records[0].id + 1, records[0].id + 2]);
+      expect(records.map((r) => [r.regionCode, r.current, r.gemeenteCount])).toEqual([['AM05', false, 3], [almere.code, true, 3], ['AM05', true, 3]]);
+      expect((await store.currentUpload('AM05', records[0].period))?.id).toBe(records[2].id);
+      expect((await store.getUpload(records[0].id))?.current).toBe(false);
+    }
+    expect(staged[0].id).toBeGreaterThan(saved[2].id);
+    expect((await store.listUploads({ regionCode: 'AM05', limit: 10, offset: 0 })).map((u) => [u.id, u.current])).toEqual([
+      [staged[2].id, true], [staged[0].id, false], [saved[2].id, true], [saved[0].id, false],
+    ]);
+    expect((await store.uploadSums('AM05')).map((s) => [s.period, s.registerTotal, s.counts.gemeenteClients.withProfile])).toEqual([
+      ['2026-06', 3000, 3 * 3 + 3], ['2026-07', 6000, 3 * 6 + 3],
+    ]);
+  });
+
+  /** Every region's whole table for `count` periods from 2020-01: more gemeente rows than two staging batches when count ≥ 12. */
+  const wholeFile = (regions: Region[], count: number, seed: number): NewUpload[] => Array.from({ length: count }, (_, p) => `${2020 + Math.floor(p / 12)}-${String((p % 12) + 1).padStart(2, '0')}`)
+    .flatMap((period, p) => regions.map((r, k) => upload(r, period, seed + p + k, { rows: rowsOf(r, seed + p + k, r.gemeenten.length), source: 'tsv' })));
+
+  test('When an import stages more rows than one staging batch holds, then every upload is stored with its rows and sums, in the order staged, and of two for one region and period the last is current', async () => {
+    const regions = await store.referenceData();
+    const file = wholeFile(regions, 12, 1);
+    // The file's first table once more at its end, with figures of its own.
+    const uploads = [...file, upload(regions[0], file[0].period, 99, { rows: rowsOf(regions[0], 99, regions[0].gemeenten.length), source: 'tsv' })];
+    expect(uploads.reduce((n, u) => n + u.rows.length, 0)).toBeGreaterThan(2 * STAGING_BATCH_ROWS);
+    const staging = await store.beginStaging();
+    for (const u of uploads) await staging.add(u);
+
+    const records = await staging.commit(just(minute(1)), memory('file', minute(1)));
+
+    expect(records).toHaveLength(uploads.length);
+    expect(await store.rememberedAnswer('writer', 'file', minute(1))).toEqual({ fingerprint: 'fingerprint-file', answer: JSON.stringify(records.map((r) => r.id)) });
+    expect(records.map((r) => r.id)).toEqual(records.map((_, i) => records[0].id + i));
+    expect(records.map((r) => [r.regionCode, r.period, r.registerTotal, r.gemeenteCount, r.current, r.uploadedAt]))
+      .toEqual(uploads.map((u, i) => [u.regionCode, u.period, u.registerTotal, u.rows.length, i > 0, minute(1)]));
+    expect(await store.countUploads({ limit: 1, offset: 0 })).toBe(uploads.length);
+    expect((await store.getUpload(records[0].id))?.current).toBe(false);
+    expect((await store.currentUpload(regions[0].code, file[0].period))?.id).toBe(records[records.length - 1].id);
+    const sums = await store.uploadSums();
+    expect(sums).toHaveLength(file.length);
+    for (const [i, u] of uploads.entries()) {
+      if (i === 0) continue; // replaced by the last
+      const sum = (pick: (r: GemeenteCounts) => number) => u.rows.reduce((n, r) => n + pick(r), 0);
+      expect(sums.find((s) => s.regionCode === u.regionCode && s.period === u.period)?.counts).toEqual({
+        gemeenteClients: { withProfile: sum((r) => r.gemeenteClients.withProfile), withoutProfile: sum((r) => r.gemeenteClients.withoutProfile) },
+        uwvClients: { withProfile: sum((r) => r.uwvClients.withProfile), withoutProfile: sum((r) => r.uwvClients.withoutProfile) },
+      });
+      if (i % 97 === 0 || i === uploads.length - 1) expect((await store.getUpload(records[i].id))?.rows).toEqual([...u.rows].sort((a, b) => a.name.localeCompare(b.name)));
+    }
+  });
+
+  test('When an import of more rows than one staging batch is discarded, or refused by the database at its commit, then nothing of it is stored', async () => {
+    const regions = await store.referenceData();
+    const discarded = await store.beginStaging();
+    for (const u of wholeFile(regions, 12, 1)) await discarded.add(u);
+    await discarded.discard();
+    await discarded.discard();
+
+    const refused = await store.beginStaging();
+    const uploads = wholeFile(regions, 12, 2);
+    uploads[uploads.length - 1].rows[0] = { ...uploads[uploads.length - 1].rows[0], code: 'GM9999' };
+    for (const u of uploads) await refused.add(u);
+    await expect(refused.commit(just(minute(1)))).rejects.toHaveProperty('message', expect.stringMatching(/foreign key/i));
+    await refused.discard();
+
+    expect(await store.countUploads({ limit: 1, offset: 0 })).toBe(0);
+    expect(await store.periods()).toEqual([]);
+    expect(await store.uploadSums()).toEqual([]);
+    const kept = await store.beginStaging();
+    await kept.add(upload(twente, '2026-06', 1));
+    expect((await kept.commit(just(minute(2)))).map((r) => [r.regionCode, r.current])).toEqual([['AM05', true]]);
+    expect(await store.countUploads({ limit: 1, offset: 0 })).toBe(1);
   });
 
   test('When an upload remembers an idempotency key, then the answer is found until it expires, and a key taken meanwhile undoes the upload', async () => {

@@ -61,6 +61,19 @@ describe('Uploads that leave out gemeenten, repeat the current figures, or are i
     expect(again.body.uploads[0].id).not.toBe(first.id);
   });
 
+  test('When a file of three regions repeats two of them, then only those two get the warning', async () => {
+    const [gorinchem, middenHolland] = [regionFigures('AM35'), regionFigures('AM20')];
+    const first = await postTable(twenteTsv() + publicationTable(gorinchem) + publicationTable(middenHolland), '').expect(201);
+
+    const changed = publicationTable(regionFigures('AM35', 2));
+    const res = await postTable(twenteTsv() + changed + publicationTable(middenHolland), '').expect(201);
+
+    const ids = first.body.uploads.map((u: { id: number }) => u.id);
+    expect(res.body.uploads.map((u: { warnings: string[] }) => u.warnings)).toEqual([
+      [expect.stringContaining(`identical to upload ${ids[0]}`)], [], [expect.stringContaining(`identical to upload ${ids[2]}`)],
+    ]);
+  });
+
   test('When an upload differs from the current one in its register only, then there is no warning', async () => {
     await post(twenteUpload()).expect(201);
 

@@ -29,6 +29,16 @@ const STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_VERSION_CHECK_MS = 1000;
 /** Staged rows older than this were left by an instance killed mid-import. */
 const STALE_STAGING = '1 hour';
+/**
+ * Gemeente rows an import holds in memory before it writes them to the staging tables in one statement:
+ * few round trips per file, and memory bounded by this (plus one region's table) whatever the file's size.
+ */
+export const STAGING_BATCH_ROWS = 2000;
+
+/** An upload as inserted: its id and seq, and the columns its record needs. */
+interface InsertedRow extends Omit<UploadRow, 'uploaded_at' | 'current' | 'withdrawn_at' | 'withdrawn_by'> {
+  seq: number;
+}
 
 /** One gemeente's row as json_build_array gives it: code, name, then the four counts. */
 type FigureTuple = [string, string, number, number, number, number];
@@ -75,48 +85,94 @@ const toCounts = ([code, name, gw, gwo, uw, uwo]: FigureTuple): GemeenteCounts =
 
 const toStored = (row: UploadWithRows): StoredUpload => ({ ...toRecord(row), rows: row.rows.map(toCounts) });
 
-/**
- * An upload's rows as columns, for one INSERT … SELECT FROM unnest(…) instead of a statement per gemeente:
- * codes, the four counts, the names as printed (null when not given) and the upload's order.
- */
-function columns(u: NewUpload): [string[], number[], number[], number[], number[], Array<string | null>, number[]] {
-  const rows = u.rows;
-  return [rows.map((r) => r.code), rows.map((r) => r.gemeenteClients.withProfile), rows.map((r) => r.gemeenteClients.withoutProfile),
-    rows.map((r) => r.uwvClients.withProfile), rows.map((r) => r.uwvClients.withoutProfile),
-    rows.map((_, i) => u.printed?.names[i] ?? null), rows.map((_, i) => i)];
+/** The uploads' own columns, one array each, in the order of `uploads`: for one INSERT … SELECT FROM unnest(…). */
+function uploadColumns(uploads: NewUpload[]): [string[], string[], Array<number | null>, string[], string[], Array<string | null>] {
+  return [uploads.map((u) => u.regionCode), uploads.map((u) => u.period), uploads.map((u) => u.registerTotal),
+    uploads.map((u) => u.uploadedBy), uploads.map((u) => u.source), uploads.map((u) => u.printed?.regionLabel ?? null)];
 }
+
+type FigureColumns = [number[], string[], number[], number[], number[], number[], Array<string | null>, number[]];
+
+/**
+ * The rows of several uploads as columns, for one INSERT … SELECT FROM unnest(…) instead of a statement per
+ * gemeente: `owners[i]` (an upload id, or a staged seq) for each row of `uploads[i]`, the gemeente code, the
+ * four counts, the name as printed (null when not given) and the row's place in its upload.
+ */
+function figureColumns(uploads: NewUpload[], owners: number[]): FigureColumns {
+  const columns: FigureColumns = [[], [], [], [], [], [], [], []];
+  const [owner, code, gw, gwo, uw, uwo, printedName, position] = columns;
+  uploads.forEach((u, k) => u.rows.forEach((r, i) => {
+    owner.push(owners[k]);
+    code.push(r.code);
+    gw.push(r.gemeenteClients.withProfile);
+    gwo.push(r.gemeenteClients.withoutProfile);
+    uw.push(r.uwvClients.withProfile);
+    uwo.push(r.uwvClients.withoutProfile);
+    printedName.push(u.printed?.names[i] ?? null);
+    position.push(i);
+  }));
+  return columns;
+}
+
+/**
+ * Inserts the uploads `source` selects (columns seq, region_code, period, register_total, uploaded_by,
+ * source, region_label, gemeente_count; ordered by seq) with ids drawn from the uploads' own sequence in seq
+ * order, all at the instant `$at`; answers each id with its seq, in seq order. The ids are drawn explicitly
+ * so that the order is certain and each id is known with its seq (RETURNING names no column of the source).
+ */
+const insertUploads = (source: string, at: number) => `WITH numbered AS MATERIALIZED (
+    SELECT nextval(pg_get_serial_sequence('uploads', 'id')::regclass)::int AS id, s.* FROM (${source}) s),
+  inserted AS (
+    INSERT INTO uploads (id, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label) OVERRIDING SYSTEM VALUE
+    SELECT id, region_code, period, register_total, uploaded_by, $${at}, source, region_label FROM numbered)
+  SELECT id, seq::int, region_code, period, register_total, uploaded_by, source, gemeente_count FROM numbered ORDER BY seq`;
 
 /** Parameterised statements, named so that each connection prepares them once. */
 const named = (name: string, text: string, values: unknown[]): QueryConfig => ({ name, text, values });
 
 const SQL = {
-  insertUpload: `INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source, region_label)
-    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+  /** Uploads given as arrays, numbered by their place in them. */
+  insertUploads: insertUploads(`SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[])
+      WITH ORDINALITY AS u(region_code, period, register_total, uploaded_by, source, region_label, gemeente_count, seq) ORDER BY seq`, 8),
   insertFigures: `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
       uwv_with_profile, uwv_without_profile, printed_name, position)
-    SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[])`,
-  sumUpload: `INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
-    SELECT $1, coalesce(sum(gemeente_with_profile), 0), coalesce(sum(gemeente_without_profile), 0),
-      coalesce(sum(uwv_with_profile), 0), coalesce(sum(uwv_without_profile), 0)
-    FROM upload_figures WHERE upload_id = $1`,
+    SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::text[], $8::int[])`,
+  /**
+   * Each upload's sums in one statement; an upload without rows sums to zeros. Summed per upload (LATERAL),
+   * so that each reads its own rows by the primary key whatever the planner believes of the table's size.
+   */
+  sumUploads: `INSERT INTO upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
+    SELECT u.id, s.* FROM unnest($1::int[]) AS u(id) CROSS JOIN LATERAL (
+      SELECT coalesce(sum(f.gemeente_with_profile), 0), coalesce(sum(f.gemeente_without_profile), 0),
+        coalesce(sum(f.uwv_with_profile), 0), coalesce(sum(f.uwv_without_profile), 0)
+      FROM upload_figures f WHERE f.upload_id = u.id) s`,
+  /** Of several uploads for one region and period, the last (highest id) becomes current; one row each, as an upsert needs. */
+  makeCurrentAll: `INSERT INTO current_uploads (region_code, period, upload_id)
+    SELECT DISTINCT ON (region_code, period) region_code, period, id FROM uploads WHERE id = ANY($1::int[])
+    ORDER BY region_code, period, id DESC
+    ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`,
   makeCurrent: `INSERT INTO current_uploads (region_code, period, upload_id) VALUES ($1, $2, $3)
     ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id`,
-  upload: `SELECT ${UPLOAD_COLUMNS} FROM uploads u WHERE u.id = ANY($1::int[]) ORDER BY u.id`,
   forgetExpired: 'DELETE FROM idempotency_keys WHERE expires_at <= $1',
   remember: `INSERT INTO idempotency_keys (client, key, fingerprint, answer, expires_at) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (client, key) DO NOTHING`,
-  stageUpload: `WITH staged AS (
+  /** A batch of staged uploads and all their rows in one statement. */
+  stageUploads: `WITH staged AS (
       INSERT INTO staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, source, region_label)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+      SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[]))
     INSERT INTO staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position)
-    SELECT $1, $2, * FROM unnest($9::text[], $10::int[], $11::int[], $12::int[], $13::int[], $14::text[], $15::int[])`,
-  stagedUploads: `SELECT seq, region_code, period, register_total, uploaded_by, source, region_label
-    FROM staged_uploads WHERE import_id = $1 ORDER BY seq`,
-  moveFigures: `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
+    SELECT $1, * FROM unnest($9::int[], $10::text[], $11::int[], $12::int[], $13::int[], $14::int[], $15::text[], $16::int[])`,
+  /** An import's staged uploads, numbered in the order they were staged. */
+  commitStagedUploads: insertUploads(`SELECT s.seq, s.region_code, s.period, s.register_total, s.uploaded_by, s.source, s.region_label,
+      (SELECT count(*)::int FROM staged_figures f WHERE f.import_id = s.import_id AND f.seq = s.seq) AS gemeente_count
+    FROM staged_uploads s WHERE s.import_id = $1 ORDER BY s.seq`, 2),
+  /** Every staged row to the upload its seq became ($2 the ids, $3 their seqs). */
+  moveStagedFigures: `INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
       uwv_with_profile, uwv_without_profile, printed_name, position)
-    SELECT $1, gemeente_code, gw, gwo, uw, uwo, printed_name, position FROM staged_figures WHERE import_id = $2 AND seq = $3`,
-  forgetStagedFigures: 'DELETE FROM staged_figures WHERE import_id = $1',
-  forgetStagedUploads: 'DELETE FROM staged_uploads WHERE import_id = $1',
+    SELECT n.id, f.gemeente_code, f.gw, f.gwo, f.uw, f.uwo, f.printed_name, f.position
+    FROM staged_figures f JOIN unnest($2::int[], $3::int[]) AS n(id, seq) ON n.seq = f.seq WHERE f.import_id = $1`,
+  forgetStaged: `WITH figures AS (DELETE FROM staged_figures WHERE import_id = $1)
+    DELETE FROM staged_uploads WHERE import_id = $1`,
 };
 
 /**
@@ -342,67 +398,85 @@ export class PostgresStore implements FiguresStore {
     return new Map(rows.map((r) => [r.region_code, r.region_label]));
   }
 
+  /**
+   * Inside a write, once the uploads and their rows are inserted: their sums, and each region and period's
+   * last upload made current, one statement each whatever the number of uploads. The records, of which (as
+   * in the table) only the last of several for one region and period is current.
+   */
+  private async finishUploads(client: PoolClient, inserted: InsertedRow[], uploadedAt: string): Promise<UploadRecord[]> {
+    const ids = inserted.map((u) => u.id);
+    await client.query(named('sum_uploads', SQL.sumUploads, [ids]));
+    await client.query(named('make_current_all', SQL.makeCurrentAll, [ids]));
+    const last = new Map(inserted.map((u) => [`${u.region_code} ${u.period}`, u.id]));
+    return inserted.map((u) => toRecord({ ...u, uploaded_at: uploadedAt, current: last.get(`${u.region_code} ${u.period}`) === u.id, withdrawn_at: null, withdrawn_by: null }));
+  }
+
   async saveUploads(uploads: NewUpload[], now: WriteClock, remember?: Remember): Promise<UploadRecord[]> {
     return this.write(async (client) => {
       // Taken once the version row is locked, so that id order and instant order agree across instances.
       const uploadedAt = now();
-      const ids: number[] = [];
-      for (const u of uploads) {
-        const { rows: [{ id }] } = await client.query<{ id: number }>(named('insert_upload', SQL.insertUpload,
-          [u.regionCode, u.period, u.registerTotal, u.uploadedBy, uploadedAt, u.source, u.printed?.regionLabel ?? null]));
-        await client.query(named('insert_figures', SQL.insertFigures, [id, ...columns(u)]));
-        await client.query(named('sum_upload', SQL.sumUpload, [id]));
-        await client.query(named('make_current', SQL.makeCurrent, [u.regionCode, u.period, id]));
-        ids.push(id);
+      if (uploads.length === 0) {
+        await this.remember(client, remember, []);
+        return { result: [], changed: false };
       }
-      const records = (await client.query<UploadRow>(named('uploads_by_id', SQL.upload, [ids]))).rows.map(toRecord);
+      const { rows: inserted } = await client.query<InsertedRow>(named('insert_uploads', SQL.insertUploads,
+        [...uploadColumns(uploads), uploads.map((u) => u.rows.length), uploadedAt]));
+      await client.query(named('insert_figures', SQL.insertFigures, figureColumns(uploads, inserted.map((u) => u.id))));
+      const records = await this.finishUploads(client, inserted, uploadedAt);
       await this.remember(client, remember, records);
-      return { result: records, changed: uploads.length > 0 };
+      return { result: records, changed: true };
     });
   }
 
   /**
-   * Staged uploads go to UNLOGGED tables keyed by an import id as the file is read, each in one statement,
-   * so that neither this process nor a held transaction keeps the file; the commit moves them in one
-   * transaction, and any pooled connection can serve each step.
+   * Staged uploads are held here up to STAGING_BATCH_ROWS rows, then written in one statement to UNLOGGED
+   * tables keyed by an import id, so that neither this process nor a held transaction keeps the whole file;
+   * the commit writes what is left and moves everything in one transaction, a few statements whatever the
+   * number of uploads. Any pooled connection can serve each step. A file that never filled a batch is
+   * stored from memory as saveUploads stores it, without passing through the staging tables.
    */
   async beginStaging(): Promise<Staging> {
-    const [{ id: importId }] = await this.rows<{ id: string }>(named('next_import', "SELECT nextval('staged_imports')::text AS id", []));
-    let seq = 0;
-    const forget = async (client?: PoolClient) => {
-      const run = async (text: string, name: string) => {
-        if (client) await client.query(named(name, text, [importId]));
-        else await this.rows(named(name, text, [importId]));
-      };
-      await run(SQL.forgetStagedFigures, 'forget_staged_figures');
-      await run(SQL.forgetStagedUploads, 'forget_staged_uploads');
+    // Taken when the first batch is written: a file within one batch never needs one.
+    let importId: string | undefined;
+    // Each upload's seq is its place in the file (from 1): the order its id is drawn in at commit.
+    let written = 0;
+    let pending: NewUpload[] = [];
+    let pendingRows = 0;
+    const flush = async () => {
+      if (pending.length === 0) return;
+      importId ??= (await this.rows<{ id: string }>(named('next_import', "SELECT nextval('staged_imports')::text AS id", [])))[0].id;
+      const batch = pending;
+      const seqs = batch.map((_, i) => written + 1 + i);
+      written += batch.length;
+      pending = [];
+      pendingRows = 0;
+      await this.rows(named('stage_uploads', SQL.stageUploads, [importId, seqs, ...uploadColumns(batch), ...figureColumns(batch, seqs)]));
     };
     const add = async (u: NewUpload) => {
-      seq++;
-      await this.rows(named('stage_upload', SQL.stageUpload,
-        [importId, seq, u.regionCode, u.period, u.registerTotal, u.uploadedBy, u.source, u.printed?.regionLabel ?? null, ...columns(u)]));
+      pending.push(u);
+      pendingRows += u.rows.length;
+      if (pendingRows >= STAGING_BATCH_ROWS) await flush();
     };
-    const commit = (now: WriteClock, remember?: Remember) => this.write(async (client) => {
-      const uploadedAt = now();
-      const staged = (await client.query<Omit<UploadRow, 'id' | 'current' | 'gemeente_count' | 'withdrawn_at' | 'withdrawn_by' | 'uploaded_at'> & { seq: number; region_label: string | null }>(
-        named('staged_uploads', SQL.stagedUploads, [importId]))).rows;
-      const records: UploadRecord[] = [];
-      for (const u of staged) {
-        const { rows: [{ id }] } = await client.query<{ id: number }>(named('insert_upload', SQL.insertUpload,
-          [u.region_code, u.period, u.register_total, u.uploaded_by, uploadedAt, u.source, u.region_label]));
-        const { rowCount } = await client.query(named('move_figures', SQL.moveFigures, [id, importId, u.seq]));
-        await client.query(named('sum_upload', SQL.sumUpload, [id]));
-        await client.query(named('make_current', SQL.makeCurrent, [u.region_code, u.period, id]));
-        records.push(toRecord({ ...u, id, uploaded_at: uploadedAt, current: true, gemeente_count: rowCount ?? 0, withdrawn_at: null, withdrawn_by: null }));
-      }
-      await forget(client);
-      // The records are known here; of several for one region and period, the last is current.
-      const last = new Map(records.map((r) => [`${r.regionCode} ${r.period}`, r.id]));
-      for (const r of records) r.current = last.get(`${r.regionCode} ${r.period}`) === r.id;
-      await this.remember(client, remember, records);
-      return { result: records, changed: records.length > 0 };
-    });
-    return { add, commit, discard: () => forget() };
+    const commit = async (now: WriteClock, remember?: Remember) => {
+      // A file within one batch goes from memory straight to the figures, as a JSON upload of several regions does.
+      if (written === 0) return this.saveUploads(pending, now, remember);
+      await flush();
+      return this.write(async (client) => {
+        const uploadedAt = now();
+        const { rows: inserted } = await client.query<InsertedRow>(named('commit_staged_uploads', SQL.commitStagedUploads, [importId, uploadedAt]));
+        await client.query(named('move_staged_figures', SQL.moveStagedFigures, [importId, inserted.map((u) => u.id), inserted.map((u) => u.seq)]));
+        const records = await this.finishUploads(client, inserted, uploadedAt);
+        await client.query(named('forget_staged', SQL.forgetStaged, [importId]));
+        await this.remember(client, remember, records);
+        return { result: records, changed: true };
+      });
+    };
+    const discard = async () => {
+      pending = [];
+      pendingRows = 0;
+      if (written > 0) await this.rows(named('forget_staged', SQL.forgetStaged, [importId]));
+    };
+    return { add, commit, discard };
   }
 
   async listUploads(filter: UploadFilter): Promise<UploadRecord[]> {
