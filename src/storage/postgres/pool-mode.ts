@@ -60,28 +60,33 @@ function unnamed(config: unknown, begin: string): unknown {
 }
 
 /**
- * Whether two connections to one URL share a server session, as they do only behind a pooler in
- * transaction mode: a setting one makes for its session, the other then sees. Run idle at start-up, a
- * pgbouncer hands the second the server connection the first just used, so it is caught; it may be missed
- * when the pooler is busy, never found where there is none. Unreachable: false, and opening the store
- * says why.
+ * Whether connections to one URL share server sessions, as they do only behind a pooler in transaction
+ * mode: a setting one connection makes for its session, a later one then sees. (Directly, the session ends
+ * with its connection; a session pooler resets the server connection before handing it on.) Run idle at
+ * start-up, pgbouncer hands the second connection the server connection the first just used, so it is
+ * caught; it may be missed when the pooler is busy, never found where there is none. Unreachable: false,
+ * and opening the store says why.
  */
 export async function sharesServerSessions(config: ClientConfig): Promise<boolean> {
   const probe = randomUUID();
-  const first = new Client(config);
-  const second = new Client(config);
-  for (const client of [first, second]) client.on('error', () => undefined);
+  const once = async <T>(body: (client: Client) => Promise<T>): Promise<T> => {
+    const client = new Client(config);
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return await body(client);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
   try {
-    await first.connect();
-    await second.connect();
-    await first.query("SELECT set_config('sonar.session_probe', $1, false)", [probe]);
+    // One after the other, so that a session pooler with a single server connection still serves both.
+    await once((client) => client.query("SELECT set_config('sonar.session_probe', $1, false)", [probe]));
     // Read and cleared in one statement, so that a shared server connection keeps nothing of the probe.
-    const { rows } = await second.query<{ seen: string | null }>(
-      "SELECT current_setting('sonar.session_probe', true) AS seen, set_config('sonar.session_probe', '', false)");
+    const { rows } = await once((client) => client.query<{ seen: string | null }>(
+      "SELECT current_setting('sonar.session_probe', true) AS seen, set_config('sonar.session_probe', '', false)"));
     return rows[0].seen === probe;
   } catch {
     return false;
-  } finally {
-    await Promise.all([first.end().catch(() => undefined), second.end().catch(() => undefined)]);
   }
 }
