@@ -19,7 +19,7 @@ export interface PostgresOptions {
   versionCheckMs?: number;
   /** Connections in the pool. */
   maxConnections?: number;
-  /** Whether DATABASE_URL is a pooler in transaction mode (statements unnamed, limits per transaction). */
+  /** How the URL reaches PostgreSQL (pool-mode.ts); `transaction`: statements unnamed, limits per transaction, no LISTEN. */
   poolMode?: PoolMode;
 }
 
