@@ -11,8 +11,8 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json tsconfig.client-check.json tsoa.json ./
 COPY src ./src
 COPY bench ./bench
-# The benchmarks start a throwaway PostgreSQL cluster with the tests' helper, so the build compiles it too.
-COPY test/support/postgres-cluster.ts ./test/support/
+# The benchmarks start a throwaway PostgreSQL cluster and pgbouncer with the tests' helpers, so the build compiles them too.
+COPY test/support/postgres-cluster.ts test/support/pgbouncer.ts ./test/support/
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 

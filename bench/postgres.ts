@@ -63,7 +63,12 @@ async function tableImport(target: Target, files: RegionTable[][], log: Log): Pr
   return { files: files.length, rows: files.reduce((n, f) => n + f.reduce((m, t) => m + t.rows.length, 0), 0), seconds, rssBefore, peak: memoryOf(target.pid).peak };
 }
 
-async function readAfterWrite(a: Target, b: Target, region: BenchRegion, times: number): Promise<number[]> {
+/**
+ * Milliseconds from each of `times` uploads through A answering 201 to B serving its figures (B's answer
+ * cached before). `spreadMs`: each upload waits a random part of it first, so that uploads do not fall at
+ * one phase of B's periodic check (each would otherwise follow just after the check that ended the last wait).
+ */
+export async function readAfterWrite(a: Target, b: Target, region: BenchRegion, times: number, spreadMs = 0): Promise<number[]> {
   const waits: number[] = [];
   const path = `/v1/regions/${region.code}/totals?period=2030-01`;
   for (let i = 0; i < times; i++) {
@@ -71,6 +76,7 @@ async function readAfterWrite(a: Target, b: Target, region: BenchRegion, times: 
     const body = JSON.parse(jsonUpload(table)) as { registerTotal: number };
     body.registerTotal = 100_000 + i;
     await bodyOf(b, path).catch(() => undefined); // B holds the previous answer, cached
+    if (spreadMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * spreadMs));
     const res = await post(`${a.url}/v1/uploads`, JSON.stringify(body), 'application/json');
     if (res.status !== 201) throw new Error(`A answered ${res.status}: ${res.text.slice(0, 300)}`);
     const t0 = performance.now();

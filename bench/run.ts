@@ -4,7 +4,7 @@
  *
  *   npm run bench                      full run (about 9 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
- *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres
+ *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
  */
@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from '../src/paths';
 import { loadRegions } from './data';
 import { ExportsSettings, runExports } from './exports';
 import { ImportSettings, runImport } from './import';
+import { PgbouncerSettings, pgbouncerMarkdown, runPgbouncer } from './pgbouncer';
 import { PostgresSettings, postgresMarkdown, runPostgres } from './postgres';
 import { runProfile } from './profile';
 import { ReadsSettings, runReads } from './reads';
@@ -49,6 +50,10 @@ const series: SeriesSettings = quick
 const postgres: PostgresSettings = quick
   ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, fillPeriods: 4, importFiles: 30, readAfterWrite: 20 }
   : { connections: 50, rounds: 3, seconds: 3, warmupSeconds: 1, maxRequests: 300_000, fillPeriods: 12, importFiles: 293, readAfterWrite: 100 };
+
+const pgbouncer: PgbouncerSettings = quick
+  ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, fillPeriods: 2, readAfterWrite: 10, checks: [200, 1000] }
+  : { connections: 50, rounds: 3, seconds: 3, warmupSeconds: 1, maxRequests: 300_000, fillPeriods: 4, readAfterWrite: 50, checks: [200, 1000] };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -110,6 +115,15 @@ async function main(): Promise<number> {
       failed = true;
       log(`postgres benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
       sections.push(`### PostgreSQL\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+    }
+  }
+  if (only === undefined || only === 'pgbouncer') {
+    try {
+      sections.push(pgbouncerMarkdown(await runPgbouncer(pgbouncer, regions, log)), '');
+    } catch (error) {
+      failed = true;
+      log(`pgbouncer benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### pgbouncer\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
     }
   }
   sections.push(`Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '');

@@ -32,6 +32,8 @@ const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   /** How often each instance compares the database's version: heartbeat, and fallback for a lost notification. */
   DATABASE_VERSION_CHECK_MS: z.coerce.number().int().min(50).default(1000),
+  /** `transaction` when DATABASE_URL is a pooler in transaction mode (pgbouncer): see storage/postgres/pool-mode.ts. */
+  DATABASE_POOL_MODE: z.enum(['session', 'transaction']).default('session'),
   API_KEYS: apiKeys,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JSON_BODY_LIMIT: byteSize.prefault('256kb'),

@@ -33,7 +33,7 @@ export function postgresBin(): string | undefined {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -44,9 +44,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-const isRoot = () => process.getuid?.() === 0;
+export const isRoot = () => process.getuid?.() === 0;
 
-function uidGid(user: string): [number, number] {
+export function uidGid(user: string): [number, number] {
   const id = (flag: string) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
   return [id('-u'), id('-g')];
 }

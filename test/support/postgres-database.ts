@@ -9,6 +9,8 @@ import { PostgresStore } from '../../src/storage/postgres/postgres-store';
 
 export const TEMPLATE_DATABASE = 'sonar_template';
 export const CLUSTER_PORT_VARIABLE = 'SONAR_TEST_POSTGRES_PORT';
+/** The port of the run's pgbouncer (transaction mode) in front of the cluster. */
+export const PGBOUNCER_PORT_VARIABLE = 'SONAR_TEST_PGBOUNCER_PORT';
 
 const urlOn = (port: string | number, database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
 
@@ -33,6 +35,13 @@ async function admin<T>(port: string | number, body: (client: Client) => Promise
 export function clusterPort(): number {
   const given = process.env[CLUSTER_PORT_VARIABLE];
   if (!given) throw new Error(`${CLUSTER_PORT_VARIABLE} is not set: run the tests through jest, whose global set-up starts the PostgreSQL cluster.`);
+  return Number(given);
+}
+
+/** The port of the run's pgbouncer, which jest's global set-up started in front of the cluster. */
+export function pgbouncerPort(): number {
+  const given = process.env[PGBOUNCER_PORT_VARIABLE];
+  if (!given) throw new Error(`${PGBOUNCER_PORT_VARIABLE} is not set: run the tests through jest, whose global set-up starts pgbouncer.`);
   return Number(given);
 }
 
@@ -64,7 +73,7 @@ const idle: TestDatabase[] = [];
  * test), or a fresh copy when every database of this file is still in use. Jest loads this module once per
  * test file, so files never share one. `release` hands it back; the cluster's removal removes it.
  */
-export async function borrowDatabase(): Promise<{ url: string; release(): void }> {
+export async function borrowDatabase(): Promise<{ url: string; name: string; release(): void }> {
   const reused = idle.pop();
   let database: TestDatabase;
   if (reused) {
@@ -82,6 +91,7 @@ export async function borrowDatabase(): Promise<{ url: string; release(): void }
   let released = false;
   return {
     url: database.url,
+    name: database.name,
     release: () => {
       if (released) return;
       released = true;

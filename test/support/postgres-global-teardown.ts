@@ -1,8 +1,14 @@
-/** Jest's global tear-down: stops and removes the run's PostgreSQL cluster. */
+/** Jest's global tear-down: stops the run's pgbouncer, then stops and removes its PostgreSQL cluster. */
+import type { Pgbouncer } from './pgbouncer';
 import type { Cluster } from './postgres-cluster';
 
-export default function tearDown(): void {
-  const run = globalThis as { sonarTestCluster?: Cluster };
-  run.sonarTestCluster?.remove();
-  run.sonarTestCluster = undefined;
+export default async function tearDown(): Promise<void> {
+  const run = globalThis as { sonarTestCluster?: Cluster; sonarTestPgbouncer?: Pgbouncer };
+  try {
+    await run.sonarTestPgbouncer?.stop();
+  } finally {
+    run.sonarTestPgbouncer = undefined;
+    run.sonarTestCluster?.remove();
+    run.sonarTestCluster = undefined;
+  }
 }

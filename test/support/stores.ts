@@ -5,10 +5,13 @@ import { FiguresStore } from '../../src/domain/ports';
 import { Db, openDatabase } from '../../src/storage/database';
 import { SqliteStore } from '../../src/storage/sqlite-store';
 import { PostgresStore } from '../../src/storage/postgres/postgres-store';
-import { borrowDatabase } from './postgres-database';
+import { borrowDatabase, pgbouncerPort } from './postgres-database';
 
-/** The stores the tests can run against; `TEST_STORE` picks one for the store-agnostic suites. */
-export const STORE_KINDS = ['sqlite', 'postgres'] as const;
+/**
+ * The stores the tests can run against; `TEST_STORE` picks one for the store-agnostic suites. `pgbouncer`:
+ * PostgreSQL through the run's pgbouncer in transaction mode (DATABASE_POOL_MODE=transaction).
+ */
+export const STORE_KINDS = ['sqlite', 'postgres', 'pgbouncer'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 /** A fresh, empty store (migrated, with reference data) and the configuration that points the service at it. */
@@ -43,14 +46,19 @@ export async function createSqliteStore(file?: string): Promise<TestStore> {
   };
 }
 
-/** A PostgreSQL store on this test file's database of the run's throwaway cluster, emptied first. */
-export async function createPostgresStore(): Promise<TestStore> {
+/**
+ * A PostgreSQL store on this test file's database of the run's throwaway cluster, emptied first: directly,
+ * or through the run's pgbouncer in transaction mode.
+ */
+export async function createPostgresStore(through: 'direct' | 'pgbouncer' = 'direct'): Promise<TestStore> {
   const database = await borrowDatabase();
-  const store = await PostgresStore.open(database.url);
+  const pooled = through === 'pgbouncer';
+  const url = pooled ? `postgres://postgres@127.0.0.1:${pgbouncerPort()}/${database.name}` : database.url;
+  const store = await PostgresStore.open(url, { poolMode: pooled ? 'transaction' : 'session' });
   return {
-    kind: 'postgres',
+    kind: pooled ? 'pgbouncer' : 'postgres',
     store,
-    config: { DATABASE_URL: database.url },
+    config: pooled ? { DATABASE_URL: url, DATABASE_POOL_MODE: 'transaction' } : { DATABASE_URL: url },
     close: async () => {
       await store.close();
       database.release();
@@ -64,6 +72,8 @@ export async function createTestStore(kind: StoreKind = testStoreKind()): Promis
       return createSqliteStore();
     case 'postgres':
       return createPostgresStore();
+    case 'pgbouncer':
+      return createPostgresStore('pgbouncer');
   }
 }
 

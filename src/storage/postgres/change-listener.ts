@@ -22,10 +22,16 @@ export class ChangeListener {
   private checking = false;
   private stopped = false;
 
+  /**
+   * `listens` false behind a pooler in transaction mode: a LISTEN there lands on a pooled server connection
+   * and hears nothing (pgbouncer drops what reaches it between transactions, warning each time), so the
+   * version check alone tells of changes.
+   */
   constructor(
     private readonly config: ClientConfig,
     private readonly checkMs: number,
     private readonly logger?: Logger,
+    private readonly listens = true,
   ) {}
 
   /** Connects and listens; throws when PostgreSQL cannot be reached, so that start-up fails loudly. */
@@ -68,7 +74,7 @@ export class ChangeListener {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${FIGURES_CHANNEL}`);
+      if (this.listens) await client.query(`LISTEN ${FIGURES_CHANNEL}`);
       const { rows } = await client.query<{ version: string }>(VERSION_QUERY);
       if (this.stopped) {
         await client.end().catch(() => undefined);

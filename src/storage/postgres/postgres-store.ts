@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { DB_DIR } from '../../paths';
 import { ChangeListener, FIGURES_CHANNEL } from './change-listener';
 import { migratePostgres } from './migrate';
+import { PoolMode, poolOptions } from './pool-mode';
 import { isUnreachable, unavailable } from './unavailable';
 import { SumsRow, toRecord, toSums, UploadRow } from '../rows';
 
@@ -18,6 +19,8 @@ export interface PostgresOptions {
   versionCheckMs?: number;
   /** Connections in the pool. */
   maxConnections?: number;
+  /** How the URL reaches PostgreSQL (pool-mode.ts); `transaction`: statements unnamed, limits per transaction, no LISTEN. */
+  poolMode?: PoolMode;
 }
 
 /** Defaults chosen so that an outage answers within seconds instead of hanging a request. */
@@ -192,15 +195,14 @@ export class PostgresStore implements FiguresStore {
     const pool = new Pool({
       ...connection,
       max: options.maxConnections ?? 10,
-      statement_timeout: STATEMENT_TIMEOUT_MS,
       query_timeout: STATEMENT_TIMEOUT_MS + 5000,
-      idle_in_transaction_session_timeout: STATEMENT_TIMEOUT_MS,
+      ...poolOptions(options.poolMode ?? 'session', { statementTimeoutMs: STATEMENT_TIMEOUT_MS, idleInTransactionMs: STATEMENT_TIMEOUT_MS }),
     });
     // An idle connection the server closed (a restart) must not crash the process; the pool drops it.
     pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'An idle database connection failed'));
     // A connection lost while checked out fails its query (answered as unavailable) and also emits 'error'.
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const listener = new ChangeListener(connection, options.versionCheckMs ?? DEFAULT_VERSION_CHECK_MS, options.logger);
+    const listener = new ChangeListener(connection, options.versionCheckMs ?? DEFAULT_VERSION_CHECK_MS, options.logger, options.poolMode !== 'transaction');
     try {
       const client = await pool.connect();
       try {
