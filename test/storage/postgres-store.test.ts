@@ -39,6 +39,9 @@ const remembering = (key: string, now: string): Remember => ({
   answer: (records) => JSON.stringify(records.map((r) => r.id)),
 });
 
+/** Month `i` counted from 2010-01. */
+const month = (i: number) => `${2010 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+
 /** Waits for a condition that another connection's commit makes true; fails after `ms`. */
 async function eventually(condition: () => boolean, ms = 5000): Promise<number> {
   const start = Date.now();
@@ -256,9 +259,6 @@ describe('Several PostgresStore instances on one database', () => {
     }
   }
 
-  /** Month `i` counted from 2010-01. */
-  const month = (i: number) => `${2010 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-
   test('When two imports of more rows than a staging batch are staged on different instances at once, then the batches reach the database as they fill, each import commits all of its own, and nothing stays staged', async () => {
     const perUpload = Math.min(...['AM01', 'AM02'].map((code) => upload(code, '2025-01', 0).rows.length));
     const count = Math.ceil((2 * STAGING_BATCH_ROWS + 1) / perUpload);
@@ -302,6 +302,41 @@ describe('Several PostgresStore instances on one database', () => {
     expect(await stagedRows()).toBe(0);
     expect(await a.countUploads({ limit: 1, offset: 0 })).toBe(before);
     expect(await a.regionPeriods('AM03')).toEqual([]);
+  });
+});
+
+describe('Staged rows of imports that never ended', () => {
+  test('When an instance was killed mid-import, then a running instance clears its staged rows once they are an hour old, and leaves running imports alone', async () => {
+    const database = await freshDatabase();
+    const store = await PostgresStore.open(database.url, { staleStagingSweepMs: 100 });
+    const raw = new Client({ connectionString: database.url });
+    await raw.connect();
+    const staged = async () => Number((await raw.query<{ n: string }>('SELECT (SELECT count(*) FROM staged_uploads) + (SELECT count(*) FROM staged_figures) AS n')).rows[0].n);
+    try {
+      regions = await store.referenceData();
+      const perUpload = upload('AM03', '2025-01', 0).rows.length;
+      const batch = Array.from({ length: Math.ceil((STAGING_BATCH_ROWS + 1) / perUpload) }, (_, i) => upload('AM03', month(i), i, 'tsv'));
+      const abandoned = await store.beginStaging(); // as a killed instance leaves it: never committed nor discarded
+      for (const u of batch) await abandoned.add(u);
+      const abandonedRows = await staged();
+      await raw.query("UPDATE staged_uploads SET staged_at = now() - interval '61 minutes'");
+      const running = await store.beginStaging();
+      for (const u of batch) await running.add(u);
+      const runningRows = (await staged()) - abandonedRows;
+
+      const start = Date.now();
+      while ((await staged()) !== runningRows && Date.now() - start < 10_000) await new Promise((resolve) => setTimeout(resolve, 50));
+
+      expect(abandonedRows).toBeGreaterThan(STAGING_BATCH_ROWS);
+      expect(await staged()).toBe(runningRows);
+      const records = await running.commit(at('2026-03-01T00:00:00.000Z'));
+      expect(records.map((r) => r.gemeenteCount)).toEqual(batch.map((u) => u.rows.length));
+      expect(await staged()).toBe(0);
+    } finally {
+      await raw.end();
+      await store.close();
+      await database.drop();
+    }
   });
 });
 

@@ -21,14 +21,20 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** How the URL reaches PostgreSQL (pool-mode.ts); `transaction`: statements unnamed, limits per transaction, no LISTEN. */
   poolMode?: PoolMode;
+  /** How often each instance clears what imports of killed instances left staged. */
+  staleStagingSweepMs?: number;
 }
 
 /** Defaults chosen so that an outage answers within seconds instead of hanging a request. */
 const CONNECT_TIMEOUT_MS = 2000;
 const STATEMENT_TIMEOUT_MS = 30_000;
 export const DEFAULT_VERSION_CHECK_MS = 1000;
-/** Staged rows older than this were left by an instance killed mid-import. */
+/**
+ * Staged rows older than this were left by an instance killed mid-import: no request lasts that long (node
+ * ends a request after 5 minutes), so no import still running can lose a batch to the sweep.
+ */
 const STALE_STAGING = '1 hour';
+const STALE_STAGING_SWEEP_MS = 10 * 60 * 1000;
 /**
  * Gemeente rows an import holds in memory before it writes them to the staging tables in one statement:
  * few round trips per file, and memory bounded by this (plus one region's table) whatever the file's size.
@@ -173,6 +179,8 @@ const SQL = {
     FROM staged_figures f JOIN unnest($2::int[], $3::int[]) AS n(id, seq) ON n.seq = f.seq WHERE f.import_id = $1`,
   forgetStaged: `WITH figures AS (DELETE FROM staged_figures WHERE import_id = $1)
     DELETE FROM staged_uploads WHERE import_id = $1`,
+  forgetStaleStaging: `WITH stale AS (DELETE FROM staged_uploads WHERE staged_at < now() - interval '${STALE_STAGING}' RETURNING import_id)
+    DELETE FROM staged_figures WHERE import_id IN (SELECT import_id FROM stale)`,
 };
 
 /**
@@ -183,11 +191,20 @@ const SQL = {
  */
 export class PostgresStore implements FiguresStore {
   private closed = false;
+  private readonly sweep: NodeJS.Timeout;
 
   private constructor(
     private readonly pool: Pool,
     private readonly listener: ChangeListener,
-  ) {}
+    sweepMs: number,
+    logger?: Logger,
+  ) {
+    // Not only at start-up: an instance may run for months while another was killed mid-import.
+    this.sweep = setInterval(() => {
+      this.pool.query(named('forget_stale_staging', SQL.forgetStaleStaging, [])).catch((error: Error) =>
+        logger?.warn({ err: error.message }, 'Could not clear the staged rows of abandoned imports'));
+    }, sweepMs).unref();
+  }
 
   /** Connects, migrates (under an advisory lock), loads reference data once, and starts listening for changes. */
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
@@ -207,9 +224,7 @@ export class PostgresStore implements FiguresStore {
       const client = await pool.connect();
       try {
         await migratePostgres(client, options.dbDir ?? DB_DIR);
-        await client.query(`DELETE FROM staged_figures WHERE import_id IN (
-          SELECT import_id FROM staged_uploads WHERE staged_at < now() - interval '${STALE_STAGING}')`);
-        await client.query(`DELETE FROM staged_uploads WHERE staged_at < now() - interval '${STALE_STAGING}'`);
+        await client.query(named('forget_stale_staging', SQL.forgetStaleStaging, []));
       } finally {
         client.release();
       }
@@ -219,7 +234,7 @@ export class PostgresStore implements FiguresStore {
       await pool.end().catch(() => undefined);
       throw error;
     }
-    return new PostgresStore(pool, listener);
+    return new PostgresStore(pool, listener, options.staleStagingSweepMs ?? STALE_STAGING_SWEEP_MS, options.logger);
   }
 
   isAvailable(): boolean {
@@ -233,6 +248,7 @@ export class PostgresStore implements FiguresStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.sweep);
     await this.listener.stop();
     await this.pool.end();
   }
@@ -464,6 +480,8 @@ export class PostgresStore implements FiguresStore {
       return this.write(async (client) => {
         const uploadedAt = now();
         const { rows: inserted } = await client.query<InsertedRow>(named('commit_staged_uploads', SQL.commitStagedUploads, [importId, uploadedAt]));
+        // Never a partial file: staged rows can only be gone if something cleared them under a running import.
+        if (inserted.length !== written) throw new Error(`import ${importId}: ${written} uploads were staged, ${inserted.length} are left; nothing was stored`);
         await client.query(named('move_staged_figures', SQL.moveStagedFigures, [importId, inserted.map((u) => u.id), inserted.map((u) => u.seq)]));
         const records = await this.finishUploads(client, inserted, uploadedAt);
         await client.query(named('forget_staged', SQL.forgetStaged, [importId]));
