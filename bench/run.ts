@@ -7,6 +7,7 @@
  *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
+ *   BENCH_RATE_LIMITED=1 npm run bench …    the service with its default rate limits on (set too high to refuse)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -110,7 +110,8 @@ export interface ServiceOptions {
 
 /**
  * The built service as production runs it: NODE_ENV=production, LOG_LEVEL=info with its stdout (one JSON
- * line per request) sent to /dev/null, so the cost of logging stays in; rate limiting off.
+ * line per request) sent to /dev/null, so the cost of logging stays in; rate limiting off (on, but never
+ * refusing, with BENCH_RATE_LIMITED=1).
  */
 export async function startService(options: ServiceOptions): Promise<Target> {
   const port = await freePort();
@@ -126,6 +127,8 @@ export async function startService(options: ServiceOptions): Promise<Target> {
       API_KEYS: `${API_KEY_NAME}:${API_KEY}`,
       LOG_LEVEL: 'info',
       RATE_LIMIT: 'false',
+      // The default deployment's rate limits, set too high to refuse anything: what counting each request costs.
+      ...(process.env.BENCH_RATE_LIMITED === '1' ? { RATE_LIMIT: 'true', RATE_LIMIT_READS: '1000000000', RATE_LIMIT_WRITES: '1000000000' } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import { Config } from './config';
@@ -12,7 +11,8 @@ import { rememberBodyDigest } from './http/idempotency';
 import { checkJsonUpload } from './http/json-upload';
 import { observeRequests } from './http/observability';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
-import { apiAnswerHeaders, rateLimits, responseHeaders } from './http/protection';
+import { apiAnswerHeaders, responseHeaders } from './http/protection';
+import { RateLimits } from './http/rate-limits';
 import { readCache } from './http/read-cache';
 import { TABLE_CONTENT_TYPES } from './http/table-upload';
 import { routeLabeler } from './http/route-label';
@@ -55,18 +55,21 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', BASE_PATH, '/rapport']));
   const cache = readCache(service, `${BASE_PATH}/`);
   const leading = apiAnswerHeaders(API_VERSION);
-  // A kept answer goes out before express's router, unless a rate limit must count the request first or a
-  // browser's Origin asks for CORS headers: those are answered from the cache after their middleware.
-  const servedFirst = (req: IncomingMessage) => !config.RATE_LIMIT && req.headers.origin === undefined;
+  const limits = config.RATE_LIMIT ? new RateLimits(config) : undefined;
+  // Every request is observed and counted against its rate limit before express sees it; an allowed read the
+  // cache keeps is answered then and there. A browser's read (Origin) needs the CORS middleware first: the
+  // cache answers it after that.
   answerFirst(app, (req, res) => {
     const id = observed.observe(req, res);
-    if (servedFirst(req) && cache.answer(req, res, [...leading, 'X-Request-Id', id])) return true;
+    const verdict = limits?.count(req);
+    if ((verdict?.allowed ?? true) && req.headers.origin === undefined
+      && cache.answer(req, res, [...leading, ...(verdict?.headers ?? []), 'X-Request-Id', id])) return true;
     res.setHeader('X-Request-Id', id);
     return false;
   }, (error) => logger.error({ err: error }, 'unexpected error'));
 
   app.use(responseHeaders(API_VERSION));
-  if (config.RATE_LIMIT) app.use(rateLimits(config));
+  if (limits) app.use(limits.middleware);
   app.use(cache.middleware);
 
   app.use(rejectUnknownQueryParameters(paths));

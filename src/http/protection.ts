@@ -1,10 +1,7 @@
 import cors from 'cors';
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { Config } from '../config';
 import { REPORT_CSS_HASH } from '../report/style';
-import { sendProblem } from './problem';
 
 const YEAR = 365 * 24 * 60 * 60;
 const hsts = { maxAge: YEAR, includeSubDomains: true };
@@ -99,24 +96,4 @@ export function responseHeaders(apiVersion: string): RequestHandler {
       else next();
     });
   };
-}
-
-function limiter(windowMs: number, limit: number, what: string): RequestHandler {
-  return rateLimit({
-    windowMs,
-    limit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    skip: (req) => !req.path.startsWith('/v1/'), // health checks and Swagger UI's assets are not limited
-    handler: (_req, res) => {
-      sendProblem(res, { status: 429, detail: `Too many ${what}: at most ${limit} per ${windowMs / 1000} s from one client. Retry after the Retry-After header's seconds.` });
-    },
-  });
-}
-
-/** A strict limit on writes and a generous one on reads; left out where a gateway limits, and for benchmarks. */
-export function rateLimits(config: Config): RequestHandler {
-  const writes = limiter(config.RATE_LIMIT_WINDOW_MS, config.RATE_LIMIT_WRITES, 'uploads');
-  const reads = limiter(config.RATE_LIMIT_WINDOW_MS, config.RATE_LIMIT_READS, 'requests');
-  return (req, res, next) => (req.method === 'POST' || req.method === 'DELETE' ? writes : reads)(req, res, next); // DELETE: withdrawals
 }

@@ -125,6 +125,32 @@ describe('Rate limits', () => {
     await t.http().get('/v1/regions').expect(429);
   });
 
+  test('When a client reads, then each answer says its limit and what is left; health checks are not counted', async () => {
+    t = await createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_WRITES: '5', RATE_LIMIT_READS: '3', RATE_LIMIT_WINDOW_MS: '60000' });
+    await t.http().get('/health').expect(200);
+
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await t.http().get('/v1/regions').expect(200));
+    const refused = await t.http().get('/v1/regions').expect(429);
+
+    expect(answers.map((a) => a.headers.ratelimit)).toEqual([0, 1, 2].map((used) => expect.stringMatching(new RegExp(`^limit=3, remaining=${2 - used}, reset=(60|59)$`))));
+    expect(answers[0].headers['ratelimit-policy']).toBe('3;w=60');
+    expect(refused.headers.ratelimit).toMatch(/^limit=3, remaining=0, reset=/);
+    expect(refused.body.detail).toBe("Too many requests: at most 3 per 60 s from one client. Retry after the Retry-After header's seconds.");
+  });
+
+  test('When the service trusts one proxy, then clients are told apart by the address it forwards, and not otherwise', async () => {
+    t = await createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_READS: '1', TRUST_PROXY: 'true' });
+    await t.http().get('/v1/regions').set('X-Forwarded-For', '203.0.113.7, 198.51.100.1').expect(200);
+    await t.http().get('/v1/regions').set('X-Forwarded-For', '203.0.113.7, 198.51.100.2').expect(200);
+    await t.http().get('/v1/regions').set('X-Forwarded-For', '198.51.100.1').expect(429);
+    await t.close();
+
+    t = await createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_READS: '1', TRUST_PROXY: 'false' });
+    await t.http().get('/v1/regions').set('X-Forwarded-For', '198.51.100.1').expect(200);
+    await t.http().get('/v1/regions').set('X-Forwarded-For', '198.51.100.2').expect(429);
+  });
+
   test('When rate limiting is switched off, then no limit applies', async () => {
     t = await createTestApp({ RATE_LIMIT: 'false', RATE_LIMIT_READS: '1' });
 
