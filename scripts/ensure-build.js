@@ -14,7 +14,8 @@ function newest(file) {
   const stat = statSync(file);
   if (!stat.isDirectory()) return stat.mtimeMs;
   return readdirSync(file)
-    .filter((name) => name !== 'generated' && name !== 'out') // build output and benchmark results, not sources
+    // Build output, benchmark results and prose are not sources.
+    .filter((name) => name !== 'generated' && name !== 'out' && !name.endsWith('.md'))
     .reduce((max, name) => Math.max(max, newest(path.join(file, name))), stat.mtimeMs);
 }
 
