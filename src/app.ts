@@ -61,11 +61,15 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   // cache answers it after that.
   answerFirst(app, (req, res) => {
     const id = observed.observe(req, res);
-    const verdict = limits?.count(req);
-    if ((verdict?.allowed ?? true) && req.headers.origin === undefined
-      && cache.answer(req, res, [...leading, ...(verdict?.headers ?? []), 'X-Request-Id', id])) return true;
-    res.setHeader('X-Request-Id', id);
-    return false;
+    let answered = false;
+    try {
+      const verdict = limits?.count(req);
+      answered = (verdict?.allowed ?? true) && req.headers.origin === undefined
+        && cache.answer(req, res, [...leading, ...(verdict?.headers ?? []), 'X-Request-Id', id]);
+    } finally {
+      if (!answered && !res.headersSent) res.setHeader('X-Request-Id', id); // set here, not earlier: a kept answer writes all its headers at once
+    }
+    return answered;
   }, (error) => logger.error({ err: error }, 'unexpected error'));
 
   app.use(responseHeaders(API_VERSION));

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { requestPath } from './request-path';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Query parameters that look like credentials: a caller who puts a key in the URL still keeps it out of the logs. */
@@ -61,13 +62,13 @@ export function observeRequests(logger: Logger, routeOf: (path: string) => strin
     const id = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
     (req as { id?: string }).id = id;
     const { method = '', url = '' } = req; // as the client sent them: routing rewrites req.url
+    const path = requestPath(req);
     const start = process.hrtime.bigint();
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const finished = res.writableFinished; // false: the client went away before the answer was out
       const status = finished ? res.statusCode : 499;
-      const query = url.indexOf('?');
-      const route = routeOf(query < 0 ? url : url.slice(0, query));
+      const route = routeOf(path);
       const { count, time } = seriesOf(method, route, String(status));
       count.inc();
       time.observe(seconds);

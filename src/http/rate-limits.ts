@@ -3,6 +3,7 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import type { IncomingMessage } from 'node:http';
 import { Config } from '../config';
 import { sendProblem } from './problem';
+import { requestPath } from './request-path';
 
 /** What counting one request said: the headers its answer carries, and whether it may be answered at all. */
 export interface RateVerdict {
@@ -20,23 +21,25 @@ interface Window {
 
 /**
  * One limit: at most `limit` requests per client in a window of `windowMs` that starts with the client's
- * first request. Windows that ended are dropped as they are met and once per window, so the map holds only
- * clients seen in the last window.
+ * first request. Windows that ended are dropped as they are met and, once per window, all together, so the
+ * map holds only clients seen lately (and no timer outlives the app).
  */
 class FixedWindows {
   private readonly windows = new Map<string, Window>();
   private readonly policy: string;
+  private nextSweep: number;
 
   constructor(private readonly windowMs: number, private readonly limit: number, private readonly what: string, private readonly now: () => number) {
     this.policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
-    setInterval(() => {
-      const at = this.now();
-      for (const [key, window] of this.windows) if (window.resetAt <= at) this.windows.delete(key);
-    }, windowMs).unref();
+    this.nextSweep = now() + windowMs;
   }
 
   count(client: string): RateVerdict {
     const at = this.now();
+    if (at >= this.nextSweep) {
+      for (const [key, window] of this.windows) if (window.resetAt <= at) this.windows.delete(key);
+      this.nextSweep = at + this.windowMs;
+    }
     let window = this.windows.get(client);
     if (!window || window.resetAt <= at) {
       window = { hits: 0, resetAt: at + this.windowMs };
@@ -76,7 +79,7 @@ export class RateLimits {
 
   /** Counts the request against its client's window; undefined for paths the limits leave alone. */
   count(req: IncomingMessage): RateVerdict | undefined {
-    if (!(req.url ?? '').startsWith('/v1/')) return undefined;
+    if (!requestPath(req).startsWith('/v1/')) return undefined;
     const writing = req.method === 'POST' || req.method === 'DELETE'; // DELETE: withdrawals
     const verdict = (writing ? this.writes : this.reads).count(this.clientOf(req));
     (req as Counted)[VERDICT] = verdict;
@@ -85,13 +88,14 @@ export class RateLimits {
 
   /**
    * The client's address as express's `req.ip` gives it with `trust proxy` at one hop or off: behind one
-   * proxy, the last address it added to X-Forwarded-For. IPv6 clients are counted by their /56, as a
-   * client usually holds a whole subnet.
+   * proxy, the last address in X-Forwarded-For (the one the proxy added). IPv6 clients are counted by their
+   * /56, as a client usually holds a whole subnet: express-rate-limit's `ipKeyGenerator` does that, the one
+   * part of that package still used.
    */
   private clientOf(req: IncomingMessage): string {
     const forwarded = this.trustProxy ? req.headers['x-forwarded-for'] : undefined;
-    const last = typeof forwarded === 'string' ? forwarded.slice(forwarded.lastIndexOf(',') + 1).trim() : '';
-    return ipKeyGenerator(last || req.socket.remoteAddress || '');
+    const last = typeof forwarded === 'string' ? forwarded.split(',').map((a) => a.trim()).filter(Boolean).pop() : undefined;
+    return ipKeyGenerator(last ?? req.socket.remoteAddress ?? '');
   }
 
   readonly middleware: RequestHandler = (req, res, next) => {

@@ -24,6 +24,10 @@ interface Kept extends Entry {
   notModified: string[];
 }
 
+/** What a kept answer holds in memory, roughly: its body, its key (a long Accept makes a long key) and its headers. */
+const sizeOf = (key: string, entry: Kept): number =>
+  entry.body.length + key.length + entry.ok.reduce((n, line) => n + line.length, 0) + entry.notModified.reduce((n, line) => n + line.length, 0);
+
 /** Headers of an answer that belong to it, so a kept answer is served with them. */
 const KEPT_HEADERS = ['Link', 'Total-Count'];
 
@@ -150,23 +154,25 @@ const isRead = (method: string | undefined, url: string, prefix: string): boolea
  * The figures change only when an upload commits, so every successful read is derived once per data
  * version and then served as stored bytes until the next commit. The service bumps its version before
  * the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
- * Keys are the full URL and, unless `format` decides, the Accept header; the room is bounded in bytes,
- * oldest answer out first, so that odd query strings or Accept headers cannot make it grow.
+ * Keys are the full URL and, unless `format` decides, the Accept header; the room is bounded in bytes
+ * (bodies, keys and headers), oldest answer out first, so that odd query strings or Accept headers cannot
+ * make it grow.
  * HEAD is GET without the body (express routes it to the GET handler): same key, headers and 304.
  */
 export function readCache(source: Versioned, prefix: string, maxBytes = 32 * 1024 * 1024): ReadCache {
   let version = source.version;
-  const entries = new Map<string, Kept>();
+  const entries = new Map<string, Kept & { size: number }>();
   let bytes = 0;
   const keep = (key: string, entry: Kept) => {
-    if (entry.body.length > maxBytes) return;
-    while (bytes + entry.body.length > maxBytes) {
-      const [oldest, old] = entries.entries().next().value as [string, Kept];
+    const size = sizeOf(key, entry);
+    if (size > maxBytes) return;
+    while (bytes + size > maxBytes) {
+      const [oldest, old] = entries.entries().next().value as [string, Kept & { size: number }];
       entries.delete(oldest);
-      bytes -= old.body.length;
+      bytes -= old.size;
     }
-    entries.set(key, entry);
-    bytes += entry.body.length;
+    entries.set(key, { ...entry, size });
+    bytes += size;
   };
   /** The answer kept under `key`, after forgetting every answer of an earlier data version. */
   const lookup = (key: string): Kept | undefined => {

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
@@ -149,6 +151,28 @@ describe('Rate limits', () => {
     t = await createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_READS: '1', TRUST_PROXY: 'false' });
     await t.http().get('/v1/regions').set('X-Forwarded-For', '198.51.100.1').expect(200);
     await t.http().get('/v1/regions').set('X-Forwarded-For', '198.51.100.2').expect(429);
+  });
+
+  test('When a client names the target in absolute form (GET http://host/v1/regions), then it is counted, limited and labelled as the path it reaches', async () => {
+    t = await createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_READS: '1' });
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const get = (target: string) => new Promise<number>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: target }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      }).on('error', reject);
+    });
+    try {
+      const statuses = [await get(`http://127.0.0.1:${port}/v1/regions`), await get(`http://127.0.0.1:${port}/v1/regions`), await get('/v1/regions')];
+      const metrics = await t.http().get('/metrics').expect(200);
+
+      expect(statuses).toEqual([200, 429, 429]);
+      expect(metrics.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/regions",status="429"\} 2/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test('When rate limiting is switched off, then no limit applies', async () => {

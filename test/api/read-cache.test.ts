@@ -71,23 +71,45 @@ describe('Reads after uploads', () => {
 });
 
 describe('The read cache\'s room', () => {
-  test('When more answers are read than fit its bytes, then the oldest are derived again and the newest kept', async () => {
+  /** A bare express app with the read cache in front of one read, noting each answer it derives. */
+  async function appWithRoom(maxBytes: number) {
     const express = (await import('express')).default;
     const request = (await import('supertest')).default;
     const { readCache } = await import('../../src/http/read-cache');
     const derived: string[] = [];
     const app = express();
-    app.use(readCache({ version: 1 }, '/v1/', 1000).middleware); // room for three answers of 300 bytes
+    app.use(readCache({ version: 1 }, '/v1/', maxBytes).middleware);
     app.get('/v1/answer', (req, res) => {
       derived.push(String(req.query.n));
       res.json({ n: req.query.n, pad: 'x'.repeat(280) });
     });
+    const get = (n: number, accept = 'application/json') => request(app).get(`/v1/answer?n=${n}`).set('Accept', accept).expect(200);
+    return { derived, get };
+  }
 
-    for (const n of [1, 2, 3, 4]) await request(app).get(`/v1/answer?n=${n}`).expect(200);
-    await request(app).get('/v1/answer?n=4').expect(200);
-    await request(app).get('/v1/answer?n=1').expect(200);
+  // An answer here holds about 530 bytes: 300 of body, its key and its headers.
+  test('When more answers are read than fit its bytes, then the oldest are derived again and the newest kept', async () => {
+    const { derived, get } = await appWithRoom(1700); // room for three
 
-    expect(derived).toEqual(['1', '2', '3', '4', '1']);
+    for (const n of [1, 2, 3, 4]) await get(n);
+    await get(4);
+    await get(1);
+    await get(3);
+    await get(2);
+
+    expect(derived).toEqual(['1', '2', '3', '4', '1', '2']);
+  });
+
+  test('When a request carries a long Accept header, then its key counts against the room too', async () => {
+    const { derived, get } = await appWithRoom(1700);
+    await get(1);
+    await get(2);
+
+    await get(3, `application/json;q=0.9, ${'x'.repeat(800)}`); // kept under an 800-byte key: 1 and 2 no longer fit beside it
+    await get(2);
+    await get(1);
+
+    expect(derived).toEqual(['1', '2', '3', '2', '1']);
   });
 });
 

@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { RateLimits } from '../../src/http/rate-limits';
 
 /** A request as node hands it over, from `address`. */
-const from = (address: string, method = 'GET', url = '/v1/totals'): IncomingMessage =>
-  ({ method, url, headers: {}, socket: { remoteAddress: address } }) as unknown as IncomingMessage;
+const from = (address: string, method = 'GET', url = '/v1/totals', forwardedFor?: string): IncomingMessage =>
+  ({ method, url, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }, socket: { remoteAddress: address } }) as unknown as IncomingMessage;
 
 describe('Rate limits per client and window', () => {
   const config = { RATE_LIMIT_WINDOW_MS: 60_000, RATE_LIMIT_WRITES: 2, RATE_LIMIT_READS: 3, TRUST_PROXY: false };
@@ -45,5 +45,16 @@ describe('Rate limits per client and window', () => {
     expect(limits.count(from('192.0.2.2'))?.allowed).toBe(true);
     expect(limits.count(from('2001:db8:0:1::1', 'GET', '/health'))).toBeUndefined();
     expect(limits.count(from('2001:db8:0:1::1', 'GET', '/v1'))).toBeUndefined();
+  });
+
+  test('When one proxy is trusted, then the client is the last address it forwards, empty entries skipped', () => {
+    const limits = new RateLimits({ ...config, TRUST_PROXY: true }, () => 0);
+
+    for (let i = 0; i < 3; i++) limits.count(from('10.0.0.1', 'GET', '/v1/totals', '198.51.100.9, 203.0.113.7'));
+
+    expect(limits.count(from('10.0.0.2', 'GET', '/v1/totals', '203.0.113.7, '))?.allowed).toBe(false);
+    expect(limits.count(from('10.0.0.1', 'GET', '/v1/totals', '203.0.113.8'))?.allowed).toBe(true);
+    expect(limits.count(from('10.0.0.1', 'GET', 'http://host/v1/totals'))?.allowed).toBe(true); // the proxy itself, absolute form
+    expect(limits.count(from('10.0.0.1', 'GET', 'http://host/health'))).toBeUndefined();
   });
 });

@@ -480,9 +480,10 @@ export class PostgresStore implements FiguresStore {
       return this.write(async (client) => {
         const uploadedAt = now();
         const { rows: inserted } = await client.query<InsertedRow>(named('commit_staged_uploads', SQL.commitStagedUploads, [importId, uploadedAt]));
-        // Never a partial file: staged rows can only be gone if something cleared them under a running import.
-        if (inserted.length !== written) throw new Error(`import ${importId}: ${written} uploads were staged, ${inserted.length} are left; nothing was stored`);
-        await client.query(named('move_staged_figures', SQL.moveStagedFigures, [importId, inserted.map((u) => u.id), inserted.map((u) => u.seq)]));
+        const { rowCount: moved } = await client.query(named('move_staged_figures', SQL.moveStagedFigures, [importId, inserted.map((u) => u.id), inserted.map((u) => u.seq)]));
+        // Never a partial file. Staged rows are gone only if something cleared them under a running import
+        // (the stale-staging sweep, or the UNLOGGED tables emptied by a crash): the file must be sent again.
+        if (inserted.length !== written || moved !== inserted.reduce((n, u) => n + u.gemeente_count, 0)) throw unavailable();
         const records = await this.finishUploads(client, inserted, uploadedAt);
         await client.query(named('forget_staged', SQL.forgetStaged, [importId]));
         await this.remember(client, remember, records);
