@@ -16,12 +16,12 @@ import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import type { NewUpload } from '../../src/domain/ports';
 import type { Region } from '../../src/domain/reference';
-import type { UploadRequest } from '../../src/domain/upload';
 import { openPostgresStore } from '../../src/storage/postgres/open-postgres';
 import { poolOptions } from '../../src/storage/postgres/pool-mode';
 import { PostgresStore } from '../../src/storage/postgres/postgres-store';
-import { Child, expectFreshBuild, startChild, stopChildren } from '../support/child-processes';
+import { expectFreshBuild, startChild, stopChildren } from '../support/child-processes';
 import { fetchJson } from '../support/live-server';
+import { get, Instance, postJson, startInstance, stopInstance } from '../support/service-instances';
 import { Pgbouncer, startPgbouncer } from '../support/pgbouncer';
 import { clusterPort } from '../support/postgres-database';
 import { markedUpload, referenceRegions } from '../support/region-batches';
@@ -44,33 +44,6 @@ const POLL_LIMIT_MS = 10_000;
  * test wrongly.
  */
 const DEAF_WINDOW_MS = 2000;
-
-interface Instance {
-  child: Child;
-  base: string;
-}
-
-async function startInstance(url: string, env: Record<string, string>): Promise<Instance> {
-  const child = startChild('dist/src/server.js', [], {
-    PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, API_KEYS: `writer:${WRITER_KEY}`, LOG_LEVEL: 'info', RATE_LIMIT: 'false', ...env,
-  });
-  const line = await child.line((l) => l.includes('"listening"'), 20_000);
-  return { child, base: (JSON.parse(line) as { url: string }).url };
-}
-
-async function stopInstance(instance: Instance | undefined): Promise<void> {
-  if (!instance || instance.child.process.exitCode !== null) return;
-  instance.child.process.kill('SIGTERM');
-  await instance.child.closed;
-}
-
-const get = (base: string, path: string) => fetchJson(`${base}${path}`, { signal: AbortSignal.timeout(10_000) });
-
-const postJson = (base: string, body: UploadRequest) => fetchJson(`${base}/v1/uploads`, {
-  method: 'POST', signal: AbortSignal.timeout(10_000),
-  headers: { 'Content-Type': 'application/json', 'X-API-Key': WRITER_KEY },
-  body: JSON.stringify(body),
-});
 
 async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, ms: number): Promise<T> {
   const start = performance.now();

@@ -8,9 +8,9 @@
  * with 503 problems and never a 500 or a hang.
  */
 import { Client } from 'pg';
-import type { UploadRequest } from '../../src/domain/upload';
-import { Child, expectFreshBuild, startChild, stopChildren } from '../support/child-processes';
+import { expectFreshBuild, stopChildren } from '../support/child-processes';
 import { fetchJson } from '../support/live-server';
+import { get, Instance, postJson, startInstance, stopInstance } from '../support/service-instances';
 import { Cluster, startCluster } from '../support/postgres-cluster';
 import { freshDatabase, TestDatabase } from '../support/postgres-database';
 import { markedUpload, referenceRegions } from '../support/region-batches';
@@ -22,34 +22,6 @@ import { publicationTable, regionFigures, TSV } from '../tables/publication-file
  * instances"): B serves what A committed this soon after A's 201. Measured waits are a few milliseconds.
  */
 const READ_AFTER_WRITE_BOUND_MS = 1000;
-
-interface Instance {
-  child: Child;
-  base: string;
-}
-
-async function startInstance(url: string, env: Record<string, string> = {}): Promise<Instance> {
-  const child = startChild('dist/src/server.js', [], {
-    PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, API_KEYS: `writer:${WRITER_KEY}`, LOG_LEVEL: 'info', RATE_LIMIT: 'false', ...env,
-  });
-  const line = await child.line((l) => l.includes('"listening"'), 20_000);
-  return { child, base: (JSON.parse(line) as { url: string }).url };
-}
-
-async function stopInstance(instance: Instance | undefined): Promise<void> {
-  if (!instance || instance.child.process.exitCode !== null) return;
-  instance.child.process.kill('SIGTERM');
-  await instance.child.closed;
-}
-
-/** Every request bounded, so that a hang fails the test instead of stalling it. */
-const get = (base: string, path: string) => fetchJson(`${base}${path}`, { signal: AbortSignal.timeout(10_000) });
-
-const postJson = (base: string, body: UploadRequest) => fetchJson(`${base}/v1/uploads`, {
-  method: 'POST', signal: AbortSignal.timeout(10_000),
-  headers: { 'Content-Type': 'application/json', 'X-API-Key': WRITER_KEY },
-  body: JSON.stringify(body),
-});
 
 async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, ms: number): Promise<{ value: T; waited: number }> {
   const start = performance.now();
