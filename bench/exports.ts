@@ -6,16 +6,11 @@
  */
 import { BenchRegion, periods as periodList } from './data';
 import { fillJson, FillResult } from './fill';
-import { load, Sample, summarize, Summary } from './load';
+import { load, RoundsSettings, Sample, summarize, Summary } from './load';
 import { largestRegion } from './reads';
 import { startService, tempDir } from './targets';
 
-export interface ExportsSettings {
-  connections: number;
-  rounds: number;
-  seconds: number;
-  warmupSeconds: number;
-  maxRequests: number;
+export interface ExportsSettings extends RoundsSettings {
   periods: number;
 }
 

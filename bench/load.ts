@@ -12,6 +12,16 @@ export function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks; // utime, stime: fields 14 and 15
 }
 
+/** How a comparison loads each target: `rounds` loads of `seconds` (or `maxRequests`) each, after a warm-up. */
+export interface RoundsSettings {
+  connections: number;
+  rounds: number;
+  seconds: number;
+  warmupSeconds: number;
+  /** Count bound of one load, beside its time bound. */
+  maxRequests: number;
+}
+
 export interface LoadOptions {
   connections: number;
   /** Seconds; the load stops at this time or at `maxRequests` responses, whichever comes first. */

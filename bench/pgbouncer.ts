@@ -11,19 +11,14 @@ import { Pgbouncer, startPgbouncer } from '../test/support/pgbouncer';
 import { startCluster } from '../test/support/postgres-cluster';
 import { BenchRegion, periods } from './data';
 import { fillJson, FillResult } from './fill';
-import { median, Summary, summarize } from './load';
+import { median, RoundsSettings, summarize, Summary } from './load';
 import { readAfterWrite } from './postgres';
 import { Endpoint, interleaved } from './reads';
 import { startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 
-export interface PgbouncerSettings {
-  connections: number;
-  rounds: number;
-  seconds: number;
-  warmupSeconds: number;
-  maxRequests: number;
+export interface PgbouncerSettings extends RoundsSettings {
   /** Periods filled through JSON uploads (35 uploads each), one at a time. */
   fillPeriods: number;
   /** Uploads through A whose arrival at B is timed, per version check interval. */

@@ -12,18 +12,13 @@ import { startCluster } from '../test/support/postgres-cluster';
 import { BenchRegion, jsonUpload, multiRegionTsv, periods, regionTable, RegionTable } from './data';
 import { fillJson, FillResult, post } from './fill';
 import { TSV } from './import';
-import { median, Summary, summarize } from './load';
+import { median, RoundsSettings, summarize, Summary } from './load';
 import { bodyOf, Endpoint, interleaved } from './reads';
 import { memoryOf, resetPeak, startBare, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 
-export interface PostgresSettings {
-  connections: number;
-  rounds: number;
-  seconds: number;
-  warmupSeconds: number;
-  maxRequests: number;
+export interface PostgresSettings extends RoundsSettings {
   /** Periods filled through JSON uploads (35 uploads each). */
   fillPeriods: number;
   /** Files of the table import, one per period, each holding all 35 regions (293 files: 100,206 rows). */

@@ -6,18 +6,12 @@
  */
 import { BenchRegion, periods } from './data';
 import { fillJson, FillResult } from './fill';
-import { load, LoadOptions, Sample, summarize, Summary } from './load';
+import { load, LoadOptions, RoundsSettings, Sample, summarize, Summary } from './load';
 import { startBare, startService, Target, tempDir } from './targets';
 
-export interface ReadsSettings {
-  connections: number;
-  rounds: number;
-  seconds: number;
-  warmupSeconds: number;
+export interface ReadsSettings extends RoundsSettings {
   historyRounds: number;
   historySeconds: number;
-  /** Count bound of one load, beside its time bound. */
-  maxRequests: number;
   mainPeriods: number;
   historyPeriods: [number, number];
 }

@@ -7,16 +7,11 @@
  */
 import { BenchRegion, periods } from './data';
 import { fillJson, FillResult } from './fill';
-import { Summary, summarize } from './load';
+import { RoundsSettings, summarize, Summary } from './load';
 import { bodyOf, Endpoint, interleaved, largestRegion } from './reads';
 import { startBare, startService, Target, tempDir } from './targets';
 
-export interface SeriesSettings {
-  connections: number;
-  rounds: number;
-  seconds: number;
-  warmupSeconds: number;
-  maxRequests: number;
+export interface SeriesSettings extends RoundsSettings {
   /** Periods stored for the comparison with bare express. */
   periods: number;
   /** Periods stored in the instances whose uncached cost is compared; one of them should equal `periods`. */
