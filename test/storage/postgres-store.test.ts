@@ -319,10 +319,12 @@ describe('Staged rows of imports that never ended', () => {
       const abandoned = await store.beginStaging(); // as a killed instance leaves it: never committed nor discarded
       for (const u of batch) await abandoned.add(u);
       const abandonedRows = await staged();
-      await raw.query("UPDATE staged_uploads SET staged_at = now() - interval '61 minutes'");
       const running = await store.beginStaging();
       for (const u of batch) await running.add(u);
+      // Both imports are counted before either is old enough to sweep, so the sweep (every 100 ms) cannot
+      // run between the counts; only then is the abandoned one (the first import id) aged past the hour.
       const runningRows = (await staged()) - abandonedRows;
+      await raw.query("UPDATE staged_uploads SET staged_at = now() - interval '61 minutes' WHERE import_id = (SELECT min(import_id) FROM staged_uploads)");
 
       const start = Date.now();
       while ((await staged()) !== runningRows && Date.now() - start < 10_000) await new Promise((resolve) => setTimeout(resolve, 50));
