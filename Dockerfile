@@ -7,9 +7,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/client/package.json packages/client/tsconfig.json ./packages/client/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json tsconfig.client-check.json tsoa.json ./
 COPY src ./src
+COPY packages/client/src ./packages/client/src
 COPY bench ./bench
 # The benchmarks start a throwaway PostgreSQL cluster and pgbouncer with the tests' helpers, so the build compiles them too.
 COPY test/support/postgres-cluster.ts test/support/pgbouncer.ts ./test/support/
@@ -25,6 +27,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
+# The uploader's typed client: a workspace, linked from node_modules.
+COPY --from=build /app/packages/client/package.json ./packages/client/
+COPY --from=build /app/packages/client/dist ./packages/client/dist
 COPY --from=build /app/dist ./dist
 COPY db ./db
 RUN mkdir -p /data && chown node:node /data

@@ -7,7 +7,8 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const stamp = path.join(root, 'dist', 'src', 'server.js');
-const inputs = ['src', 'bench', 'scripts', 'tsoa.json', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const inputs = ['src', 'bench', 'scripts', 'tsoa.json', 'tsconfig.json', 'tsconfig.build.json', 'package.json',
+  'packages/client/src', 'packages/client/tsconfig.json', 'packages/client/package.json'];
 
 function newest(file) {
   if (!existsSync(file)) return 0;

@@ -1,13 +1,13 @@
 /**
  * Uploads a publication table from a file: `npm run upload -- FILE --period YYYY-MM [--register-total N]`.
- * Streams the file to POST /v1/uploads with the typed client (src/client), prints the stored totals and coverage per region, or the service's
+ * Streams the file to POST /v1/uploads with the typed client (packages/client), prints the stored totals and coverage per region, or the service's
  * problems one per line. Exit codes: 0 stored, 1 refused or failed, 2 wrong use of the command.
  */
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createSonarClient, type Schemas } from '../client';
+import { createSonarClient, type Schemas } from '@sonar-transparency/client';
 import { formatDutchInteger } from '../tables/dutch-integer';
 
 export interface Output {

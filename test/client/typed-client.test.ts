@@ -1,4 +1,4 @@
-import { createSonarClient, type Schemas, type SonarClient } from '../../src/client';
+import { createSonarClient, type Schemas, type SonarClient } from '@sonar-transparency/client';
 import { twenteUpload } from '../support/factories';
 import { liveAppUnderTest } from '../support/live-server';
 import { WRITER_KEY } from '../support/test-app';

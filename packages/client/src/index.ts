@@ -1,6 +1,7 @@
 /**
  * A typed client of the service for other TypeScript services: openapi-fetch over the types that
- * openapi-typescript generates from the OpenAPI document at build time (src/generated/openapi-types.ts).
+ * openapi-typescript generates from the service's OpenAPI document when the service is built
+ * (src/generated/openapi-types.ts of this package, never edited by hand).
  * Paths, parameters, bodies and answers are checked by tsc against the document, so a change to a
  * controller that breaks a caller breaks the build.
  *
@@ -8,7 +9,7 @@
  *   const { data, error } = await sonar.GET('/regions/{region}/totals', { params: { path: { region: 'Twente' } } });
  */
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
-import type { components, operations, paths } from '../generated/openapi-types';
+import type { components, operations, paths } from './generated/openapi-types';
 
 export type { components, operations, paths };
 
