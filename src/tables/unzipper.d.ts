@@ -3,6 +3,9 @@ declare module 'unzipper' {
   import type { Readable } from 'node:stream';
   interface Entry {
     path: string;
+    /** As the zip's central directory declares it. */
+    uncompressedSize: number;
+    /** The part, inflated. */
     stream(): Readable;
   }
   interface Directory {
