@@ -96,7 +96,7 @@ export interface CompareReport {
 }
 
 function git(args: string[], cwd = PROJECT_ROOT): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 2 ** 20 }).trim();
 }
 
 /** Runs a command with its output on our stderr, so that stdout keeps only the markdown. */
@@ -331,21 +331,24 @@ export function compareMarkdown(r: CompareReport): string {
   const cachedRatios = r.cached.map((row) => ({ rps: paired(rps(row.after), rps(row.before)), cpu: paired(cpu(row.before), cpu(row.after)) }));
   const range = (xs: number[]) => `${f2(Math.min(...xs))}–${f2(Math.max(...xs))}`;
   const lowestAfter = Math.min(...toExpress.map((x) => x.after.median));
-  const met = (ok: boolean) => (ok ? 'yes' : '**no**');
+  const lowestAfterCpu = Math.min(...toExpress.map((x) => x.afterCpu.median));
+  const met = (byRps: boolean, byCpu: boolean) => `${byRps ? 'yes' : '**no**'} / ${byCpu ? 'yes' : '**no**'}`;
   const summary: string[][] = [
     ['cached reads (the read mix) / bare express: lowest–highest endpoint by req/s (by CPU)',
       `${range(toExpress.map((x) => x.before.median))} (${range(toExpress.map((x) => x.beforeCpu.median))})`,
-      `${range(toExpress.map((x) => x.after.median))} (${range(toExpress.map((x) => x.afterCpu.median))})`, '–', '–', '–', 'after ≥ 2 × express', met(lowestAfter >= 2)],
+      `${range(toExpress.map((x) => x.after.median))} (${range(toExpress.map((x) => x.afterCpu.median))})`, '–', '–', '–', 'after ≥ 2 × express', met(lowestAfter >= 2, lowestAfterCpu >= 2)],
     ['cached reads (the read mix) req/s: median over the endpoints', n(mid(r.cached.map((row) => mid(rps(row.before))))), n(mid(r.cached.map((row) => mid(rps(row.after))))),
       `**${f2(median(cachedRatios.map((x) => x.rps.median)))}**`, `${f2(Math.min(...cachedRatios.map((x) => x.rps.min)))}–${f2(Math.max(...cachedRatios.map((x) => x.rps.max)))}`,
       f2(median(cachedRatios.map((x) => x.cpu.median))), '–', '–'],
     ...r.uncached.map((row) => {
       const ratio = paired(rps(row.after), rps(row.before));
-      return [`${row.endpoint.label} req/s`, n(mid(rps(row.before))), n(mid(rps(row.after))), `**${f2(ratio.median)}**`, spread(ratio), f2(paired(cpu(row.before), cpu(row.after)).median), '≥ 1.00', met(ratio.median >= 1)];
+      const byCpu = paired(cpu(row.before), cpu(row.after)).median;
+      return [`${row.endpoint.label} req/s`, n(mid(rps(row.before))), n(mid(rps(row.after))), `**${f2(ratio.median)}**`, spread(ratio), f2(byCpu), '≥ 1.00', met(ratio.median >= 1, byCpu >= 1)];
     }),
     ...r.writes.map((w) => {
       const ratio = paired(rate(w.after), rate(w.before));
-      return [w.label, n(mid(rate(w.before))), n(mid(rate(w.after))), `**${f2(ratio.median)}**`, spread(ratio), f2(paired(cpuPer(w.before), cpuPer(w.after)).median), `≥ ${w.target.toFixed(2)}`, met(ratio.median >= w.target)];
+      const byCpu = paired(cpuPer(w.before), cpuPer(w.after)).median;
+      return [w.label, n(mid(rate(w.before))), n(mid(rate(w.after))), `**${f2(ratio.median)}**`, spread(ratio), f2(byCpu), `≥ ${w.target.toFixed(2)}`, met(ratio.median >= w.target, byCpu >= w.target)];
     }),
   ];
   const writesOf = (w: WriteRow) => `${w.before.length} rounds × ${n(w.before[0]?.units ?? NaN)} ${w.unit}`;
@@ -359,7 +362,7 @@ export function compareMarkdown(r: CompareReport): string {
       'how far the machine\'s noise moves a ratio of two equal builds. "by CPU" is the same ratio by the server process\'s CPU time per answer, ' +
       `upload or row (before's over after's, so above 1 is faster too), which depends far less on the machine's other load. Failed requests over all loads: ${failures}.`,
     '',
-    table(['measure', 'before', 'after', 'after / before', 'lowest–highest round', 'by CPU', 'target', 'met?'], summary),
+    table(['measure', 'before', 'after', 'after / before', 'lowest–highest round', 'by CPU', 'target', 'met? by req/s / by CPU'], summary),
     '',
     `#### Cached reads, before and after beside bare express`,
     '',

@@ -6,7 +6,7 @@
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
  *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer
  *   npm run bench -- --compare=main    this checkout against a build of another revision, side by side (compare.ts;
- *                                      about 10 minutes, --quick about 3), written to bench/out/compare.md
+ *                                      about 10 minutes, --quick about 4), written to bench/out/compare.md
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
  *   BENCH_RATE_LIMITED=1 npm run bench …    the service with its default rate limits on (set too high to refuse)
@@ -62,7 +62,7 @@ const pgbouncer: PgbouncerSettings = quick
 
 const compareSettings: CompareSettings = quick
   ? { connections: 50, rounds: 3, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 6, importRounds: 3, importFiles: 10, postgresPeriods: 1, uncachedConnections: 10 }
-  : { connections: 50, rounds: 5, seconds: 2, warmupSeconds: 1, maxRequests: 300_000, periods: 40, importRounds: 5, importFiles: 59, postgresPeriods: 2, uncachedConnections: 10 };
+  : { connections: 50, rounds: 7, seconds: 1.5, warmupSeconds: 1, maxRequests: 300_000, periods: 40, importRounds: 5, importFiles: 59, postgresPeriods: 2, uncachedConnections: 10 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
