@@ -6,7 +6,7 @@
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
  *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer
  *   npm run bench -- --compare=main    this checkout against a build of another revision, side by side (compare.ts;
- *                                      about 10 minutes, --quick about 4), written to bench/out/compare.md
+ *                                      about 9 minutes, --quick about 4, more when it needs npm ci), written to bench/out/compare.md
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
  *   BENCH_RATE_LIMITED=1 npm run bench …    the service with its default rate limits on (set too high to refuse)
