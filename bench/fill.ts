@@ -30,6 +30,24 @@ export async function post(url: string, body: string, contentType: string): Prom
   return { status: res.status, text: await res.text() };
 }
 
+/** One upload: a path under the service's URL, its body and Content-Type. */
+export interface Upload {
+  path: string;
+  body: string;
+  type: string;
+}
+
+/** Sends `uploads` one after another; throws on the first answer that is not a 201. Returns the seconds taken. */
+export async function postInTurn(target: Target, uploads: Upload[], onEach?: (done: number) => void): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (const [i, u] of uploads.entries()) {
+    const res = await post(`${target.url}${u.path}`, u.body, u.type);
+    if (res.status !== 201) throw new Error(`${target.name}: POST ${u.path} (${u.type}) answered ${res.status}: ${res.text.slice(0, 300)}`);
+    onEach?.(i + 1);
+  }
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
 /** Every region for every period, oldest period first; throws on the first upload that is not a 201. */
 export async function fillJson(target: Target, regions: BenchRegion[], periodList: string[], concurrency = 4): Promise<FillResult> {
   const jobs = periodList.flatMap((period) => regions.map((region) => regionTable(region, period)));

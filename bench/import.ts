@@ -8,11 +8,16 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
 import { openDatabase } from '../src/storage/database';
 import { BenchRegion, multiRegionTsv, periods, RegionTable, regionTable, rowTotal } from './data';
-import { post } from './fill';
+import { post, Upload } from './fill';
 import { cpuMicros, median } from './load';
 import { memoryOf, resetPeak, startService, Target, tempDir } from './targets';
 
 export const TSV = 'text/tab-separated-values';
+
+/** One publication file holding the given regions' tables for one period, as POST /v1/uploads takes it. */
+export function tableUpload(tables: RegionTable[]): Upload {
+  return { path: `/v1/uploads?period=${tables[0].period}`, body: multiRegionTsv(tables), type: TSV };
+}
 
 export interface ImportSettings {
   /** Number of period files; 293 × 342 gemeenten ≥ 100,000 rows. */

@@ -9,9 +9,9 @@
  */
 import { Client } from 'pg';
 import { startCluster } from '../test/support/postgres-cluster';
-import { BenchRegion, jsonUpload, multiRegionTsv, periods, regionTable, RegionTable } from './data';
-import { fillJson, FillResult, post } from './fill';
-import { TSV } from './import';
+import { BenchRegion, jsonUpload, periods, regionTable, RegionTable } from './data';
+import { fillJson, FillResult, post, postInTurn } from './fill';
+import { tableUpload } from './import';
 import { median, RoundsSettings, summarize, Summary } from './load';
 import { bodyOf, Endpoint, interleaved } from './reads';
 import { memoryOf, resetPeak, startBare, startService, Target, tempDir } from './targets';
@@ -45,16 +45,12 @@ export interface PostgresReport {
 }
 
 async function tableImport(target: Target, files: RegionTable[][], log: Log): Promise<ImportResult> {
-  const texts = files.map(multiRegionTsv);
+  const uploads = files.map(tableUpload);
   const rssBefore = memoryOf(target.pid).rss;
   resetPeak(target.pid);
-  const started = process.hrtime.bigint();
-  for (const [i, tables] of files.entries()) {
-    const res = await post(`${target.url}/v1/uploads?period=${tables[0].period}`, texts[i], TSV);
-    if (res.status !== 201) throw new Error(`${target.name}: the ${tables[0].period} file answered ${res.status}: ${res.text.slice(0, 300)}`);
-    if ((i + 1) % 100 === 0) log(`  ${target.name}: ${i + 1}/${files.length} files`);
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = await postInTurn(target, uploads, (done) => {
+    if (done % 100 === 0) log(`  ${target.name}: ${done}/${files.length} files`);
+  });
   return { files: files.length, rows: files.reduce((n, f) => n + f.reduce((m, t) => m + t.rows.length, 0), 0), seconds, rssBefore, peak: memoryOf(target.pid).peak };
 }
 

@@ -76,7 +76,7 @@ export async function bodyOf(target: Target, path: string): Promise<Buffer> {
 }
 
 /** Rotates `items` by `by` places: round r of endpoint e starts with a different target each time. */
-function rotate<T>(items: T[], by: number): T[] {
+export function rotate<T>(items: T[], by: number): T[] {
   const k = by % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }

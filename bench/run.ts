@@ -5,6 +5,8 @@
  *   npm run bench                      full run (about 9 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
  *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer
+ *   npm run bench -- --compare=main    this checkout against a build of another revision, side by side (compare.ts;
+ *                                      about 9 minutes, --quick about 4, more when it needs npm ci), written to bench/out/compare.md
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
  *   BENCH_RATE_LIMITED=1 npm run bench …    the service with its default rate limits on (set too high to refuse)
@@ -12,6 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
+import { CompareSettings, compareMarkdown, runCompare } from './compare';
 import { loadRegions } from './data';
 import { ExportsSettings, runExports } from './exports';
 import { ImportSettings, runImport } from './import';
@@ -31,6 +34,7 @@ const flag = (name: string): string | undefined => {
 const quick = flag('quick') !== undefined || process.env.BENCH_QUICK === '1';
 const only = flag('only');
 const profile = flag('profile');
+const compare = flag('compare');
 
 const reads: ReadsSettings = quick
   ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, historyRounds: 1, historySeconds: 1, maxRequests: 300_000, mainPeriods: 4, historyPeriods: [1, 12] }
@@ -56,11 +60,24 @@ const pgbouncer: PgbouncerSettings = quick
   ? { connections: 50, rounds: 1, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, fillPeriods: 2, readAfterWrite: 10, checks: [200, 1000] }
   : { connections: 50, rounds: 3, seconds: 3, warmupSeconds: 1, maxRequests: 300_000, fillPeriods: 4, readAfterWrite: 50, checks: [200, 1000] };
 
+const compareSettings: CompareSettings = quick
+  ? { connections: 50, rounds: 3, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 6, importRounds: 3, importFiles: 10, postgresPeriods: 1, uncachedConnections: 10 }
+  : { connections: 50, rounds: 7, seconds: 1.5, warmupSeconds: 1, maxRequests: 300_000, periods: 40, importRounds: 5, importFiles: 59, postgresPeriods: 2, uncachedConnections: 10 };
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function command(): string {
   const extra = args.length ? ` -- ${args.join(' ')}` : '';
   return `${process.env.BENCH_QUICK === '1' ? 'BENCH_QUICK=1 ' : ''}npm run bench${extra}`;
+}
+
+/** Prints the markdown and writes it to bench/out/<name>. */
+function write(name: string, markdown: string): void {
+  const out = path.join(PROJECT_ROOT, 'bench', 'out', name);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, markdown);
+  process.stdout.write(`${markdown}\n`);
+  log(`written to ${path.relative(process.cwd(), out)}`);
 }
 
 async function main(): Promise<number> {
@@ -71,6 +88,13 @@ async function main(): Promise<number> {
     return 0;
   }
   const started = Date.now();
+  if (compare !== undefined) {
+    if (!compare) throw new Error('--compare needs the revision to compare with, e.g. --compare=main');
+    const report = await runCompare(compare, compareSettings, regions, log);
+    const title = `## Before and after${quick ? ` (quick run: ${compareSettings.rounds} short rounds, figures only indicative)` : ''}`;
+    write('compare.md', [title, '', machine(command()), '', compareMarkdown(report), '', `Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, ''].join('\n'));
+    return 0;
+  }
   const sections: string[] = [`## ${quick ? 'Quick run (smoke test: one short round, figures only indicative)' : 'Full run'}`, '', machine(command()), ''];
   let failed = false;
   if (only === undefined || only === 'reads') {
@@ -128,12 +152,7 @@ async function main(): Promise<number> {
     }
   }
   sections.push(`Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '');
-  const markdown = sections.join('\n');
-  const out = path.join(PROJECT_ROOT, 'bench', 'out', 'latest.md');
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, markdown);
-  process.stdout.write(`${markdown}\n`);
-  log(`written to ${path.relative(process.cwd(), out)}`);
+  write('latest.md', sections.join('\n'));
   return failed ? 1 : 0;
 }
 

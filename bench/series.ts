@@ -80,7 +80,7 @@ function seriesEndpoints(region: BenchRegion, storedPeriods: number, cached: boo
 }
 
 /** Checks that the uncached URLs answer exactly the bytes of the plain URL. */
-async function checkSameBytes(target: Target, endpoints: Endpoint[]): Promise<void> {
+export async function checkSameBytes(target: Target, endpoints: Endpoint[]): Promise<void> {
   for (const e of endpoints) {
     if (!e.paths) continue;
     const plain = await bodyOf(target, e.path);

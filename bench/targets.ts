@@ -16,6 +16,12 @@ export const API_KEY = 'bench-secret-0123456789abcdef';
 
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
+const undoers: Array<() => void> = [];
+
+/** Something else to undo whichever way the benchmark ends (after the children are killed and the folders removed). */
+export function onCleanUp(undo: () => void): void {
+  undoers.push(undo);
+}
 
 function cleanUp(): void {
   for (const child of children) {
@@ -25,6 +31,13 @@ function cleanUp(): void {
   children.clear();
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
   folders.clear();
+  for (const undo of undoers.splice(0)) {
+    try {
+      undo();
+    } catch (error) {
+      process.stderr.write(`clean-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
 }
 
 let installed = false;
@@ -103,6 +116,8 @@ export interface ServiceOptions {
   name: string;
   /** Folder for the database file (and the CPU profile when profiling). */
   dir: string;
+  /** The checkout whose build (`dist/src/server.js`) is started: this one unless given (compare.ts starts another). */
+  root?: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   env?: Record<string, string>;
@@ -115,7 +130,7 @@ export interface ServiceOptions {
  */
 export async function startService(options: ServiceOptions): Promise<Target> {
   const port = await freePort();
-  const server = path.join(PROJECT_ROOT, 'dist', 'src', 'server.js');
+  const server = path.join(options.root ?? PROJECT_ROOT, 'dist', 'src', 'server.js');
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), server], {
     cwd: options.dir,
     env: {
