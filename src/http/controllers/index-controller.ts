@@ -2,8 +2,7 @@ import { Controller, Get, Request, Response, Route, SuccessResponse, Tags } from
 import type { Request as ExpressRequest } from 'express';
 import { ApiIndex } from '../api-index';
 import { ProblemDetails } from '../problem';
-
-const PROBLEM = 'application/problem+json';
+import { TOO_MANY_REQUESTS, UNKNOWN_QUERY_PARAMETER } from './responses';
 
 @Route('')
 @Tags('Index')
@@ -14,8 +13,8 @@ export class IndexController extends Controller {
    */
   @Get()
   @SuccessResponse<{ 'API-Version': string }>(200, 'The index')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
+  @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
+  @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   public getIndex(@Request() request: ExpressRequest): ApiIndex {
     return request.app.locals.apiIndex as ApiIndex; // derived from the document once, at start-up (app.ts)
   }

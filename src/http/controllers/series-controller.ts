@@ -6,13 +6,15 @@ import { SonarService } from '../../domain/service';
 import { GEMEENTE_SERIES, NATIONAL_SERIES, REGION_SERIES } from '../examples';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { MALFORMED_FILTER, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION } from './responses';
 import { Delimiter, Format, offerCsv } from '../representation';
 import { gemeenteSeriesCsv, nationalSeriesCsv, regionSeriesCsv } from '../../exports/figures-csv';
 
-const PROBLEM = 'application/problem+json';
-
 /** Figures per period with the change from the period before, filtered as SDMX data queries are. */
 @Route('')
+@Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+@Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
+@Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
 export class SeriesController extends Controller {
   constructor(private readonly service: SonarService) {
     super();
@@ -41,11 +43,8 @@ export class SeriesController extends Controller {
   @Tags('Regions')
   @Example<RegionSeries>(REGION_SERIES)
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region series')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(400, 'Malformed filter: each offending parameter is named', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, MALFORMED_FILTER)
+  @Response<ProblemDetails>(404, UNKNOWN_REGION)
   public async getRegionSeries(
     @Path() region: string,
     @Request() req: ExRequest,
@@ -81,11 +80,8 @@ export class SeriesController extends Controller {
   @Tags('Gemeenten')
   @Example<GemeenteSeries>(GEMEENTE_SERIES)
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeente series')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(400, 'Malformed filter, or a name that fits several gemeenten (listed)', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown gemeente', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Malformed filter, or a name that fits several gemeenten (listed)')
+  @Response<ProblemDetails>(404, 'Unknown gemeente')
   public async getGemeenteSeries(
     @Path() gemeente: string,
     @Request() req: ExRequest,
@@ -120,10 +116,7 @@ export class SeriesController extends Controller {
   @Tags('National')
   @Example<NationalSeries>(NATIONAL_SERIES)
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The national series')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(400, 'Malformed filter: each offending parameter is named', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, MALFORMED_FILTER)
   public async getNationalSeries(
     @Request() req: ExRequest,
     @Query() startPeriod?: Period,

@@ -8,15 +8,15 @@ import { writerOf } from '../authentication';
 import { IdempotencyKey, KeyName, Period } from '../headers';
 import { bodyDigestOf, REPLAYED_HEADER } from '../idempotency';
 import { ProblemDetails } from '../problem';
+import { MALFORMED_ID, NOT_MODIFIED, NO_API_KEY, NO_SUCH_UPLOAD, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION } from './responses';
 import { tableUpload } from '../table-upload';
 import { pageLinks } from '../paging';
 import { listContentProblems } from '../upload-problems';
 import { permittedJsonRegion } from '../write-access';
 
-const PROBLEM = 'application/problem+json';
-
 @Route('uploads')
 @Tags('Uploads')
+@Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
 export class UploadsController extends Controller {
   constructor(private readonly service: SonarService) {
     super();
@@ -40,15 +40,14 @@ export class UploadsController extends Controller {
   @Security('apiKey')
   @Middlewares(permittedJsonRegion, tableUpload, listContentProblems)
   @SuccessResponse<{ 'API-Version': string; Location: string; 'Idempotent-Replayed'?: string }>(201, 'Stored; the answer holds the region totals the reads will give')
-  @Response<ProblemDetails>(400, 'Invalid upload: every offending field is listed', undefined, PROBLEM)
-  @Response<ProblemDetails>(401, 'No valid API key', undefined, PROBLEM)
-  @Response<ProblemDetails>(403, 'The key may not write a region of this upload; nothing was stored', undefined, PROBLEM)
-  @Response<ProblemDetails>(413, 'Body too large', undefined, PROBLEM)
-  @Response<ProblemDetails>(415, 'Unsupported content type', undefined, PROBLEM)
-  @Response<ProblemDetails>(409, 'A request with the same Idempotency-Key was stored at the same moment', undefined, PROBLEM)
-  @Response<ProblemDetails>(422, 'The Idempotency-Key was used before with a different body', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many uploads; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Invalid upload: every offending field is listed')
+  @Response<ProblemDetails>(401, NO_API_KEY)
+  @Response<ProblemDetails>(403, 'The key may not write a region of this upload; nothing was stored')
+  @Response<ProblemDetails>(413, 'Body too large')
+  @Response<ProblemDetails>(415, 'Unsupported content type')
+  @Response<ProblemDetails>(409, 'A request with the same Idempotency-Key was stored at the same moment')
+  @Response<ProblemDetails>(422, 'The Idempotency-Key was used before with a different body')
+  @Response<ProblemDetails>(429, 'Too many uploads; see Retry-After')
   public async createUpload(
     @Body() body: UploadRequest,
     @Request() request: ExpressRequest,
@@ -93,11 +92,10 @@ export class UploadsController extends Controller {
     /** RFC 8288 links to the first, previous, next and last page, e.g. `</v1/uploads?limit=20&offset=20>; rel="next"`. */
     Link: string;
   }>(200, 'The uploads')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Invalid filter', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
+  @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+  @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
+  @Response<ProblemDetails>(400, 'Invalid filter')
+  @Response<ProblemDetails>(404, UNKNOWN_REGION)
   public async listUploads(
     @Request() request: ExpressRequest,
     @Query() region?: string, @Query() period?: Period, @Query() limit = 100, @Query() offset = 0, @Query() uploadedBy?: KeyName,
@@ -133,13 +131,12 @@ export class UploadsController extends Controller {
     },
   })
   @SuccessResponse<{ 'API-Version': string }>(200, 'Withdrawn; the answer says which upload the reads now serve')
-  @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
-  @Response<ProblemDetails>(401, 'No valid API key', undefined, PROBLEM)
-  @Response<ProblemDetails>(403, "The key may not write the upload's region; nothing was changed", undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
-  @Response<ProblemDetails>(409, 'The upload was withdrawn already; nothing was changed', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many writes; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, MALFORMED_ID)
+  @Response<ProblemDetails>(401, NO_API_KEY)
+  @Response<ProblemDetails>(403, "The key may not write the upload's region; nothing was changed")
+  @Response<ProblemDetails>(404, NO_SUCH_UPLOAD)
+  @Response<ProblemDetails>(409, 'The upload was withdrawn already; nothing was changed')
+  @Response<ProblemDetails>(429, 'Too many writes; see Retry-After')
   public async withdrawUpload(@Path() id: number, @Request() request: ExpressRequest): Promise<WithdrawalReceipt> {
     const writer = writerOf(request);
     const receipt = await withdrawUpload(this.service, id, writer);
@@ -158,11 +155,10 @@ export class UploadsController extends Controller {
    */
   @Get('{id}')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The upload')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
+  @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+  @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
+  @Response<ProblemDetails>(400, MALFORMED_ID)
+  @Response<ProblemDetails>(404, NO_SUCH_UPLOAD)
   public async getUpload(@Path() id: number): Promise<UploadDetail> {
     return this.service.getUpload(id);
   }
