@@ -92,6 +92,8 @@ for (const { name, operation } of operations) {
     delete operation[ALSO_CONSUMES];
     // The body is optional to tsoa only because it reads no file: every content type sends one.
     operation.requestBody.required = true;
+    // tsoa repeats the body's description inside its JSON schema; it describes every media type, so it stays above them.
+    for (const media of Object.values(operation.requestBody.content)) delete media.schema.description;
     for (const type of also) operation.requestBody.content[type] = { schema: FILE_SCHEMAS[type] ?? { type: 'string' } };
   }
 }

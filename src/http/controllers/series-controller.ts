@@ -26,8 +26,8 @@ export class SeriesController extends Controller {
    * (null for the first). Filters select points as SDMX does; they do not change a point's `change`.
    * @summary A region's totals over time
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
-   * @param startPeriod The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`).
-   * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`).
+   * @param startPeriod The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); endPeriod must not come before it.
+   * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); must not come before startPeriod (400 naming endPeriod).
    * @param lastNObservations Only the last this many points (of those between startPeriod and endPeriod).
    * @param asOf The series as it stood at this instant (RFC 3339), from the uploads made at or before it.
    * @param format `csv` for CSV: one row per period, `Total-Count` rows after the header row.
@@ -64,8 +64,8 @@ export class SeriesController extends Controller {
    * figures (null for the first; a gemeente has no register, so its ratio changes are null).
    * @summary A gemeente's figures over time
    * @param gemeente CBS code (`GM0141`) or name (`Almelo`, `Hengelo`); a name that fits several gemeenten is a 400.
-   * @param startPeriod The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`).
-   * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`).
+   * @param startPeriod The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); endPeriod must not come before it.
+   * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); must not come before startPeriod (400 naming endPeriod).
    * @param lastNObservations Only the last this many points (of those between startPeriod and endPeriod).
    * @param asOf The series as it stood at this instant (RFC 3339), from the uploads made at or before it.
    * @param format `csv` for CSV: one row per period, `Total-Count` rows after the header row.
@@ -100,8 +100,8 @@ export class SeriesController extends Controller {
    * exactly as `/totals?period=` gives it (with `regions` and `missing`, so that a gap shows), with
    * `change` from the previous period (null for the first).
    * @summary The national totals over time
-   * @param startPeriod The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`).
-   * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`).
+   * @param startPeriod The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); endPeriod must not come before it.
+   * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); must not come before startPeriod (400 naming endPeriod).
    * @param lastNObservations Only the last this many points (of those between startPeriod and endPeriod).
    * @param asOf The series as it stood at this instant (RFC 3339), from the uploads made at or before it.
    * @param format `csv` for CSV: one row per period, `Total-Count` rows after the header row.
