@@ -3,6 +3,8 @@
  * The one build step after `tsoa spec-and-routes` (npm run build): completes the generated document where tsoa
  * cannot say what the controllers mean, then writes the typed client's types from it.
  *
+ * - A schema nothing refers to is left out: tsoa documents the type of a `@Queries` parameter (each of its
+ *   properties a query parameter) as a schema too, though no answer or body has that shape.
  * - Errors: every 4xx and 5xx answer is application/problem+json. tsoa gives a class-level @Response no media
  *   type of its own, so the rule lives here rather than on each decorator.
  * - Response headers get their description and example. tsoa takes them only from a type literal in
@@ -23,6 +25,17 @@ const typesFile = path.join(root, 'src', 'generated', 'openapi-types.ts');
 const spec = JSON.parse(readFileSync(file, 'utf8'));
 
 const PROBLEM = 'application/problem+json';
+
+const referenced = new Set();
+const refersTo = (value) => JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g);
+for (let pending = [...refersTo(spec.paths)]; pending.length > 0;) {
+  const name = pending.pop()[1];
+  if (!referenced.has(name)) {
+    referenced.add(name);
+    pending.push(...refersTo(spec.components.schemas[name]));
+  }
+}
+for (const name of Object.keys(spec.components.schemas)) if (!referenced.has(name)) delete spec.components.schemas[name];
 
 const HEADERS = {
   'API-Version': {

@@ -210,6 +210,13 @@ describe('Bad input', () => {
     if (method !== 'HEAD') expect(fields(res)).toEqual(['id']);
   });
 
+  test('When a series gets a malformed filter, then each offending query parameter is named as query.<name>', async () => {
+    const res = await t.http().get('/v1/regions/Twente/series?lastNObservations=0&startPeriod=2026-13');
+
+    expectProblem(res, 400);
+    expect(fields(res)).toEqual(['query.lastNObservations', 'query.startPeriod']);
+  });
+
   test('When the largest upload id is asked for, then it is a 404 problem on either store', async () => {
     const get = await t.http().get(`/v1/uploads/${2 ** 31 - 1}`);
     const withdraw = await t.http().delete(`/v1/uploads/${2 ** 31 - 1}`).set('X-API-Key', WRITER_KEY);

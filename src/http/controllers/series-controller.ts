@@ -1,6 +1,6 @@
-import { Controller, Example, Get, Path, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Example, Get, Path, Queries, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExRequest } from 'express';
-import { gemeenteSeries, nationalSeries, regionSeries } from '../../domain/series';
+import { gemeenteSeries, nationalSeries, regionSeries, SeriesFilters } from '../../domain/series';
 import { GemeenteSeries, NationalSeries, RegionSeries } from '../../domain/series-views';
 import { SonarService } from '../../domain/service';
 import { GEMEENTE_SERIES, NATIONAL_SERIES, REGION_SERIES } from '../examples';
@@ -9,6 +9,36 @@ import { ProblemDetails } from '../problem';
 import { MALFORMED_FILTER, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION } from './responses';
 import { Delimiter, Format, offerCsv } from '../representation';
 import { gemeenteSeriesCsv, nationalSeriesCsv, regionSeriesCsv } from '../../exports/figures-csv';
+
+/** What a series read takes besides its path: SDMX's filters, the instant, and the representation. */
+export interface SeriesQuery {
+  /**
+   * The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); endPeriod must not come before it.
+   * @example "2025-Q3"
+   */
+  startPeriod?: Period;
+  /**
+   * The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); must not come before startPeriod (400 naming endPeriod).
+   * @example "2026-06"
+   */
+  endPeriod?: Period;
+  /**
+   * Only the last this many points (of those between startPeriod and endPeriod).
+   * @isInt must be a whole number
+   * @minimum 1
+   * @maximum 10000
+   * @example 4
+   */
+  lastNObservations?: number;
+  /** The series as it stood at this instant (RFC 3339), from the uploads made at or before it. */
+  asOf?: Instant;
+  /** `csv` for CSV: one row per period, `Total-Count` rows after the header row. */
+  format?: Format;
+  /** With CSV: `semicolon` for Dutch Excel. */
+  delimiter?: Delimiter;
+}
+
+const filtersOf = ({ startPeriod, endPeriod, lastNObservations, asOf }: SeriesQuery): SeriesFilters => ({ startPeriod, endPeriod, lastNObservations, asOf });
 
 /** Figures per period with the change from the period before, filtered as SDMX data queries are. */
 @Route('')
@@ -26,18 +56,7 @@ export class SeriesController extends Controller {
    * (null for the first). Filters select points as SDMX does; they do not change a point's `change`.
    * @summary A region's totals over time
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
-   * @param startPeriod The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); endPeriod must not come before it.
-   * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); must not come before startPeriod (400 naming endPeriod).
-   * @param lastNObservations Only the last this many points (of those between startPeriod and endPeriod).
-   * @param asOf The series as it stood at this instant (RFC 3339), from the uploads made at or before it.
-   * @param format `csv` for CSV: one row per period, `Total-Count` rows after the header row.
-   * @param delimiter With CSV: `semicolon` for Dutch Excel.
-   * @isInt lastNObservations must be a whole number
-   * @minimum lastNObservations 1
-   * @maximum lastNObservations 10000
    * @example region "Twente"
-   * @example startPeriod "2025-Q3"
-   * @example lastNObservations 4
    */
   @Get('regions/{region}/series')
   @Tags('Regions')
@@ -48,14 +67,9 @@ export class SeriesController extends Controller {
   public async getRegionSeries(
     @Path() region: string,
     @Request() req: ExRequest,
-    @Query() startPeriod?: Period,
-    @Query() endPeriod?: Period,
-    @Query() lastNObservations?: number,
-    @Query() asOf?: Instant,
-    @Query() format?: Format,
-    @Query() delimiter?: Delimiter,
+    @Queries() query: SeriesQuery,
   ): Promise<RegionSeries> {
-    return offerCsv(req, await regionSeries(this.service, region, { startPeriod, endPeriod, lastNObservations, asOf }), regionSeriesCsv);
+    return offerCsv(req, await regionSeries(this.service, region, filtersOf(query)), regionSeriesCsv);
   }
 
   /**
@@ -64,17 +78,7 @@ export class SeriesController extends Controller {
    * figures (null for the first; a gemeente has no register, so its ratio changes are null).
    * @summary A gemeente's figures over time
    * @param gemeente CBS code (`GM0141`) or name (`Almelo`, `Hengelo`); a name that fits several gemeenten is a 400.
-   * @param startPeriod The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); endPeriod must not come before it.
-   * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); must not come before startPeriod (400 naming endPeriod).
-   * @param lastNObservations Only the last this many points (of those between startPeriod and endPeriod).
-   * @param asOf The series as it stood at this instant (RFC 3339), from the uploads made at or before it.
-   * @param format `csv` for CSV: one row per period, `Total-Count` rows after the header row.
-   * @param delimiter With CSV: `semicolon` for Dutch Excel.
-   * @isInt lastNObservations must be a whole number
-   * @minimum lastNObservations 1
-   * @maximum lastNObservations 10000
    * @example gemeente "Almelo"
-   * @example lastNObservations 4
    */
   @Get('gemeenten/{gemeente}/series')
   @Tags('Gemeenten')
@@ -85,14 +89,9 @@ export class SeriesController extends Controller {
   public async getGemeenteSeries(
     @Path() gemeente: string,
     @Request() req: ExRequest,
-    @Query() startPeriod?: Period,
-    @Query() endPeriod?: Period,
-    @Query() lastNObservations?: number,
-    @Query() asOf?: Instant,
-    @Query() format?: Format,
-    @Query() delimiter?: Delimiter,
+    @Queries() query: SeriesQuery,
   ): Promise<GemeenteSeries> {
-    return offerCsv(req, await gemeenteSeries(this.service, gemeente, { startPeriod, endPeriod, lastNObservations, asOf }), gemeenteSeriesCsv);
+    return offerCsv(req, await gemeenteSeries(this.service, gemeente, filtersOf(query)), gemeenteSeriesCsv);
   }
 
   /**
@@ -100,17 +99,6 @@ export class SeriesController extends Controller {
    * exactly as `/totals?period=` gives it (with `regions` and `missing`, so that a gap shows), with
    * `change` from the previous period (null for the first).
    * @summary The national totals over time
-   * @param startPeriod The first period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); endPeriod must not come before it.
-   * @param endPeriod The last period to include (`YYYY-MM`, `YYYY-Qn` or `YYYYKWnn`); must not come before startPeriod (400 naming endPeriod).
-   * @param lastNObservations Only the last this many points (of those between startPeriod and endPeriod).
-   * @param asOf The series as it stood at this instant (RFC 3339), from the uploads made at or before it.
-   * @param format `csv` for CSV: one row per period, `Total-Count` rows after the header row.
-   * @param delimiter With CSV: `semicolon` for Dutch Excel.
-   * @isInt lastNObservations must be a whole number
-   * @minimum lastNObservations 1
-   * @maximum lastNObservations 10000
-   * @example endPeriod "2026-06"
-   * @example lastNObservations 4
    */
   @Get('series')
   @Tags('National')
@@ -119,13 +107,8 @@ export class SeriesController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_FILTER)
   public async getNationalSeries(
     @Request() req: ExRequest,
-    @Query() startPeriod?: Period,
-    @Query() endPeriod?: Period,
-    @Query() lastNObservations?: number,
-    @Query() asOf?: Instant,
-    @Query() format?: Format,
-    @Query() delimiter?: Delimiter,
+    @Queries() query: SeriesQuery,
   ): Promise<NationalSeries> {
-    return offerCsv(req, await nationalSeries(this.service, { startPeriod, endPeriod, lastNObservations, asOf }), nationalSeriesCsv);
+    return offerCsv(req, await nationalSeries(this.service, filtersOf(query)), nationalSeriesCsv);
   }
 }
