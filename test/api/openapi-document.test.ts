@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import addFormats from 'ajv-formats';
 import openapi from '../../src/generated/swagger.json';
+import { PERIOD_NOTATION_PATTERN } from '../../src/domain/period';
 import { appUnderTest, WRITER_KEY } from '../support/test-app';
 
 type Schema = {
@@ -13,6 +14,7 @@ type Parameter = { name: string; in: string; description?: string; schema?: Sche
 type Operation = { summary?: string; description?: string; parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { description?: string; headers?: Record<string, { description?: string }> }> };
 
 const schemas = openapi.components.schemas as unknown as Record<string, Schema>;
+const resolved = (s: Schema | undefined): Schema | undefined => (s?.$ref ? schemas[s.$ref.split('/').pop() as string] : s);
 const operations = Object.entries(openapi.paths as unknown as Record<string, Record<string, Operation>>)
   .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })));
 const properties = Object.entries(schemas).flatMap(([schema, s]) => Object.entries(s.properties ?? {}).map(([name, p]) => ({ at: `${schema}.${name}`, name, p })));
@@ -129,6 +131,13 @@ describe('The OpenAPI document as a client generator reads it', () => {
       'DELETE /uploads/{id} id:UploadId', 'POST /uploads registerTotal', 'POST /uploads body application/json:UploadRequest.registerTotal']));
     expect(integers.filter(({ s }) => s.type !== 'integer' || s.maximum === undefined || s.maximum > INT32_MAX).map(({ at }) => at)).toEqual([]);
     expect(schemas.UploadId).toEqual(expect.objectContaining({ type: 'integer', minimum: 1, maximum: INT32_MAX }));
+  });
+
+  test('When the periods of the document are read, then each has the pattern of the notations the service reads, the one constant the domain checks', () => {
+    const upload = schemas.UploadRequest.properties?.period;
+
+    expect(schemas.Period.pattern).toBe(PERIOD_NOTATION_PATTERN.source);
+    expect(upload?.pattern ?? resolved(upload)?.pattern).toBe(PERIOD_NOTATION_PATTERN.source);
   });
 
   test('When asOf is read, then it is a date-time with the pattern of the instants the service reads', () => {
