@@ -26,6 +26,7 @@ export type UploadId = number;
 
 @Route('uploads')
 @Tags('Uploads')
+@Response<ProblemDetails>(429, TOO_MANY_REQUESTS) // the writes say theirs
 @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
 export class UploadsController extends Controller {
   constructor(private readonly service: SonarService) {
@@ -126,7 +127,6 @@ export class UploadsController extends Controller {
     Link: string;
   }>(200, 'The uploads')
   @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
-  @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
   @Response<ProblemDetails>(400, 'Invalid filter')
   @Response<ProblemDetails>(404, UNKNOWN_REGION)
   public async listUploads(
@@ -183,7 +183,6 @@ export class UploadsController extends Controller {
   @Get('{id}')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The upload')
   @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
-  @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
   @Response<ProblemDetails>(400, MALFORMED_ID)
   @Response<ProblemDetails>(404, NO_SUCH_UPLOAD)
   public async getUpload(@Path() id: UploadId): Promise<UploadDetail> {
