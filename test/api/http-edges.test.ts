@@ -148,6 +148,7 @@ describe('HTTP at the edges', () => {
 
     expect(there.body).toEqual(bare.body);
     expect(there.headers['api-version']).toBe(openapi.info.version);
+    await app().http().get(documented).set('If-None-Match', there.headers.etag).expect(304);
     expect([typo.status, typo.body.errors?.[0]?.field]).toEqual([400, 'query.perod']);
     for (const res of refused) {
       expect([res.status, res.headers.allow, res.headers['content-type']]).toEqual([405, 'GET, HEAD, OPTIONS', 'application/problem+json; charset=utf-8']);

@@ -34,8 +34,7 @@ function validatorFor(pointer: string, schema: Json): ValidateFunction {
 
 const templates = Object.keys(spec.paths).map((template) => ({
   template,
-  // The index, `/` under the server URL, answers at /v1/ and at /v1.
-  pattern: new RegExp(`^${basePath}${template === '/' ? '/?' : template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  pattern: new RegExp(`^${basePath}${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
 }));
 
 /** The OpenAPI path template a request URL falls under, if any. */
