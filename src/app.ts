@@ -6,15 +6,11 @@ import { SonarService } from './domain/service';
 import openapi from './generated/swagger.json';
 import { RegisterRoutes } from './generated/routes';
 import { ApiKeys, requireApiKey } from './http/authentication';
-import { requireContentType } from './http/content-type';
-import { rememberBodyDigest } from './http/idempotency';
-import { checkJsonUpload } from './http/json-upload';
 import { observeRequests } from './http/observability';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
 import { apiAnswerHeaders, responseHeaders } from './http/protection';
 import { RateLimits } from './http/rate-limits';
 import { readCache } from './http/read-cache';
-import { TABLE_CONTENT_TYPES } from './http/table-upload';
 import { routeLabeler } from './http/route-label';
 import { answerFirst } from './http/answer-first';
 import { apiIndex } from './http/api-index';
@@ -49,6 +45,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   checkKeyRegions(config.API_KEYS, service.reference);
   app.locals.apiKeys = new ApiKeys(config.API_KEYS);
   app.locals.tableBodyLimit = config.TABLE_BODY_LIMIT;
+  app.locals.jsonBodyLimit = config.JSON_BODY_LIMIT;
   app.locals.apiIndex = apiIndex(openapi, BASE_PATH);
   const paths = knownPaths(openapi, BASE_PATH, OPERATIONAL_PATHS);
 
@@ -81,9 +78,11 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.get('/', (_req, res) => {
     res.redirect(302, '/docs/');
   });
-  // The document's index path is `/` under the server URL `/v1`, so generated clients ask for /v1/.
-  app.get(`${BASE_PATH}/`, (_req, res) => {
-    res.redirect(308, BASE_PATH);
+  // The document's index path is `/` under the server URL `/v1`, so generated clients ask for /v1/: it is the
+  // index as /v1 is (operations.ts gives both the index's methods and query parameters).
+  app.get(`${BASE_PATH}/`, (req, _res, next) => {
+    req.url = BASE_PATH + req.url.slice(BASE_PATH.length + 1);
+    next();
   });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -104,9 +103,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
 
   app.use(reportRoutes(service)); // the report for people, outside the API
 
-  // Writes: the key first, then the content type, and only then is a body read.
-  app.post(`${BASE_PATH}/uploads`, requireApiKey, requireContentType(['application/json', ...TABLE_CONTENT_TYPES]),
-    express.json({ limit: config.JSON_BODY_LIMIT, strict: false, type: 'application/json', verify: rememberBodyDigest }), checkJsonUpload);
+  // POST /v1/uploads is assembled in its controller (the key, the content type, then the body).
   app.delete(`${BASE_PATH}/uploads/:id`, requireApiKey, rejectUnknownQueryParameters(paths, ['DELETE']));
 
   RegisterRoutes(app);

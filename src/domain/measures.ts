@@ -1,7 +1,7 @@
 /**
  * The words for each measure, in one place (measures.json): GET /v1/measures answers them, the publication
  * table's headers print them, the report uses them, and the OpenAPI build step
- * (scripts/openapi-representations.js) writes them into the descriptions of the fields that hold them.
+ * (scripts/openapi-document.js) writes them into the descriptions of the fields that hold them.
  */
 import words from './measures.json';
 

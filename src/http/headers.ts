@@ -10,6 +10,7 @@ export type Period = string;
  * An instant, RFC 3339 (`2026-07-01T12:00:00Z`, `2026-07-01T14:00:00+02:00`): the figures as they stood
  * then, from the uploads made at or before it. A `+` sent unencoded in a URL arrives as a space, and is
  * read as the `+` it was.
+ * @format date-time
  * @pattern ^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt\x20]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?([Zz]|[+\x20-]([01][0-9]|2[0-3]):[0-5][0-9])$ must be an RFC 3339 instant such as 2026-07-01T12:00:00Z
  * @example "2026-07-01T12:00:00Z"
  */

@@ -1,15 +1,14 @@
-import type { RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import { invalid, shown } from '../domain/errors';
+import { rememberBodyDigest } from './idempotency';
+import { listContentProblems } from './upload-problems';
+import { permittedJsonRegion } from './write-access';
 
 /**
  * A JSON upload carries everything in its body: a query parameter would be dropped silently, so it is
  * refused. And the body must be an object: `null`, `0`, `"x"` and `true` are valid JSON, but no upload.
  */
 export const checkJsonUpload: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) {
-    next();
-    return;
-  }
   const names = Object.keys(req.query);
   if (names.length > 0) {
     next(invalid(`A JSON upload takes no query parameters; it carries period, region and registerTotal in its body. Nothing was stored.`,
@@ -25,3 +24,24 @@ export const checkJsonUpload: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/** The body parser of the app's JSON_BODY_LIMIT (app.locals.jsonBodyLimit), made once per app. */
+const parsers = new WeakMap<object, RequestHandler>();
+const readJsonBody: RequestHandler = (req, res, next) => {
+  let parse = parsers.get(req.app);
+  if (!parse) {
+    // strict: false, so that a body of `null` or `0` is answered by checkJsonUpload's words, not the parser's.
+    parse = express.json({ limit: req.app.locals.jsonBodyLimit as number | string, strict: false, type: 'application/json', verify: rememberBodyDigest });
+    parsers.set(req.app, parse);
+  }
+  parse(req, res, next);
+};
+
+const onlyJson = (handler: RequestHandler): RequestHandler => (req, res, next) => (req.is('application/json') ? handler(req, res, next) : next());
+
+/**
+ * POST /v1/uploads with a JSON body, before tsoa checks its shape: the body read (and fingerprinted for
+ * Idempotency-Key), refused when it is no object or comes with query parameters, a region the key may not
+ * write refused with 403, and its content problems kept to be listed with any shape problem.
+ */
+export const jsonUpload: RequestHandler[] = [readJsonBody, checkJsonUpload, permittedJsonRegion, listContentProblems].map(onlyJson);

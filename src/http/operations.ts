@@ -34,8 +34,9 @@ export function knownPaths(document: OpenApiLike, basePath: string, extra: Recor
   const fixed = Object.entries(extra).map(([template, methods]) => ({ template, methods, query: new Map<string, string[]>() }));
   return [...fromDocument, ...fixed].map(({ template, methods, query }) => ({
     template,
-    // Path parameters match one segment; literal parts are escaped.
-    pattern: new RegExp(`^${template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`),
+    // Path parameters match one segment; literal parts are escaped. The index is the document's `/` under the
+    // base path: both /v1 and /v1/.
+    pattern: new RegExp(`^${template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}${template === basePath ? '/?' : ''}$`),
     allowed: methods.includes('GET') && !methods.includes('HEAD') ? [...methods.slice(0, methods.indexOf('GET') + 1), 'HEAD', ...methods.slice(methods.indexOf('GET') + 1)] : methods,
     query,
   }));

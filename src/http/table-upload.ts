@@ -1,28 +1,34 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ProblemItem } from '../domain/errors';
 import { Region } from '../domain/reference';
+import { IdempotencyClaim } from '../domain/ports';
 import { SonarService, TableBatchItem } from '../domain/service';
-import { CreatedUploads, UploadSource } from '../domain/views';
+import { UploadSource } from '../domain/views';
 import { publicationTables } from '../tables/publication';
 import { textRows } from '../tables/text-rows';
 import { xlsxRows } from '../tables/xlsx-rows';
-import { digestOf, idempotencyKeyOf, REPLAYED_HEADER } from './idempotency';
+import { digestOf, idempotencyKeyOf } from './idempotency';
 import { writerOf } from './authentication';
 import { sendProblem } from './problem';
 import { permittedTablesOnly } from './write-access';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const TSV_CONTENT_TYPE = 'text/tab-separated-values';
+const CSV_CONTENT_TYPE = 'text/csv';
+
+/**
+ * The content types of the publication table, besides JSON, that POST /v1/uploads accepts. A literal list:
+ * the upload controller hands it to the OpenAPI document (`x-also-consumes`), which tsoa reads from the source.
+ */
+export const TABLE_CONTENT_TYPES: string[] = [TSV_CONTENT_TYPE, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE];
 
 const SOURCE_OF: Readonly<Record<string, UploadSource>> = {
-  'text/tab-separated-values': 'tsv',
-  'text/csv': 'csv',
+  [TSV_CONTENT_TYPE]: 'tsv',
+  [CSV_CONTENT_TYPE]: 'csv',
   [XLSX_CONTENT_TYPE]: 'xlsx',
 };
-
-/** The content types of the publication table, besides JSON, that POST /v1/uploads accepts. */
-export const TABLE_CONTENT_TYPES: readonly string[] = Object.keys(SOURCE_OF);
 
 const QUERY_PARAMETERS = ['partial', 'period', 'registerTotal', 'region'];
 
@@ -59,53 +65,40 @@ class BodyMeter extends Transform {
   }
 }
 
-interface TableQuery {
+/** The query parameters of a table upload, as tsoa parsed them; the domain checks the period's form. */
+export interface TableQuery {
   period?: string;
   registerTotal?: number;
-  region?: Region;
+  region?: string;
   partial: boolean;
-  problems: ProblemItem[];
 }
 
-/** period, registerTotal and region of a table upload; the domain checks the period's form. */
-function readQuery(query: Request['query'], service: SonarService): TableQuery {
-  const result: TableQuery = { partial: false, problems: [] };
-  const problem = (name: string, detail: string, found?: string, suggestions?: string[]) =>
-    result.problems.push({ field: `query.${name}`, detail, ...(found === undefined ? {} : { found }), ...(suggestions?.length ? { suggestions } : {}) });
-  for (const name of Object.keys(query)) {
-    if (!QUERY_PARAMETERS.includes(name)) problem(name, 'is not a query parameter of an upload; use period, registerTotal, region and partial');
-  }
-  const single = (name: string): string | undefined => {
-    const value = query[name];
-    if (value === undefined || typeof value === 'string') return value;
-    problem(name, 'is given more than once');
-    return undefined;
-  };
+/** A table upload ready to be stored: its tables as they are read, the problems of its request, and its claim. */
+export interface TableUpload {
+  tables: AsyncIterable<TableBatchItem>;
+  source: UploadSource;
+  problems: ProblemItem[];
+  claimOf?: () => IdempotencyClaim;
+}
 
-  const period = single('period');
-  if (query.period === undefined) problem('period', 'is required with a table: the month of the figures, written YYYY-MM');
-  result.period = period;
-
-  const registerTotal = single('registerTotal');
-  if (registerTotal !== undefined) {
-    if (/^\d{1,10}$/.test(registerTotal)) result.registerTotal = Number(registerTotal);
-    else problem('registerTotal', 'must be a whole number written in plain digits, e.g. 10371', registerTotal);
+/**
+ * What tsoa leaves to the table: a missing period, an unknown region (with suggestions) and a parameter the
+ * upload does not take, all reported with the table's own problems in one answer.
+ */
+function queryProblems(req: Request, query: TableQuery, service: SonarService): { problems: ProblemItem[]; region?: Region } {
+  const problems: ProblemItem[] = [];
+  for (const name of Object.keys(req.query)) {
+    if (!QUERY_PARAMETERS.includes(name)) problems.push({ field: `query.${name}`, detail: 'is not a query parameter of an upload; use period, registerTotal, region and partial' });
   }
-
-  const partial = single('partial');
-  if (partial !== undefined) {
-    if (partial === 'true' || partial === 'false') result.partial = partial === 'true';
-    else problem('partial', 'must be true or false', partial);
+  if (query.period === undefined) problems.push({ field: 'query.period', detail: 'is required with a table: the month of the figures, written YYYY-MM' });
+  const region = query.region === undefined ? undefined : service.reference.findRegion(query.region);
+  if (query.region !== undefined && !region) {
+    const suggestions = service.reference.suggestRegions(query.region);
+    problems.push({
+      field: 'query.region', detail: 'is not an arbeidsmarktregio: use a CBS code (AM05) or a name (Twente)', found: query.region, ...(suggestions.length ? { suggestions } : {}),
+    });
   }
-
-  const region = single('region');
-  if (region !== undefined) {
-    result.region = service.reference.findRegion(region);
-    if (!result.region) {
-      problem('region', 'is not an arbeidsmarktregio: use a CBS code (AM05) or a name (Twente)', region, service.reference.suggestRegions(region));
-    }
-  }
-  return result;
+  return { problems, region };
 }
 
 /** Passes the tables on, then refuses the whole upload if the body was cut off: before anything is stored. */
@@ -131,22 +124,29 @@ const canonicalQuery = (req: Request): string =>
 const charsetOf = (req: Request): string | undefined =>
   /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
 
-async function uploadTable(req: Request, res: Response, source: UploadSource): Promise<void> {
+/**
+ * POST /v1/uploads with the publication table as TSV, CSV or Excel: reads the body as a stream and hands its
+ * tables to `store` as they are read. Answers itself, and gives undefined, when the body is too large or in
+ * another character set than UTF-8.
+ */
+export async function readTableUpload<T>(req: Request, query: TableQuery, store: (upload: TableUpload) => Promise<T>): Promise<T | undefined> {
+  const res = req.res as Response;
+  const source = SOURCE_OF[req.is(TABLE_CONTENT_TYPES) || ''];
   const service = req.app.locals.service as SonarService;
   const limit = req.app.locals.tableBodyLimit as number;
   const tooLarge = () => sendProblem(res, { status: 413, detail: `The table is larger than this service accepts (${limit} bytes); upload fewer regions at a time.` });
   const charset = charsetOf(req);
   if (source !== 'xlsx' && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     sendProblem(res, { status: 415, detail: `The table is sent as ${charset}; send it as UTF-8.` });
-    return;
+    return undefined;
   }
   if (Number(req.headers['content-length']) > limit) {
     tooLarge();
-    return;
+    return undefined;
   }
 
   const key = idempotencyKeyOf(req);
-  const query = readQuery(req.query, service);
+  const { problems, region } = queryProblems(req, query, service);
   const body = new BodyMeter(limit);
   const abort = () => {
     if (!req.complete) body.stop('aborted');
@@ -155,24 +155,20 @@ async function uploadTable(req: Request, res: Response, source: UploadSource): P
   req.once('error', abort);
   req.pipe(body);
   const rows = source === 'xlsx' ? xlsxRows(body) : textRows(body, source === 'tsv' ? '\t' : ',');
-  const tables = publicationTables(rows, { reference: service.reference, period: query.period, registerTotal: query.registerTotal, region: query.region });
+  const tables = publicationTables(rows, { reference: service.reference, period: query.period, registerTotal: query.registerTotal, region });
   try {
     const writer = writerOf(req);
-    const client = writer.name;
     // The content type and query are part of the request: the same bytes for another period are another upload.
     const claimOf = key === undefined ? undefined : () => ({
-      client, key, fingerprint: digestOf(body.digest.copy().update(`\n${source}\n${canonicalQuery(req)}`)),
+      client: writer.name, key, fingerprint: digestOf(body.digest.copy().update(`\n${source}\n${canonicalQuery(req)}`)),
     });
     const checked = permittedTablesOnly(asPartial(wholeBodyOnly(tables, body), query.partial), writer, service.reference);
-    const { receipts, replayed } = await service.uploadTables(checked, client, source, query.problems, claimOf);
-    const answer: CreatedUploads = { uploads: receipts };
-    const location = receipts.length === 1 ? `/v1/uploads/${receipts[0].id}` : `/v1/uploads?period=${encodeURIComponent(receipts[0].period)}`;
-    if (replayed) res.setHeader(REPLAYED_HEADER, 'true');
-    res.status(201).location(location).json(answer);
+    return await store({ tables: checked, source, problems, claimOf });
   } catch (error) {
     if (body.stopped === 'too-large') tooLarge();
     else if (body.stopped === 'aborted') throw Object.assign(new Error('The request was aborted.'), { type: 'request.aborted' });
     else throw error;
+    return undefined;
   } finally {
     // Whatever the readers left unread is read and dropped, so that the answer reaches the client.
     req.unpipe(body);
@@ -180,15 +176,5 @@ async function uploadTable(req: Request, res: Response, source: UploadSource): P
   }
 }
 
-/**
- * POST /v1/uploads for the publication table as TSV, CSV or Excel: reads the body as a stream and answers
- * itself. JSON goes on to the tsoa controller. tsoa has checked the API key before this runs.
- */
-export const tableUpload: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-  const type = req.is(TABLE_CONTENT_TYPES as string[]);
-  if (!type) {
-    next();
-    return;
-  }
-  uploadTable(req, res, SOURCE_OF[type]).catch(next);
-};
+/** Whether the request sends the publication table rather than JSON. */
+export const isTableUpload = (req: Request): boolean => Boolean(req.is(TABLE_CONTENT_TYPES));

@@ -1,3 +1,4 @@
+import openapi from '../../src/generated/swagger.json';
 import { buildRow, buildUpload, twenteUpload } from '../support/factories';
 import { createTestApp, expectResponsesMatchContract, storedData, TestApp, WRITER_KEY } from '../support/test-app';
 
@@ -196,6 +197,47 @@ describe('Bad input', () => {
 
     expectProblem(res, 400);
     expect(fields(res)).toEqual(['id']);
+  });
+
+  test.each([
+    ['GET', 2 ** 31], ['HEAD', 2 ** 31], ['DELETE', 2 ** 31], ['GET', 2 ** 53 - 1], ['DELETE', 2 ** 53 - 1],
+  ])('When %s asks for upload %d, beyond the 32-bit ids the stores hold, then the answer is a 400 problem naming the id, never a 500', async (method, id) => {
+    const req = method === 'GET' ? t.http().get(`/v1/uploads/${id}`) : method === 'HEAD' ? t.http().head(`/v1/uploads/${id}`) : t.http().delete(`/v1/uploads/${id}`).set('X-API-Key', WRITER_KEY);
+
+    const res = await req;
+
+    expect({ method, id, status: res.status, type: res.headers['content-type'] }).toEqual({ method, id, status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
+    if (method !== 'HEAD') expect(fields(res)).toEqual(['id']);
+  });
+
+  test('When a series gets a malformed filter, then each offending query parameter is named as query.<name>', async () => {
+    const res = await t.http().get('/v1/regions/Twente/series?lastNObservations=0&startPeriod=2026-13');
+
+    expectProblem(res, 400);
+    expect(fields(res)).toEqual(['query.lastNObservations', 'query.startPeriod']);
+  });
+
+  test('When the largest upload id is asked for, then it is a 404 problem on either store', async () => {
+    const get = await t.http().get(`/v1/uploads/${2 ** 31 - 1}`);
+    const withdraw = await t.http().delete(`/v1/uploads/${2 ** 31 - 1}`).set('X-API-Key', WRITER_KEY);
+
+    expectProblem(get, 404);
+    expectProblem(withdraw, 404);
+  });
+
+  test('When the history is paged at the largest limit and offset the document allows, then both stores answer; one more is a 400 naming it', async () => {
+    const parameters = (openapi.paths['/uploads'].get.parameters as Array<{ name: string; schema: { maximum?: number } }>);
+    const maximum = (name: string) => parameters.find((p) => p.name === name)?.schema.maximum ?? NaN;
+
+    const largest = await t.http().get(`/v1/uploads?limit=${maximum('limit')}&offset=${maximum('offset')}`);
+    const beyond = await Promise.all(['limit', 'offset'].map((name) => t.http().get(`/v1/uploads?${name}=${maximum(name) + 1}`)));
+
+    expect(largest.status).toBe(200);
+    expect(largest.body.uploads).toEqual([]);
+    for (const [i, res] of beyond.entries()) {
+      expectProblem(res, 400);
+      expect(fields(res)).toEqual([`query.${['limit', 'offset'][i]}`]);
+    }
   });
 
   test('When a count is a deeply nested value, then the answer is a 400 problem naming it, with the value cut short', async () => {

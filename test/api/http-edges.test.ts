@@ -135,8 +135,24 @@ describe('HTTP at the edges', () => {
     for (const href of collections) await app().http().get(href).expect((res) => expect([200, 404]).toContain(res.status));
     expect(index.body).toEqual(expect.objectContaining({ name: openapi.info.title, version: openapi.info.version }));
     expect(root.headers.location).toBe('/docs/');
-    const slash = await app().http().get('/v1/').expect(308);
-    expect(slash.headers.location).toBe('/v1');
+  });
+
+  test('When the index is asked where the document places it, server URL and path, then it answers the index; another method there is 405 with Allow', async () => {
+    const documented = `${openapi.servers[0].url}${Object.keys(paths).find((p) => p === '/')}`;
+    expect(documented).toBe('/v1/');
+
+    const there = await app().http().get(documented).expect(200);
+    const bare = await app().http().get('/v1').expect(200);
+    const typo = await app().http().get(`${documented}?perod=1`);
+    const refused = await Promise.all([app().http().post(documented), app().http().delete(documented), app().http().put('/v1')]);
+
+    expect(there.body).toEqual(bare.body);
+    expect(there.headers['api-version']).toBe(openapi.info.version);
+    await app().http().get(documented).set('If-None-Match', there.headers.etag).expect(304);
+    expect([typo.status, typo.body.errors?.[0]?.field]).toEqual([400, 'query.perod']);
+    for (const res of refused) {
+      expect([res.status, res.headers.allow, res.headers['content-type']]).toEqual([405, 'GET, HEAD, OPTIONS', 'application/problem+json; charset=utf-8']);
+    }
   });
 
   test('When problems of one status come from different places, then they carry one type and one title', async () => {

@@ -1,16 +1,20 @@
 import Ajv from 'ajv';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import addFormats from 'ajv-formats';
 import openapi from '../../src/generated/swagger.json';
+import { PERIOD_NOTATION_PATTERN } from '../../src/domain/period';
 import { appUnderTest, WRITER_KEY } from '../support/test-app';
 
 type Schema = {
-  type?: string; description?: string; example?: unknown; minimum?: number; $ref?: string; allOf?: Schema[];
+  type?: string; description?: string; example?: unknown; minimum?: number; maximum?: number; format?: string; pattern?: string; $ref?: string; allOf?: Schema[];
   properties?: Record<string, Schema>; items?: Schema; enum?: unknown[];
 };
 type Parameter = { name: string; in: string; description?: string; schema?: Schema };
-type Operation = { summary?: string; description?: string; parameters?: Parameter[]; responses: Record<string, { description?: string; headers?: Record<string, { description?: string }> }> };
+type Operation = { summary?: string; description?: string; parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { description?: string; headers?: Record<string, { description?: string }> }> };
 
 const schemas = openapi.components.schemas as unknown as Record<string, Schema>;
+const resolved = (s: Schema | undefined): Schema | undefined => (s?.$ref ? schemas[s.$ref.split('/').pop() as string] : s);
 const operations = Object.entries(openapi.paths as unknown as Record<string, Record<string, Operation>>)
   .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })));
 const properties = Object.entries(schemas).flatMap(([schema, s]) => Object.entries(s.properties ?? {}).map(([name, p]) => ({ at: `${schema}.${name}`, name, p })));
@@ -97,6 +101,63 @@ describe('The OpenAPI document as a client generator reads it', () => {
       code: 'GM0141', name: 'Almelo', gemeenteClients: { withProfile: 3, withoutProfile: 222 }, uwvClients: { withProfile: 491, withoutProfile: 502 }, total: 1218,
     }]);
     expect(totals.body).toEqual(expect.objectContaining({ total: 1218, registerTotal: 10371 }));
+  });
+
+  test('When every integer a request can carry is read, then each has a bound a 32-bit integer holds, as both stores do; upload ids are one type', () => {
+    const INT32_MAX = 2 ** 31 - 1;
+    const integers: Array<{ at: string; s: Schema }> = [];
+    const seen = new Set<string>();
+    const visit = (at: string, schema: Schema | undefined): void => {
+      if (!schema) return;
+      if (schema.$ref) {
+        const name = schema.$ref.split('/').pop() as string;
+        if (!seen.has(`${at} ${name}`)) {
+          seen.add(`${at} ${name}`);
+          visit(`${at}:${name}`, schemas[name]);
+        }
+        return;
+      }
+      if (schema.type === 'integer' || schema.type === 'number') integers.push({ at, s: schema });
+      for (const [name, p] of Object.entries(schema.properties ?? {})) visit(`${at}.${name}`, p);
+      visit(`${at}[]`, schema.items);
+      for (const part of schema.allOf ?? []) visit(at, part);
+    };
+    for (const { name, operation } of operations) {
+      for (const p of operation.parameters ?? []) visit(`${name} ${p.name}`, p.schema);
+      for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) visit(`${name} body ${type}`, media.schema);
+    }
+
+    expect(integers.map(({ at }) => at)).toEqual(expect.arrayContaining(['GET /uploads limit', 'GET /uploads offset', 'GET /uploads/{id} id:UploadId',
+      'DELETE /uploads/{id} id:UploadId', 'POST /uploads registerTotal', 'POST /uploads body application/json:UploadRequest.registerTotal']));
+    expect(integers.filter(({ s }) => s.type !== 'integer' || s.maximum === undefined || s.maximum > INT32_MAX).map(({ at }) => at)).toEqual([]);
+    expect(schemas.UploadId).toEqual(expect.objectContaining({ type: 'integer', minimum: 1, maximum: INT32_MAX }));
+  });
+
+  test('When the periods of the document are read, then each has the pattern of the notations the service reads, the one constant the domain checks', () => {
+    const upload = schemas.UploadRequest.properties?.period;
+
+    expect(schemas.Period.pattern).toBe(PERIOD_NOTATION_PATTERN.source);
+    expect(upload?.pattern ?? resolved(upload)?.pattern).toBe(PERIOD_NOTATION_PATTERN.source);
+  });
+
+  test('When asOf is read, then it is a date-time with the pattern of the instants the service reads', () => {
+    const asOf = operations.flatMap(({ name, operation }) => (operation.parameters ?? []).filter((p) => p.name === 'asOf').map((p) => ({ name, ref: p.schema?.$ref })));
+
+    expect(asOf.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(asOf.map(({ ref }) => ref))).toEqual(new Set(['#/components/schemas/Instant']));
+    expect(schemas.Instant).toEqual(expect.objectContaining({ type: 'string', format: 'date-time', pattern: expect.stringMatching(/^\^\[0-9\]\{4\}-/) }));
+  });
+
+  test('When endPeriod is before startPeriod, then the answer is 400 naming endPeriod, as the document and the README say', async () => {
+    const endPeriods = operations.flatMap(({ name, operation }) => (operation.parameters ?? []).filter((p) => p.name === 'endPeriod').map((p) => ({ name, description: p.description })));
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+    const res = await app().http().get('/v1/series?startPeriod=2026-06&endPeriod=2026-Q1').expect(400);
+
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'query.endPeriod', found: '2026-Q1' })]);
+    expect(endPeriods).toHaveLength(3);
+    for (const { description } of endPeriods) expect(description).toContain('must not come before startPeriod');
+    expect(readme).toMatch(/`endPeriod` must not come before `startPeriod`/);
   });
 
   test('When the description is read, then it defines the domain terms in English', () => {

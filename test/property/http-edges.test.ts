@@ -13,13 +13,33 @@ const BASE = openapi.servers[0].url;
 
 const WRITES = new Set(['POST /uploads', 'DELETE /uploads/{id}']);
 
-/** Every documented operation, read from the generated document, with its path filled in. */
-const OPERATIONS = Object.entries(openapi.paths as Record<string, Record<string, unknown>>).flatMap(([template, item]) =>
-  Object.keys(item).map((method) => ({
-    method: method.toUpperCase(),
-    template,
-    url: BASE + template.replace('{region}', 'AM05').replace('{id}', '1').replace(/\{[^}]+\}/g, 'x'),
-  })));
+/**
+ * Every operation of the API, with a URL that reaches it (the Twente upload is id 1). Written out rather than
+ * read from the document, so that a test can compare the two: a new operation must be added here.
+ */
+const OPERATIONS: ReadonlyArray<{ method: string; template: string; url: string }> = [
+  { method: 'GET', template: '/', url: `${BASE}/` },
+  { method: 'GET', template: '/regions', url: `${BASE}/regions` },
+  { method: 'GET', template: '/regions/{region}', url: `${BASE}/regions/AM05` },
+  { method: 'GET', template: '/regions/{region}/gemeenten', url: `${BASE}/regions/AM05/gemeenten` },
+  { method: 'GET', template: '/regions/{region}/totals', url: `${BASE}/regions/AM05/totals` },
+  { method: 'GET', template: '/regions/{region}/periods', url: `${BASE}/regions/AM05/periods` },
+  { method: 'GET', template: '/regions/{region}/series', url: `${BASE}/regions/AM05/series` },
+  { method: 'GET', template: '/regions/{region}/table', url: `${BASE}/regions/AM05/table` },
+  { method: 'GET', template: '/totals', url: `${BASE}/totals` },
+  { method: 'GET', template: '/coverage', url: `${BASE}/coverage` },
+  { method: 'GET', template: '/periods', url: `${BASE}/periods` },
+  { method: 'GET', template: '/series', url: `${BASE}/series` },
+  { method: 'GET', template: '/table', url: `${BASE}/table` },
+  { method: 'GET', template: '/measures', url: `${BASE}/measures` },
+  { method: 'GET', template: '/gemeenten', url: `${BASE}/gemeenten` },
+  { method: 'GET', template: '/gemeenten/{gemeente}', url: `${BASE}/gemeenten/Almelo` },
+  { method: 'GET', template: '/gemeenten/{gemeente}/series', url: `${BASE}/gemeenten/Almelo/series` },
+  { method: 'POST', template: '/uploads', url: `${BASE}/uploads` },
+  { method: 'GET', template: '/uploads', url: `${BASE}/uploads` },
+  { method: 'GET', template: '/uploads/{id}', url: `${BASE}/uploads/1` },
+  { method: 'DELETE', template: '/uploads/{id}', url: `${BASE}/uploads/1` },
+];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 const HEADER_NAMES = ['Authorization', 'Content-Type', 'Accept', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id', 'Origin', 'X-API-Key', 'X-Other'];
@@ -37,7 +57,17 @@ const requestCase = fc.record({
   headers: fc.dictionary(fc.constantFrom(...HEADER_NAMES), headerValue, { maxKeys: 4 }),
   withKey: fc.boolean(),
   body: fc.option(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(twenteUpload() as unknown)), { nil: undefined }),
-  query: fc.option(fc.dictionary(fc.constantFrom('period', 'region', 'registerTotal', 'limit', 'partial', 'x'), fc.string({ maxLength: 8 }), { maxKeys: 2 }), { nil: undefined }),
+  query: fc.option(fc.dictionary(fc.constantFrom('period', 'region', 'registerTotal', 'limit', 'offset', 'partial', 'asOf', 'endPeriod', 'x'),
+    fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('2147483648', '9007199254740993', '-1', '2026-06')), { maxKeys: 2 }), { nil: undefined }),
+});
+
+describe('The operations these properties try', () => {
+  test('When the list is compared with the document, then it holds every documented operation, and no other', () => {
+    const documented = Object.entries(openapi.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([template, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${template}`));
+
+    expect(OPERATIONS.map((o) => `${o.method} ${o.template}`).sort()).toEqual(documented.sort());
+  });
 });
 
 describe('Every documented operation, with random methods, headers and bodies, with and without a key', () => {

@@ -34,7 +34,7 @@ function validatorFor(pointer: string, schema: Json): ValidateFunction {
 
 const templates = Object.keys(spec.paths).map((template) => ({
   template,
-  pattern: new RegExp(`^${basePath}${template === '/' ? '' : template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  pattern: new RegExp(`^${basePath}${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
 }));
 
 /** The OpenAPI path template a request URL falls under, if any. */

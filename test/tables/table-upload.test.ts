@@ -1,5 +1,6 @@
+import openapi from '../../src/generated/swagger.json';
 import { twenteUpload } from '../support/factories';
-import { appUnderTest, WRITER_KEY } from '../support/test-app';
+import { appUnderTest, storedData, WRITER_KEY } from '../support/test-app';
 import { cellsOf, CSV, toCsv, toXlsx, TSV, twenteTsv, XLSX } from './publication-files';
 
 /** The publication table uploaded as it is published gives exactly what the JSON transcription gives. */
@@ -118,6 +119,33 @@ describe('Uploading the publication table', () => {
     expect(app().service.version).toBe(before + 1);
     const history = await app().http().get('/v1/uploads?period=2026-09').expect(200);
     expect(history.body.uploads).toEqual([expect.objectContaining({ source: 'tsv', current: true, gemeenteCount: 14 })]);
+  });
+});
+
+describe('The table upload as the document describes it', () => {
+  const app = appUnderTest('all');
+  const upload = openapi.paths['/uploads'].post as unknown as {
+    parameters: Array<{ name: string; in: string; schema: { type?: string; maximum?: number } }>; requestBody: { required: boolean; content: Record<string, unknown> };
+  };
+
+  test('When the upload operation is read, then it documents JSON and the three table types, and the query parameters of a table', () => {
+    expect(Object.keys(upload.requestBody.content)).toEqual(['application/json', TSV, CSV, XLSX]);
+    expect(upload.requestBody.required).toBe(true);
+    expect(upload.parameters.filter((p) => p.in === 'query').map((p) => `${p.name}: ${p.schema.type}`)).toEqual(['period: string', 'registerTotal: integer', 'region: string', 'partial: boolean']);
+  });
+
+  test.each([
+    ['a register total beyond its documented maximum', 'period=2026-06&registerTotal=250001', 'query.registerTotal', '250001'],
+    ['a register total that is no number', 'period=2026-06&registerTotal=lots', 'query.registerTotal', 'lots'],
+    ['partial neither true nor false', 'period=2026-06&partial=maybe', 'query.partial', 'maybe'],
+  ])('When a table comes with %s, then it is a 400 naming the query parameter, and nothing is stored', async (_what, query, field, found) => {
+    const before = await storedData(app());
+
+    const res = await app().http().post(`/v1/uploads?${query}`).set('X-API-Key', WRITER_KEY).set('Content-Type', TSV).send(twenteTsv());
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field, found })]);
+    expect(await storedData(app())).toBe(before);
   });
 });
 

@@ -5,11 +5,12 @@ import { SonarService } from '../../domain/service';
 import { GEMEENTE_DETAIL, GEMEENTE_LIST } from '../examples';
 import { Instant } from '../headers';
 import { ProblemDetails } from '../problem';
-
-const PROBLEM = 'application/problem+json';
+import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER } from './responses';
 
 @Route('gemeenten')
 @Tags('Gemeenten')
+@Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+@Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
 export class GemeentenController extends Controller {
   constructor(private readonly service: SonarService) {
     super();
@@ -22,9 +23,7 @@ export class GemeentenController extends Controller {
   @Get()
   @Example<GemeenteList>(GEMEENTE_LIST)
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   public listGemeenten(): GemeenteList {
     return listGemeenten(this.service);
   }
@@ -41,11 +40,9 @@ export class GemeentenController extends Controller {
   @Get('{gemeente}')
   @Example<GemeenteDetail>(GEMEENTE_DETAIL)
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeente')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(400, 'A name that fits several gemeenten (listed), or a malformed asOf', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown gemeente', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'A name that fits several gemeenten (listed), or a malformed asOf')
+  @Response<ProblemDetails>(404, 'Unknown gemeente')
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
   public async getGemeente(@Path() gemeente: string, @Query() asOf?: Instant): Promise<GemeenteDetail> {
     return gemeenteDetail(this.service, gemeente, asOf);
   }

@@ -1,8 +1,7 @@
 import { Controller, Get, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import { listMeasures, MeasureList } from '../../domain/measures';
 import { ProblemDetails } from '../problem';
-
-const PROBLEM = 'application/problem+json';
+import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNKNOWN_QUERY_PARAMETER } from './responses';
 
 @Route('measures')
 @Tags('Tables')
@@ -15,9 +14,9 @@ export class MeasuresController extends Controller {
    */
   @Get()
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The measures')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
+  @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+  @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
+  @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
   public listMeasures(): MeasureList {
     return listMeasures();
   }

@@ -4,13 +4,15 @@ import { SonarService } from '../../domain/service';
 import { CoverageReport, NationalTotals, PeriodList } from '../../domain/views';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { MALFORMED_FIGURES_QUERY, NOT_MODIFIED, NO_FIGURES, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER } from './responses';
 import { Delimiter, Format, offerCsv } from '../representation';
 import { coverageCsv, nationalTotalsCsv } from '../../exports/figures-csv';
 
-const PROBLEM = 'application/problem+json';
-
 @Route('')
 @Tags('National')
+@Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+@Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
+@Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
 export class NationalController extends Controller {
   constructor(private readonly service: SonarService) {
     super();
@@ -27,11 +29,8 @@ export class NationalController extends Controller {
    */
   @Get('totals')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The national totals')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
+  @Response<ProblemDetails>(404, NO_FIGURES)
   public async getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<NationalTotals> {
     return offerCsv(req, await this.service.nationalTotals(period, asOf), nationalTotalsCsv);
   }
@@ -46,11 +45,8 @@ export class NationalController extends Controller {
    */
   @Get('coverage')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'Coverage per region')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
+  @Response<ProblemDetails>(404, NO_FIGURES)
   public async getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<CoverageReport> {
     return offerCsv(req, await this.service.coverage(period, asOf), coverageCsv);
   }
@@ -61,10 +57,7 @@ export class NationalController extends Controller {
    */
   @Get('periods')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The periods')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   public async getPeriods(): Promise<PeriodList> {
     return this.service.periods();
   }

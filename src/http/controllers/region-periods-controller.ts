@@ -4,8 +4,7 @@ import { RegionPeriodList } from '../../domain/series-views';
 import { SonarService } from '../../domain/service';
 import { REGION_PERIODS } from '../examples';
 import { ProblemDetails } from '../problem';
-
-const PROBLEM = 'application/problem+json';
+import { INVALID_REGION, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION } from './responses';
 
 @Route('regions')
 @Tags('Regions')
@@ -23,11 +22,11 @@ export class RegionPeriodsController extends Controller {
   @Get('{region}/periods')
   @Example<RegionPeriodList>(REGION_PERIODS)
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region\'s periods')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(400, 'Invalid region', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
+  @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+  @Response<ProblemDetails>(400, INVALID_REGION)
+  @Response<ProblemDetails>(404, UNKNOWN_REGION)
+  @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
   public async getRegionPeriods(@Path() region: string): Promise<RegionPeriodList> {
     return regionPeriods(this.service, region);
   }

@@ -4,13 +4,14 @@ import { SonarService } from '../../domain/service';
 import { RegionDetail, RegionGemeenten, RegionList, RegionTotals } from '../../domain/views';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { INVALID_REGION, MALFORMED_FIGURES_QUERY, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER, UNKNOWN_REGION, UNKNOWN_REGION_OR_FIGURES } from './responses';
 import { Delimiter, Format, offerCsv } from '../representation';
 import { gemeentenCsv, regionTotalsCsv } from '../../exports/figures-csv';
 
-const PROBLEM = 'application/problem+json';
-
 @Route('regions')
 @Tags('Regions')
+@Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+@Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
 export class RegionsController extends Controller {
   constructor(private readonly service: SonarService) {
     super();
@@ -22,9 +23,7 @@ export class RegionsController extends Controller {
    */
   @Get()
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The regions')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   public listRegions(): RegionList {
     return this.service.listRegions();
   }
@@ -38,10 +37,8 @@ export class RegionsController extends Controller {
    */
   @Get('{region}')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Invalid region', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, INVALID_REGION)
+  @Response<ProblemDetails>(404, UNKNOWN_REGION)
   public getRegion(@Path() region: string): RegionDetail {
     return this.service.region(region);
   }
@@ -58,11 +55,9 @@ export class RegionsController extends Controller {
    */
   @Get('{region}/gemeenten')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten with their figures')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
+  @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
+  @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionGemeenten> {
     return offerCsv(req, await this.service.gemeenten(region, period, asOf), gemeentenCsv);
   }
@@ -80,11 +75,9 @@ export class RegionsController extends Controller {
    */
   @Get('{region}/totals')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region totals')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
+  @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
+  @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
+  @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionTotals> {
     return offerCsv(req, await this.service.regionTotals(region, period, asOf), regionTotalsCsv);
   }

@@ -5,9 +5,8 @@ import { SonarService } from '../../domain/service';
 import { nationalTableRendering, regionTableRendering } from '../../exports/publication-table';
 import { Period } from '../headers';
 import { ProblemDetails } from '../problem';
+import { MALFORMED_TABLE_QUERY, NOT_MODIFIED, NO_FIGURES, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION_OR_FIGURES } from './responses';
 import { Delimiter, renderAs, wantedDelimiter, wantedRepresentation } from '../representation';
-
-const PROBLEM = 'application/problem+json';
 
 /**
  * `tsv` (the default), `csv` or `xlsx`; without it, Accept decides (text/tab-separated-values, text/csv or
@@ -20,6 +19,10 @@ const TABLE_FORMS = ['tsv', 'csv', 'xlsx'] as const;
 
 @Route('')
 @Tags('Tables')
+@Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+@Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
+@Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
+@Response<ProblemDetails>(400, MALFORMED_TABLE_QUERY)
 export class TablesController extends Controller {
   constructor(private readonly service: SonarService) {
     super();
@@ -40,11 +43,7 @@ export class TablesController extends Controller {
    */
   @Get('regions/{region}/table')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The table, as a file')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period, format or delimiter', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getRegionTable(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<PublicationTable> {
     const table = await regionTable(this.service, region, period);
     renderAs(req, regionTableRendering(table, wantedRepresentation(req, TABLE_FORMS), wantedDelimiter(req)));
@@ -61,11 +60,7 @@ export class TablesController extends Controller {
    */
   @Get('table')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The table, as a file')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed period, format or delimiter', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
+  @Response<ProblemDetails>(404, NO_FIGURES)
   public async getNationalTable(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<NationalTable> {
     const table = await nationalTable(this.service, period);
     renderAs(req, nationalTableRendering(table, wantedRepresentation(req, TABLE_FORMS), wantedDelimiter(req)));

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Example, Get, Header, Middlewares, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Delete, Example, Extension, Get, Header, Middlewares, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { UploadRequest } from '../../domain/upload';
@@ -8,15 +8,26 @@ import { writerOf } from '../authentication';
 import { IdempotencyKey, KeyName, Period } from '../headers';
 import { bodyDigestOf, REPLAYED_HEADER } from '../idempotency';
 import { ProblemDetails } from '../problem';
-import { tableUpload } from '../table-upload';
+import { MALFORMED_ID, NOT_MODIFIED, NO_API_KEY, NO_SUCH_UPLOAD, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION } from './responses';
+import { isTableUpload, readTableUpload, TABLE_CONTENT_TYPES } from '../table-upload';
+import { requireContentType } from '../content-type';
+import { jsonUpload } from '../json-upload';
 import { pageLinks } from '../paging';
-import { listContentProblems } from '../upload-problems';
-import { permittedJsonRegion } from '../write-access';
 
-const PROBLEM = 'application/problem+json';
+/**
+ * An upload's number, as its receipt and Location give it. The stores hold upload ids as 32-bit integers
+ * (PostgreSQL `integer`), so no id is larger than 2147483647.
+ * @isInt must be a whole number
+ * @minimum 1 must be at least 1
+ * @maximum 2147483647 is larger than any upload id
+ * @example 1
+ */
+export type UploadId = number;
 
 @Route('uploads')
 @Tags('Uploads')
+@Response<ProblemDetails>(429, TOO_MANY_REQUESTS) // the writes say theirs
+@Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
 export class UploadsController extends Controller {
   constructor(private readonly service: SonarService) {
     super();
@@ -34,32 +45,54 @@ export class UploadsController extends Controller {
    * by that one gemeente (the others are listed as missing); send all 14 rows for the real table, or
    * withdraw the upload with DELETE /v1/uploads/{id}.
    * @summary Upload a region's figures for a period
+   * @param body The figures as JSON, or the publication table as it is published: tab-separated, comma- or semicolon-separated (optional UTF-8 BOM, CRLF or LF), or an Excel workbook (first sheet). A table has two header rows, the region label ("28 Twente") on its first gemeente row and a TOTAAL AMR row at its end; a file may hold several regions' tables one after another, stored as one upload per region, all or none.
    * @param idempotencyKey Your own key for this upload (1–255 visible ASCII characters): a retry with the same key and body gets the first answer again instead of a second upload.
+   * @param period With a table (TSV, CSV, Excel): the month of the figures, YYYY-MM, or a quarter YYYY-Qn or YYYYKWnn (its last month). Required with a table; not used with JSON, whose body has it. Checked with the table, so that one answer lists every problem.
+   * @param registerTotal With a table of one region: the size of its doelgroepregister banenafspraken, in plain digits. Not allowed with several regions in one file. Not used with JSON.
+   * @param region With a table: the region (CBS code or name). Optional, since the table's label names it ("28 Twente"); when both are given they must agree. Not used with JSON.
+   * @param partial With a table: true when its region tables leave out gemeenten on purpose. Without it, a table that leaves out gemeenten of its region is refused (400 listing them), since an upload replaces the region's whole table for the period. Not used with JSON, whose body says `partial: true`.
+   * @example period "2026-06"
+   * @example registerTotal 10371
+   * @example region "Twente"
+   * @example partial false
+   * @isInt registerTotal must be a whole number written in plain digits, e.g. 10371
+   * @minimum registerTotal 0 must not be negative
+   * @maximum registerTotal 250000 is more than the whole doelgroep banenafspraken (about 250,000 people)
    */
   @Post()
   @Security('apiKey')
-  @Middlewares(permittedJsonRegion, tableUpload, listContentProblems)
+  @Middlewares(requireContentType(['application/json', ...TABLE_CONTENT_TYPES]), ...jsonUpload)
+  @Extension('x-also-consumes', TABLE_CONTENT_TYPES)
   @SuccessResponse<{ 'API-Version': string; Location: string; 'Idempotent-Replayed'?: string }>(201, 'Stored; the answer holds the region totals the reads will give')
-  @Response<ProblemDetails>(400, 'Invalid upload: every offending field is listed', undefined, PROBLEM)
-  @Response<ProblemDetails>(401, 'No valid API key', undefined, PROBLEM)
-  @Response<ProblemDetails>(403, 'The key may not write a region of this upload; nothing was stored', undefined, PROBLEM)
-  @Response<ProblemDetails>(413, 'Body too large', undefined, PROBLEM)
-  @Response<ProblemDetails>(415, 'Unsupported content type', undefined, PROBLEM)
-  @Response<ProblemDetails>(409, 'A request with the same Idempotency-Key was stored at the same moment', undefined, PROBLEM)
-  @Response<ProblemDetails>(422, 'The Idempotency-Key was used before with a different body', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many uploads; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
+  @Response<ProblemDetails>(400, 'Invalid upload: every offending field is listed')
+  @Response<ProblemDetails>(401, NO_API_KEY)
+  @Response<ProblemDetails>(403, 'The key may not write a region of this upload; nothing was stored')
+  @Response<ProblemDetails>(413, 'Body too large')
+  @Response<ProblemDetails>(415, 'Unsupported content type')
+  @Response<ProblemDetails>(409, 'A request with the same Idempotency-Key was stored at the same moment')
+  @Response<ProblemDetails>(422, 'The Idempotency-Key was used before with a different body')
+  @Response<ProblemDetails>(429, 'Too many uploads; see Retry-After')
   public async createUpload(
-    @Body() body: UploadRequest,
     @Request() request: ExpressRequest,
+    @Body() body?: UploadRequest,
     @Header('Idempotency-Key') idempotencyKey?: IdempotencyKey,
+    @Query() period?: string,
+    @Query() registerTotal?: number,
+    @Query() region?: string,
+    @Query() partial = false,
   ): Promise<CreatedUploads> {
     const client = writerOf(request).name;
-    const claim = idempotencyKey === undefined ? undefined : { client, key: idempotencyKey, fingerprint: bodyDigestOf(request) };
-    const { receipts, replayed } = await this.service.uploadOnce([{ input: body }], client, 'json', claim);
+    // The two use cases behind an upload, side by side: a JSON body is validated whole, a table as it is read.
+    const outcome = isTableUpload(request)
+      ? await readTableUpload(request, { period, registerTotal, region, partial },
+        ({ tables, source, problems, claimOf }) => this.service.uploadTables(tables, client, source, problems, claimOf))
+      : await this.service.uploadOnce([{ input: body as UploadRequest }], client, 'json',
+        idempotencyKey === undefined ? undefined : { client, key: idempotencyKey, fingerprint: bodyDigestOf(request) });
+    if (!outcome) return undefined as never; // answered already: a table too large, or not in UTF-8
+    const { receipts, replayed } = outcome;
     if (replayed) this.setHeader(REPLAYED_HEADER, 'true');
     this.setStatus(201);
-    this.setHeader('Location', `/v1/uploads/${receipts[0].id}`);
+    this.setHeader('Location', receipts.length === 1 ? `/v1/uploads/${receipts[0].id}` : `/v1/uploads?period=${encodeURIComponent(receipts[0].period)}`);
     return { uploads: receipts };
   }
 
@@ -93,11 +126,9 @@ export class UploadsController extends Controller {
     /** RFC 8288 links to the first, previous, next and last page, e.g. `</v1/uploads?limit=20&offset=20>; rel="next"`. */
     Link: string;
   }>(200, 'The uploads')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Invalid filter', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
+  @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+  @Response<ProblemDetails>(400, 'Invalid filter')
+  @Response<ProblemDetails>(404, UNKNOWN_REGION)
   public async listUploads(
     @Request() request: ExpressRequest,
     @Query() region?: string, @Query() period?: Period, @Query() limit = 100, @Query() offset = 0, @Query() uploadedBy?: KeyName,
@@ -116,9 +147,6 @@ export class UploadsController extends Controller {
    * @summary Withdraw an upload
    * @param id The upload to withdraw.
    * @example id 2
-   * @isInt id must be a whole number
-   * @minimum id 1
-   * @maximum id 9007199254740991 is larger than any upload id
    */
   @Delete('{id}')
   @Security('apiKey')
@@ -133,14 +161,13 @@ export class UploadsController extends Controller {
     },
   })
   @SuccessResponse<{ 'API-Version': string }>(200, 'Withdrawn; the answer says which upload the reads now serve')
-  @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
-  @Response<ProblemDetails>(401, 'No valid API key', undefined, PROBLEM)
-  @Response<ProblemDetails>(403, "The key may not write the upload's region; nothing was changed", undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
-  @Response<ProblemDetails>(409, 'The upload was withdrawn already; nothing was changed', undefined, PROBLEM)
-  @Response<ProblemDetails>(429, 'Too many writes; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  public async withdrawUpload(@Path() id: number, @Request() request: ExpressRequest): Promise<WithdrawalReceipt> {
+  @Response<ProblemDetails>(400, MALFORMED_ID)
+  @Response<ProblemDetails>(401, NO_API_KEY)
+  @Response<ProblemDetails>(403, "The key may not write the upload's region; nothing was changed")
+  @Response<ProblemDetails>(404, NO_SUCH_UPLOAD)
+  @Response<ProblemDetails>(409, 'The upload was withdrawn already; nothing was changed')
+  @Response<ProblemDetails>(429, 'Too many writes; see Retry-After')
+  public async withdrawUpload(@Path() id: UploadId, @Request() request: ExpressRequest): Promise<WithdrawalReceipt> {
     const writer = writerOf(request);
     const receipt = await withdrawUpload(this.service, id, writer);
     if (request.res) request.res.locals.audit = { withdrew: id, by: writer.name, current: receipt.current?.id ?? null };
@@ -152,18 +179,13 @@ export class UploadsController extends Controller {
    * @summary One upload with its figures
    * @param id The upload's number, as its receipt and Location give it.
    * @example id 1
-   * @isInt id must be a whole number
-   * @minimum id 1
-   * @maximum id 9007199254740991 is larger than any upload id
    */
   @Get('{id}')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The upload')
-  @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
-  @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
-  @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
-  public async getUpload(@Path() id: number): Promise<UploadDetail> {
+  @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
+  @Response<ProblemDetails>(400, MALFORMED_ID)
+  @Response<ProblemDetails>(404, NO_SUCH_UPLOAD)
+  public async getUpload(@Path() id: UploadId): Promise<UploadDetail> {
     return this.service.getUpload(id);
   }
 }
