@@ -1,9 +1,11 @@
-import { Controller, Example, Get, Path, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Example, Get, Path, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { gemeenteDetail, listGemeenten } from '../../domain/gemeenten';
 import { GemeenteDetail, GemeenteList } from '../../domain/series-views';
 import { SonarService } from '../../domain/service';
 import { GEMEENTE_DETAIL, GEMEENTE_LIST } from '../examples';
 import { Instant } from '../headers';
+import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 
 const PROBLEM = 'application/problem+json';
@@ -25,8 +27,8 @@ export class GemeentenController extends Controller {
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
-  public listGemeenten(): GemeenteList {
-    return listGemeenten(this.service);
+  public listGemeenten(@Request() req: ExRequest): GemeenteList {
+    return answer(req, listGemeenten(this.service));
   }
 
   /**
@@ -46,7 +48,7 @@ export class GemeentenController extends Controller {
   @Response<ProblemDetails>(404, 'Unknown gemeente', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  public async getGemeente(@Path() gemeente: string, @Query() asOf?: Instant): Promise<GemeenteDetail> {
-    return gemeenteDetail(this.service, gemeente, asOf);
+  public async getGemeente(@Path() gemeente: string, @Request() req: ExRequest, @Query() asOf?: Instant): Promise<GemeenteDetail> {
+    return answer(req, await gemeenteDetail(this.service, gemeente, asOf));
   }
 }

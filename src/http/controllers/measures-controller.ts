@@ -1,5 +1,7 @@
-import { Controller, Get, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Get, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { listMeasures, MeasureList } from '../../domain/measures';
+import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 
 const PROBLEM = 'application/problem+json';
@@ -18,7 +20,7 @@ export class MeasuresController extends Controller {
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
-  public listMeasures(): MeasureList {
-    return listMeasures();
+  public listMeasures(@Request() req: ExRequest): MeasureList {
+    return answer(req, listMeasures());
   }
 }

@@ -4,8 +4,9 @@ import { SonarService } from '../../domain/service';
 import { CoverageReport, NationalTotals, PeriodList } from '../../domain/views';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
-import { Delimiter, Format, offerCsv } from '../representation';
-import { coverageCsv, nationalTotalsCsv } from '../../exports/figures-csv';
+import { Delimiter, Format } from '../representation';
+import { answer, jsonOrCsv } from '../answer';
+import { coverageSheet, nationalTotalsSheet } from '../../exports/figure-sheets';
 
 const PROBLEM = 'application/problem+json';
 
@@ -33,7 +34,7 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
   public async getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<NationalTotals> {
-    return offerCsv(req, await this.service.nationalTotals(period, asOf), nationalTotalsCsv);
+    return answer(req, await this.service.nationalTotals(period, asOf), jsonOrCsv(nationalTotalsSheet));
   }
 
   /**
@@ -52,7 +53,7 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
   public async getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<CoverageReport> {
-    return offerCsv(req, await this.service.coverage(period, asOf), coverageCsv);
+    return answer(req, await this.service.coverage(period, asOf), jsonOrCsv(coverageSheet));
   }
 
   /**
@@ -65,7 +66,7 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
-  public async getPeriods(): Promise<PeriodList> {
-    return this.service.periods();
+  public async getPeriods(@Request() req: ExRequest): Promise<PeriodList> {
+    return answer(req, await this.service.periods());
   }
 }

@@ -1,8 +1,10 @@
-import { Controller, Example, Get, Path, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Example, Get, Path, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { regionPeriods } from '../../domain/series';
 import { RegionPeriodList } from '../../domain/series-views';
 import { SonarService } from '../../domain/service';
 import { REGION_PERIODS } from '../examples';
+import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 
 const PROBLEM = 'application/problem+json';
@@ -28,7 +30,7 @@ export class RegionPeriodsController extends Controller {
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
-  public async getRegionPeriods(@Path() region: string): Promise<RegionPeriodList> {
-    return regionPeriods(this.service, region);
+  public async getRegionPeriods(@Path() region: string, @Request() req: ExRequest): Promise<RegionPeriodList> {
+    return answer(req, await regionPeriods(this.service, region));
   }
 }

@@ -4,8 +4,9 @@ import { SonarService } from '../../domain/service';
 import { RegionDetail, RegionGemeenten, RegionList, RegionTotals } from '../../domain/views';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
-import { Delimiter, Format, offerCsv } from '../representation';
-import { gemeentenCsv, regionTotalsCsv } from '../../exports/figures-csv';
+import { Delimiter, Format } from '../representation';
+import { answer, jsonOrCsv } from '../answer';
+import { gemeentenSheet, regionTotalsSheet } from '../../exports/figure-sheets';
 
 const PROBLEM = 'application/problem+json';
 
@@ -25,8 +26,8 @@ export class RegionsController extends Controller {
   @Response<void, { 'API-Version': string; ETag: string }>(304, 'Not modified: the ETag in If-None-Match is current')
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Unknown query parameter', undefined, PROBLEM)
-  public listRegions(): RegionList {
-    return this.service.listRegions();
+  public listRegions(@Request() req: ExRequest): RegionList {
+    return answer(req, this.service.listRegions());
   }
 
   /**
@@ -42,8 +43,8 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(429, 'Too many requests; see Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Invalid region', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region', undefined, PROBLEM)
-  public getRegion(@Path() region: string): RegionDetail {
-    return this.service.region(region);
+  public getRegion(@Path() region: string, @Request() req: ExRequest): RegionDetail {
+    return answer(req, this.service.region(region));
   }
 
   /**
@@ -64,7 +65,7 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
   public async getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionGemeenten> {
-    return offerCsv(req, await this.service.gemeenten(region, period, asOf), gemeentenCsv);
+    return answer(req, await this.service.gemeenten(region, period, asOf), jsonOrCsv(gemeentenSheet));
   }
 
   /**
@@ -86,6 +87,6 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed period or asOf', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
   public async getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionTotals> {
-    return offerCsv(req, await this.service.regionTotals(region, period, asOf), regionTotalsCsv);
+    return answer(req, await this.service.regionTotals(region, period, asOf), jsonOrCsv(regionTotalsSheet));
   }
 }

@@ -6,8 +6,9 @@ import { SonarService } from '../../domain/service';
 import { GEMEENTE_SERIES, NATIONAL_SERIES, REGION_SERIES } from '../examples';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
-import { Delimiter, Format, offerCsv } from '../representation';
-import { gemeenteSeriesCsv, nationalSeriesCsv, regionSeriesCsv } from '../../exports/figures-csv';
+import { Delimiter, Format } from '../representation';
+import { answer, jsonOrCsv } from '../answer';
+import { gemeenteSeriesSheet, nationalSeriesSheet, regionSeriesSheet } from '../../exports/figure-sheets';
 
 const PROBLEM = 'application/problem+json';
 
@@ -56,7 +57,7 @@ export class SeriesController extends Controller {
     @Query() format?: Format,
     @Query() delimiter?: Delimiter,
   ): Promise<RegionSeries> {
-    return offerCsv(req, await regionSeries(this.service, region, { startPeriod, endPeriod, lastNObservations, asOf }), regionSeriesCsv);
+    return answer(req, await regionSeries(this.service, region, { startPeriod, endPeriod, lastNObservations, asOf }), jsonOrCsv(regionSeriesSheet));
   }
 
   /**
@@ -96,7 +97,7 @@ export class SeriesController extends Controller {
     @Query() format?: Format,
     @Query() delimiter?: Delimiter,
   ): Promise<GemeenteSeries> {
-    return offerCsv(req, await gemeenteSeries(this.service, gemeente, { startPeriod, endPeriod, lastNObservations, asOf }), gemeenteSeriesCsv);
+    return answer(req, await gemeenteSeries(this.service, gemeente, { startPeriod, endPeriod, lastNObservations, asOf }), jsonOrCsv(gemeenteSeriesSheet));
   }
 
   /**
@@ -133,6 +134,6 @@ export class SeriesController extends Controller {
     @Query() format?: Format,
     @Query() delimiter?: Delimiter,
   ): Promise<NationalSeries> {
-    return offerCsv(req, await nationalSeries(this.service, { startPeriod, endPeriod, lastNObservations, asOf }), nationalSeriesCsv);
+    return answer(req, await nationalSeries(this.service, { startPeriod, endPeriod, lastNObservations, asOf }), jsonOrCsv(nationalSeriesSheet));
   }
 }

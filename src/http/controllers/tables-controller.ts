@@ -2,10 +2,11 @@ import { Controller, Get, Path, Query, Request, Response, Route, SuccessResponse
 import type { Request as ExRequest } from 'express';
 import { NationalTable, nationalTable, PublicationTable, regionTable } from '../../domain/publication-table';
 import { SonarService } from '../../domain/service';
-import { nationalTableRendering, regionTableRendering } from '../../exports/publication-table';
+import { nationalTableSheet, regionTableSheet } from '../../exports/publication-table';
 import { Period } from '../headers';
 import { ProblemDetails } from '../problem';
-import { Delimiter, renderAs, wantedDelimiter, wantedRepresentation } from '../representation';
+import { Delimiter } from '../representation';
+import { answer } from '../answer';
 
 const PROBLEM = 'application/problem+json';
 
@@ -46,9 +47,7 @@ export class TablesController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed period, format or delimiter', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'Unknown region, or no figures for it in that period', undefined, PROBLEM)
   public async getRegionTable(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<PublicationTable> {
-    const table = await regionTable(this.service, region, period);
-    renderAs(req, regionTableRendering(table, wantedRepresentation(req, TABLE_FORMS), wantedDelimiter(req)));
-    return table;
+    return answer(req, await regionTable(this.service, region, period), { formats: TABLE_FORMS, sheet: regionTableSheet });
   }
 
   /**
@@ -67,8 +66,6 @@ export class TablesController extends Controller {
   @Response<ProblemDetails>(400, 'Malformed period, format or delimiter', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No figures for that period', undefined, PROBLEM)
   public async getNationalTable(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<NationalTable> {
-    const table = await nationalTable(this.service, period);
-    renderAs(req, nationalTableRendering(table, wantedRepresentation(req, TABLE_FORMS), wantedDelimiter(req)));
-    return table;
+    return answer(req, await nationalTable(this.service, period), { formats: TABLE_FORMS, sheet: nationalTableSheet });
   }
 }

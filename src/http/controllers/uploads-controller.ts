@@ -7,6 +7,7 @@ import { withdrawUpload } from '../../domain/withdrawal';
 import { writerOf } from '../authentication';
 import { IdempotencyKey, KeyName, Period } from '../headers';
 import { bodyDigestOf, REPLAYED_HEADER } from '../idempotency';
+import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { tableUpload } from '../table-upload';
 import { pageLinks } from '../paging';
@@ -103,9 +104,8 @@ export class UploadsController extends Controller {
     @Query() region?: string, @Query() period?: Period, @Query() limit = 100, @Query() offset = 0, @Query() uploadedBy?: KeyName,
   ): Promise<UploadList> {
     const list = await this.service.listUploads({ region, period, uploadedBy, limit, offset });
-    this.setHeader('Total-Count', String(list.total));
-    this.setHeader('Link', pageLinks(request.baseUrl + request.path, request.query, limit, offset, list.total));
-    return list;
+    const headers = { Link: pageLinks(request.baseUrl + request.path, request.query, limit, offset, list.total), 'Total-Count': String(list.total) };
+    return answer(request, list, { headers });
   }
 
   /**
@@ -163,7 +163,7 @@ export class UploadsController extends Controller {
   @Response<ProblemDetails, { 'Retry-After': string }>(503, 'The database cannot be reached for now; nothing was changed; try again after Retry-After', undefined, PROBLEM)
   @Response<ProblemDetails>(400, 'Malformed id', undefined, PROBLEM)
   @Response<ProblemDetails>(404, 'No such upload', undefined, PROBLEM)
-  public async getUpload(@Path() id: number): Promise<UploadDetail> {
-    return this.service.getUpload(id);
+  public async getUpload(@Path() id: number, @Request() request: ExpressRequest): Promise<UploadDetail> {
+    return answer(request, await this.service.getUpload(id));
   }
 }
