@@ -28,10 +28,17 @@ export function answer<V>(req: Request, view: V, offer: Offer<V>): Promise<V>;
 export function answer<V>(req: Request, view: V, how?: OwnHeaders | Offer<V>): V | Promise<V> {
   const res = req.res;
   if (!res) throw new Error('answer() needs the response of an express request');
-  const offer = how !== undefined && 'sheet' in how ? how : undefined;
+  const offer = how && 'sheet' in how ? how : undefined;
+  const own = how && 'headers' in how ? Object.entries(how.headers) : [];
   const format: Format = offer ? chosenFormat(req, offer.formats) : 'json';
-  const rendering = RENDERERS[format].render({ view, sheet: () => (offer as Offer<V>).sheet(view) });
-  const head = { contentType: rendering.contentType, headers: [...Object.entries(offer || !how ? {} : (how as OwnHeaders).headers), ...rendering.headers] };
+  const rendering = RENDERERS[format].render({
+    view,
+    sheet: () => {
+      if (!offer) throw new Error(`${format} needs a sheet, and this read offers none`);
+      return offer.sheet(view);
+    },
+  });
+  const head = { contentType: rendering.contentType, headers: [...own, ...rendering.headers] };
   const keep = (kept: KeptAnswer) => {
     if (req.keeping) req.app.locals.answers.keep(req.keeping, kept);
   };

@@ -60,8 +60,10 @@ const corsForReads = cors({
   maxAge: 600,
 });
 
-/** CORS for reads when a browser asks (only browsers send Origin). */
-export const readCors: ReturnType<typeof cors> = (req, res, next) => {
+type Cors = ReturnType<typeof cors>;
+
+/** CORS for reads when a browser asks (only browsers send Origin); on bare requests too. */
+export const readCors = (...[req, res, next]: Parameters<Cors>): void => {
   const read = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
   if (read && req.headers.origin !== undefined) corsForReads(req, res, next);
   else next();

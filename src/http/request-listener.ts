@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KeptAnswers, sendAnswer } from './kept-answers';
 import { Observability } from './observability';
 import { writeProblem } from './problem';
-import { AnswerKind, answerKindOf, SECURITY_HEADERS } from './protection';
+import { AnswerKind, answerKindOf, readCors, SECURITY_HEADERS } from './protection';
 import { RateLimits, RateVerdict } from './rate-limits';
 import { requestPath } from './request-path';
 
@@ -32,8 +32,11 @@ export function requestListener({ apiVersion, observed, limits, answers, routed,
       const headers = verdict ? [...leading, ...verdict.headers] : leading;
       if (verdict && !verdict.allowed) {
         for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
-        res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-        writeProblem(res, req.url ?? '', { status: 429, detail: verdict.detail });
+        // A browser can read the refusal; its preflight is answered by CORS alone, as when it is allowed.
+        readCors(req, res, () => {
+          res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+          writeProblem(res, req.url ?? '', { status: 429, detail: verdict.detail });
+        });
         return;
       }
       const kept = req.headers.origin === undefined ? answers.find(req) : undefined;
