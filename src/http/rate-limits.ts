@@ -25,15 +25,15 @@ class Limit {
     this.detail = `Too many ${what}: at most ${limit} per ${windowMs / 1000} s from one client. Retry after the Retry-After header's seconds.`;
   }
 
-  async count(client: string): Promise<RateVerdict> {
+  count(client: string): Promise<RateVerdict> {
     // The limiter resolves with what is left, and rejects with the same record once the limit is passed.
-    const [allowed, state] = await this.limiter.consume(client).then(
-      (res) => [true, res] as const,
-      (refusal: unknown) => {
-        if (refusal instanceof RateLimiterRes) return [false, refusal] as const;
-        throw refusal;
-      },
-    );
+    return this.limiter.consume(client).then((state) => this.verdict(true, state), (refusal: unknown) => {
+      if (refusal instanceof RateLimiterRes) return this.verdict(false, refusal);
+      throw refusal;
+    });
+  }
+
+  private verdict(allowed: boolean, state: RateLimiterRes): RateVerdict {
     const reset = Math.max(0, Math.ceil(state.msBeforeNext / 1000));
     return {
       allowed,
