@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express from 'express';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import { Config } from './config';
@@ -8,17 +8,19 @@ import { RegisterRoutes } from './generated/routes';
 import { ApiKeys, requireApiKey } from './http/authentication';
 import { observeRequests } from './http/observability';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
-import { apiAnswerHeaders, responseHeaders } from './http/protection';
+import { readCors } from './http/protection';
 import { RateLimits } from './http/rate-limits';
-import { readCache } from './http/read-cache';
+import { KeptAnswers } from './http/kept-answers';
+import { answer } from './http/answer';
+import { RequestListener, requestListener } from './http/request-listener';
 import { routeLabeler } from './http/route-label';
-import { answerFirst } from './http/answer-first';
 import { apiIndex } from './http/api-index';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { knownPaths } from './http/operations';
 import { rejectUnknownQueryParameters } from './http/query-parameters';
 import { checkKeyRegions } from './http/write-access';
 import { reportRoutes } from './report/routes';
+import './http/request-state';
 
 export const API_VERSION: string = openapi.info.version;
 const BASE_PATH = openapi.servers[0].url;
@@ -32,47 +34,32 @@ export interface AppDeps {
   isReady: () => boolean;
 }
 
-/** Builds the express app; listening, signals and the database's lifetime belong to server.ts. */
-export function createApp({ config, service, logger, isReady }: AppDeps): Express {
+/**
+ * Builds the service's request listener: kept answers first, then the express app. Listening, signals and
+ * the database's lifetime belong to server.ts.
+ */
+export function createApp({ config, service, logger, isReady }: AppDeps): RequestListener {
   const app = express();
   app.set('strict routing', true); // /v1/regions/ is not /v1/regions
   app.set('case sensitive routing', true);
   app.set('x-powered-by', false);
-  app.set('etag', false); // reads get strong ETags from the read cache
+  app.set('etag', false); // reads get strong ETags from their answers (http/answer.ts)
   app.set('query parser', 'simple');
   app.set('trust proxy', config.TRUST_PROXY ? 1 : false);
+  const answers = new KeptAnswers(service, `${BASE_PATH}/`);
   app.locals.service = service;
   checkKeyRegions(config.API_KEYS, service.reference);
   app.locals.apiKeys = new ApiKeys(config.API_KEYS);
   app.locals.tableBodyLimit = config.TABLE_BODY_LIMIT;
   app.locals.jsonBodyLimit = config.JSON_BODY_LIMIT;
   app.locals.apiIndex = apiIndex(openapi, BASE_PATH);
+  app.locals.answers = answers;
   const paths = knownPaths(openapi, BASE_PATH, OPERATIONAL_PATHS);
-
   const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', BASE_PATH, '/rapport']));
-  const cache = readCache(service, `${BASE_PATH}/`);
-  const leading = apiAnswerHeaders(API_VERSION);
-  const limits = config.RATE_LIMIT ? new RateLimits(config) : undefined;
-  // Every request is observed and counted against its rate limit before express sees it; an allowed read the
-  // cache keeps is answered then and there. A browser's read (Origin) needs the CORS middleware first: the
-  // cache answers it after that.
-  answerFirst(app, (req, res) => {
-    const id = observed.observe(req, res);
-    let answered = false;
-    try {
-      const verdict = limits?.count(req);
-      answered = (verdict?.allowed ?? true) && req.headers.origin === undefined
-        && cache.answer(req, res, [...leading, ...(verdict?.headers ?? []), 'X-Request-Id', id]);
-    } finally {
-      if (!answered && !res.headersSent) res.setHeader('X-Request-Id', id); // set here, not earlier: a kept answer writes all its headers at once
-    }
-    return answered;
-  }, (error) => logger.error({ err: error }, 'unexpected error'));
+  const onError = (error: unknown) => logger.error({ err: error }, 'unexpected error');
 
-  app.use(responseHeaders(API_VERSION));
-  if (limits) app.use(limits.middleware);
-  app.use(cache.middleware);
-
+  app.use(readCors);
+  app.use(answers.middleware);
   app.use(rejectUnknownQueryParameters(paths));
 
   app.get('/', (_req, res) => {
@@ -94,8 +81,8 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
   app.get('/metrics', async (_req, res) => {
     res.type(observed.registry.contentType).send(await observed.registry.metrics());
   });
-  app.get(`${BASE_PATH}/openapi.json`, (_req, res) => {
-    res.json(openapi);
+  app.get(`${BASE_PATH}/openapi.json`, (req) => {
+    answer(req, openapi);
   });
   // Swagger UI's page loads its assets by relative URL, so it lives at /docs/ (/docs redirects there).
   app.get('/docs/', swaggerUi.setup(undefined, { swaggerOptions: { url: `${BASE_PATH}/openapi.json` } }));
@@ -110,6 +97,6 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Expres
 
   app.use(methodNotAllowed(paths));
   app.use(notFoundHandler);
-  app.use(errorHandler((error) => logger.error({ err: error }, 'unexpected error')));
-  return app;
+  app.use(errorHandler(onError));
+  return requestListener({ apiVersion: API_VERSION, observed, limits: config.RATE_LIMIT ? new RateLimits(config) : undefined, answers, routed: app, onError });
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app';
@@ -25,10 +25,10 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const store = await openStore(config, logger);
   const service = new SonarService(store, new ReferenceData(await store.referenceData()));
   let stopping: Promise<void> | undefined;
-  const app = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined });
+  const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined });
   if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
 
-  const server = app.listen(config.PORT, config.HOST);
+  const server = createServer(listener).listen(config.PORT, config.HOST);
   answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -11,7 +11,7 @@ export interface CsvOptions {
   delimiter: Delimiter;
 }
 
-type Cell = string | number | boolean | null | undefined;
+export type Cell = string | number | boolean | null | undefined;
 export type FlatRecord = Record<string, Cell>;
 
 /** `{ region: { code } }` as `{ 'region.code': … }`; arrays are not cells and are left out. */
@@ -42,13 +42,11 @@ export function csvCell(value: Cell, options: CsvOptions): string {
 export const BOM = '\uFEFF';
 const CHUNK = 64 * 1024;
 
-/** The lines of a CSV file (CRLF, as RFC 4180 writes them), in chunks of about 64 KiB. */
-export function* csvChunks(columns: readonly string[], rows: Iterable<readonly Cell[]>, options: CsvOptions): Generator<string> {
-  const separator = options.delimiter === 'semicolon' ? ';' : ',';
-  let chunk = (options.delimiter === 'semicolon' ? BOM : '') + columns.map((c) => csvCell(c, options)).join(separator) + '\r\n';
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) chunk += (i ? separator : '') + csvCell(row[i], options);
-    chunk += '\r\n';
+/** Lines of text in chunks of about 64 KiB, so that a large answer is sent while it is written. */
+export function* chunked(lines: Iterable<string>, first = ''): Generator<string> {
+  let chunk = first;
+  for (const line of lines) {
+    chunk += line;
     if (chunk.length >= CHUNK) {
       yield chunk;
       chunk = '';
@@ -56,6 +54,22 @@ export function* csvChunks(columns: readonly string[], rows: Iterable<readonly C
   }
   if (chunk) yield chunk;
 }
+
+/** The records of a CSV file (CRLF, as RFC 4180 writes them): `head` rows first, then `rows`. */
+export function* csvLines(head: Iterable<readonly Cell[]>, rows: Iterable<readonly Cell[]>, options: CsvOptions): Generator<string> {
+  const separator = options.delimiter === 'semicolon' ? ';' : ',';
+  const line = (row: readonly Cell[]) => {
+    let text = '';
+    for (let i = 0; i < row.length; i++) text += (i ? separator : '') + csvCell(row[i], options);
+    return `${text}\r\n`;
+  };
+  for (const row of head) yield line(row);
+  for (const row of rows) yield line(row);
+}
+
+/** A CSV file with one header row of `columns`, in chunks; semicolon CSV starts with a byte order mark. */
+export const csvChunks = (columns: readonly string[], rows: Iterable<readonly Cell[]>, options: CsvOptions): Generator<string> =>
+  chunked(csvLines([columns], rows, options), options.delimiter === 'semicolon' ? BOM : '');
 
 function valueAt(value: object, path: readonly string[]): Cell {
   let at: unknown = value;

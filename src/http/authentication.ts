@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ApiKeyEntry, secretDigest } from '../api-keys';
 import { DomainError } from '../domain/errors';
 import { Writer } from '../domain/writer';
+import './request-state';
 
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -35,14 +36,16 @@ function unauthorized(req: Request, res: Response | undefined): DomainError {
 }
 
 /** The writer a request authenticated as; set by `requireApiKey` or by tsoa's authentication. */
-export const writerOf = (req: Request): Writer => (req as { user?: Writer }).user as Writer;
+export function writerOf(req: Request): Writer {
+  if (!req.user) throw new Error('writerOf() runs only after the API key is checked');
+  return req.user;
+}
 
 function authenticate(req: Request, res?: Response): Writer {
-  const known = (req as { user?: Writer }).user;
-  if (known) return known;
-  const writer = (req.app.locals.apiKeys as ApiKeys).identify(req.header(API_KEY_HEADER));
+  if (req.user) return req.user;
+  const writer = req.app.locals.apiKeys.identify(req.header(API_KEY_HEADER));
   if (!writer) throw unauthorized(req, res);
-  (req as { user?: Writer }).user = writer;
+  req.user = writer;
   return writer;
 }
 

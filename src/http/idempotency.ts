@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { createHash, type Hash } from 'node:crypto';
 import { invalid } from '../domain/errors';
+import './request-state';
 
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 const KEY = /^[\x21-\x7E]{1,255}$/;
@@ -18,7 +19,7 @@ export const digestOf = (hash: Hash): string => hash.digest('base64url');
 
 /** express.json's `verify`: fingerprints the raw JSON bytes of every request, for idempotent uploads. */
 export function rememberBodyDigest(req: Request, _res: unknown, body: Buffer): void {
-  (req as { bodyDigest?: string }).bodyDigest = digestOf(createHash('sha256').update(body));
+  req.bodyDigest = digestOf(createHash('sha256').update(body));
 }
 
-export const bodyDigestOf = (req: Request): string => (req as { bodyDigest?: string }).bodyDigest ?? '';
+export const bodyDigestOf = (req: Request): string => req.bodyDigest ?? '';

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { requestPath } from './request-path';
+import './request-state';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Query parameters that look like credentials: a caller who puts a key in the URL still keeps it out of the logs. */
@@ -10,6 +11,9 @@ const SECRET_PARAMETER = /([?&][^=&]*(?:key|token|secret|password|auth)[^=&]*=)[
 
 /** The URL as logged: credential-like query values replaced. */
 export const loggedUrl = (url: string): string => (url.includes('?') ? url.replace(SECRET_PARAMETER, '$1[redacted]') : url);
+
+/** A response, with the locals express gives it once it routes the request (an audit is one). */
+type ObservedResponse = ServerResponse & { locals?: Partial<Express.Locals> };
 
 export interface Observability {
   registry: Registry;
@@ -19,7 +23,7 @@ export interface Observability {
    * express sees it, so that answers served before express's router are logged and counted too. Headers
    * are never logged, so API keys never appear.
    */
-  observe(req: IncomingMessage, res: ServerResponse): string;
+  observe(req: IncomingMessage, res: ObservedResponse, path?: string): string;
 }
 
 /** Why a write was refused, by its status: the label of refused_writes_total. */
@@ -57,12 +61,10 @@ export function observeRequests(logger: Logger, routeOf: (path: string) => strin
     return found;
   };
 
-  const observe = (req: IncomingMessage, res: ServerResponse): string => {
+  const observe = (req: IncomingMessage, res: ObservedResponse, path = requestPath(req)): string => {
     const offered = req.headers['x-request-id'];
     const id = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
-    (req as { id?: string }).id = id;
     const { method = '', url = '' } = req; // as the client sent them: routing rewrites req.url
-    const path = requestPath(req);
     const start = process.hrtime.bigint();
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -77,7 +79,7 @@ export function observeRequests(logger: Logger, routeOf: (path: string) => strin
       if (write === 'withdraw' && status < 300) withdrawals.inc();
       if (write && status >= 400) refusedWrites.inc({ operation: write, reason: REFUSAL_REASON[status] ?? String(status) });
       // Who withdrew what (the key's name, never its secret), on the request's own line.
-      const audit = (res as { locals?: { audit?: Record<string, unknown> } }).locals?.audit;
+      const audit = res.locals?.audit;
       const line = { req: { id, method, url: loggedUrl(url) }, res: { status }, responseTime: Math.round(seconds * 1000), ...(audit ? { audit } : {}) };
       if (status >= 500) logger.error(line, 'request failed');
       else if (!finished) logger.warn(line, 'request aborted');

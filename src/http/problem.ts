@@ -1,8 +1,9 @@
 import { ValidateError } from '@tsoa/runtime';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { DomainError, ErrorKind, ProblemItem, shown } from '../domain/errors';
 import { PROBLEM_TYPE_BASE, problemTitleOf, problemTypeOf } from './problem-types';
+import './request-state';
 
 /**
  * RFC 9457 problem details, as every 4xx and 5xx answer of the service.
@@ -50,18 +51,32 @@ const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, 
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** `title` is decided here from the type (see problem-types.ts), so one type always has one title; a given one is ignored. */
-export function sendProblem(res: Response, problem: Omit<ProblemDetails, 'type' | 'title'> & { type?: string; title?: string }): void {
+export function sendProblem(res: Response, problem: Problem): void {
+  writeProblem(res, res.req.originalUrl, problem);
+}
+
+type Problem = Omit<ProblemDetails, 'type' | 'title'> & { type?: string; title?: string };
+
+/**
+ * Writes a problem on any response, also one express has not seen (a request refused before it is routed);
+ * `url` is the request's URL, whose path is the problem's instance unless it names one.
+ */
+export function writeProblem(res: ServerResponse, url: string, problem: Problem): void {
   const type = problem.type ?? problemTypeOf(problem.status);
   const body: ProblemDetails = {
     type,
     title: problemTitleOf(type, problem.status),
     status: problem.status,
     detail: problem.detail,
-    instance: problem.instance ?? res.req.originalUrl.split('?')[0],
+    instance: problem.instance ?? url.split('?')[0],
     ...(problem.errors?.length ? { errors: problem.errors } : {}),
   };
   if (res.headersSent) return;
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  res.statusCode = problem.status;
+  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+  res.setHeader('Content-Length', String(Buffer.byteLength(text)));
+  res.end(text);
 }
 
 /** tsoa names fields `body.gemeenten.$0.total`; callers know them as `gemeenten[0].total`. */
@@ -91,7 +106,7 @@ function fromValidateError(error: ValidateError, query: Request['query']): Probl
  * body's shape fails, its content problems are listed too, so that one answer names every problem.
  */
 function withContentProblems(shape: ProblemItem[], res: Response): ProblemItem[] {
-  const content = res.locals.contentProblems as (() => ProblemItem[]) | undefined;
+  const content = res.locals.contentProblems;
   if (!content) return shape;
   const named = new Set(shape.map((p) => p.field));
   return [...shape, ...content().filter((p) => !named.has(p.field))];

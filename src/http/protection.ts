@@ -1,67 +1,58 @@
 import cors from 'cors';
-import type { Request, RequestHandler, Response } from 'express';
-import helmet from 'helmet';
 import { REPORT_CSS_HASH } from '../report/style';
 
-const YEAR = 365 * 24 * 60 * 60;
-const hsts = { maxAge: YEAR, includeSubDomains: true };
+/** One policy: its directives, as Content-Security-Policy writes them (`default-src 'none';frame-ancestors 'none'`). */
+const policy = (directives: Record<string, string[]>): string =>
+  Object.entries(directives).map(([name, sources]) => `${name} ${sources.join(' ')}`).join(';');
+
+/** What every answer carries: never framed, never sniffed, HTTPS only, no referrer. */
+const ALWAYS = [
+  'Referrer-Policy', 'no-referrer',
+  'Strict-Transport-Security', 'max-age=31536000; includeSubDomains',
+  'X-Content-Type-Options', 'nosniff',
+  'X-Frame-Options', 'DENY',
+];
+
+/** What only means something to an HTML page: isolation from other windows and old browsers' features. */
+const PAGE = [
+  'Cross-Origin-Opener-Policy', 'same-origin',
+  'Cross-Origin-Resource-Policy', 'same-origin',
+  'Origin-Agent-Cluster', '?1',
+  'X-DNS-Prefetch-Control', 'off',
+  'X-Download-Options', 'noopen',
+  'X-Permitted-Cross-Domain-Policies', 'none',
+  'X-XSS-Protection', '0',
+];
 
 /**
- * JSON answers load nothing and are framed by no one. Headers that only mean something to HTML pages
- * (DNS prefetch, download options, Flash policies, the XSS auditor, agent clusters, opener policy) are
- * left off: every read pays for every header.
+ * The security headers of every answer, by what it is, as `writeHead` takes them (name, value …): laid out
+ * once, since every read pays for every header. JSON answers load nothing, are framed by no one and are
+ * open to every origin (see CORS below).
  */
-const apiHeaders = helmet({
-  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  crossOriginResourcePolicy: { policy: 'cross-origin' }, // reads are open to every origin, see CORS below
-  crossOriginOpenerPolicy: false,
-  originAgentCluster: false,
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xPermittedCrossDomainPolicies: false,
-  xXssProtection: false,
-  frameguard: { action: 'deny' },
-  hsts,
-});
+export const SECURITY_HEADERS = {
+  api: ['Content-Security-Policy', policy({ 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] }), 'Cross-Origin-Resource-Policy', 'cross-origin', ...ALWAYS],
+  /** Swagger UI needs its own scripts, inline styles and data: images. */
+  docs: ['Content-Security-Policy', policy({
+    'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'],
+    'connect-src': ["'self'"], 'frame-ancestors': ["'none'"], 'object-src': ["'none'"], 'base-uri': ["'self'"],
+  }), ...PAGE, ...ALWAYS],
+  /** The report loads nothing at all: its one inline style sheet is allowed by its hash, no script runs. */
+  report: ['Content-Security-Policy', policy({
+    'default-src': ["'none'"], 'style-src': [REPORT_CSS_HASH], 'img-src': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"], 'base-uri': ["'none'"],
+  }), ...PAGE, ...ALWAYS],
+};
 
-/** Swagger UI needs its own scripts, inline styles and data: images; still never framed. */
-const docsHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      frameAncestors: ["'none'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'self'"],
-    },
-  },
-  frameguard: { action: 'deny' },
-  hsts,
-});
+export type AnswerKind = keyof typeof SECURITY_HEADERS;
 
-/** The report loads nothing at all: its one inline style sheet is allowed by its hash, no script runs. */
-const reportHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      styleSrc: [REPORT_CSS_HASH],
-      imgSrc: ["'none'"],
-      formAction: ["'none'"],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-    },
-  },
-  frameguard: { action: 'deny' },
-  hsts,
-});
+/** Which security headers a path's answers carry. */
+export function answerKindOf(path: string): AnswerKind {
+  if (path === '/docs' || path.startsWith('/docs/')) return 'docs';
+  if (path === '/rapport' || path.startsWith('/rapport/')) return 'report';
+  return 'api';
+}
 
 /** Any web page may read the figures and the OpenAPI document; writes come from scripts, not browsers. */
-const readCors = cors({
+const corsForReads = cors({
   origin: '*',
   methods: ['GET', 'HEAD'],
   allowedHeaders: ['If-None-Match', 'X-Request-Id'],
@@ -69,31 +60,11 @@ const readCors = cors({
   maxAge: 600,
 });
 
-/**
- * The headers the middleware below gives an API answer to a request without Origin, as `writeHead` takes
- * them: for the read cache, which serves kept answers before the middleware runs. Taken from helmet
- * itself, once, so that the two ways of answering cannot drift apart.
- */
-export function apiAnswerHeaders(apiVersion: string): string[] {
-  const lines = ['API-Version', apiVersion];
-  const recorder = { setHeader: (name: string, value: unknown) => lines.push(name, String(value)), removeHeader: () => undefined };
-  apiHeaders({} as Request, recorder as unknown as Response, () => undefined);
-  return lines;
-}
+type Cors = ReturnType<typeof cors>;
 
-/**
- * Every answer's headers: the API version, security headers for an API (looser for Swagger UI's page),
- * and CORS for reads when a browser asks (only browsers send Origin).
- */
-export function responseHeaders(apiVersion: string): RequestHandler {
-  return (req, res, next) => {
-    res.setHeader('API-Version', apiVersion);
-    const security = req.path === '/docs' || req.path.startsWith('/docs/') ? docsHeaders
-      : req.path === '/rapport' || req.path.startsWith('/rapport/') ? reportHeaders : apiHeaders;
-    security(req, res, () => {
-      const read = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
-      if (read && req.headers.origin !== undefined) readCors(req, res, next);
-      else next();
-    });
-  };
-}
+/** CORS for reads when a browser asks (only browsers send Origin); on bare requests too. */
+export const readCors = (...[req, res, next]: Parameters<Cors>): void => {
+  const read = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
+  if (read && req.headers.origin !== undefined) corsForReads(req, res, next);
+  else next();
+};

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { invalid } from '../domain/errors';
-import { SonarService } from '../domain/service';
+import './request-state';
 import { MAX_GEMEENTEN } from '../domain/upload';
 
 /**
@@ -17,7 +17,7 @@ export const listContentProblems: RequestHandler = (req, res, next) => {
     ]));
     return;
   }
-  const service = req.app.locals.service as SonarService;
+  const { service } = req.app.locals;
   res.locals.contentProblems = () => service.uploadProblems(req.body);
   next();
 };

@@ -5,6 +5,7 @@ import { ReferenceData } from '../domain/reference';
 import type { TableBatchItem } from '../domain/service';
 import { forbiddenRegions, Writer } from '../domain/writer';
 import { writerOf } from './authentication';
+import './request-state';
 
 /** 403 naming every region the key may not write, and the ones it may. */
 export function forbidden(writer: Writer, codes: readonly string[], reference: ReferenceData): DomainError {
@@ -40,7 +41,7 @@ export async function* permittedTablesOnly(tables: AsyncIterable<TableBatchItem>
  */
 export const permittedJsonRegion: RequestHandler = (req, _res, next) => {
   const region = (req.body as { region?: unknown } | undefined)?.region;
-  const reference = (req.app.locals.service as { reference: ReferenceData }).reference;
+  const { reference } = req.app.locals.service;
   const found = typeof region === 'string' ? reference.findRegion(region) : undefined;
   try {
     if (found) assertMayWrite(writerOf(req), [found.code], reference);

@@ -175,6 +175,19 @@ describe('Rate limits', () => {
     }
   });
 
+  test('When a browser is over its limit, then it can still read the 429, and its preflight is answered by CORS alone', async () => {
+    t = await createTestApp({ RATE_LIMIT: 'true', RATE_LIMIT_READS: '1' });
+    await t.http().get('/v1/regions').set('Origin', 'https://example.org').expect(200);
+
+    const refused = await t.http().get('/v1/regions').set('Origin', 'https://example.org').expect(429);
+    const preflight = await t.http().options('/v1/regions').set('Origin', 'https://example.org').set('Access-Control-Request-Method', 'GET').expect(204);
+
+    expect(refused.headers['access-control-allow-origin']).toBe('*');
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET,HEAD');
+    expect(preflight.headers['retry-after']).toBeUndefined();
+  });
+
   test('When rate limiting is switched off, then no limit applies', async () => {
     t = await createTestApp({ RATE_LIMIT: 'false', RATE_LIMIT_READS: '1' });
 

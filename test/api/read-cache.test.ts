@@ -71,17 +71,19 @@ describe('Reads after uploads', () => {
 });
 
 describe('The read cache\'s room', () => {
-  /** A bare express app with the read cache in front of one read, noting each answer it derives. */
+  /** A bare express app with kept answers in front of one read, noting each answer it derives. */
   async function appWithRoom(maxBytes: number) {
     const express = (await import('express')).default;
     const request = (await import('supertest')).default;
-    const { readCache } = await import('../../src/http/read-cache');
+    const { KeptAnswers } = await import('../../src/http/kept-answers');
+    const { answer } = await import('../../src/http/answer');
     const derived: string[] = [];
     const app = express();
-    app.use(readCache({ version: 1 }, '/v1/', maxBytes).middleware);
-    app.get('/v1/answer', (req, res) => {
+    app.locals.answers = new KeptAnswers({ version: 1 }, '/v1/', maxBytes);
+    app.use(app.locals.answers.middleware);
+    app.get('/v1/answer', (req) => {
       derived.push(String(req.query.n));
-      res.json({ n: req.query.n, pad: 'x'.repeat(280) });
+      answer(req, { n: req.query.n, pad: 'x'.repeat(280) });
     });
     const get = (n: number, accept = 'application/json') => request(app).get(`/v1/answer?n=${n}`).set('Accept', accept).expect(200);
     return { derived, get };

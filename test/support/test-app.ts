@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,8 +15,14 @@ import { createSqliteStore, createTestStore, StoreKind, TestStore, testStoreKind
 export const WRITER_KEY = 'test-writer-secret-0001';
 export const OTHER_KEY = 'test-other-secret-00002';
 
+/** The app's request listener, as the service listens with it, and a way to listen on a port of one's own. */
+export interface TestListener {
+  (req: IncomingMessage, res: ServerResponse): void;
+  listen(port: number, host: string): Server;
+}
+
 export interface TestApp {
-  app: Express;
+  app: TestListener;
   store: FiguresStore;
   service: SonarService;
   config: Config;
@@ -62,17 +68,17 @@ async function appOn(testStore: TestStore, dir: string, env: Record<string, stri
 
   const responses: RecordedResponse[] = [];
   const idempotencyKeys = new Set<string>();
-  const app = express();
-  app.set('x-powered-by', false); // sets no header of its own, so that the app's answers go out as they would alone
-  app.use((req, res, next) => {
-    const key = req.header('idempotency-key');
-    if (key !== undefined) idempotencyKeys.add(key);
+  // Records what the listener writes, on the response itself: headers given to writeHead (as kept answers
+  // are written) are not in getHeaders(), and no event carries the body.
+  const recording = (req: IncomingMessage, res: ServerResponse) => {
+    const key = req.headers['idempotency-key'];
+    if (typeof key === 'string') idempotencyKeys.add(key);
+    const url = req.url ?? '';
     const chunks: Buffer[] = [];
     let headers: RecordedResponse['headers'] = {};
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => unknown;
-    // Headers given to writeHead itself (as kept answers are written) are not in getHeaders(): taken here.
     res.writeHead = ((status: number, ...rest: unknown[]) => {
       headers = { ...res.getHeaders(), ...headersGiven(rest.find((r) => typeof r === 'object')) } as RecordedResponse['headers'];
       return writeHead(status, ...rest);
@@ -84,12 +90,12 @@ async function appOn(testStore: TestStore, dir: string, env: Record<string, stri
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
       if (!res.headersSent) headers = res.getHeaders() as RecordedResponse['headers'];
-      responses.push({ method: req.method, url: req.originalUrl, status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8') });
+      responses.push({ method: req.method ?? '', url, status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8') });
       return end(chunk, ...rest);
     }) as typeof res.end;
-    next();
-  });
-  app.use(inner);
+    inner(req, res);
+  };
+  const app: TestListener = Object.assign(recording, { listen: (port: number, host: string) => http.createServer(recording).listen(port, host) });
 
   return {
     app, store, service, config, dir, responses, idempotencyKeys,

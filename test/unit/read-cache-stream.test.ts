@@ -1,20 +1,21 @@
 import express from 'express';
 import request from 'supertest';
 import { csvChunks } from '../../src/exports/csv';
-import { readCache } from '../../src/http/read-cache';
-import { offerCsv } from '../../src/http/representation';
-import { csvRendering } from '../../src/exports/figures-csv';
+import { figureSheet } from '../../src/exports/figure-sheets';
+import { answer, jsonOrCsv } from '../../src/http/answer';
+import { KeptAnswers } from '../../src/http/kept-answers';
 
-/** A read whose CSV is larger than one chunk, served through the real read cache by a real express app. */
+/** A read whose CSV is larger than one chunk, answered and kept as every read is, by a real express app. */
 function appWithLargeRead(rows: number) {
   const source = { version: 1 };
   let derived = 0;
   const app = express();
-  app.use(readCache(source, '/v1/').middleware);
-  app.get('/v1/big', (req, res) => {
+  app.locals.answers = new KeptAnswers(source, '/v1/');
+  app.use(app.locals.answers.middleware);
+  app.get('/v1/big', async (req) => {
     derived++;
     const view = { period: '2026-06', rows: Array.from({ length: rows }, (_, i) => ({ code: `GM${String(i).padStart(4, '0')}`, name: `Gemeente ${i}`, total: i * 7 })) };
-    res.json(offerCsv(req, view, (v, o) => csvRendering('big', { period: v.period }, v.rows, o)));
+    await answer(req, view, jsonOrCsv((v: typeof view) => figureSheet('big', { period: v.period }, v.rows)));
   });
   return { app, source, derivedCount: () => derived };
 }

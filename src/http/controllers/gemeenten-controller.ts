@@ -1,9 +1,11 @@
-import { Controller, Example, Get, Path, Query, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Example, Get, Path, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { gemeenteDetail, listGemeenten } from '../../domain/gemeenten';
 import { GemeenteDetail, GemeenteList } from '../../domain/series-views';
 import { SonarService } from '../../domain/service';
 import { GEMEENTE_DETAIL, GEMEENTE_LIST } from '../examples';
 import { Instant } from '../headers';
+import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER } from './responses';
 
@@ -24,8 +26,8 @@ export class GemeentenController extends Controller {
   @Example<GemeenteList>(GEMEENTE_LIST)
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten')
   @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
-  public listGemeenten(): GemeenteList {
-    return listGemeenten(this.service);
+  public listGemeenten(@Request() req: ExRequest): GemeenteList {
+    return answer(req, listGemeenten(this.service));
   }
 
   /**
@@ -43,7 +45,7 @@ export class GemeentenController extends Controller {
   @Response<ProblemDetails>(400, 'A name that fits several gemeenten (listed), or a malformed asOf')
   @Response<ProblemDetails>(404, 'Unknown gemeente')
   @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
-  public async getGemeente(@Path() gemeente: string, @Query() asOf?: Instant): Promise<GemeenteDetail> {
-    return gemeenteDetail(this.service, gemeente, asOf);
+  public async getGemeente(@Path() gemeente: string, @Request() req: ExRequest, @Query() asOf?: Instant): Promise<GemeenteDetail> {
+    return answer(req, await gemeenteDetail(this.service, gemeente, asOf));
   }
 }

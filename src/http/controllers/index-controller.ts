@@ -1,6 +1,7 @@
 import { Controller, Get, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { ApiIndex } from '../api-index';
+import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNKNOWN_QUERY_PARAMETER } from './responses';
 
@@ -18,6 +19,6 @@ export class IndexController extends Controller {
   @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
   @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   public getIndex(@Request() request: ExpressRequest): ApiIndex {
-    return request.app.locals.apiIndex as ApiIndex; // derived from the document once, at start-up (app.ts)
+    return answer(request, request.app.locals.apiIndex); // derived from the document once, at start-up (app.ts)
   }
 }

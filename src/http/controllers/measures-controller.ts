@@ -1,5 +1,7 @@
-import { Controller, Get, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Get, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { listMeasures, MeasureList } from '../../domain/measures';
+import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNKNOWN_QUERY_PARAMETER } from './responses';
 
@@ -17,7 +19,7 @@ export class MeasuresController extends Controller {
   @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
   @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
-  public listMeasures(): MeasureList {
-    return listMeasures();
+  public listMeasures(@Request() req: ExRequest): MeasureList {
+    return answer(req, listMeasures());
   }
 }

@@ -5,8 +5,9 @@ import { CoverageReport, NationalTotals, PeriodList } from '../../domain/views';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
 import { MALFORMED_FIGURES_QUERY, NOT_MODIFIED, NO_FIGURES, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER } from './responses';
-import { Delimiter, Format, offerCsv } from '../representation';
-import { coverageCsv, nationalTotalsCsv } from '../../exports/figures-csv';
+import { Delimiter, Format } from '../representation';
+import { answer, jsonOrCsv } from '../answer';
+import { coverageSheet, nationalTotalsSheet } from '../../exports/figure-sheets';
 
 @Route('')
 @Tags('National')
@@ -32,7 +33,7 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
   @Response<ProblemDetails>(404, NO_FIGURES)
   public async getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<NationalTotals> {
-    return offerCsv(req, await this.service.nationalTotals(period, asOf), nationalTotalsCsv);
+    return answer(req, await this.service.nationalTotals(period, asOf), jsonOrCsv(nationalTotalsSheet));
   }
 
   /**
@@ -48,7 +49,7 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
   @Response<ProblemDetails>(404, NO_FIGURES)
   public async getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<CoverageReport> {
-    return offerCsv(req, await this.service.coverage(period, asOf), coverageCsv);
+    return answer(req, await this.service.coverage(period, asOf), jsonOrCsv(coverageSheet));
   }
 
   /**
@@ -58,7 +59,7 @@ export class NationalController extends Controller {
   @Get('periods')
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The periods')
   @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
-  public async getPeriods(): Promise<PeriodList> {
-    return this.service.periods();
+  public async getPeriods(@Request() req: ExRequest): Promise<PeriodList> {
+    return answer(req, await this.service.periods());
   }
 }

@@ -1,8 +1,10 @@
-import { Controller, Example, Get, Path, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Controller, Example, Get, Path, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExRequest } from 'express';
 import { regionPeriods } from '../../domain/series';
 import { RegionPeriodList } from '../../domain/series-views';
 import { SonarService } from '../../domain/service';
 import { REGION_PERIODS } from '../examples';
+import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { INVALID_REGION, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION } from './responses';
 
@@ -27,7 +29,7 @@ export class RegionPeriodsController extends Controller {
   @Response<ProblemDetails>(404, UNKNOWN_REGION)
   @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
   @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
-  public async getRegionPeriods(@Path() region: string): Promise<RegionPeriodList> {
-    return regionPeriods(this.service, region);
+  public async getRegionPeriods(@Path() region: string, @Request() req: ExRequest): Promise<RegionPeriodList> {
+    return answer(req, await regionPeriods(this.service, region));
   }
 }

@@ -5,8 +5,9 @@ import { RegionDetail, RegionGemeenten, RegionList, RegionTotals } from '../../d
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
 import { INVALID_REGION, MALFORMED_FIGURES_QUERY, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER, UNKNOWN_REGION, UNKNOWN_REGION_OR_FIGURES } from './responses';
-import { Delimiter, Format, offerCsv } from '../representation';
-import { gemeentenCsv, regionTotalsCsv } from '../../exports/figures-csv';
+import { Delimiter, Format } from '../representation';
+import { answer, jsonOrCsv } from '../answer';
+import { gemeentenSheet, regionTotalsSheet } from '../../exports/figure-sheets';
 
 @Route('regions')
 @Tags('Regions')
@@ -24,8 +25,8 @@ export class RegionsController extends Controller {
   @Get()
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The regions')
   @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
-  public listRegions(): RegionList {
-    return this.service.listRegions();
+  public listRegions(@Request() req: ExRequest): RegionList {
+    return answer(req, this.service.listRegions());
   }
 
   /**
@@ -39,8 +40,8 @@ export class RegionsController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The region')
   @Response<ProblemDetails>(400, INVALID_REGION)
   @Response<ProblemDetails>(404, UNKNOWN_REGION)
-  public getRegion(@Path() region: string): RegionDetail {
-    return this.service.region(region);
+  public getRegion(@Path() region: string, @Request() req: ExRequest): RegionDetail {
+    return answer(req, this.service.region(region));
   }
 
   /**
@@ -59,7 +60,7 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
   @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionGemeenten> {
-    return offerCsv(req, await this.service.gemeenten(region, period, asOf), gemeentenCsv);
+    return answer(req, await this.service.gemeenten(region, period, asOf), jsonOrCsv(gemeentenSheet));
   }
 
   /**
@@ -79,6 +80,6 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
   @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionTotals> {
-    return offerCsv(req, await this.service.regionTotals(region, period, asOf), regionTotalsCsv);
+    return answer(req, await this.service.regionTotals(region, period, asOf), jsonOrCsv(regionTotalsSheet));
   }
 }

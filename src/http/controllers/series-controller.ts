@@ -7,8 +7,9 @@ import { GEMEENTE_SERIES, NATIONAL_SERIES, REGION_SERIES } from '../examples';
 import { Instant, Period } from '../headers';
 import { ProblemDetails } from '../problem';
 import { MALFORMED_FILTER, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION } from './responses';
-import { Delimiter, Format, offerCsv } from '../representation';
-import { gemeenteSeriesCsv, nationalSeriesCsv, regionSeriesCsv } from '../../exports/figures-csv';
+import { Delimiter, Format } from '../representation';
+import { answer, jsonOrCsv } from '../answer';
+import { gemeenteSeriesSheet, nationalSeriesSheet, regionSeriesSheet } from '../../exports/figure-sheets';
 
 /** What a series read takes besides its path: SDMX's filters, the instant, and the representation. */
 export interface SeriesQuery {
@@ -69,7 +70,7 @@ export class SeriesController extends Controller {
     @Request() req: ExRequest,
     @Queries() query: SeriesQuery,
   ): Promise<RegionSeries> {
-    return offerCsv(req, await regionSeries(this.service, region, filtersOf(query)), regionSeriesCsv);
+    return answer(req, await regionSeries(this.service, region, filtersOf(query)), jsonOrCsv(regionSeriesSheet));
   }
 
   /**
@@ -91,7 +92,7 @@ export class SeriesController extends Controller {
     @Request() req: ExRequest,
     @Queries() query: SeriesQuery,
   ): Promise<GemeenteSeries> {
-    return offerCsv(req, await gemeenteSeries(this.service, gemeente, filtersOf(query)), gemeenteSeriesCsv);
+    return answer(req, await gemeenteSeries(this.service, gemeente, filtersOf(query)), jsonOrCsv(gemeenteSeriesSheet));
   }
 
   /**
@@ -109,6 +110,6 @@ export class SeriesController extends Controller {
     @Request() req: ExRequest,
     @Queries() query: SeriesQuery,
   ): Promise<NationalSeries> {
-    return offerCsv(req, await nationalSeries(this.service, filtersOf(query)), nationalSeriesCsv);
+    return answer(req, await nationalSeries(this.service, filtersOf(query)), jsonOrCsv(nationalSeriesSheet));
   }
 }

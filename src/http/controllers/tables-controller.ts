@@ -2,11 +2,12 @@ import { Controller, Get, Path, Query, Request, Response, Route, SuccessResponse
 import type { Request as ExRequest } from 'express';
 import { NationalTable, nationalTable, PublicationTable, regionTable } from '../../domain/publication-table';
 import { SonarService } from '../../domain/service';
-import { nationalTableRendering, regionTableRendering } from '../../exports/publication-table';
+import { nationalTableSheet, regionTableSheet } from '../../exports/publication-table';
 import { Period } from '../headers';
 import { ProblemDetails } from '../problem';
 import { MALFORMED_TABLE_QUERY, NOT_MODIFIED, NO_FIGURES, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION_OR_FIGURES } from './responses';
-import { Delimiter, renderAs, wantedDelimiter, wantedRepresentation } from '../representation';
+import { Delimiter } from '../representation';
+import { answer } from '../answer';
 
 /**
  * `tsv` (the default), `csv` or `xlsx`; without it, Accept decides (text/tab-separated-values, text/csv or
@@ -45,9 +46,7 @@ export class TablesController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The table, as a file')
   @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getRegionTable(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<PublicationTable> {
-    const table = await regionTable(this.service, region, period);
-    renderAs(req, regionTableRendering(table, wantedRepresentation(req, TABLE_FORMS), wantedDelimiter(req)));
-    return table;
+    return answer(req, await regionTable(this.service, region, period), { formats: TABLE_FORMS, sheet: regionTableSheet });
   }
 
   /**
@@ -62,8 +61,6 @@ export class TablesController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The table, as a file')
   @Response<ProblemDetails>(404, NO_FIGURES)
   public async getNationalTable(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<NationalTable> {
-    const table = await nationalTable(this.service, period);
-    renderAs(req, nationalTableRendering(table, wantedRepresentation(req, TABLE_FORMS), wantedDelimiter(req)));
-    return table;
+    return answer(req, await nationalTable(this.service, period), { formats: TABLE_FORMS, sheet: nationalTableSheet });
   }
 }

@@ -7,6 +7,7 @@ import { withdrawUpload } from '../../domain/withdrawal';
 import { writerOf } from '../authentication';
 import { IdempotencyKey, KeyName, Period } from '../headers';
 import { bodyDigestOf, REPLAYED_HEADER } from '../idempotency';
+import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { MALFORMED_ID, NOT_MODIFIED, NO_API_KEY, NO_SUCH_UPLOAD, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION } from './responses';
 import { isTableUpload, readTableUpload, TABLE_CONTENT_TYPES } from '../table-upload';
@@ -134,9 +135,8 @@ export class UploadsController extends Controller {
     @Query() region?: string, @Query() period?: Period, @Query() limit = 100, @Query() offset = 0, @Query() uploadedBy?: KeyName,
   ): Promise<UploadList> {
     const list = await this.service.listUploads({ region, period, uploadedBy, limit, offset });
-    this.setHeader('Total-Count', String(list.total));
-    this.setHeader('Link', pageLinks(request.baseUrl + request.path, request.query, limit, offset, list.total));
-    return list;
+    const headers = { Link: pageLinks(request.baseUrl + request.path, request.query, limit, offset, list.total), 'Total-Count': String(list.total) };
+    return answer(request, list, { headers });
   }
 
   /**
@@ -185,7 +185,7 @@ export class UploadsController extends Controller {
   @Response<void, { 'API-Version': string; ETag: string }>(304, NOT_MODIFIED)
   @Response<ProblemDetails>(400, MALFORMED_ID)
   @Response<ProblemDetails>(404, NO_SUCH_UPLOAD)
-  public async getUpload(@Path() id: UploadId): Promise<UploadDetail> {
-    return this.service.getUpload(id);
+  public async getUpload(@Path() id: UploadId, @Request() request: ExpressRequest): Promise<UploadDetail> {
+    return answer(request, await this.service.getUpload(id));
   }
 }

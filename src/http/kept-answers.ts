@@ -1,0 +1,147 @@
+import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { representationKey } from './representation';
+import './request-state';
+
+/** Anything whose answers stay the same until its `version` changes. */
+export interface Versioned {
+  readonly version: number;
+}
+
+/** An answer as it is kept: its bytes, and its headers laid out once as `writeHead` takes them (name, value …). */
+export interface KeptAnswer {
+  body: Buffer;
+  etag: string;
+  /** The headers of its 200: those of its 304, its type and its length. */
+  ok: string[];
+  /** The headers of its 304: its own (a file's name, a list's paging), validators and what varies. */
+  notModified: string[];
+}
+
+/** What an answer says of itself besides its body, before it is laid out. */
+export interface AnswerHead {
+  etag: string;
+  contentType: string;
+  /** Headers that belong to the answer, such as a list's paging Link or a file's name. */
+  headers: ReadonlyArray<readonly [string, string]>;
+}
+
+/** Under which key, and for which data version, a read that was not kept may keep its answer. */
+export interface KeepTicket {
+  key: string;
+  version: number;
+}
+
+export const READ_CACHE_CONTROL = 'public, no-cache';
+
+/** Strong validator of an answer's bytes: equal bytes, equal ETag, whatever the data version. */
+export function strongEtag(bytes: Buffer | string): string {
+  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`;
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x". */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/** The headers of a 304 and of a 200 (with the length when known: also for HEAD, which sends no body). */
+export function headLines(head: AnswerHead, length?: number): Pick<KeptAnswer, 'etag' | 'ok' | 'notModified'> {
+  const notModified = [...head.headers.flat(), 'ETag', head.etag, 'Cache-Control', READ_CACHE_CONTROL, 'Vary', 'Accept'];
+  const ok = [...notModified, 'Content-Type', head.contentType];
+  if (length !== undefined) ok.push('Content-Length', String(length));
+  return { etag: head.etag, ok, notModified };
+}
+
+export const keptAnswer = (body: Buffer, head: Omit<AnswerHead, 'etag'>): KeptAnswer =>
+  ({ body, ...headLines({ ...head, etag: strongEtag(body) }, body.length) });
+
+/**
+ * Writes the status and every header at once (one `writeHead`: headers set one by one cost more than the
+ * rest of a kept answer), after `leading` ones, and says whether a body is still to be sent (no 304).
+ */
+export function beginAnswer(req: IncomingMessage, res: ServerResponse, head: Pick<KeptAnswer, 'etag' | 'ok' | 'notModified'>, leading: readonly string[] = []): boolean {
+  if (matches(req.headers['if-none-match'], head.etag)) {
+    res.writeHead(304, leading.length ? [...leading, ...head.notModified] : head.notModified).end();
+    return false;
+  }
+  res.writeHead(200, leading.length ? [...leading, ...head.ok] : head.ok);
+  return true;
+}
+
+export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: KeptAnswer, leading?: readonly string[]): void {
+  if (beginAnswer(req, res, answer, leading)) res.end(answer.body);
+}
+
+/** What a kept answer holds in memory, roughly: its body, its key (a long Accept makes a long key) and its headers. */
+const sizeOf = (key: string, answer: KeptAnswer): number =>
+  answer.body.length + key.length + answer.ok.reduce((n, line) => n + line.length, 0) + answer.notModified.reduce((n, line) => n + line.length, 0);
+
+/**
+ * The figures change only when an upload commits, so every successful read is derived once per data
+ * version and then served as kept bytes and headers until the next commit. The service bumps its version
+ * before the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
+ * Keys are the full URL and, unless `format` decides, the Accept header; the room is bounded in bytes
+ * (bodies, keys and headers), oldest answer out first, so that odd query strings or Accept headers cannot
+ * make it grow. HEAD is GET without the body: same key, headers and 304.
+ */
+export class KeptAnswers {
+  private version: number;
+  private readonly kept = new Map<string, KeptAnswer & { size: number }>();
+  private bytes = 0;
+
+  constructor(private readonly source: Versioned, private readonly prefix: string, readonly maxBytes = 32 * 1024 * 1024) {
+    this.version = source.version;
+  }
+
+  /** The key of a read under the prefix, as the client sent its target; undefined for anything else. */
+  private keyOf(req: IncomingMessage, url: string): string | undefined {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !url.startsWith(this.prefix)) return undefined;
+    return representationKey(url, req.headers.accept);
+  }
+
+  /** The answer kept under `key`, after forgetting every answer of an earlier data version. */
+  private lookup(key: string): KeptAnswer | undefined {
+    if (this.source.version !== this.version) {
+      this.kept.clear();
+      this.bytes = 0;
+      this.version = this.source.version;
+    }
+    return this.kept.get(key);
+  }
+
+  /** The kept answer to a bare request, before express has seen it. */
+  find(req: IncomingMessage): KeptAnswer | undefined {
+    const key = this.keyOf(req, req.url ?? '');
+    return key === undefined ? undefined : this.lookup(key);
+  }
+
+  /**
+   * In express, for the reads the bare lookup leaves to it (a browser's, after CORS): serves a kept answer,
+   * or notes under which key and data version the answer about to be derived may be kept.
+   */
+  readonly middleware: RequestHandler = (req, res, next) => {
+    const key = this.keyOf(req, req.originalUrl);
+    if (key === undefined) return next();
+    const hit = this.lookup(key);
+    if (hit) return sendAnswer(req, res, hit);
+    req.keeping = { key, version: this.version };
+    next();
+  };
+
+  /** Keeps an answer, unless an upload committed while it was derived, which makes it unfit. */
+  keep(ticket: KeepTicket, answer: KeptAnswer): void {
+    if (this.source.version !== ticket.version || this.version !== ticket.version || this.kept.has(ticket.key)) return;
+    const size = sizeOf(ticket.key, answer);
+    if (size > this.maxBytes) return;
+    while (this.bytes + size > this.maxBytes) {
+      const [oldest, old] = this.kept.entries().next().value as [string, KeptAnswer & { size: number }];
+      this.kept.delete(oldest);
+      this.bytes -= old.size;
+    }
+    this.kept.set(ticket.key, { ...answer, size });
+    this.bytes += size;
+  }
+}

@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KeptAnswers, sendAnswer } from './kept-answers';
+import { Observability } from './observability';
+import { writeProblem } from './problem';
+import { AnswerKind, answerKindOf, readCors, SECURITY_HEADERS } from './protection';
+import { RateLimits, RateVerdict } from './rate-limits';
+import { requestPath } from './request-path';
+
+/** What node's server calls for every request. */
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface ListenerParts {
+  apiVersion: string;
+  observed: Observability;
+  /** Undefined when rate limiting is off. */
+  limits?: RateLimits;
+  answers: KeptAnswers;
+  /** Everything the kept answers do not answer: the express app. */
+  routed: RequestListener;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * Every request, however it is answered, first gets what every answer has: an id, its log line and metrics,
+ * its count against the rate limit, and the headers those and the security policy give. Then an allowed
+ * read the kept answers hold is answered at once, with those headers and its own in one `writeHead`;
+ * anything else goes to express with them set. A browser's read (Origin) needs CORS first: express answers it.
+ */
+export function requestListener({ apiVersion, observed, limits, answers, routed, onError }: ListenerParts): RequestListener {
+  const proceed = (req: IncomingMessage, res: ServerResponse, leading: string[], verdict: RateVerdict | undefined) => {
+    try {
+      const headers = verdict ? [...leading, ...verdict.headers] : leading;
+      if (verdict && !verdict.allowed) {
+        for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
+        // A browser can read the refusal; its preflight is answered by CORS alone, as when it is allowed.
+        readCors(req, res, () => {
+          res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+          writeProblem(res, req.url ?? '', { status: 429, detail: verdict.detail });
+        });
+        return;
+      }
+      const kept = req.headers.origin === undefined ? answers.find(req) : undefined;
+      if (kept) {
+        sendAnswer(req, res, kept, headers);
+        return;
+      }
+      for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
+    } catch (error) {
+      onError(error);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+    }
+    routed(req, res);
+  };
+
+  const headersOf = {} as Record<AnswerKind, readonly string[]>;
+  for (const kind of Object.keys(SECURITY_HEADERS) as AnswerKind[]) headersOf[kind] = ['API-Version', apiVersion, ...SECURITY_HEADERS[kind]];
+
+  return (req, res) => {
+    const path = requestPath(req);
+    const id = observed.observe(req, res, path);
+    const leading = [...headersOf[answerKindOf(path)], 'X-Request-Id', id];
+    const counting = limits?.count(req, path);
+    if (!counting) {
+      proceed(req, res, leading, undefined);
+      return;
+    }
+    counting.then((verdict) => proceed(req, res, leading, verdict), (error: unknown) => {
+      onError(error);
+      proceed(req, res, leading, undefined);
+    });
+  };
+}
