@@ -1,25 +1,32 @@
-# syntax=docker/dockerfile:1
-
-# Build: compile the native SQLite module and the TypeScript, then drop the dev dependencies.
-FROM node:20-bookworm-slim AS build
+# Build: compile the native SQLite module and the TypeScript, then keep only what runs.
+FROM node:20-trixie-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# What `npm ci` reads: the lock file and every manifest (each workspace's package.json too).
 COPY package.json package-lock.json ./
 COPY packages/client/package.json packages/client/tsconfig.json ./packages/client/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json tsconfig.client-check.json tsoa.json ./
 COPY src ./src
 COPY packages/client/src ./packages/client/src
-COPY bench ./bench
-# The benchmarks start a throwaway PostgreSQL cluster and pgbouncer with the tests' helpers, so the build compiles them too.
-COPY test/support/postgres-cluster.ts test/support/pgbouncer.ts ./test/support/
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev
+# better-sqlite3 runs only its compiled .node file: its SQLite sources and compiler output go. Source maps
+# and type declarations are for developers; the service runs without them.
+RUN npm run build \
+ && npm prune --omit=dev \
+ && cd node_modules/better-sqlite3 \
+ && mv build/Release/better_sqlite3.node . \
+ && rm -rf build deps src \
+ && mkdir -p build/Release \
+ && mv better_sqlite3.node build/Release/ \
+ && cd /app \
+ && find dist packages/client/dist -name '*.map' -delete \
+ && find dist packages/client/dist -name '*.d.ts' -delete
 
 # Run: the compiled service, its migrations and reference data, as the unprivileged node user.
-FROM node:20-bookworm-slim
+FROM node:20-trixie-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \

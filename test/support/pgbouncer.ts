@@ -2,16 +2,19 @@
  * A throwaway pgbouncer in front of the run's PostgreSQL cluster, as managed PostgreSQL often offers it:
  * pool_mode = transaction (or session), on a free loopback port, every database of the cluster reachable
  * by name, no password (auth_type = trust, loopback only), its socket, log and pid file in a temporary
- * folder removed afterwards. As root it runs as the unprivileged user `postgres`, as the cluster does.
+ * folder removed afterwards, also when the process that started it is interrupted or dies
+ * (throwaway-servers). As root it runs as the unprivileged user `postgres`, as the cluster does.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, isRoot, uidGid } from './postgres-cluster';
+import { throwawayFolder } from './throwaway-servers';
 
 export interface Pgbouncer {
+  /** Its folder: configuration, log, socket and pid file. */
+  dir: string;
   port: number;
   /** A connection URL for one database of the cluster, through pgbouncer. */
   url(database: string): string;
@@ -37,19 +40,12 @@ const accepts = (port: number) => new Promise<boolean>((resolve) => {
   socket.once('error', () => resolve(false));
 });
 
-const running = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Starts pgbouncer in front of the PostgreSQL server on `serverPort` (loopback), in transaction mode unless told. */
 export async function startPgbouncer(serverPort: number, poolMode: 'transaction' | 'session' = 'transaction'): Promise<Pgbouncer> {
   const bin = pgbouncerBin();
-  const dir = mkdtempSync(path.join(tmpdir(), 'sonar-pgbouncer-'));
+  // SIGTERM: pgbouncer's immediate shutdown (1.18).
+  const folder = throwawayFolder('pgbouncer', 'pgbouncer.pid', 'SIGTERM');
+  const dir = folder.dir;
   const port = await freePort();
   const file = (name: string) => path.join(dir, name);
   writeFileSync(file('users.txt'), '"postgres" ""\n');
@@ -75,29 +71,23 @@ export async function startPgbouncer(serverPort: number, poolMode: 'transaction'
     for (const name of ['', 'users.txt', 'pgbouncer.ini']) chownSync(file(name), uid, gid);
   }
   const log = () => (existsSync(file('pgbouncer.log')) ? readFileSync(file('pgbouncer.log'), 'utf8') : '');
-  // -d: pgbouncer runs in the background and writes its pid file, by which it is stopped.
-  const args = ['-d', file('pgbouncer.ini')];
-  if (isRoot()) execFileSync('runuser', ['-u', 'postgres', '--', bin, ...args], { stdio: 'pipe', cwd: dir });
-  else execFileSync(bin, args, { stdio: 'pipe', cwd: dir });
-
-  const pid = () => (existsSync(file('pgbouncer.pid')) ? Number(readFileSync(file('pgbouncer.pid'), 'utf8').trim()) : undefined);
-  let started: number | undefined;
-  const stop = async () => {
-    const given = started ?? pid();
-    if (given !== undefined && running(given)) {
-      process.kill(given, 'SIGTERM'); // immediate shutdown
-      for (let i = 0; i < 500 && running(given); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const stop = async () => folder.remove();
+  try {
+    // -d: pgbouncer runs in the background and writes its pid file, by which it is stopped.
+    const args = ['-d', file('pgbouncer.ini')];
+    if (isRoot()) execFileSync('runuser', ['-u', 'postgres', '--', bin, ...args], { stdio: 'pipe', cwd: dir });
+    else execFileSync(bin, args, { stdio: 'pipe', cwd: dir });
+    for (let i = 0; i < 500; i++) {
+      if (existsSync(file('pgbouncer.pid')) && (await accepts(port))) {
+        return { dir, port, url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`, log, stop };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; i < 500; i++) {
-    started = pid();
-    if (started !== undefined && (await accepts(port))) {
-      return { port, url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`, log, stop };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  } catch (error) {
+    folder.remove();
+    throw error;
   }
   const logged = log();
-  await stop();
+  folder.remove();
   throw new Error(`pgbouncer did not accept connections on port ${port} within 5 s; its log:\n${logged}`);
 }

@@ -1,13 +1,14 @@
 /**
  * A throwaway PostgreSQL cluster for the tests: initdb into a temporary folder, started on a free loopback
- * port with its socket in that folder, removed afterwards. PostgreSQL refuses to run as root, so as root it
- * runs as the unprivileged user `postgres` (which Debian's package creates), owning the folder.
+ * port with its socket in that folder, removed afterwards, also when the process that started it is
+ * interrupted or dies (throwaway-servers). PostgreSQL refuses to run as root, so as root it runs as the
+ * unprivileged user `postgres` (which Debian's package creates), owning the folder.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { throwawayFolder } from './throwaway-servers';
 
 export interface Cluster {
   dir: string;
@@ -54,7 +55,9 @@ export function uidGid(user: string): [number, number] {
 export async function startCluster(): Promise<Cluster> {
   const bin = postgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed (initdb not found); scripts/test-prerequisites.sh installs it on Debian.');
-  const dir = mkdtempSync(path.join(tmpdir(), 'sonar-pg-'));
+  // SIGQUIT: PostgreSQL's immediate shutdown, as `pg_ctl stop -m immediate` sends it.
+  const folder = throwawayFolder('pg', path.join('data', 'postmaster.pid'), 'SIGQUIT');
+  const dir = folder.dir;
   const data = path.join(dir, 'data');
   const run = (tool: string, args: string[]) => {
     const command = path.join(bin, tool);
@@ -66,7 +69,6 @@ export async function startCluster(): Promise<Cluster> {
     chownSync(dir, uid, gid);
   }
   const port = await freePort();
-  let running = false;
   const cluster: Cluster = {
     dir,
     port,
@@ -75,19 +77,11 @@ export async function startCluster(): Promise<Cluster> {
       // fsync off makes each test database cheap and still survives the server being killed (not the machine).
       const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300`;
       run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
-      running = true;
     },
     stopServer: () => {
       run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      running = false;
     },
-    remove: () => {
-      try {
-        if (running) cluster.stopServer();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+    remove: () => folder.remove(),
   };
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
