@@ -164,7 +164,7 @@ async function uploadTable(req: Request, res: Response, source: UploadSource): P
       client, key, fingerprint: digestOf(body.digest.copy().update(`\n${source}\n${canonicalQuery(req)}`)),
     });
     const checked = permittedTablesOnly(asPartial(wholeBodyOnly(tables, body), query.partial), writer, service.reference);
-    const { receipts, replayed } = await service.uploadTables(checked, client, source, query.problems, claimOf);
+    const { receipts, replayed } = await service.upload(checked, client, source, { requestProblems: query.problems, claim: claimOf });
     const answer: CreatedUploads = { uploads: receipts };
     const location = receipts.length === 1 ? `/v1/uploads/${receipts[0].id}` : `/v1/uploads?period=${encodeURIComponent(receipts[0].period)}`;
     if (replayed) res.setHeader(REPLAYED_HEADER, 'true');

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Example, Get, Header, Middlewares, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { SonarService } from '../../domain/service';
+import { oneTable, SonarService } from '../../domain/service';
 import { UploadRequest } from '../../domain/upload';
 import { CreatedUploads, UploadDetail, UploadList, WithdrawalReceipt } from '../../domain/views';
 import { withdrawUpload } from '../../domain/withdrawal';
@@ -56,7 +56,7 @@ export class UploadsController extends Controller {
   ): Promise<CreatedUploads> {
     const client = writerOf(request).name;
     const claim = idempotencyKey === undefined ? undefined : { client, key: idempotencyKey, fingerprint: bodyDigestOf(request) };
-    const { receipts, replayed } = await this.service.uploadOnce([{ input: body }], client, 'json', claim);
+    const { receipts, replayed } = await this.service.upload(oneTable(body), client, 'json', { claim });
     if (replayed) this.setHeader(REPLAYED_HEADER, 'true');
     this.setStatus(201);
     this.setHeader('Location', `/v1/uploads/${receipts[0].id}`);

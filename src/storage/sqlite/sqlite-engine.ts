@@ -1,0 +1,139 @@
+import Database from 'better-sqlite3';
+import { CompiledQuery, Kysely, sql, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { NewUpload } from '../../domain/ports';
+import { DB_DIR } from '../../paths';
+import type { Engine, EngineStaging } from '../engine';
+import { FiguresDatabase } from '../figures-store';
+import { migrate } from '../migrations/migrator';
+import { type Executor, prepare } from '../prepared';
+import type { Schema } from '../schema';
+import { openFile } from './sqlite-file';
+
+/**
+ * Staged uploads live in TEMP tables: private to this connection and outside the main database, so staging
+ * takes no write lock on the figures while a file is still arriving. One pair serves every import, keyed by
+ * import, with the columns of PostgreSQL's staging tables, so that one commit serves both engines.
+ */
+const STAGING_SCHEMA = `
+  CREATE TEMP TABLE IF NOT EXISTS staged_uploads (
+    import_id INTEGER NOT NULL, seq INTEGER NOT NULL, region_code TEXT NOT NULL, period TEXT NOT NULL,
+    register_total INTEGER, uploaded_by TEXT NOT NULL, source TEXT NOT NULL, region_label TEXT,
+    PRIMARY KEY (import_id, seq)) WITHOUT ROWID;
+  CREATE TEMP TABLE IF NOT EXISTS staged_figures (
+    import_id INTEGER NOT NULL, seq INTEGER NOT NULL, gemeente_code TEXT NOT NULL,
+    gw INTEGER NOT NULL, gwo INTEGER NOT NULL, uw INTEGER NOT NULL, uwo INTEGER NOT NULL,
+    printed_name TEXT, position INTEGER NOT NULL,
+    PRIMARY KEY (import_id, seq, gemeente_code)) WITHOUT ROWID;`;
+
+/** better-sqlite3 behind Kysely, each statement prepared once: Kysely would prepare it again on every call. */
+function preparedOnce(db: Database.Database): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => db.close(),
+    prepare: (text) => {
+      let statement = statements.get(text);
+      if (!statement) {
+        statement = db.prepare(text) as unknown as SqliteStatement;
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+/** The engine on one SQLite file: one connection, writes in BEGIN IMMEDIATE, others' commits seen through data_version. */
+export class SqliteEngine implements Engine {
+  readonly dialect = 'sqlite';
+  readonly db: Kysely<Schema>;
+  private imports = 0;
+  private readonly dataVersion;
+  private readonly q;
+
+  /** `raw`: the connection, for what only SQLite has (backups, its own checks); the domain never sees it. */
+  constructor(readonly raw: Database.Database) {
+    raw.exec(STAGING_SCHEMA);
+    this.db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: preparedOnce(raw) }) });
+    this.dataVersion = raw.prepare('PRAGMA data_version').pluck();
+    this.q = {
+      stageUpload: prepare(this.db, (d, a: { importId: number; seq: number; regionCode: string; period: string; registerTotal: number | null; uploadedBy: string; source: string; regionLabel: string | null }) =>
+        d.insertInto('staged_uploads').values({ import_id: a.importId, seq: a.seq, region_code: a.regionCode, period: a.period, register_total: a.registerTotal,
+          uploaded_by: a.uploadedBy, source: a.source, region_label: a.regionLabel })),
+      // A table's rows in one statement, as one JSON array of [code, gw, gwo, uw, uwo, printed name].
+      stageFigures: prepare(this.db, (d, a: { importId: number; seq: number; rows: string }) => d.insertInto('staged_figures')
+        .columns(['import_id', 'seq', 'gemeente_code', 'gw', 'gwo', 'uw', 'uwo', 'printed_name', 'position'])
+        .expression(d.selectFrom(sql`json_each(${a.rows})`.as('r'))
+          .select([sql`${a.importId}`.as('import_id'), sql`${a.seq}`.as('seq'), sql`value ->> 0`.as('c'), sql`value ->> 1`.as('gw'), sql`value ->> 2`.as('gwo'),
+            sql`value ->> 3`.as('uw'), sql`value ->> 4`.as('uwo'), sql`value ->> 5`.as('printed_name'), sql`key`.as('position')]))),
+    };
+  }
+
+  /** The engine of the file, migrated and with its reference data: created with its folder when new. */
+  static async open(file: string, dbDir = DB_DIR): Promise<SqliteEngine> {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const engine = new SqliteEngine(openFile(file));
+    try {
+      await migrate(engine.exclusively, 'sqlite', dbDir);
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    return engine;
+  }
+
+  /** IMMEDIATE: the write lock is held before anything is read, so instants taken inside follow commit order. */
+  readonly exclusively = <T>(body: (db: Executor) => Promise<T>): Promise<T> => this.db.connection().execute(async (db) => {
+    await db.executeQuery(CompiledQuery.raw('begin immediate'));
+    try {
+      const result = await body(db);
+      await db.executeQuery(CompiledQuery.raw('commit'));
+      return result;
+    } catch (error) {
+      if (this.raw.inTransaction) await db.executeQuery(CompiledQuery.raw('rollback'));
+      throw error;
+    }
+  });
+
+  async write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+    return (await this.exclusively(body)).result;
+  }
+
+  /** Each upload staged at once, in two statements on the TEMP tables only. */
+  stage(): EngineStaging {
+    const importId = ++this.imports;
+    let seq = 0;
+    return {
+      add: async (u: NewUpload) => {
+        seq++;
+        await this.q.stageUpload.run(this.db, { ...u, importId, seq, regionLabel: u.printed?.regionLabel ?? null });
+        const rows = u.rows.map((r, i) => [r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
+          r.uwvClients.withProfile, r.uwvClients.withoutProfile, u.printed?.names[i] ?? null]);
+        await this.q.stageFigures.run(this.db, { importId, seq, rows: JSON.stringify(rows) });
+      },
+      flush: async () => (seq === 0 ? undefined : { importId, count: seq }),
+      stagedAs: () => (seq === 0 ? undefined : importId),
+    };
+  }
+
+  failed(error: unknown): never {
+    throw error;
+  }
+
+  externalChanges(): number {
+    return this.dataVersion.get() as number;
+  }
+
+  isAvailable(): boolean {
+    return this.raw.open;
+  }
+
+  async close(): Promise<void> {
+    if (this.raw.open) await this.db.destroy();
+  }
+}
+
+/** The store on the SQLite file `file` (created when new), migrated and with its reference data. */
+export async function openSqliteStore(file: string, dbDir = DB_DIR): Promise<FiguresDatabase> {
+  return new FiguresDatabase(await SqliteEngine.open(file, dbDir));
+}
