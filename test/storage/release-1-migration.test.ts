@@ -155,3 +155,44 @@ describe('Ids no upload can have (issue 22)', () => {
     }
   });
 });
+
+describe('The schema this release makes', () => {
+  test('When a new database is made, then it has the tables, columns and indexes a first-release database has once migrated, on both engines', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sonar-schema-'));
+    const sqliteSchema = (db: import('better-sqlite3').Database) => db.prepare(`SELECT m.type, m.name, p.name AS col, p.type AS coltype, p."notnull", p.pk
+        FROM sqlite_schema m LEFT JOIN pragma_table_info(m.name) p WHERE m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid`).all();
+    const pgSchema = async (url: string) => {
+      const { Client } = await import('pg');
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        const columns = await client.query(`SELECT table_name, column_name, data_type, collation_name, is_nullable, is_identity
+          FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, column_name`);
+        const indexes = await client.query("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname");
+        return { columns: columns.rows, indexes: indexes.rows };
+      } finally {
+        await client.end();
+      }
+    };
+    const fresh = await emptyPostgresDatabase();
+    const old = await emptyPostgresDatabase();
+    try {
+      release1Sqlite(path.join(dir, 'old.db')).close();
+      const stores = [await openSqliteStore(path.join(dir, 'new.db')), await openSqliteStore(path.join(dir, 'old.db'))];
+      for (const s of stores) await s.close();
+      const Database = (await import('better-sqlite3')).default;
+      const [made, migrated] = ['new.db', 'old.db'].map((f) => new Database(path.join(dir, f), { readonly: true }));
+      expect(sqliteSchema(made)).toEqual(sqliteSchema(migrated));
+      made.close();
+      migrated.close();
+
+      await (await release1Postgres(old.url)).end();
+      for (const url of [fresh.url, old.url]) await (await openPostgres(url)).close();
+      expect(await pgSchema(fresh.url)).toEqual(await pgSchema(old.url));
+    } finally {
+      await fresh.drop();
+      await old.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -97,18 +97,20 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 4,
     name: 'withdrawals',
-    // Withdrawn uploads stay in the history, marked with when and by which key.
+    // Withdrawn uploads stay in the history, marked with when and by which key; the uploads list's filter
+    // by uploader.
     async up(db, f) {
       await db.schema.alterTable('uploads').addColumn('withdrawn_at', f.text).execute();
       await db.schema.alterTable('uploads').addColumn('withdrawn_by', f.text).execute();
+      await db.schema.createIndex('uploads_by_uploader').on('uploads').columns(['uploaded_by', 'id']).execute();
     },
   },
   {
     version: 5,
     name: 'series_reads',
-    // The uploads list's filter by uploader; reads as of an instant; each upload's counts summed, once.
+    // Reads as of an instant seek the latest upload made at or before it; each upload's counts summed over
+    // its gemeenten, once, so that a series reads one row per upload.
     async up(db) {
-      await db.schema.createIndex('uploads_by_uploader').on('uploads').columns(['uploaded_by', 'id']).execute();
       await db.schema.createIndex('uploads_by_region_period_time').on('uploads').columns(['region_code', 'period', 'uploaded_at', 'id']).execute();
       let sums = db.schema.createTable('upload_sums').addColumn('upload_id', 'integer', (c) => c.primaryKey().references('uploads.id'));
       for (const count of counts) sums = sums.addColumn(count, 'integer', (c) => c.notNull());
