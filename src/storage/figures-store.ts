@@ -4,10 +4,11 @@ import {
   FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock,
 } from '../domain/ports';
 import { Region } from '../domain/reference';
+import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
 import type { Engine } from './engine';
 import { type Executor, prepare, type Prepared } from './prepared';
-import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadFigureRow, UploadRow } from './rows';
+import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadRow } from './rows';
 import type { Schema } from './schema';
 import { unavailable } from './unavailable';
 
@@ -29,19 +30,11 @@ const figureColumns = ['g.code', 'g.name', 'f.gemeente_with_profile as gw', 'f.g
 
 const sumColumns = ['c.region_code', 'c.period', 'u.register_total', 's.gemeente_with_profile as gw', 's.gemeente_without_profile as gwo', 's.uwv_with_profile as uw', 's.uwv_without_profile as uwo'] as const;
 
-/** Uploads with their gemeenten, one row per gemeente (ordered by upload, then gemeente name), as stored uploads. */
-function uploadsOf(rows: UploadFigureRow[]): StoredUpload[] {
-  const uploads: StoredUpload[] = [];
-  for (const row of rows) {
-    let upload = uploads[uploads.length - 1];
-    if (upload?.id !== row.id) {
-      upload = { ...toRecord({ ...row, gemeente_count: 0 }), rows: [] };
-      uploads.push(upload);
-    }
-    if (row.code !== null) upload.rows.push(toCounts(row as FigureRow));
-    upload.gemeenteCount = upload.rows.length;
-  }
-  return uploads;
+/** Uploads with their gemeenten's rows (upload_id first), each upload's in the rows' order. */
+function withRows(uploads: UploadRow[], figures: Array<FigureRow & { upload_id: number }>): StoredUpload[] {
+  const byUpload = new Map<number, GemeenteCounts[]>(uploads.map((u) => [u.id, []]));
+  for (const f of figures) byUpload.get(f.upload_id)?.push(toCounts(f));
+  return uploads.map((u) => ({ ...toRecord(u), rows: byUpload.get(u.id) ?? [] }));
 }
 
 interface Args { region: string; period: string; asOf: string; gemeente: string; id: number }
@@ -53,6 +46,7 @@ type Variants<R> = { now: Prepared<Partial<Args>, R>; asOf: Prepared<Partial<Arg
  */
 export class FiguresDatabase implements FiguresStore {
   private readonly q;
+  private readonly figures = new Map<number, Prepared<Record<string, number>, FigureRow & { upload_id: number }>>();
   private readonly lists = new Map<string, { list: Prepared<UploadFilter, UploadRow>; count: Prepared<UploadFilter, { n: number }> }>();
 
   constructor(readonly engine: Engine) {
@@ -62,12 +56,11 @@ export class FiguresDatabase implements FiguresStore {
       now: prepare(db, (d, a) => read(withCounting(d, undefined), a) as never),
       asOf: prepare(db, (d, a) => read(withCounting(d, a.asOf), a) as never),
     });
-    const uploadsWithFigures = (d: ReturnType<typeof withCounting>) => d.selectFrom('counting as c')
+    // An upload's row and its gemeenten's rows are read apart (figuresOf): one wide row per gemeente costs more.
+    const countingUploads = (d: ReturnType<typeof withCounting>) => d.selectFrom('counting as c')
       .innerJoin('uploads as u', 'u.id', 'c.upload_id')
-      .leftJoin('upload_figures as f', 'f.upload_id', 'u.id')
-      .leftJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
-      .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), ...figureColumns])
-      .orderBy('u.region_code').orderBy('g.name');
+      .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount])
+      .orderBy('u.region_code');
     this.q = {
       regions: prepare(db, (d) => d.selectFrom('regions').select(['code', 'name']).orderBy('code')),
       gemeenten: prepare(db, (d) => d.selectFrom('gemeenten').select(['code', 'name', 'region_code']).orderBy('name')),
@@ -76,20 +69,17 @@ export class FiguresDatabase implements FiguresStore {
         .where('region_code', '=', a.region as string)),
       periods: prepare(db, (d) => d.selectFrom('current_uploads').select('period').distinct().orderBy('period')),
       regionPeriods: prepare(db, (d, a: { region: string }) => d.selectFrom('current_uploads').select('period').where('region_code', '=', a.region).orderBy('period')),
-      uploads: counting<UploadFigureRow>((d, a) => uploadsWithFigures(d).where('c.period', '=', a.period as string)),
-      regionUpload: counting<UploadFigureRow>((d, a) => uploadsWithFigures(d).where('c.period', '=', a.period as string).where('c.region_code', '=', a.region as string)),
+      uploads: counting<UploadRow>((d, a) => countingUploads(d).where('c.period', '=', a.period as string)),
+      regionUpload: counting<UploadRow>((d, a) => countingUploads(d).where('c.period', '=', a.period as string).where('c.region_code', '=', a.region as string)),
       upload: prepare(db, (d, a: { id: number }) => d.selectFrom('uploads as u')
-        .leftJoin('upload_figures as f', 'f.upload_id', 'u.id')
-        .leftJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
-        .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), ...figureColumns])
-        .where('u.id', '=', a.id).orderBy('g.name')),
+        .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount, 'u.region_label']).where('u.id', '=', a.id)),
       printedUpload: prepare(db, (d, a: { region: string; period: string }) => d.selectFrom('current_uploads as c')
         .innerJoin('uploads as u', 'u.id', 'c.upload_id')
-        .leftJoin('upload_figures as f', 'f.upload_id', 'u.id')
-        .leftJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
-        .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), ...figureColumns, 'u.region_label', sql<string>`coalesce(f.printed_name, g.name)`.as('printed_name')])
-        .where('c.region_code', '=', a.region).where('c.period', '=', a.period)
-        .orderBy(sql`f.position is null`).orderBy('f.position').orderBy('g.name')),
+        .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount, 'u.region_label'])
+        .where('c.region_code', '=', a.region).where('c.period', '=', a.period)),
+      printedFigures: prepare(db, (d, a: { id: number }) => d.selectFrom('upload_figures as f').innerJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
+        .select([...figureColumns, sql<string>`coalesce(f.printed_name, g.name)`.as('printed_name')])
+        .where('f.upload_id', '=', a.id).orderBy(sql`f.position is null`).orderBy('f.position').orderBy('g.name')),
       regionLabels: prepare(db, (d, a: { period: string }) => d.selectFrom('current_uploads as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .select(['c.region_code', 'u.region_label']).where('c.period', '=', a.period).where('u.region_label', 'is not', null)),
       // One query for a whole series: each upload that counts, with its sums (one row per upload).
@@ -108,10 +98,10 @@ export class FiguresDatabase implements FiguresStore {
         .values({ client: a.client, key: a.key, fingerprint: a.fingerprint, answer: a.answer, expires_at: a.expiresAt })
         .onConflict((oc) => oc.columns(['client', 'key']).doNothing())),
       // The write of an import: its staged uploads get the ids after the largest so far, in the order staged.
-      lastId: prepare(db, (d) => d.selectFrom('uploads').select(sql<number>`coalesce(max(id), 0)`.as('id'))),
       staged: prepare(db, (d, a: { importId: number }) => d.selectFrom('staged_uploads as s')
         .select(['s.seq', 's.region_code', 's.period', 's.register_total', 's.uploaded_by', 's.source',
-          sql<number>`(select cast(count(*) as integer) from staged_figures f where f.import_id = s.import_id and f.seq = s.seq)`.as('gemeente_count')])
+          sql<number>`(select cast(count(*) as integer) from staged_figures f where f.import_id = s.import_id and f.seq = s.seq)`.as('gemeente_count'),
+          sql<number>`(select coalesce(max(id), 0) from uploads)`.as('base')])
         .where('s.import_id', '=', a.importId).orderBy('s.seq')),
       insertStaged: prepare(db, (d, a: { importId: number; base: number; at: string }) => d.insertInto('uploads')
         .columns(['id', 'region_code', 'period', 'register_total', 'uploaded_by', 'uploaded_at', 'source', 'region_label'])
@@ -200,15 +190,16 @@ export class FiguresDatabase implements FiguresStore {
   async currentUploads(period: string, options: { regionCode?: string; asOf?: string } = {}): Promise<StoredUpload[]> {
     const { regionCode, asOf } = options;
     const read = regionCode === undefined ? this.q.uploads : this.q.regionUpload;
-    return uploadsOf(await this.read(() => of(read, asOf).rows(this.db, { period, region: regionCode, asOf })));
+    return this.read(async () => this.withFigures(await of(read, asOf).rows(this.db, { period, region: regionCode, asOf })));
   }
 
   async printedUpload(regionCode: string, period: string): Promise<PrintedUpload | undefined> {
-    const rows = await this.read(() => this.q.printedUpload.rows(this.db, { region: regionCode, period }));
-    const [upload] = uploadsOf(rows);
-    if (!upload) return undefined;
-    const printed = rows.filter((r) => r.code !== null);
-    return { ...upload, regionLabel: rows[0].region_label, rows: upload.rows.map((r, i) => ({ ...r, printedName: printed[i].printed_name })) };
+    return this.read(async () => {
+      const [upload] = await this.q.printedUpload.rows(this.db, { region: regionCode, period });
+      if (!upload) return undefined;
+      const rows = await this.q.printedFigures.rows(this.db, { id: upload.id });
+      return { ...toRecord(upload), regionLabel: upload.region_label, rows: rows.map((r) => ({ ...toCounts(r), printedName: r.printed_name })) };
+    });
   }
 
   async regionLabels(period: string): Promise<Map<string, string>> {
@@ -228,7 +219,7 @@ export class FiguresDatabase implements FiguresStore {
 
   async getUpload(id: number): Promise<StoredUpload | undefined> {
     if (!isId(id)) return undefined;
-    return uploadsOf(await this.read(() => this.q.upload.rows(this.db, { id })))[0];
+    return this.read(async () => (await this.withFigures(await this.q.upload.rows(this.db, { id })))[0]);
   }
 
   async rememberedAnswer(client: string, key: string, now: string): Promise<{ fingerprint: string; answer: string } | undefined> {
@@ -246,6 +237,23 @@ export class FiguresDatabase implements FiguresStore {
   async countUploads(filter: UploadFilter): Promise<number> {
     const [row] = await this.read(() => this.listQueries(filter).count.rows(this.db, filter));
     return Number(row.n);
+  }
+
+  /**
+   * The uploads with their gemeenten's rows, read by the uploads' ids: uploads never change once committed,
+   * so the rows are theirs whatever another connection commits between the two statements.
+   */
+  private async withFigures(uploads: Array<UploadRow & { region_label?: string | null }>): Promise<StoredUpload[]> {
+    if (uploads.length === 0) return [];
+    let figures = this.figures.get(uploads.length);
+    if (!figures) {
+      const count = uploads.length;
+      figures = prepare(this.db, (d, a: Record<string, number>) => d.selectFrom('upload_figures as f').innerJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
+        .select(['f.upload_id', ...figureColumns]).where('f.upload_id', 'in', Array.from({ length: count }, (_, i) => a[`id${i}`])).orderBy('g.name'));
+      this.figures.set(count, figures);
+    }
+    const rows = await figures.rows(this.db, Object.fromEntries(uploads.map((u, i) => [`id${i}`, u.id])));
+    return withRows(uploads, rows);
   }
 
   /** The list and count of the uploads history, prepared once for each combination of filters given. */
@@ -298,8 +306,8 @@ export class FiguresDatabase implements FiguresStore {
           await this.remember(db, remember, []);
           return { result: [], changed: false };
         }
-        const args = { importId: flushed.importId as number, at: uploadedAt, base: (await this.q.lastId.rows(db, {}))[0].id };
-        const staged = await this.q.staged.rows(db, args);
+        const staged = await this.q.staged.rows(db, { importId: flushed.importId as number });
+        const args = { importId: flushed.importId as number, at: uploadedAt, base: staged[0]?.base ?? 0 };
         await this.q.insertStaged.run(db, args);
         const { numAffectedRows: moved } = await this.q.moveStaged.run(db, args);
         // Never a partial file. Staged rows are gone only if something cleared them under a running import

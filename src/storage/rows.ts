@@ -20,16 +20,6 @@ export interface UploadRow {
   withdrawn_by: string | null;
 }
 
-/** An upload's row joined with one of its gemeenten's (all null for an upload without rows). */
-export interface UploadFigureRow extends Omit<UploadRow, 'gemeente_count'> {
-  code: string | null;
-  name: string | null;
-  gw: number | null;
-  gwo: number | null;
-  uw: number | null;
-  uwo: number | null;
-}
-
 export interface FigureRow {
   code: string;
   name: string;

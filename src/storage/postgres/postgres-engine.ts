@@ -90,15 +90,17 @@ export class PostgresEngine implements Engine {
   private constructor(pool: Pool, private readonly listener: ChangeListener, sweepMs: number, logger?: Logger) {
     this.db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
     this.q = {
-      nextImport: prepare(this.db, () => sql<{ id: string }>`select nextval('staged_imports')::text as id`),
-      /** A batch of staged uploads and all their rows in one statement. */
-      stage: prepare(this.db, (_d, a: StagedColumns) => sql`with staged as (
+      /** A batch of staged uploads and all their rows in one statement; the first batch draws the import's id. */
+      stage: prepare(this.db, (_d, a: StagedColumns) => sql<{ id: string }>`with import as (select coalesce(${a.importId}::bigint, nextval('staged_imports')) as id),
+        staged as (
           insert into staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, source, region_label)
-          select ${a.importId}::bigint, * from unnest(${a.seqs}::int[], ${a.regionCodes}::text[], ${a.periods}::text[], ${a.registerTotals}::int[],
-            ${a.uploadedBy}::text[], ${a.sources}::text[], ${a.regionLabels}::text[]))
-        insert into staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position)
-        select ${a.importId}::bigint, * from unnest(${a.rowSeqs}::int[], ${a.codes}::text[], ${a.gw}::int[], ${a.gwo}::int[],
-          ${a.uw}::int[], ${a.uwo}::int[], ${a.printedNames}::text[], ${a.positions}::int[])`),
+          select import.id, s.* from import, unnest(${a.seqs}::int[], ${a.regionCodes}::text[], ${a.periods}::text[], ${a.registerTotals}::int[],
+            ${a.uploadedBy}::text[], ${a.sources}::text[], ${a.regionLabels}::text[]) as s),
+        figures as (
+          insert into staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position)
+          select import.id, f.* from import, unnest(${a.rowSeqs}::int[], ${a.codes}::text[], ${a.gw}::int[], ${a.gwo}::int[],
+            ${a.uw}::int[], ${a.uwo}::int[], ${a.printedNames}::text[], ${a.positions}::int[]) as f)
+        select id::text as id from import`),
       forgetStale: prepare(this.db, () => sql`with stale as (
           delete from staged_uploads where staged_at < now() - interval '${sql.raw(STALE_STAGING)}' returning import_id)
         delete from staged_figures where import_id in (select import_id from stale)`),
@@ -195,13 +197,12 @@ export class PostgresEngine implements Engine {
     let pendingRows = 0;
     const flush = async () => {
       if (pending.length > 0) {
-        importId ??= (await this.q.nextImport.rows(this.db, {}))[0].id;
         const batch = pending;
         const seqs = batch.map((_, i) => written + 1 + i);
-        written += batch.length;
         pending = [];
         pendingRows = 0;
-        await this.q.stage.run(this.db, stagedColumns(importId, batch, seqs));
+        importId = (await this.q.stage.rows(this.db, stagedColumns(importId ?? null, batch, seqs)))[0].id;
+        written += batch.length;
       }
       return importId === undefined ? undefined : { importId, count: written };
     };
@@ -244,13 +245,13 @@ export class PostgresEngine implements Engine {
 
 /** A batch of uploads as columns, one array each, for one INSERT … SELECT FROM unnest(…) per table. */
 interface StagedColumns {
-  importId: string;
+  importId: string | null;
   seqs: number[]; regionCodes: string[]; periods: string[]; registerTotals: Array<number | null>; uploadedBy: string[]; sources: string[]; regionLabels: Array<string | null>;
   rowSeqs: number[]; codes: string[]; gw: number[]; gwo: number[]; uw: number[]; uwo: number[]; printedNames: Array<string | null>; positions: number[];
 }
 
 /** The uploads' columns, and their rows': each row's seq, gemeente code, four counts, name as printed and place. */
-function stagedColumns(importId: string, uploads: NewUpload[], seqs: number[]): StagedColumns {
+function stagedColumns(importId: string | null, uploads: NewUpload[], seqs: number[]): StagedColumns {
   const c: StagedColumns = {
     importId, seqs, regionCodes: uploads.map((u) => u.regionCode), periods: uploads.map((u) => u.period), registerTotals: uploads.map((u) => u.registerTotal),
     uploadedBy: uploads.map((u) => u.uploadedBy), sources: uploads.map((u) => u.source), regionLabels: uploads.map((u) => u.printed?.regionLabel ?? null),
