@@ -11,7 +11,10 @@ import type { Dialect } from './migrations/migrations';
  */
 export interface Engine {
   readonly dialect: Dialect;
+  /** Builds and compiles the queries (and runs the migrations at start-up). */
   readonly db: Kysely<Schema>;
+  /** Runs a statement on its own: a read, or a write to the staging tables. */
+  readonly reads: Executor;
   /**
    * Runs `body` in one write transaction that holds the write lock from its start (so that instants taken
    * inside follow commit order) and, when `body` says it changed something, tells other processes so.

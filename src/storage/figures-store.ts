@@ -140,8 +140,8 @@ export class FiguresDatabase implements FiguresStore {
     };
   }
 
-  private get db(): Kysely<Schema> {
-    return this.engine.db;
+  private get db(): Executor {
+    return this.engine.reads;
   }
 
   /** Runs a read, with a failure to reach the database answered as the domain's 'unavailable'. */
@@ -248,7 +248,7 @@ export class FiguresDatabase implements FiguresStore {
     let figures = this.figures.get(uploads.length);
     if (!figures) {
       const count = uploads.length;
-      figures = prepare(this.db, (d, a: Record<string, number>) => d.selectFrom('upload_figures as f').innerJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
+      figures = prepare(this.engine.db, (d, a: Record<string, number>) => d.selectFrom('upload_figures as f').innerJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
         .select(['f.upload_id', ...figureColumns]).where('f.upload_id', 'in', Array.from({ length: count }, (_, i) => a[`id${i}`])).orderBy('g.name'));
       this.figures.set(count, figures);
     }
@@ -267,9 +267,9 @@ export class FiguresDatabase implements FiguresStore {
         .$if(given.period, (qb) => qb.where('u.period', '=', a.period as string))
         .$if(given.uploadedBy, (qb) => qb.where('u.uploaded_by', '=', a.uploadedBy as string));
       found = {
-        list: prepare(this.db, (d, a: UploadFilter) => filtered(d, a)
+        list: prepare(this.engine.db, (d, a: UploadFilter) => filtered(d, a)
           .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount]).orderBy('u.id', 'desc').limit(a.limit).offset(a.offset)) as Prepared<UploadFilter, UploadRow>,
-        count: prepare(this.db, (d, a: UploadFilter) => filtered(d, a).select(sql<number>`cast(count(*) as integer)`.as('n'))),
+        count: prepare(this.engine.db, (d, a: UploadFilter) => filtered(d, a).select(sql<number>`cast(count(*) as integer)`.as('n'))),
       };
       this.lists.set(key, found);
     }
@@ -280,8 +280,8 @@ export class FiguresDatabase implements FiguresStore {
   private async remember(db: Executor, remember: Remember | undefined, records: UploadRecord[]): Promise<void> {
     if (!remember) return;
     await this.q.forgetExpired.run(db, { now: remember.now });
-    const { numAffectedRows } = await this.q.remember.run(db, { ...remember, answer: remember.answer(records) });
-    if (!numAffectedRows) {
+    const { affected } = await this.q.remember.run(db, { ...remember, answer: remember.answer(records) });
+    if (affected === 0) {
       throw new DomainError('conflict', 'Conflict', 'Another request with this Idempotency-Key was stored at the same moment; send it again to get that answer.');
     }
   }
@@ -309,10 +309,10 @@ export class FiguresDatabase implements FiguresStore {
         const staged = await this.q.staged.rows(db, { importId: flushed.importId as number });
         const args = { importId: flushed.importId as number, at: uploadedAt, base: staged[0]?.base ?? 0 };
         await this.q.insertStaged.run(db, args);
-        const { numAffectedRows: moved } = await this.q.moveStaged.run(db, args);
+        const { affected: moved } = await this.q.moveStaged.run(db, args);
         // Never a partial file. Staged rows are gone only if something cleared them under a running import
         // (PostgreSQL's stale-staging sweep, or its UNLOGGED tables emptied by a crash): send the file again.
-        if (staged.length !== flushed.count || Number(moved ?? 0) !== staged.reduce((n, u) => n + u.gemeente_count, 0)) throw unavailable();
+        if (staged.length !== flushed.count || moved !== staged.reduce((n, u) => n + u.gemeente_count, 0)) throw unavailable();
         await this.q.sumStaged.run(db, args);
         await this.q.makeStagedCurrent.run(db, args);
         await forget(db, flushed.importId);
@@ -336,8 +336,8 @@ export class FiguresDatabase implements FiguresStore {
   async withdrawUpload(id: number, withdrawnBy: string, now: WriteClock): Promise<boolean> {
     if (!isId(id)) return false;
     return this.engine.write(async (db) => {
-      const { numAffectedRows } = await this.q.withdraw.run(db, { id, at: now(), by: withdrawnBy });
-      if (!numAffectedRows) return { result: false, changed: false };
+      const { affected } = await this.q.withdraw.run(db, { id, at: now(), by: withdrawnBy });
+      if (affected === 0) return { result: false, changed: false };
       const [current] = await this.q.currentOf.rows(db, { id });
       if (current) {
         const [previous] = await this.q.latestStanding.rows(db, { region: current.region_code, period: current.period });

@@ -1,16 +1,21 @@
-import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type RawBuilder } from 'kysely';
+import type { Compilable, Kysely, RawBuilder } from 'kysely';
 import type { Schema } from './schema';
 
-/** Where a prepared query runs: the store's Kysely, or one connection of it inside a write. */
-export type Executor = Kysely<Schema>;
+/**
+ * Where compiled SQL runs: the engine's own connection(s), not Kysely's executor, whose per-query work
+ * (connection hand-over, query ids, result transformation) costs as much as a short read itself. Kysely
+ * builds and compiles every query; each engine runs them as its driver does best (engine.ts).
+ */
+export interface Executor {
+  query<R>(sql: string, parameters: readonly unknown[]): Promise<{ rows: R[]; affected: number }>;
+}
 
 /**
- * A query built with Kysely once and compiled once, then run with new arguments: Kysely would otherwise
- * build and compile the same query on every call, which costs as much as a short read itself. The query is
- * built with a marker for each argument; compiling it tells in which places of the SQL each one goes.
+ * A query built with Kysely once and compiled once, then run with new arguments. It is built with a marker
+ * for each argument; compiling it tells in which places of the SQL each one goes.
  */
 export interface Prepared<A, R> {
-  run(executor: Executor, args: A): Promise<QueryResult<R>>;
+  run(executor: Executor, args: A): Promise<{ rows: R[]; affected: number }>;
   rows(executor: Executor, args: A): Promise<R[]>;
 }
 
@@ -25,10 +30,10 @@ export function prepare<A extends object, R>(db: Kysely<Schema>, build: (db: Kys
     const places = query.parameters.map((p) => (typeof p === 'string' && p.startsWith(MARK) ? { name: p.slice(MARK.length) } : { value: p }));
     return { sql: query.sql, places };
   };
-  const run = (executor: Executor, args: A): Promise<QueryResult<R>> => {
+  const run = (executor: Executor, args: A) => {
     compiled ??= compile();
     const values = compiled.places.map((p) => ('name' in p ? (args as Record<string, unknown>)[p.name] : p.value));
-    return executor.executeQuery(CompiledQuery.raw(compiled.sql, values)) as Promise<QueryResult<R>>;
+    return executor.query<R>(compiled.sql, values);
   };
   return { run, rows: async (executor, args) => (await run(executor, args)).rows };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { Logger } from 'pino';
+import { DomainError } from '../../domain/errors';
 import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
 import type { Engine, EngineStaging } from '../engine';
@@ -51,22 +52,35 @@ const MIGRATION_LOCK = 0x50_4e_41_52;
  * The pool as Kysely uses it, with every statement that has parameters named after its text, so that each
  * connection parses and plans it once. Behind a transaction pooler the client drops the names (pool-mode.ts).
  */
-function namingStatements(pool: Pool): PostgresPool {
-  const names = new Map<string, string>();
-  const nameOf = (text: string) => {
-    let name = names.get(text);
-    if (!name) {
-      name = `s${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-      names.set(text, name);
-    }
-    return name;
+const names = new Map<string, string>();
+const nameOf = (text: string) => {
+  let name = names.get(text);
+  if (!name) {
+    name = `s${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
+};
+
+/** A statement as pg runs it: named after its text when it has parameters, so that each connection prepares it once. */
+const statement = (text: string, values: readonly unknown[]) => (values.length === 0 ? text : { name: nameOf(text), text, values: [...values] });
+
+/** Runs statements on a pool (each on any connection) or on one checked-out client. */
+function executorOf(target: Pool | PoolClient): Executor {
+  return {
+    query: async <R>(text: string, values: readonly unknown[]) => {
+      const result = await target.query(statement(text, values) as string);
+      return { rows: result.rows as R[], affected: result.rowCount ?? 0 };
+    },
   };
+}
+
+function namingStatements(pool: Pool): PostgresPool {
   return {
     connect: async () => {
       const client = await pool.connect();
       return {
-        query: ((text: string, values: readonly unknown[]) => (values.length === 0 ? client.query(text)
-          : client.query({ name: nameOf(text), text, values: [...values] }))) as never,
+        query: ((text: string, values: readonly unknown[]) => client.query(statement(text, values) as string)) as never,
         release: (destroy?: boolean) => client.release(destroy),
       };
     },
@@ -83,12 +97,14 @@ function namingStatements(pool: Pool): PostgresPool {
 export class PostgresEngine implements Engine {
   readonly dialect = 'postgres';
   readonly db: Kysely<Schema>;
+  readonly reads: Executor;
   private closed = false;
   private readonly sweep: NodeJS.Timeout;
   private readonly q;
 
-  private constructor(pool: Pool, private readonly listener: ChangeListener, sweepMs: number, logger?: Logger) {
+  private constructor(private readonly pool: Pool, private readonly listener: ChangeListener, sweepMs: number, logger?: Logger) {
     this.db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
+    this.reads = executorOf(pool);
     this.q = {
       /** A batch of staged uploads and all their rows in one statement; the first batch draws the import's id. */
       stage: prepare(this.db, (_d, a: StagedColumns) => sql<{ id: string }>`with import as (select coalesce(${a.importId}::bigint, nextval('staged_imports')) as id),
@@ -110,7 +126,7 @@ export class PostgresEngine implements Engine {
     };
     // Not only at start-up: an instance may run for months while another was killed mid-import.
     this.sweep = setInterval(() => {
-      this.q.forgetStale.run(this.db, {}).catch((error: Error) => logger?.warn({ err: error.message }, 'Could not clear the staged rows of abandoned imports'));
+      this.q.forgetStale.run(this.reads, {}).catch((error: Error) => logger?.warn({ err: error.message }, 'Could not clear the staged rows of abandoned imports'));
     }, sweepMs).unref();
   }
 
@@ -131,7 +147,7 @@ export class PostgresEngine implements Engine {
     const engine = new PostgresEngine(pool, listener, options.staleStagingSweepMs ?? STALE_STAGING_SWEEP_MS, options.logger);
     try {
       await migrate(engine.exclusively, 'postgres', options.dbDir ?? DB_DIR);
-      await engine.q.forgetStale.run(engine.db, {});
+      await engine.q.forgetStale.run(engine.reads, {});
       await listener.start();
     } catch (error) {
       await engine.close().catch(() => undefined);
@@ -140,8 +156,8 @@ export class PostgresEngine implements Engine {
     return engine;
   }
 
-  /** One transaction on one pooled connection; rolled back when `body` fails. */
-  private transaction<T>(body: (db: Executor) => Promise<T>): Promise<T> {
+  /** One transaction of Kysely's on one pooled connection, for the migrations; rolled back when `body` fails. */
+  private transaction<T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> {
     return this.db.connection().execute(async (db) => {
       await db.executeQuery(CompiledQuery.raw('begin'));
       try {
@@ -160,27 +176,39 @@ export class PostgresEngine implements Engine {
    * A transaction-level advisory lock, not a session one: behind a transaction pooler the statements of one
    * session run on different server connections, so an unlock would miss its lock.
    */
-  readonly exclusively = <T>(body: (db: Executor) => Promise<T>): Promise<T> => this.transaction(async (db) => {
+  readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => this.transaction(async (db) => {
     await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(db);
     return body(db);
   });
 
   async write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      return this.failed(error);
+    }
+    const db = executorOf(client);
+    let broken: unknown;
     let ownVersion: string | undefined;
     try {
-      return await this.transaction(async (db) => {
-        await this.q.lockVersion.run(db, {});
-        const { result, changed } = await body(db);
-        if (changed) {
-          ownVersion = (await this.q.raiseVersion.rows(db, {}))[0].version;
-          this.listener.committing(ownVersion);
-        }
-        return result;
-      });
+      await client.query('BEGIN');
+      await this.q.lockVersion.run(db, {});
+      const { result, changed } = await body(db);
+      if (changed) {
+        ownVersion = (await this.q.raiseVersion.rows(db, {}))[0].version;
+        this.listener.committing(ownVersion);
+      }
+      await client.query('COMMIT');
+      return result;
     } catch (error) {
       // Not committed, or not known to be: its version may be another commit's, so it is not ours to ignore.
       if (ownVersion !== undefined) this.listener.committing(ownVersion, true);
+      if (isUnreachable(error)) broken = error;
+      else await client.query('ROLLBACK').catch((e: unknown) => { broken = e; });
       return this.failed(error);
+    } finally {
+      client.release(broken === undefined ? undefined : (broken as Error));
     }
   }
 
@@ -201,7 +229,7 @@ export class PostgresEngine implements Engine {
         const seqs = batch.map((_, i) => written + 1 + i);
         pending = [];
         pendingRows = 0;
-        importId = (await this.q.stage.rows(this.db, stagedColumns(importId ?? null, batch, seqs)))[0].id;
+        importId = (await this.q.stage.rows(this.reads, stagedColumns(importId ?? null, batch, seqs)))[0].id;
         written += batch.length;
       }
       return importId === undefined ? undefined : { importId, count: written };
@@ -219,6 +247,7 @@ export class PostgresEngine implements Engine {
 
   /** A failure to reach the database becomes the domain's 'unavailable'; anything else is a bug and stays as it is. */
   failed(error: unknown): never {
+    if (error instanceof DomainError) throw error;
     if (isUnreachable(error) || this.closed) {
       if (!this.closed) this.listener.suspect();
       throw unavailable();

@@ -27,34 +27,43 @@ const STAGING_SCHEMA = `
     printed_name TEXT, position INTEGER NOT NULL,
     PRIMARY KEY (import_id, seq, gemeente_code)) WITHOUT ROWID;`;
 
-/** better-sqlite3 behind Kysely, each statement prepared once: Kysely would prepare it again on every call. */
-function preparedOnce(db: Database.Database): SqliteDatabase {
-  const statements = new Map<string, SqliteStatement>();
-  return {
-    close: () => db.close(),
-    prepare: (text) => {
-      let statement = statements.get(text);
-      if (!statement) {
-        statement = db.prepare(text) as unknown as SqliteStatement;
-        statements.set(text, statement);
-      }
-      return statement;
-    },
+/** better-sqlite3's statements, each prepared once, as Kysely (at start-up) and the engine's executor use them. */
+function preparedOnce(db: Database.Database): SqliteDatabase & { statement(text: string): Database.Statement } {
+  const statements = new Map<string, Database.Statement>();
+  const statement = (text: string) => {
+    let found = statements.get(text);
+    if (!found) {
+      found = db.prepare(text);
+      statements.set(text, found);
+    }
+    return found;
   };
+  return { close: () => db.close(), prepare: (text) => statement(text) as unknown as SqliteStatement, statement };
 }
 
 /** The engine on one SQLite file: one connection, writes in BEGIN IMMEDIATE, others' commits seen through data_version. */
 export class SqliteEngine implements Engine {
   readonly dialect = 'sqlite';
   readonly db: Kysely<Schema>;
+  readonly reads: Executor;
   private imports = 0;
+  /** Settles when the write in progress (if any) has ended; reads and staging wait for it, on this one connection. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private writing = 0;
+  private readonly statements;
   private readonly dataVersion;
   private readonly q;
 
   /** `raw`: the connection, for what only SQLite has (backups, its own checks); the domain never sees it. */
   constructor(readonly raw: Database.Database) {
     raw.exec(STAGING_SCHEMA);
-    this.db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: preparedOnce(raw) }) });
+    this.statements = preparedOnce(raw);
+    this.db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: this.statements }) });
+    this.reads = { query: async (text, values) => {
+      // A write holds the connection across awaits: what runs meanwhile would run inside its transaction.
+      while (this.writing > 0) await this.turn;
+      return this.run(text, values);
+    } };
     this.dataVersion = raw.prepare('PRAGMA data_version').pluck();
     this.q = {
       stageUpload: prepare(this.db, (d, a: { importId: number; seq: number; regionCode: string; period: string; registerTotal: number | null; uploadedBy: string; source: string; regionLabel: string | null }) =>
@@ -82,8 +91,15 @@ export class SqliteEngine implements Engine {
     return engine;
   }
 
-  /** IMMEDIATE: the write lock is held before anything is read, so instants taken inside follow commit order. */
-  readonly exclusively = <T>(body: (db: Executor) => Promise<T>): Promise<T> => this.db.connection().execute(async (db) => {
+  /** The statement run at once, on the cached statement: better-sqlite3 is synchronous. */
+  private run<R>(text: string, values: readonly unknown[]): Promise<{ rows: R[]; affected: number }> {
+    const statement = this.statements.statement(text);
+    if (statement.reader) return Promise.resolve({ rows: statement.all(...values) as R[], affected: 0 });
+    return Promise.resolve({ rows: [], affected: statement.run(...values).changes });
+  }
+
+  /** The migrations' transaction, through Kysely (at start-up, before anything else runs). */
+  readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => this.db.connection().execute(async (db) => {
     await db.executeQuery(CompiledQuery.raw('begin immediate'));
     try {
       const result = await body(db);
@@ -95,8 +111,28 @@ export class SqliteEngine implements Engine {
     }
   });
 
+  /** IMMEDIATE: the write lock is held before anything is read, so instants taken inside follow commit order. */
   async write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T> {
-    return (await this.exclusively(body)).result;
+    this.writing++;
+    const before = this.turn;
+    let done = () => undefined as void;
+    this.turn = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await before;
+      const tx: Executor = { query: (text, values) => this.run(text, values) };
+      this.raw.exec('BEGIN IMMEDIATE');
+      try {
+        const { result } = await body(tx);
+        this.raw.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      this.writing--;
+      done();
+    }
   }
 
   /** Each upload staged at once, in two statements on the TEMP tables only. */
@@ -106,10 +142,10 @@ export class SqliteEngine implements Engine {
     return {
       add: async (u: NewUpload) => {
         seq++;
-        await this.q.stageUpload.run(this.db, { ...u, importId, seq, regionLabel: u.printed?.regionLabel ?? null });
+        await this.q.stageUpload.run(this.reads, { ...u, importId, seq, regionLabel: u.printed?.regionLabel ?? null });
         const rows = u.rows.map((r, i) => [r.code, r.gemeenteClients.withProfile, r.gemeenteClients.withoutProfile,
           r.uwvClients.withProfile, r.uwvClients.withoutProfile, u.printed?.names[i] ?? null]);
-        await this.q.stageFigures.run(this.db, { importId, seq, rows: JSON.stringify(rows) });
+        await this.q.stageFigures.run(this.reads, { importId, seq, rows: JSON.stringify(rows) });
       },
       flush: async () => (seq === 0 ? undefined : { importId, count: seq }),
       stagedAs: () => (seq === 0 ? undefined : importId),
@@ -129,7 +165,9 @@ export class SqliteEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    if (this.raw.open) await this.db.destroy();
+    if (!this.raw.open) return;
+    await this.db.destroy();
+    if (this.raw.open) this.raw.close();
   }
 }
 
