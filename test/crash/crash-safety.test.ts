@@ -50,7 +50,10 @@ function random(seed: number): () => number {
   };
 }
 
-const batch = (variant: number): UploadRequest[] => PERIODS.flatMap((period) => allRegionsBatch(variant, period));
+// Stored as a file's tables are, all in one transaction: a register belongs to one region's upload, so the
+// tables of several regions come without one.
+const batch = (variant: number): UploadRequest[] => PERIODS.flatMap((period) => allRegionsBatch(variant, period))
+  .map(({ registerTotal: _register, ...upload }) => upload);
 
 /** The register and each gemeente's four counts, gemeenten sorted by code so that two reads compare as JSON. */
 interface Figures { registerTotal: number | null; gemeenten: Array<[string, number, number, number, number]> }

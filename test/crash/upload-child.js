@@ -2,7 +2,7 @@
 // Usage: node upload-child.js <database> <batches.json> <first batch index> <max uploads>
 // batches.json holds an array of batches, each an array of upload bodies (one per region). The child
 // uploads them in turn, starting at <first batch index>, each batch with one service.upload call (one
-// transaction), and reports on stdout, one line each: "ready", "begin <n> <batch>", "done <n> <batch>".
+// transaction, as the tables of a file), and reports on stdout, one line each: "ready", "begin <n> <batch>", "done <n> <batch>".
 // The parent kills it with SIGKILL at a random moment. It stops on its own after <max uploads> or 30 s.
 'use strict';
 const { readFileSync } = require('node:fs');
