@@ -56,7 +56,7 @@ export class FiguresDatabase implements FiguresStore {
       now: prepare(db, (d, a) => read(withCounting(d, undefined), a) as never),
       asOf: prepare(db, (d, a) => read(withCounting(d, a.asOf), a) as never),
     });
-    // An upload's row and its gemeenten's rows are read apart (figuresOf): one wide row per gemeente costs more.
+    // An upload's row and its gemeenten's rows are read apart (withFigures): one wide row per gemeente costs more.
     const countingUploads = (d: ReturnType<typeof withCounting>) => d.selectFrom('counting as c')
       .innerJoin('uploads as u', 'u.id', 'c.upload_id')
       .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount])
