@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
-import { openDatabase } from '../src/storage/database';
+import { openFile } from '../src/storage/sqlite/sqlite-file';
+import { openSqliteStore } from '../src/storage/sqlite/sqlite-engine';
 import { BenchRegion, multiRegionTsv, periods, RegionTable, regionTable, rowTotal } from './data';
 import { post, Upload } from './fill';
 import { cpuMicros, median } from './load';
@@ -110,9 +111,10 @@ export async function tableUploadsWork(target: Target): Promise<{ ok: boolean; d
 }
 
 /** The same rows as the HTTP import, inserted with the store's statements: no HTTP, no parsing. */
-export function bareInsert(files: RegionTable[][]): Omit<BaselineResult, 'runs'> {
+export async function bareInsert(files: RegionTable[][]): Promise<Omit<BaselineResult, 'runs'>> {
   const dir = tempDir('sonar-bench-bare-sqlite-');
-  const db = openDatabase(path.join(dir, 'bare.db')); // the migrations of db/migrations, the service's pragmas
+  await (await openSqliteStore(path.join(dir, 'bare.db'))).close(); // migrated as the service migrates it
+  const db = openFile(path.join(dir, 'bare.db')); // with the service's pragmas
   const insertUpload = db.prepare(
     'INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source) VALUES (?, ?, ?, ?, ?, ?)');
   const insertFigure = db.prepare(
@@ -142,8 +144,10 @@ export function bareInsert(files: RegionTable[][]): Omit<BaselineResult, 'runs'>
 }
 
 /** The bare insert `times` times, each on a fresh database; the median run by time. */
-export function bareInserts(files: RegionTable[][], times: number): BaselineResult {
-  const results = Array.from({ length: times }, () => bareInsert(files)).sort((a, b) => a.seconds - b.seconds);
+export async function bareInserts(files: RegionTable[][], times: number): Promise<BaselineResult> {
+  const results: Array<Omit<BaselineResult, 'runs'>> = [];
+  for (let i = 0; i < times; i++) results.push(await bareInsert(files));
+  results.sort((a, b) => a.seconds - b.seconds);
   return { ...results[Math.floor(results.length / 2)], runs: results.map((r) => r.seconds) };
 }
 
@@ -279,7 +283,7 @@ export async function runImport(settings: ImportSettings, regions: BenchRegion[]
   const largestFile = Math.max(...texts.map((t) => Buffer.byteLength(t)));
   log(`import: ${files.length} files (one per period, ${regions.length} regions each), ${rows} gemeente rows, ${(bytes / 1e6).toFixed(1)} MB`);
 
-  const baseline = bareInserts(files, settings.baselineRuns);
+  const baseline = await bareInserts(files, settings.baselineRuns);
   log(`  bare better-sqlite3: ${baseline.rows} rows in ${baseline.runs.map((r) => r.toFixed(2)).join(', ')} s`);
   if (baseline.rows !== rows) throw new Error(`the bare insert stored ${baseline.rows} rows, not ${rows}`);
 

@@ -1,5 +1,5 @@
 /**
- * What the domain needs from storage. The SQLite and PostgreSQL stores implement it; the domain never sees
+ * What the domain needs from storage. The store implements it on SQLite and on PostgreSQL; the domain never sees
  * SQL or driver types. Asynchronous, so that a store may wait on a database server; a store that cannot
  * reach its database fails with `DomainError('unavailable')`, never with a driver's error.
  */
@@ -121,27 +121,21 @@ export interface FiguresStore {
    * `Date#toISOString` writes it) answers from the uploads as they stood then instead of the current ones.
    */
   latestPeriod(regionCode?: string, asOf?: string): Promise<string | undefined>;
-  periods(): Promise<string[]>;
+  /** Periods with figures, of one region or of any, oldest first. */
+  periods(regionCode?: string): Promise<string[]>;
   /** The current upload with its gemeenten in the upload's order and as it printed them. */
   printedUpload(regionCode: string, period: string): Promise<PrintedUpload | undefined>;
   /** The region labels of the period's current uploads, by region code; regions without one are left out. */
   regionLabels(period: string): Promise<Map<string, string>>;
-  /** One region's periods with figures, oldest first. */
-  regionPeriods(regionCode: string): Promise<string[]>;
-  currentUpload(regionCode: string, period: string, asOf?: string): Promise<StoredUpload | undefined>;
-  currentUploads(period: string, asOf?: string): Promise<StoredUpload[]>;
+  /** The uploads that count in a period (of one region, or of every region with figures), by region code. */
+  currentUploads(period: string, options?: { regionCode?: string; asOf?: string }): Promise<StoredUpload[]>;
   /** Of one region, or of all: each upload that counts, summed, by period then region; in one query. */
   uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]>;
   /** One gemeente's counts in every period its region's upload that counts lists it, oldest first; one query. */
   gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]>;
-  /**
-   * Stores all or none in one transaction, and makes each the current upload of its region and period;
-   * every upload gets the one instant `now` gives inside that transaction.
-   */
-  saveUploads(uploads: NewUpload[], now: WriteClock, remember?: Remember): Promise<UploadRecord[]>;
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */
   rememberedAnswer(client: string, key: string, now: string): Promise<{ fingerprint: string; answer: string } | undefined>;
-  /** Starts setting uploads aside; holds no lock on the figures until its commit. */
+  /** Starts setting uploads aside; holds no lock on the figures until its commit. The one way uploads are stored. */
   beginStaging(): Promise<Staging>;
   listUploads(filter: UploadFilter): Promise<UploadRecord[]>;
   /** How many uploads match the filter, ignoring its limit and offset. */
@@ -149,8 +143,10 @@ export interface FiguresStore {
   /**
    * Marks the upload withdrawn, and if it was current makes the latest standing upload of its region and
    * period current (by uploaded_at, then id), or leaves that period without figures. False, and nothing
-   * changed, when it was withdrawn already. `now` gives the withdrawal's instant inside its transaction.
+   * changed, when it was withdrawn already or there is no such upload. `now` gives the withdrawal's instant
+   * inside its transaction.
    */
   withdrawUpload(id: number, withdrawnBy: string, now: WriteClock): Promise<boolean>;
+  /** Undefined for an id that names no upload, also one no upload can have (below 1, or beyond the id column's range). */
   getUpload(id: number): Promise<StoredUpload | undefined>;
 }

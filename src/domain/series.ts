@@ -89,5 +89,5 @@ export async function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, f
 /** The periods in which a region has figures, oldest first. */
 export async function regionPeriods(ctx: UseCaseContext, regionKey: string): Promise<RegionPeriodList> {
   const region = ctx.reference.region(regionKey);
-  return { region: refOf(region), periods: await ctx.store.regionPeriods(region.code) };
+  return { region: refOf(region), periods: await ctx.store.periods(region.code) };
 }

@@ -30,7 +30,7 @@ export async function withdrawUpload(ctx: UseCaseContext, id: number, writer: Wr
   }
   ctx.figuresChanged();
   const withdrawn = await ctx.store.getUpload(id);
-  const current = await ctx.store.currentUpload(upload.regionCode, upload.period);
+  const [current] = await ctx.store.currentUploads(upload.period, { regionCode: upload.regionCode });
   return {
     withdrawn: summaryOf(ctx.reference, withdrawn ?? upload),
     ...(current ? { current: summaryOf(ctx.reference, current) } : {}),

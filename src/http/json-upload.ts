@@ -31,7 +31,7 @@ const readJsonBody: RequestHandler = (req, res, next) => {
   let parse = parsers.get(req.app);
   if (!parse) {
     // strict: false, so that a body of `null` or `0` is answered by checkJsonUpload's words, not the parser's.
-    parse = express.json({ limit: req.app.locals.jsonBodyLimit as number | string, strict: false, type: 'application/json', verify: rememberBodyDigest });
+    parse = express.json({ limit: req.app.locals.jsonBodyLimit, strict: false, type: 'application/json', verify: rememberBodyDigest });
     parsers.set(req.app, parse);
   }
   parse(req, res, next);

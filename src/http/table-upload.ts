@@ -132,8 +132,8 @@ const charsetOf = (req: Request): string | undefined =>
 export async function readTableUpload<T>(req: Request, query: TableQuery, store: (upload: TableUpload) => Promise<T>): Promise<T | undefined> {
   const res = req.res as Response;
   const source = SOURCE_OF[req.is(TABLE_CONTENT_TYPES) || ''];
-  const service = req.app.locals.service as SonarService;
-  const limit = req.app.locals.tableBodyLimit as number;
+  const { service } = req.app.locals;
+  const limit = req.app.locals.tableBodyLimit;
   const tooLarge = () => sendProblem(res, { status: 413, detail: `The table is larger than this service accepts (${limit} bytes); upload fewer regions at a time.` });
   const charset = charsetOf(req);
   if (source !== 'xlsx' && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {

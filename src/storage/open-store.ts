@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import { Config } from '../config';
 import { FiguresStore } from '../domain/ports';
-import { openDatabase } from './database';
 import { databaseForLogs, openPostgresStore } from './postgres/open-postgres';
-import { SqliteStore } from './sqlite-store';
+import { openSqliteStore } from './sqlite/sqlite-engine';
 
 /**
  * The one place that turns configuration into a store: migrated, with its reference data loaded, ready to
@@ -16,7 +15,7 @@ export async function openStore(config: Config, logger: Logger): Promise<Figures
     logger.debug({ database: databaseForLogs(config) }, 'store opened');
     return store;
   }
-  const store = new SqliteStore(openDatabase(config.DATABASE_PATH));
+  const store = await openSqliteStore(config.DATABASE_PATH);
   logger.debug({ database: config.DATABASE_PATH }, 'store opened');
   return store;
 }

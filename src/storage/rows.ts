@@ -1,8 +1,9 @@
 /**
- * The rows both stores read, in the column names their SQL gives them, and how each becomes what the port
- * answers. The dialects differ only in how a boolean comes back (SQLite 0/1, PostgreSQL true/false).
+ * The rows the queries give, in their column names, and how each becomes what the port answers. The
+ * engines differ only in how a boolean comes back (SQLite 0/1, PostgreSQL true/false).
  */
 import { UploadRecord, UploadSums } from '../domain/ports';
+import { GemeenteCounts } from '../domain/upload';
 import { UploadSource } from '../domain/views';
 
 export interface UploadRow {
@@ -12,11 +13,20 @@ export interface UploadRow {
   register_total: number | null;
   uploaded_by: string;
   uploaded_at: string;
-  source: UploadSource;
+  source: string;
   current: boolean | 0 | 1;
   gemeente_count: number;
   withdrawn_at: string | null;
   withdrawn_by: string | null;
+}
+
+export interface FigureRow {
+  code: string;
+  name: string;
+  gw: number;
+  gwo: number;
+  uw: number;
+  uwo: number;
 }
 
 /** The four counts summed over an upload's gemeenten, as `upload_sums` holds them, with its region and period. */
@@ -38,11 +48,20 @@ export function toRecord(row: UploadRow): UploadRecord {
     registerTotal: row.register_total,
     uploadedBy: row.uploaded_by,
     uploadedAt: row.uploaded_at,
-    source: row.source,
+    source: row.source as UploadSource,
     current: row.current === true || row.current === 1,
-    gemeenteCount: row.gemeente_count,
+    gemeenteCount: Number(row.gemeente_count),
     withdrawnAt: row.withdrawn_at,
     withdrawnBy: row.withdrawn_by,
+  };
+}
+
+export function toCounts(row: FigureRow): GemeenteCounts {
+  return {
+    code: row.code,
+    name: row.name,
+    gemeenteClients: { withProfile: row.gw, withoutProfile: row.gwo },
+    uwvClients: { withProfile: row.uw, withoutProfile: row.uwo },
   };
 }
 

@@ -1,5 +1,6 @@
 import { markedUpload } from '../support/region-batches';
 import { appUnderTest, TestApp, WRITER_KEY } from '../support/test-app';
+import { saveUploads } from '../support/stores';
 
 /** Waits until the clock has moved on by a millisecond, so that the next upload has a later uploadedAt. */
 async function nextMillisecond(): Promise<void> {
@@ -156,8 +157,8 @@ describe('Uploads made at the same instant', () => {
       ...g, gemeenteClients: { withProfile, withoutProfile: 1 }, uwvClients: { withProfile: 2, withoutProfile: 3 },
     }));
     const common = { regionCode: region.code, period: '2026-06', uploadedBy: 'writer', source: 'json' as const };
-    await t.service.store.saveUploads([{ ...common, registerTotal: 500, rows: rows(7) }], () => at);
-    await t.service.store.saveUploads([{ ...common, registerTotal: 600, rows: rows(9) }], () => at);
+    await saveUploads(t.service.store, [{ ...common, registerTotal: 500, rows: rows(7) }], () => at);
+    await saveUploads(t.service.store, [{ ...common, registerTotal: 600, rows: rows(9) }], () => at);
     t.service.figuresChanged();
 
     const atInstant = await t.http().get(`/v1/regions/Twente/totals?period=2026-06&asOf=${at}`).expect(200);

@@ -1,5 +1,6 @@
 import { buildUpload } from '../support/factories';
 import { appUnderTest, OTHER_KEY, storedData, WRITER_KEY } from '../support/test-app';
+import { saveUploads } from '../support/stores';
 import { TSV, twenteTsv } from '../tables/publication-files';
 
 describe('Idempotent uploads', () => {
@@ -94,7 +95,7 @@ describe('Idempotent uploads', () => {
       },
     };
 
-    await expect(app().store.saveUploads([upload], () => new Date().toISOString(), failingMemory)).rejects.toThrow('disk full');
+    await expect(saveUploads(app().store, [upload], () => new Date().toISOString(), failingMemory)).rejects.toThrow('disk full');
 
     expect(await storedData(app())).toBe(stored);
   });

@@ -6,10 +6,9 @@
 // Ends with "finished". Bounded by the number of jobs, and by 30 s in case the parent never says "go".
 'use strict';
 const { readFileSync } = require('node:fs');
-const { openDatabase } = require('../../dist/src/storage/database');
-const { SqliteStore } = require('../../dist/src/storage/sqlite-store');
+const { openSqliteStore } = require('../../dist/src/storage/sqlite/sqlite-engine');
 const { ReferenceData } = require('../../dist/src/domain/reference');
-const { SonarService } = require('../../dist/src/domain/service');
+const { oneTable, SonarService } = require('../../dist/src/domain/service');
 
 const [database, jobsFile, uploader, openAt] = process.argv.slice(2);
 const jobs = JSON.parse(readFileSync(jobsFile, 'utf8'));
@@ -19,15 +18,12 @@ const say = (line) => process.stdout.write(`${line}\n`);
 const until = Math.min(Number(openAt ?? 0), Date.now() + 5_000);
 while (Date.now() < until) { /* spin: a timer would be too coarse */ }
 
-let db;
-try {
-  db = openDatabase(database);
-} catch (error) {
-  say(JSON.stringify({ open: 'failed', error: String(error && error.message) }));
-  process.exit(3);
-}
-const store = new SqliteStore(db);
-const servicePromise = store.referenceData().then((regions) => new SonarService(store, new ReferenceData(regions)));
+const servicePromise = openSqliteStore(database).then(
+  async (store) => new SonarService(store, new ReferenceData(await store.referenceData())),
+  (error) => {
+    say(JSON.stringify({ open: 'failed', error: String(error && error.message) }));
+    process.exit(3);
+  });
 
 const giveUp = setTimeout(() => process.exit(2), 30_000);
 process.stdin.setEncoding('utf8');
@@ -37,13 +33,13 @@ process.stdin.on('data', async (text) => {
   const service = await servicePromise;
   for (const [job, input] of jobs.entries()) {
     try {
-      const [receipt] = await service.upload([{ input }], uploader, 'json');
+      const { receipts: [receipt] } = await service.upload(oneTable(input), uploader, 'json');
       say(JSON.stringify({ job, id: receipt.id }));
     } catch (error) {
       say(JSON.stringify({ job, error: String(error && error.message) }));
     }
   }
-  db.close();
+  await service.store.close();
   say('finished');
   process.exit(0);
 });

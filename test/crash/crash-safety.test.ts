@@ -24,10 +24,11 @@ import path from 'node:path';
 import type { UploadRequest } from '../../src/domain/upload';
 import { ReferenceData } from '../../src/domain/reference';
 import { SonarService } from '../../src/domain/service';
-import { openDatabase } from '../../src/storage/database';
-import { SqliteStore } from '../../src/storage/sqlite-store';
+import type Database from 'better-sqlite3';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-engine';
 import { expectFreshBuild, startChild, stopChildren } from '../support/child-processes';
 import { allRegionsBatch, referenceRegions } from '../support/region-batches';
+import { currentUpload, sqliteDb } from '../support/stores';
 import { publicationTable, regionFigures, RegionFigures } from '../tables/publication-files';
 
 const CHILD = path.join(__dirname, 'upload-child.js');
@@ -49,7 +50,10 @@ function random(seed: number): () => number {
   };
 }
 
-const batch = (variant: number): UploadRequest[] => PERIODS.flatMap((period) => allRegionsBatch(variant, period));
+// Stored as a file's tables are, all in one transaction: a register belongs to one region's upload, so the
+// tables of several regions come without one.
+const batch = (variant: number): UploadRequest[] => PERIODS.flatMap((period) => allRegionsBatch(variant, period))
+  .map(({ registerTotal: _register, ...upload }) => upload);
 
 /** The register and each gemeente's four counts, gemeenten sorted by code so that two reads compare as JSON. */
 interface Figures { registerTotal: number | null; gemeenten: Array<[string, number, number, number, number]> }
@@ -66,14 +70,14 @@ function expectedFigures(uploads: UploadRequest[]): Map<string, Figures> {
 
 /** Reopens the database the way the server does and reads every (region, period) of the batch back. */
 async function reopenAndRead(file: string, keys: string[]): Promise<{ integrity: unknown; foreignKeys: unknown[]; uploads: number; figures: Map<string, Figures | undefined> }> {
-  const db = openDatabase(file);
+  const store = await openSqliteStore(file);
+  const db = sqliteDb(store);
   try {
-    const store = new SqliteStore(db);
     const service = new SonarService(store, new ReferenceData(await store.referenceData()));
     const figures = new Map<string, Figures | undefined>();
     for (const key of keys) {
       const [region, period] = key.split(' ');
-      const upload = await store.currentUpload(region, period);
+      const upload = await currentUpload(store, region, period);
       figures.set(key, upload && {
         registerTotal: (await service.regionTotals(region, period)).registerTotal,
         gemeenten: byCode((await service.gemeenten(region, period)).gemeenten.map((g) => [g.code, g.gemeenteClients.withProfile, g.gemeenteClients.withoutProfile, g.uwvClients.withProfile, g.uwvClients.withoutProfile])),
@@ -86,7 +90,7 @@ async function reopenAndRead(file: string, keys: string[]): Promise<{ integrity:
       figures,
     };
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -112,7 +116,7 @@ describe('Crash safety of a multi-region upload, on the SQLite file (SQLite only
     const variants = batches.map(expectedFigures);
     const keys = [...variants[0].keys()];
     const perBatch = batches[0].length;
-    openDatabase(file).close(); // migrated and loaded once, as on the server's first start
+    await (await openSqliteStore(file)).close(); // migrated and loaded once, as on the server's first start
     let committedBatches = 0;
     let current: number | undefined; // index of the batch whose figures are stored; none at first
     const outcomes: string[] = [];
@@ -207,19 +211,19 @@ interface FileState {
 }
 
 /** How many rows each table of the main schema holds. */
-function rowCounts(db: ReturnType<typeof openDatabase>): Record<string, number> {
+function rowCounts(db: Database.Database): Record<string, number> {
   const tables = db.prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
   return Object.fromEntries(tables.map((table) => [table, db.prepare(`SELECT count(*) FROM main."${table}"`).pluck().get() as number]));
 }
 
 /** Reopens the database the way the server does and reads what the file imports left in it. */
 async function reopenAndInspect(file: string, period: string, regions: string[]): Promise<FileState> {
-  const db = openDatabase(file);
+  const store = await openSqliteStore(file);
+  const db = sqliteDb(store);
   try {
     const rows = rowCounts(db);
-    const store = new SqliteStore(db);
     const figures = new Map(await Promise.all(regions.map(async (region) => {
-      const upload = await store.currentUpload(region, period);
+      const upload = await currentUpload(store, region, period);
       return [region, upload && {
         registerTotal: upload.registerTotal,
         gemeenten: byCode(upload.rows.map((g): GemeenteRow => [g.code, g.gemeenteClients.withProfile, g.gemeenteClients.withoutProfile, g.uwvClients.withProfile, g.uwvClients.withoutProfile])),
@@ -241,7 +245,7 @@ async function reopenAndInspect(file: string, period: string, regions: string[])
       figures,
     };
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -270,9 +274,9 @@ describe('Crash safety of a multi-region file import, on the SQLite file (SQLite
     const regions = [...files[0].figures.keys()];
     expect(regions).toHaveLength(35);
     const gemeenten = [...files[0].figures.values()].reduce((sum, rows) => sum + rows.length, 0);
-    const fresh = openDatabase(file); // migrated and loaded once, as on the server's first start
-    const freshRows = rowCounts(fresh);
-    fresh.close();
+    const fresh = await openSqliteStore(file); // migrated and loaded once, as on the server's first start
+    const freshRows = rowCounts(sqliteDb(fresh));
+    await fresh.close();
     let committedImports = 0;
     let current: number | undefined; // index of the file whose figures are stored; none at first
     const outcomes: string[] = [];

@@ -18,7 +18,8 @@ import type { NewUpload } from '../../src/domain/ports';
 import type { Region } from '../../src/domain/reference';
 import { openPostgresStore } from '../../src/storage/postgres/open-postgres';
 import { poolOptions } from '../../src/storage/postgres/pool-mode';
-import { PostgresStore } from '../../src/storage/postgres/postgres-store';
+import { FiguresDatabase } from '../../src/storage/figures-store';
+import { openPostgres } from '../../src/storage/postgres/postgres-engine';
 import { expectFreshBuild, startChild, stopChildren } from '../support/child-processes';
 import { fetchJson } from '../support/live-server';
 import { get, Instance, postJson, startInstance, stopInstance } from '../support/service-instances';
@@ -26,6 +27,7 @@ import { Pgbouncer, startPgbouncer } from '../support/pgbouncer';
 import { clusterPort } from '../support/postgres-database';
 import { markedUpload, referenceRegions } from '../support/region-batches';
 import { WRITER_KEY } from '../support/test-app';
+import { currentUpload, saveUploads } from '../support/stores';
 import { publicationTable, regionFigures, TSV } from '../tables/publication-files';
 
 /** The fallback's interval for the instance that relies on it. */
@@ -111,7 +113,7 @@ afterAll(async () => {
 });
 
 /** An upload of all of Twente's gemeenten, its register `marker`. */
-async function twente(store: PostgresStore, marker: number): Promise<NewUpload> {
+async function twente(store: FiguresDatabase, marker: number): Promise<NewUpload> {
   const region = (await store.referenceData()).find((r) => r.code === 'AM05') as Region;
   return {
     regionCode: region.code, period: '2026-06', registerTotal: marker, uploadedBy: 'writer', source: 'json',
@@ -144,7 +146,7 @@ describe('Stores opened through pgbouncer', () => {
 
   test('When four stores open one empty database at once, then it is migrated and its reference data loaded once, and no lock is left behind', async () => {
     await withEmptyDatabase(async (database) => {
-      const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(bouncer.url(database), { poolMode: 'transaction' })));
+      const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgres(bouncer.url(database), { poolMode: 'transaction' })));
       try {
         const state = await startedState(database);
         expect(state.migrations).toBe(state.versions);
@@ -175,9 +177,9 @@ describe('Stores opened through pgbouncer', () => {
       const [a, b] = await Promise.all([open(1000), open(NO_CHECK_MS)]);
       try {
         const seen = b.externalChanges();
-        await a.saveUploads([await twente(a, 7)], () => new Date().toISOString());
+        await saveUploads(a, [await twente(a, 7)], () => new Date().toISOString());
         await eventually(async () => b.externalChanges(), (changes) => changes !== seen, POLL_LIMIT_MS);
-        expect((await b.currentUpload('AM05', '2026-06'))?.registerTotal).toBe(7);
+        expect((await currentUpload(b, 'AM05', '2026-06'))?.registerTotal).toBe(7);
       } finally {
         await Promise.all([a.close(), b.close()]);
       }

@@ -10,11 +10,12 @@ import path from 'node:path';
 import { DomainError } from '../../src/domain/errors';
 import { NewUpload, Remember, WriteClock } from '../../src/domain/ports';
 import { Region } from '../../src/domain/reference';
-import { openDatabase } from '../../src/storage/database';
-import { PostgresStore, STAGING_BATCH_ROWS } from '../../src/storage/postgres/postgres-store';
-import { SqliteStore } from '../../src/storage/sqlite-store';
+import { FiguresDatabase } from '../../src/storage/figures-store';
+import { openPostgres, STAGING_BATCH_ROWS } from '../../src/storage/postgres/postgres-engine';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-engine';
 import { startCluster } from '../support/postgres-cluster';
 import { freshDatabase, TestDatabase } from '../support/postgres-database';
+import { currentUpload, saveUploads } from '../support/stores';
 
 let regions: Region[];
 
@@ -52,29 +53,29 @@ async function eventually(condition: () => boolean, ms = 5000): Promise<number> 
   return Date.now() - start;
 }
 
-describe('PostgresStore answers every read and write as the SQLite store does', () => {
+describe('FiguresDatabase answers every read and write as the SQLite store does', () => {
   let database: TestDatabase;
-  let pg: PostgresStore;
-  let sqlite: SqliteStore;
+  let pg: FiguresDatabase;
+  let sqlite: FiguresDatabase;
   let dir: string;
 
   beforeAll(async () => {
     database = await freshDatabase();
-    pg = await PostgresStore.open(database.url);
+    pg = await openPostgres(database.url);
     dir = mkdtempSync(path.join(tmpdir(), 'sonar-pg-vs-sqlite-'));
-    const db = openDatabase(path.join(dir, 'sonar.db'));
-    sqlite = new SqliteStore(db);
+    sqlite = await openSqliteStore(path.join(dir, 'sonar.db'));
     regions = await pg.referenceData();
   });
 
   afterAll(async () => {
     await pg?.close();
+    await sqlite?.close();
     await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   /** Runs the same call on both stores and expects the same answer. */
-  async function both<T>(call: (store: SqliteStore | PostgresStore) => T | Promise<T>): Promise<T> {
+  async function both<T>(call: (store: FiguresDatabase) => T | Promise<T>): Promise<T> {
     const expected = await call(sqlite);
     const actual = await call(pg);
     expect(actual).toEqual(expected);
@@ -91,9 +92,9 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
   });
 
   test('When uploads are saved, replaced, staged, withdrawn and remembered, then every read answers the same on both', async () => {
-    await both((s) => s.saveUploads([upload('AM05', '2026-03', 1), upload('AM01', '2026-03', 2)], at('2026-04-01T10:00:00.000Z')));
-    await both((s) => s.saveUploads([upload('AM05', '2026-06', 3)], at('2026-07-01T10:00:00.000Z'), remembering('k1', '2026-07-01T10:00:00.000Z')));
-    await both((s) => s.saveUploads([upload('AM05', '2026-06', 4)], at('2026-07-02T10:00:00.000Z')));
+    await both((s) => saveUploads(s, [upload('AM05', '2026-03', 1), upload('AM01', '2026-03', 2)], at('2026-04-01T10:00:00.000Z')));
+    await both((s) => saveUploads(s, [upload('AM05', '2026-06', 3)], at('2026-07-01T10:00:00.000Z'), remembering('k1', '2026-07-01T10:00:00.000Z')));
+    await both((s) => saveUploads(s, [upload('AM05', '2026-06', 4)], at('2026-07-02T10:00:00.000Z')));
     // A table import: staged as it is read, committed at once; a discarded one leaves nothing.
     const staged = await both(async (s) => {
       const staging = await s.beginStaging();
@@ -116,7 +117,7 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
       const rows = [...u.rows].reverse();
       return { ...u, rows, printed: { regionLabel: `${Number(u.regionCode.slice(2))} ${regions.find((r) => r.code === u.regionCode)?.name}`, names: rows.map((r) => `${r.name} (as printed)`) } };
     };
-    await both((s) => s.saveUploads([printed(upload('AM01', '2026-06', 11))], at('2026-07-01T11:00:00.000Z')));
+    await both((s) => saveUploads(s, [printed(upload('AM01', '2026-06', 11))], at('2026-07-01T11:00:00.000Z')));
     await both(async (s) => {
       const staging = await s.beginStaging();
       await staging.add(printed(upload('AM02', '2026-06', 12, 'tsv')));
@@ -137,14 +138,14 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
       await both((s) => s.latestPeriod(undefined, asOf));
       await both((s) => s.latestPeriod('AM05', asOf));
       await both((s) => s.latestPeriod('AM99', asOf));
-      await both((s) => s.currentUpload('AM05', '2026-06', asOf));
-      await both((s) => s.currentUploads('2026-09', asOf));
+      await both((s) => currentUpload(s, 'AM05', '2026-06', asOf));
+      await both((s) => s.currentUploads('2026-09', { asOf }));
       await both((s) => s.uploadSums(undefined, asOf));
       await both((s) => s.uploadSums('AM05', asOf));
       await both((s) => s.gemeenteHistory('GM0141', asOf));
     }
     expect(await both((s) => s.periods())).toEqual(['2026-03', '2026-06', '2026-09']);
-    await both((s) => s.regionPeriods('AM05'));
+    await both((s) => s.periods('AM05'));
     for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 9, 99]) await both((s) => s.getUpload(id));
     await both((s) => s.listUploads({ limit: 3, offset: 1 }));
     await both((s) => s.listUploads({ regionCode: 'AM05', period: '2026-06', uploadedBy: 'writer', limit: 10, offset: 0 }));
@@ -157,8 +158,8 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
 
   test('When a key is used again, then the second upload is refused as a conflict and nothing of it is stored', async () => {
     const before = await pg.countUploads({ limit: 1, offset: 0 });
-    const sqliteError = await Promise.resolve().then(() => sqlite.saveUploads([upload('AM05', '2027-03', 9)], at('2027-04-01T10:00:00.000Z'), remembering('k1', '2026-07-01T11:00:00.000Z'))).catch((e: unknown) => e);
-    const pgError = await pg.saveUploads([upload('AM05', '2027-03', 9)], at('2027-04-01T10:00:00.000Z'), remembering('k1', '2026-07-01T11:00:00.000Z')).catch((e: unknown) => e);
+    const sqliteError = await Promise.resolve().then(() => saveUploads(sqlite, [upload('AM05', '2027-03', 9)], at('2027-04-01T10:00:00.000Z'), remembering('k1', '2026-07-01T11:00:00.000Z'))).catch((e: unknown) => e);
+    const pgError = await saveUploads(pg, [upload('AM05', '2027-03', 9)], at('2027-04-01T10:00:00.000Z'), remembering('k1', '2026-07-01T11:00:00.000Z')).catch((e: unknown) => e);
     expect(pgError).toBeInstanceOf(DomainError);
     expect((pgError as DomainError).kind).toBe('conflict');
     expect((pgError as DomainError).kind).toBe((sqliteError as DomainError).kind);
@@ -170,21 +171,21 @@ describe('PostgresStore answers every read and write as the SQLite store does', 
     const before = await pg.countUploads({ limit: 1, offset: 0 });
     const bad = upload('AM01', '2027-06', 10);
     bad.rows[0] = { ...bad.rows[0], code: 'GM9999' };
-    await expect(pg.saveUploads([upload('AM05', '2027-06', 10), bad], at('2027-07-01T10:00:00.000Z'))).rejects.toThrow();
+    await expect(saveUploads(pg, [upload('AM05', '2027-06', 10), bad], at('2027-07-01T10:00:00.000Z'))).rejects.toThrow();
     expect(await pg.countUploads({ limit: 1, offset: 0 })).toBe(before);
     expect(await pg.periods()).not.toContain('2027-06');
   });
 });
 
-describe('Several PostgresStore instances on one database', () => {
+describe('Several FiguresDatabase instances on one database', () => {
   let database: TestDatabase;
-  let a: PostgresStore;
-  let b: PostgresStore;
+  let a: FiguresDatabase;
+  let b: FiguresDatabase;
 
   beforeAll(async () => {
     database = await freshDatabase();
     // Started at once on one fresh database: the advisory lock lets one migrate while the others wait.
-    [a, b] = await Promise.all([PostgresStore.open(database.url, { versionCheckMs: 200 }), PostgresStore.open(database.url, { versionCheckMs: 200 })]);
+    [a, b] = await Promise.all([openPostgres(database.url, { versionCheckMs: 200 }), openPostgres(database.url, { versionCheckMs: 200 })]);
     regions = await a.referenceData();
   });
 
@@ -201,7 +202,7 @@ describe('Several PostgresStore instances on one database', () => {
     try {
       await admin.query('DROP TABLE staged_figures, staged_uploads, figures_version, idempotency_keys, current_uploads, upload_sums, upload_figures, uploads, gemeenten, regions, schema_migrations');
       await admin.query('DROP SEQUENCE staged_imports');
-      const stores = await Promise.all([1, 2, 3, 4].map(() => PostgresStore.open(fresh.url)));
+      const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgres(fresh.url)));
       const migrations = await admin.query<{ version: number; n: number }>('SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version');
       expect(migrations.rows.every((r) => r.n === 1)).toBe(true);
       expect(migrations.rows.map((r) => r.version)).toContain(1);
@@ -216,9 +217,9 @@ describe('Several PostgresStore instances on one database', () => {
 
   test('When one instance commits, then the other learns of it through the notification', async () => {
     const seen = b.externalChanges();
-    await a.saveUploads([upload('AM05', '2026-06', 1)], at('2026-07-01T10:00:00.000Z'));
+    await saveUploads(a, [upload('AM05', '2026-06', 1)], at('2026-07-01T10:00:00.000Z'));
     await eventually(() => b.externalChanges() !== seen, 2000);
-    expect((await b.currentUpload('AM05', '2026-06'))?.registerTotal).toBe(1001);
+    expect((await currentUpload(b, 'AM05', '2026-06'))?.registerTotal).toBe(1001);
   });
 
   test('When a commit is made without a notification, then the periodic version check notices it', async () => {
@@ -232,13 +233,13 @@ describe('Several PostgresStore instances on one database', () => {
 
   test('When both instances upload the same region and period at once, then every upload is in the history and the last committed is current', async () => {
     const uploads = Array.from({ length: 20 }, (_, i) => upload('AM05', '2026-09', 100 + i));
-    const records = (await Promise.all(uploads.map((u, i) => (i % 2 ? a : b).saveUploads([u], () => new Date().toISOString())))).flat();
+    const records = (await Promise.all(uploads.map((u, i) => saveUploads(i % 2 ? a : b, [u], () => new Date().toISOString())))).flat();
     const ids = records.map((r) => r.id);
     expect(new Set(ids).size).toBe(20);
     const listed = await a.listUploads({ regionCode: 'AM05', period: '2026-09', limit: 100, offset: 0 });
     expect(listed.map((r) => r.id).sort((x, y) => x - y)).toEqual([...ids].sort((x, y) => x - y));
     // Writers take turns, so ids follow commit order: the highest id is the last committed, and current.
-    const current = await b.currentUpload('AM05', '2026-09');
+    const current = await currentUpload(b, 'AM05', '2026-09');
     expect(current?.id).toBe(Math.max(...ids));
     expect(listed.filter((r) => r.current).map((r) => r.id)).toEqual([Math.max(...ids)]);
     expect(current?.rows).toHaveLength(current?.gemeenteCount ?? -1);
@@ -277,8 +278,8 @@ describe('Several PostgresStore instances on one database', () => {
     expect(ra.map((r) => [r.regionCode, r.period])).toEqual(Array.from({ length: count }, (_, i) => ['AM01', month(i)]));
     expect(rb.map((r) => [r.regionCode, r.period])).toEqual(Array.from({ length: count }, (_, i) => ['AM02', month(i)]));
     for (const records of [ra, rb]) expect(records.map((r) => r.id)).toEqual(records.map((_, i) => records[0].id + i));
-    expect(await b.regionPeriods('AM01')).toEqual(Array.from({ length: count }, (_, i) => month(i)));
-    expect((await a.currentUpload('AM02', month(count - 1)))?.rows).toHaveLength(rb[count - 1].gemeenteCount);
+    expect(await b.periods('AM01')).toEqual(Array.from({ length: count }, (_, i) => month(i)));
+    expect((await currentUpload(a, 'AM02', month(count - 1)))?.rows).toHaveLength(rb[count - 1].gemeenteCount);
     expect(await stagedRows()).toBe(0);
   });
 
@@ -301,14 +302,14 @@ describe('Several PostgresStore instances on one database', () => {
 
     expect(await stagedRows()).toBe(0);
     expect(await a.countUploads({ limit: 1, offset: 0 })).toBe(before);
-    expect(await a.regionPeriods('AM03')).toEqual([]);
+    expect(await a.periods('AM03')).toEqual([]);
   });
 });
 
 describe('Staged rows of imports that never ended', () => {
   test('When an instance was killed mid-import, then a running instance clears its staged rows once they are an hour old, and leaves running imports alone', async () => {
     const database = await freshDatabase();
-    const store = await PostgresStore.open(database.url, { staleStagingSweepMs: 100 });
+    const store = await openPostgres(database.url, { staleStagingSweepMs: 100 });
     const raw = new Client({ connectionString: database.url });
     await raw.connect();
     const staged = async () => Number((await raw.query<{ n: string }>('SELECT (SELECT count(*) FROM staged_uploads) + (SELECT count(*) FROM staged_figures) AS n')).rows[0].n);
@@ -342,7 +343,7 @@ describe('Staged rows of imports that never ended', () => {
   });
 });
 
-describe('PostgresStore while PostgreSQL is down (a cluster of its own)', () => {
+describe('FiguresDatabase while PostgreSQL is down (a cluster of its own)', () => {
   test('When the server stops, then calls fail fast as unavailable, nothing is half-written, and all recovers when it is back', async () => {
     const cluster = await startCluster();
     try {
@@ -350,14 +351,14 @@ describe('PostgresStore while PostgreSQL is down (a cluster of its own)', () => 
       await admin.connect();
       await admin.query('CREATE DATABASE sonar');
       await admin.end();
-      const store = await PostgresStore.open(cluster.url('sonar'), { versionCheckMs: 100 });
+      const store = await openPostgres(cluster.url('sonar'), { versionCheckMs: 100 });
       try {
         regions = await store.referenceData();
-        await store.saveUploads([upload('AM05', '2026-06', 1)], at('2026-07-01T10:00:00.000Z'));
+        await saveUploads(store, [upload('AM05', '2026-06', 1)], at('2026-07-01T10:00:00.000Z'));
         expect(store.isAvailable()).toBe(true);
 
         cluster.stopServer();
-        const failure = await store.saveUploads([upload('AM05', '2026-09', 2)], at('2026-10-01T10:00:00.000Z')).catch((e: unknown) => e);
+        const failure = await saveUploads(store, [upload('AM05', '2026-09', 2)], at('2026-10-01T10:00:00.000Z')).catch((e: unknown) => e);
         expect(failure).toBeInstanceOf(DomainError);
         expect((failure as DomainError).kind).toBe('unavailable');
         const read = await store.periods().catch((e: unknown) => e);
@@ -371,7 +372,7 @@ describe('PostgresStore while PostgreSQL is down (a cluster of its own)', () => 
         // Reconnected after being deaf: whatever changed meanwhile is taken as changed.
         expect(store.externalChanges()).not.toBe(changesBefore);
         expect(await store.periods()).toEqual(['2026-06']);
-        await store.saveUploads([upload('AM05', '2026-09', 3)], at('2026-10-01T10:00:00.000Z'));
+        await saveUploads(store, [upload('AM05', '2026-09', 3)], at('2026-10-01T10:00:00.000Z'));
         expect(await store.periods()).toEqual(['2026-06', '2026-09']);
       } finally {
         await store.close();

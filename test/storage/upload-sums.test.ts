@@ -1,14 +1,13 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Test } from 'supertest';
 import path from 'node:path';
-import { DB_DIR } from '../../src/paths';
-import { openDatabase } from '../../src/storage/database';
 import { twenteUpload } from '../support/factories';
 import { markedUpload } from '../support/region-batches';
 import { appUnderTest, createTestApp, expectResponsesMatchContract, WRITER_KEY } from '../support/test-app';
 import { sqliteDb } from '../support/stores';
 import { TSV, twenteTsv } from '../tables/publication-files';
+import { release1Sqlite } from './release-1';
 
 /** Each series point, checked against the one-period read of its period. */
 async function expectSeriesEqualsReads(get: (url: string) => Test, region: string): Promise<number> {
@@ -34,15 +33,10 @@ describe('The sums a series reads, stored with each upload', () => {
 
 describe('Migrating a SQLite database that has uploads from before the stored sums (SQLite only)', () => {
   test('When the migration runs, then every earlier upload gets its sums, and the series equals the reads', async () => {
-    // A database as it was before migration 005: its own copy of db/ with the earlier migrations only.
+    // A database as it was before migration 005: the first release's migrations 001-004 only.
     const before = mkdtempSync(path.join(tmpdir(), 'sonar-before-005-'));
-    mkdirSync(path.join(before, 'migrations'));
-    for (const file of readdirSync(path.join(DB_DIR, 'migrations')).filter((f) => Number(f.slice(0, 3)) < 5)) {
-      cpSync(path.join(DB_DIR, 'migrations', file), path.join(before, 'migrations', file));
-    }
-    cpSync(path.join(DB_DIR, 'reference'), path.join(before, 'reference'), { recursive: true });
     const file = path.join(before, 'sonar.db');
-    const old = openDatabase(file, before);
+    const old = release1Sqlite(file, 4);
     const insertUpload = old.prepare("INSERT INTO uploads (region_code, period, register_total, uploaded_by, uploaded_at, source) VALUES (?, ?, ?, 'old', ?, 'json')");
     const insertFigure = old.prepare('INSERT INTO upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile) VALUES (?, ?, ?, ?, ?, ?)');
     const makeCurrent = old.prepare('INSERT INTO current_uploads (region_code, period, upload_id) VALUES (?, ?, ?) ON CONFLICT (region_code, period) DO UPDATE SET upload_id = excluded.upload_id');

@@ -17,7 +17,7 @@ function newestSource(file: string): number {
  * a missing or stale dist/ fails the test with a clear message instead of testing old code.
  */
 export function expectFreshBuild(): void {
-  const built = path.join(PROJECT_ROOT, 'dist', 'src', 'storage', 'database.js');
+  const built = path.join(PROJECT_ROOT, 'dist', 'src', 'server.js');
   if (!existsSync(built)) {
     throw new Error(`${built} is missing: this test runs the built service in child processes. Run \`npm test\` (or \`npm run build\` before jest).`);
   }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { PostgresStore } from '../../src/storage/postgres/postgres-store';
+import { openPostgres } from '../../src/storage/postgres/postgres-engine';
 
 export const TEMPLATE_DATABASE = 'sonar_template';
 export const CLUSTER_PORT_VARIABLE = 'SONAR_TEST_POSTGRES_PORT';
@@ -17,7 +17,7 @@ const urlOn = (port: string | number, database: string) => `postgres://postgres@
 /** Creates the migrated template in a running cluster; done once, by the global set-up or the first file. */
 export async function createTemplate(port: number): Promise<void> {
   await admin(port, (client) => client.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`));
-  const store = await PostgresStore.open(urlOn(port, TEMPLATE_DATABASE));
+  const store = await openPostgres(urlOn(port, TEMPLATE_DATABASE));
   await store.close();
 }
 

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FiguresStore } from '../../src/domain/ports';
-import { Db, openDatabase } from '../../src/storage/database';
-import { SqliteStore } from '../../src/storage/sqlite-store';
-import { PostgresStore } from '../../src/storage/postgres/postgres-store';
+import type Database from 'better-sqlite3';
+import { FiguresStore, NewUpload, Remember, UploadRecord, WriteClock } from '../../src/domain/ports';
+import { FiguresDatabase } from '../../src/storage/figures-store';
+import { openPostgres } from '../../src/storage/postgres/postgres-engine';
+import { openSqliteStore, SqliteEngine } from '../../src/storage/sqlite/sqlite-engine';
 import { borrowDatabase, pgbouncerPort } from './postgres-database';
 
 /**
@@ -34,7 +35,7 @@ export function testStoreKind(): StoreKind {
 export async function createSqliteStore(file?: string): Promise<TestStore> {
   const dir = file === undefined ? mkdtempSync(path.join(tmpdir(), 'sonar-store-')) : undefined;
   const databasePath = file ?? path.join(dir as string, 'sonar.db');
-  const store = new SqliteStore(openDatabase(databasePath));
+  const store = await openSqliteStore(databasePath);
   return {
     kind: 'sqlite',
     store,
@@ -54,7 +55,7 @@ export async function createPostgresStore(through: 'direct' | 'pgbouncer' = 'dir
   const database = await borrowDatabase();
   const pooled = through === 'pgbouncer';
   const url = pooled ? `postgres://postgres@127.0.0.1:${pgbouncerPort()}/${database.name}` : database.url;
-  const store = await PostgresStore.open(url, { poolMode: pooled ? 'transaction' : 'session' });
+  const store = await openPostgres(url, { poolMode: pooled ? 'transaction' : 'session' });
   return {
     kind: pooled ? 'pgbouncer' : 'postgres',
     store,
@@ -78,7 +79,23 @@ export async function createTestStore(kind: StoreKind = testStoreKind()): Promis
 }
 
 /** The SQLite connection under a store, for the tests that are about SQLite itself. */
-export function sqliteDb(store: FiguresStore): Db {
-  if (!(store instanceof SqliteStore)) throw new Error('This test is about SQLite and runs on the SQLite store only.');
-  return store.db;
+export function sqliteDb(store: FiguresStore): Database.Database {
+  if (!(store instanceof FiguresDatabase) || !(store.engine instanceof SqliteEngine)) throw new Error('This test is about SQLite and runs on the SQLite store only.');
+  return store.engine.raw;
+}
+
+/** Stores uploads the one way a store does, staged then committed: for tests that write below the use cases. */
+export async function saveUploads(store: FiguresStore, uploads: NewUpload[], now: WriteClock, remember?: Remember): Promise<UploadRecord[]> {
+  const staging = await store.beginStaging();
+  try {
+    for (const upload of uploads) await staging.add(upload);
+    return await staging.commit(now, remember);
+  } finally {
+    await staging.discard();
+  }
+}
+
+/** The upload that counts for one region and period, now or as of an instant. */
+export async function currentUpload(store: FiguresStore, regionCode: string, period: string, asOf?: string) {
+  return (await store.currentUploads(period, { regionCode, asOf }))[0];
 }

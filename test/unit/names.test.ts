@@ -1,15 +1,16 @@
 import { normalizeName } from '../../src/domain/names';
 import { ReferenceData } from '../../src/domain/reference';
-import { openDatabase } from '../../src/storage/database';
-import { SqliteStore } from '../../src/storage/sqlite-store';
+import { FiguresDatabase } from '../../src/storage/figures-store';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-engine';
 
 describe('Name matching', () => {
-  const db = openDatabase(':memory:');
+  let store: FiguresDatabase;
   let reference: ReferenceData;
   beforeAll(async () => {
-    reference = new ReferenceData(await new SqliteStore(db).referenceData());
+    store = await openSqliteStore(':memory:');
+    reference = new ReferenceData(await store.referenceData());
   });
-  afterAll(() => db.close());
+  afterAll(() => store.close());
   const gemeente = (region: string, name: string) => reference.findGemeente(reference.region(region), name)?.name;
 
   test('When the reference data is loaded, then there are 35 regions and 342 gemeenten, each in one region', () => {

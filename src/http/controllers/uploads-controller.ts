@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Example, Extension, Get, Header, Middlewares, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { SonarService } from '../../domain/service';
+import { oneTable, SonarService } from '../../domain/service';
 import { UploadRequest } from '../../domain/upload';
 import { CreatedUploads, UploadDetail, UploadList, WithdrawalReceipt } from '../../domain/views';
 import { withdrawUpload } from '../../domain/withdrawal';
@@ -83,12 +83,12 @@ export class UploadsController extends Controller {
     @Query() partial = false,
   ): Promise<CreatedUploads> {
     const client = writerOf(request).name;
-    // The two use cases behind an upload, side by side: a JSON body is validated whole, a table as it is read.
+    // One use case whatever the content type: a JSON body is one region's table, a file is read table by table.
     const outcome = isTableUpload(request)
       ? await readTableUpload(request, { period, registerTotal, region, partial },
-        ({ tables, source, problems, claimOf }) => this.service.uploadTables(tables, client, source, problems, claimOf))
-      : await this.service.uploadOnce([{ input: body as UploadRequest }], client, 'json',
-        idempotencyKey === undefined ? undefined : { client, key: idempotencyKey, fingerprint: bodyDigestOf(request) });
+        ({ tables, source, problems, claimOf }) => this.service.upload(tables, client, source, { requestProblems: problems, claim: claimOf }))
+      : await this.service.upload(oneTable(body as UploadRequest), client, 'json',
+        { claim: idempotencyKey === undefined ? undefined : { client, key: idempotencyKey, fingerprint: bodyDigestOf(request) } });
     if (!outcome) return undefined as never; // answered already: a table too large, or not in UTF-8
     const { receipts, replayed } = outcome;
     if (replayed) this.setHeader(REPLAYED_HEADER, 'true');

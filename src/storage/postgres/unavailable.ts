@@ -1,5 +1,3 @@
-import { DomainError, unavailable as unavailableError } from '../../domain/errors';
-
 /** Node's errors for a server that cannot be reached or went away. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT']);
 
@@ -15,10 +13,5 @@ export function isUnreachable(error: unknown): boolean {
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code) || code.startsWith('08') || code.startsWith('53') || code === '57014' || /^57P0[1-3]$/.test(code)) return true;
   }
-  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed|Cannot use a pool after calling end/i.test(String(message));
-}
-
-export function unavailable(): DomainError {
-  return unavailableError(
-    'The database cannot be reached right now. An upload answered so was stored wholly or not at all: send it again, with the same Idempotency-Key, once the service is ready.');
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed|Cannot use a pool after calling end|driver has already been destroyed/i.test(String(message));
 }

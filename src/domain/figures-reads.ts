@@ -1,0 +1,56 @@
+import { notFound } from './errors';
+import { summarize } from './figures';
+import { asOfInstant } from './instant';
+import { periodOf } from './period';
+import { StoredUpload } from './ports';
+import { coverageReportOf, nationalTotalsOf, refOf, toFigures } from './read-shapes';
+import { Region } from './reference';
+import { UseCaseContext } from './use-case';
+import { CoverageReport, NationalTotals, RegionGemeenten, RegionTotals } from './views';
+
+/** Each gemeente's figures in a region's upload that counts, and the gemeenten it leaves out. */
+export async function regionGemeenten(ctx: UseCaseContext, regionKey: string, period?: string, asOf?: string): Promise<RegionGemeenten> {
+  const { region, upload } = await countingUpload(ctx, regionKey, period, asOf);
+  const present = new Set(upload.rows.map((r) => r.code));
+  return { region: refOf(region), period: upload.period, gemeenten: upload.rows.map(toFigures), missing: region.gemeenten.filter((g) => !present.has(g.code)) };
+}
+
+export async function regionTotals(ctx: UseCaseContext, regionKey: string, period?: string, asOf?: string): Promise<RegionTotals> {
+  const { region, upload } = await countingUpload(ctx, regionKey, period, asOf);
+  return totalsOf(region, upload);
+}
+
+export async function nationalTotals(ctx: UseCaseContext, period?: string, asOf?: string): Promise<NationalTotals> {
+  const { period: p, uploads } = await nationalPeriod(ctx, period, asOf);
+  return nationalTotalsOf(p, uploads, ctx.reference);
+}
+
+export async function coverage(ctx: UseCaseContext, period?: string, asOf?: string): Promise<CoverageReport> {
+  const { period: p, uploads } = await nationalPeriod(ctx, period, asOf);
+  return coverageReportOf(p, uploads, ctx.reference);
+}
+
+export function totalsOf(region: Region, upload: StoredUpload): RegionTotals {
+  return { region: refOf(region), period: upload.period, ...summarize(upload.rows, upload.registerTotal) };
+}
+
+/** The region's upload that counts in the period (its latest with figures when none is given), now or as of an instant. */
+async function countingUpload(ctx: UseCaseContext, regionKey: string, period?: string, asOfText?: string): Promise<{ region: Region; upload: StoredUpload }> {
+  const region = ctx.reference.region(regionKey);
+  const asOf = asOfInstant(asOfText);
+  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code, asOf);
+  const upload = p === undefined ? undefined : (await ctx.store.currentUploads(p, { regionCode: region.code, asOf }))[0];
+  const then = asOf === undefined ? '' : ` as of ${asOf}`;
+  if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet${then}.` : `${region.name} has no figures for ${p}${then}.`);
+  return { region, upload };
+}
+
+/** Every region's upload that counts in the period (the latest with figures when none is given). */
+async function nationalPeriod(ctx: UseCaseContext, period?: string, asOfText?: string): Promise<{ period: string; uploads: StoredUpload[] }> {
+  const asOf = asOfInstant(asOfText);
+  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(undefined, asOf);
+  const uploads = p === undefined ? [] : await ctx.store.currentUploads(p, { asOf });
+  const then = asOf === undefined ? '' : ` as of ${asOf}`;
+  if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? `No figures have been uploaded yet${then}.` : `No region has figures for ${p}${then}.`);
+  return { period: p, uploads };
+}

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { NewUpload } from '../domain/ports';
+import type { Executor } from './prepared';
+import type { Schema } from './schema';
+import type { Dialect } from './migrations/migrations';
+
+/**
+ * What differs between SQLite and PostgreSQL beneath the one set of queries (figures-store.ts): how a write
+ * takes its turn and tells others of it, how uploads are set aside while a file is read, how another
+ * process's commits are noticed, and which errors mean the database cannot be reached.
+ */
+export interface Engine {
+  readonly dialect: Dialect;
+  /** Builds and compiles the queries (and runs the migrations at start-up). */
+  readonly db: Kysely<Schema>;
+  /** Runs a statement on its own: a read, or a write to the staging tables. */
+  readonly reads: Executor;
+  /**
+   * Runs `body` in one write transaction that holds the write lock from its start (so that instants taken
+   * inside follow commit order) and, when `body` says it changed something, tells other processes so.
+   */
+  write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T>;
+  /** A new import's staging: uploads set aside in the staging tables under one import id. */
+  stage(): EngineStaging;
+  /** A driver's error as the domain sees it: a database out of reach becomes 'unavailable'; others stay as they are. */
+  failed(error: unknown): never;
+  externalChanges(): number;
+  isAvailable(): boolean;
+  close(): Promise<void>;
+}
+
+export interface EngineStaging {
+  add(upload: NewUpload): Promise<void>;
+  /** Writes what is still held in memory; the import's id and how many uploads it staged (none: undefined). */
+  flush(): Promise<{ importId: number | string; count: number } | undefined>;
+  /** The import's id once anything of it is in the staging tables. */
+  stagedAs(): number | string | undefined;
+}

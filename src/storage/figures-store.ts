@@ -1,0 +1,352 @@
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { DomainError } from '../domain/errors';
+import {
+  FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock,
+} from '../domain/ports';
+import { Region } from '../domain/reference';
+import { GemeenteCounts } from '../domain/upload';
+import { withCounting } from './as-of';
+import type { Engine } from './engine';
+import { type Executor, prepare, type Prepared } from './prepared';
+import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadRow } from './rows';
+import type { Schema } from './schema';
+import { unavailable } from './unavailable';
+
+/** The largest id an upload can have: uploads.id is a 32-bit integer on PostgreSQL, and ids are drawn from 1 up. */
+const MAX_ID = 2_147_483_647;
+const isId = (id: number) => Number.isSafeInteger(id) && id >= 1 && id <= MAX_ID;
+
+type UploadsEb = ExpressionBuilder<Schema & { u: Schema['uploads'] }, 'u'>;
+
+/** An upload's own columns, whether it is current, and how many gemeenten it has. */
+const uploadColumns = (eb: UploadsEb) => [
+  'u.id', 'u.region_code', 'u.period', 'u.register_total', 'u.uploaded_by', 'u.uploaded_at', 'u.source', 'u.withdrawn_at', 'u.withdrawn_by',
+  eb.exists(eb.selectFrom('current_uploads as cu').select(sql`1`.as('one')).whereRef('cu.upload_id', '=', 'u.id')).as('current'),
+] as const;
+
+const gemeenteCount = sql<number>`(select cast(count(*) as integer) from upload_figures f where f.upload_id = u.id)`.as('gemeente_count');
+
+const figureColumns = ['g.code', 'g.name', 'f.gemeente_with_profile as gw', 'f.gemeente_without_profile as gwo', 'f.uwv_with_profile as uw', 'f.uwv_without_profile as uwo'] as const;
+
+const sumColumns = ['c.region_code', 'c.period', 'u.register_total', 's.gemeente_with_profile as gw', 's.gemeente_without_profile as gwo', 's.uwv_with_profile as uw', 's.uwv_without_profile as uwo'] as const;
+
+/** Uploads with their gemeenten's rows (upload_id first), each upload's in the rows' order. */
+function withRows(uploads: UploadRow[], figures: Array<FigureRow & { upload_id: number }>): StoredUpload[] {
+  const byUpload = new Map<number, GemeenteCounts[]>(uploads.map((u) => [u.id, []]));
+  for (const f of figures) byUpload.get(f.upload_id)?.push(toCounts(f));
+  return uploads.map((u) => ({ ...toRecord(u), rows: byUpload.get(u.id) ?? [] }));
+}
+
+interface Args { region: string; period: string; asOf: string; gemeente: string; id: number }
+type Variants<R> = { now: Prepared<Partial<Args>, R>; asOf: Prepared<Partial<Args>, R> };
+
+/**
+ * The store, on either engine: every query of the service written once with Kysely and compiled once
+ * (prepared.ts); what the engines do differently sits in their Engine (sqlite/, postgres/).
+ */
+export class FiguresDatabase implements FiguresStore {
+  private readonly q;
+  private readonly figures = new Map<number, Prepared<Record<string, number>, FigureRow & { upload_id: number }>>();
+  private readonly lists = new Map<string, { list: Prepared<UploadFilter, UploadRow>; count: Prepared<UploadFilter, { n: number }> }>();
+
+  constructor(readonly engine: Engine) {
+    const db = engine.db;
+    /** A read written once over the uploads that count, prepared for now and for an instant. */
+    const counting = <R>(read: (db: ReturnType<typeof withCounting>, a: Partial<Args>) => { compile(): unknown }): Variants<R> => ({
+      now: prepare(db, (d, a) => read(withCounting(d, undefined), a) as never),
+      asOf: prepare(db, (d, a) => read(withCounting(d, a.asOf), a) as never),
+    });
+    // An upload's row and its gemeenten's rows are read apart (withFigures): one wide row per gemeente costs more.
+    const countingUploads = (d: ReturnType<typeof withCounting>) => d.selectFrom('counting as c')
+      .innerJoin('uploads as u', 'u.id', 'c.upload_id')
+      .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount])
+      .orderBy('u.region_code');
+    this.q = {
+      regions: prepare(db, (d) => d.selectFrom('regions').select(['code', 'name']).orderBy('code')),
+      gemeenten: prepare(db, (d) => d.selectFrom('gemeenten').select(['code', 'name', 'region_code']).orderBy('name')),
+      latestPeriod: counting<{ period: string | null }>((d) => d.selectFrom('counting').select((eb) => eb.fn.max('period').as('period'))),
+      latestRegionPeriod: counting<{ period: string | null }>((d, a) => d.selectFrom('counting').select((eb) => eb.fn.max('period').as('period'))
+        .where('region_code', '=', a.region as string)),
+      periods: prepare(db, (d) => d.selectFrom('current_uploads').select('period').distinct().orderBy('period')),
+      regionPeriods: prepare(db, (d, a: { region: string }) => d.selectFrom('current_uploads').select('period').where('region_code', '=', a.region).orderBy('period')),
+      uploads: counting<UploadRow>((d, a) => countingUploads(d).where('c.period', '=', a.period as string)),
+      regionUpload: counting<UploadRow>((d, a) => countingUploads(d).where('c.period', '=', a.period as string).where('c.region_code', '=', a.region as string)),
+      upload: prepare(db, (d, a: { id: number }) => d.selectFrom('uploads as u')
+        .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount, 'u.region_label']).where('u.id', '=', a.id)),
+      printedUpload: prepare(db, (d, a: { region: string; period: string }) => d.selectFrom('current_uploads as c')
+        .innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount, 'u.region_label'])
+        .where('c.region_code', '=', a.region).where('c.period', '=', a.period)),
+      printedFigures: prepare(db, (d, a: { id: number }) => d.selectFrom('upload_figures as f').innerJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
+        .select([...figureColumns, sql<string>`coalesce(f.printed_name, g.name)`.as('printed_name')])
+        .where('f.upload_id', '=', a.id).orderBy(sql`f.position is null`).orderBy('f.position').orderBy('g.name')),
+      regionLabels: prepare(db, (d, a: { period: string }) => d.selectFrom('current_uploads as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .select(['c.region_code', 'u.region_label']).where('c.period', '=', a.period).where('u.region_label', 'is not', null)),
+      // One query for a whole series: each upload that counts, with its sums (one row per upload).
+      allSums: counting<SumsRow>((d) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).orderBy('c.period').orderBy('c.region_code')),
+      regionSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.region_code', '=', a.region as string).orderBy('c.period')),
+      gemeenteHistory: counting<FigureRow & { period: string }>((d, a) => d.selectFrom('gemeenten as g')
+        .innerJoin('counting as c', 'c.region_code', 'g.region_code')
+        .innerJoin('upload_figures as f', (j) => j.onRef('f.upload_id', '=', 'c.upload_id').onRef('f.gemeente_code', '=', 'g.code'))
+        .select(['c.period', ...figureColumns]).where('g.code', '=', a.gemeente as string).orderBy('c.period')),
+      remembered: prepare(db, (d, a: { client: string; key: string; now: string }) => d.selectFrom('idempotency_keys').select(['fingerprint', 'answer'])
+        .where('client', '=', a.client).where('key', '=', a.key).where('expires_at', '>', a.now)),
+      forgetExpired: prepare(db, (d, a: { now: string }) => d.deleteFrom('idempotency_keys').where('expires_at', '<=', a.now)),
+      remember: prepare(db, (d, a: { client: string; key: string; fingerprint: string; answer: string; expiresAt: string }) => d.insertInto('idempotency_keys')
+        .values({ client: a.client, key: a.key, fingerprint: a.fingerprint, answer: a.answer, expires_at: a.expiresAt })
+        .onConflict((oc) => oc.columns(['client', 'key']).doNothing())),
+      // The write of an import: its staged uploads get the ids after the largest so far, in the order staged.
+      staged: prepare(db, (d, a: { importId: number }) => d.selectFrom('staged_uploads as s')
+        .select(['s.seq', 's.region_code', 's.period', 's.register_total', 's.uploaded_by', 's.source',
+          sql<number>`(select cast(count(*) as integer) from staged_figures f where f.import_id = s.import_id and f.seq = s.seq)`.as('gemeente_count'),
+          sql<number>`(select coalesce(max(id), 0) from uploads)`.as('base')])
+        .where('s.import_id', '=', a.importId).orderBy('s.seq')),
+      insertStaged: prepare(db, (d, a: { importId: number; base: number; at: string }) => d.insertInto('uploads')
+        .columns(['id', 'region_code', 'period', 'register_total', 'uploaded_by', 'uploaded_at', 'source', 'region_label'])
+        .expression(d.selectFrom('staged_uploads').select([sql<number>`cast(${a.base} as integer) + seq`.as('id'), 'region_code', 'period', 'register_total', 'uploaded_by',
+          sql<string>`cast(${a.at} as text)`.as('uploaded_at'), 'source', 'region_label']).where('import_id', '=', a.importId))),
+      moveStaged: prepare(db, (d, a: { importId: number; base: number }) => d.insertInto('upload_figures')
+        .columns(['upload_id', 'gemeente_code', 'gemeente_with_profile', 'gemeente_without_profile', 'uwv_with_profile', 'uwv_without_profile', 'printed_name', 'position'])
+        .expression(d.selectFrom('staged_figures').select([sql<number>`cast(${a.base} as integer) + seq`.as('upload_id'), 'gemeente_code', 'gw', 'gwo', 'uw', 'uwo', 'printed_name', 'position'])
+          .where('import_id', '=', a.importId))),
+      // Summed from the staged rows: an import's own, by its key, whatever the size of the figures.
+      sumStaged: prepare(db, (d, a: { importId: number; base: number }) => d.insertInto('upload_sums')
+        .columns(['upload_id', 'gemeente_with_profile', 'gemeente_without_profile', 'uwv_with_profile', 'uwv_without_profile'])
+        .expression(d.selectFrom('staged_uploads as s').leftJoin('staged_figures as f', (j) => j.onRef('f.import_id', '=', 's.import_id').onRef('f.seq', '=', 's.seq'))
+          .select([sql<number>`cast(${a.base} as integer) + s.seq`.as('upload_id'),
+            sql<number>`coalesce(sum(f.gw), 0)`.as('gw'), sql<number>`coalesce(sum(f.gwo), 0)`.as('gwo'),
+            sql<number>`coalesce(sum(f.uw), 0)`.as('uw'), sql<number>`coalesce(sum(f.uwo), 0)`.as('uwo')])
+          .where('s.import_id', '=', a.importId).groupBy('s.seq'))),
+      // Of several uploads of one import for one region and period, the last staged becomes current.
+      makeStagedCurrent: prepare(db, (d, a: { importId: number; base: number }) => d.insertInto('current_uploads')
+        .columns(['region_code', 'period', 'upload_id'])
+        .expression(d.selectFrom('staged_uploads').select(['region_code', 'period', sql<number>`cast(${a.base} as integer) + max(seq)`.as('upload_id')])
+          .where('import_id', '=', a.importId).groupBy(['region_code', 'period']))
+        .onConflict((oc) => oc.columns(['region_code', 'period']).doUpdateSet({ upload_id: (eb) => eb.ref('excluded.upload_id') }))),
+      forgetStagedFigures: prepare(db, (d, a: { importId: number }) => d.deleteFrom('staged_figures').where('import_id', '=', a.importId)),
+      forgetStagedUploads: prepare(db, (d, a: { importId: number }) => d.deleteFrom('staged_uploads').where('import_id', '=', a.importId)),
+      withdraw: prepare(db, (d, a: { id: number; at: string; by: string }) => d.updateTable('uploads').set({ withdrawn_at: a.at, withdrawn_by: a.by })
+        .where('id', '=', a.id).where('withdrawn_at', 'is', null)),
+      currentOf: prepare(db, (d, a: { id: number }) => d.selectFrom('current_uploads').select(['region_code', 'period']).where('upload_id', '=', a.id)),
+      latestStanding: prepare(db, (d, a: { region: string; period: string }) => d.selectFrom('uploads').select('id')
+        .where('region_code', '=', a.region).where('period', '=', a.period).where('withdrawn_at', 'is', null)
+        .orderBy('uploaded_at', 'desc').orderBy('id', 'desc').limit(1)),
+      forgetCurrent: prepare(db, (d, a: { region: string; period: string }) => d.deleteFrom('current_uploads').where('region_code', '=', a.region).where('period', '=', a.period)),
+      makeCurrent: prepare(db, (d, a: { region: string; period: string; id: number }) => d.insertInto('current_uploads')
+        .values({ region_code: a.region, period: a.period, upload_id: a.id })
+        .onConflict((oc) => oc.columns(['region_code', 'period']).doUpdateSet({ upload_id: (eb) => eb.ref('excluded.upload_id') }))),
+    };
+  }
+
+  private get db(): Executor {
+    return this.engine.reads;
+  }
+
+  /** Runs a read, with a failure to reach the database answered as the domain's 'unavailable'. */
+  private async read<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      return this.engine.failed(error);
+    }
+  }
+
+  isAvailable(): boolean {
+    return this.engine.isAvailable();
+  }
+
+  externalChanges(): number {
+    return this.engine.externalChanges();
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+  }
+
+  async referenceData(): Promise<Region[]> {
+    return this.read(async () => {
+      const gemeenten = await this.q.gemeenten.rows(this.db, {});
+      return (await this.q.regions.rows(this.db, {})).map((r) => ({
+        code: r.code,
+        name: r.name,
+        gemeenten: gemeenten.filter((g) => g.region_code === r.code).map((g) => ({ code: g.code, name: g.name })),
+      }));
+    });
+  }
+
+  async latestPeriod(regionCode?: string, asOf?: string): Promise<string | undefined> {
+    const read = regionCode === undefined ? this.q.latestPeriod : this.q.latestRegionPeriod;
+    const [row] = await this.read(() => of(read, asOf).rows(this.db, { region: regionCode, asOf }));
+    return row?.period ?? undefined;
+  }
+
+  async periods(regionCode?: string): Promise<string[]> {
+    const rows = await this.read(() => (regionCode === undefined ? this.q.periods.rows(this.db, {}) : this.q.regionPeriods.rows(this.db, { region: regionCode })));
+    return rows.map((r) => r.period);
+  }
+
+  async currentUploads(period: string, options: { regionCode?: string; asOf?: string } = {}): Promise<StoredUpload[]> {
+    const { regionCode, asOf } = options;
+    const read = regionCode === undefined ? this.q.uploads : this.q.regionUpload;
+    return this.read(async () => this.withFigures(await of(read, asOf).rows(this.db, { period, region: regionCode, asOf })));
+  }
+
+  async printedUpload(regionCode: string, period: string): Promise<PrintedUpload | undefined> {
+    return this.read(async () => {
+      const [upload] = await this.q.printedUpload.rows(this.db, { region: regionCode, period });
+      if (!upload) return undefined;
+      const rows = await this.q.printedFigures.rows(this.db, { id: upload.id });
+      return { ...toRecord(upload), regionLabel: upload.region_label, rows: rows.map((r) => ({ ...toCounts(r), printedName: r.printed_name })) };
+    });
+  }
+
+  async regionLabels(period: string): Promise<Map<string, string>> {
+    const rows = await this.read(() => this.q.regionLabels.rows(this.db, { period }));
+    return new Map(rows.map((r) => [r.region_code, r.region_label as string]));
+  }
+
+  async uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]> {
+    const read = regionCode === undefined ? this.q.allSums : this.q.regionSums;
+    return (await this.read(() => of(read, asOf).rows(this.db, { region: regionCode, asOf }))).map(toSums);
+  }
+
+  async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
+    const rows = await this.read(() => of(this.q.gemeenteHistory, asOf).rows(this.db, { gemeente: gemeenteCode, asOf }));
+    return rows.map((r) => ({ period: r.period, row: toCounts(r) }));
+  }
+
+  async getUpload(id: number): Promise<StoredUpload | undefined> {
+    if (!isId(id)) return undefined;
+    return this.read(async () => (await this.withFigures(await this.q.upload.rows(this.db, { id })))[0]);
+  }
+
+  async rememberedAnswer(client: string, key: string, now: string): Promise<{ fingerprint: string; answer: string } | undefined> {
+    const [row] = await this.read(() => this.q.remembered.rows(this.db, { client, key, now }));
+    return row;
+  }
+
+  async listUploads(filter: UploadFilter): Promise<UploadRecord[]> {
+    // An offset past every upload there can be finds none; PostgreSQL would refuse one past its bigint.
+    if (filter.offset > MAX_ID) return [];
+    const rows = await this.read(() => this.listQueries(filter).list.rows(this.db, { ...filter, limit: Math.min(filter.limit, MAX_ID) }));
+    return rows.map(toRecord);
+  }
+
+  async countUploads(filter: UploadFilter): Promise<number> {
+    const [row] = await this.read(() => this.listQueries(filter).count.rows(this.db, filter));
+    return Number(row.n);
+  }
+
+  /**
+   * The uploads with their gemeenten's rows, read by the uploads' ids: uploads never change once committed,
+   * so the rows are theirs whatever another connection commits between the two statements.
+   */
+  private async withFigures(uploads: Array<UploadRow & { region_label?: string | null }>): Promise<StoredUpload[]> {
+    if (uploads.length === 0) return [];
+    let figures = this.figures.get(uploads.length);
+    if (!figures) {
+      const count = uploads.length;
+      figures = prepare(this.engine.db, (d, a: Record<string, number>) => d.selectFrom('upload_figures as f').innerJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
+        .select(['f.upload_id', ...figureColumns]).where('f.upload_id', 'in', Array.from({ length: count }, (_, i) => a[`id${i}`])).orderBy('g.name'));
+      this.figures.set(count, figures);
+    }
+    const rows = await figures.rows(this.db, Object.fromEntries(uploads.map((u, i) => [`id${i}`, u.id])));
+    return withRows(uploads, rows);
+  }
+
+  /** The list and count of the uploads history, prepared once for each combination of filters given. */
+  private listQueries(filter: UploadFilter) {
+    const given = { region: filter.regionCode !== undefined, period: filter.period !== undefined, uploadedBy: filter.uploadedBy !== undefined };
+    const key = JSON.stringify(given);
+    let found = this.lists.get(key);
+    if (!found) {
+      const filtered = (d: Kysely<Schema>, a: UploadFilter) => d.selectFrom('uploads as u')
+        .$if(given.region, (qb) => qb.where('u.region_code', '=', a.regionCode as string))
+        .$if(given.period, (qb) => qb.where('u.period', '=', a.period as string))
+        .$if(given.uploadedBy, (qb) => qb.where('u.uploaded_by', '=', a.uploadedBy as string));
+      found = {
+        list: prepare(this.engine.db, (d, a: UploadFilter) => filtered(d, a)
+          .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount]).orderBy('u.id', 'desc').limit(a.limit).offset(a.offset)) as Prepared<UploadFilter, UploadRow>,
+        count: prepare(this.engine.db, (d, a: UploadFilter) => filtered(d, a).select(sql<number>`cast(count(*) as integer)`.as('n'))),
+      };
+      this.lists.set(key, found);
+    }
+    return found;
+  }
+
+  /** Inside an upload's write: a key taken meanwhile (by another process) undoes the upload. */
+  private async remember(db: Executor, remember: Remember | undefined, records: UploadRecord[]): Promise<void> {
+    if (!remember) return;
+    await this.q.forgetExpired.run(db, { now: remember.now });
+    const { affected } = await this.q.remember.run(db, { ...remember, answer: remember.answer(records) });
+    if (affected === 0) {
+      throw new DomainError('conflict', 'Conflict', 'Another request with this Idempotency-Key was stored at the same moment; send it again to get that answer.');
+    }
+  }
+
+  /**
+   * Every upload goes through staging: set aside under an import id while its file is read (the engine's
+   * way), then moved into the figures in one write, a few statements whatever the number of uploads. Ids
+   * follow the largest so far in the order staged, drawn under the write lock, so that id order and
+   * instant order agree.
+   */
+  async beginStaging(): Promise<Staging> {
+    const staging = this.engine.stage();
+    const forget = async (db: Executor, id: number | string) => {
+      await this.q.forgetStagedFigures.run(db, { importId: id as number });
+      await this.q.forgetStagedUploads.run(db, { importId: id as number });
+    };
+    const commit = async (now: WriteClock, remember?: Remember): Promise<UploadRecord[]> => {
+      const flushed = await this.read(() => staging.flush());
+      return this.engine.write(async (db) => {
+        const uploadedAt = now();
+        if (flushed === undefined) {
+          await this.remember(db, remember, []);
+          return { result: [], changed: false };
+        }
+        const staged = await this.q.staged.rows(db, { importId: flushed.importId as number });
+        const args = { importId: flushed.importId as number, at: uploadedAt, base: staged[0]?.base ?? 0 };
+        await this.q.insertStaged.run(db, args);
+        const { affected: moved } = await this.q.moveStaged.run(db, args);
+        // Never a partial file. Staged rows are gone only if something cleared them under a running import
+        // (PostgreSQL's stale-staging sweep, or its UNLOGGED tables emptied by a crash): send the file again.
+        if (staged.length !== flushed.count || moved !== staged.reduce((n, u) => n + u.gemeente_count, 0)) throw unavailable();
+        await this.q.sumStaged.run(db, args);
+        await this.q.makeStagedCurrent.run(db, args);
+        await forget(db, flushed.importId);
+        const last = new Map(staged.map((u) => [`${u.region_code} ${u.period}`, u.seq]));
+        const records = staged.map((u) => toRecord({ ...u, id: args.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
+          current: last.get(`${u.region_code} ${u.period}`) === u.seq }));
+        await this.remember(db, remember, records);
+        return { result: records, changed: true };
+      });
+    };
+    return {
+      add: (upload: NewUpload) => this.read(() => staging.add(upload)),
+      commit,
+      discard: async () => {
+        const importId = staging.stagedAs();
+        if (importId !== undefined) await this.read(() => forget(this.db, importId));
+      },
+    };
+  }
+
+  async withdrawUpload(id: number, withdrawnBy: string, now: WriteClock): Promise<boolean> {
+    if (!isId(id)) return false;
+    return this.engine.write(async (db) => {
+      const { affected } = await this.q.withdraw.run(db, { id, at: now(), by: withdrawnBy });
+      if (affected === 0) return { result: false, changed: false };
+      const [current] = await this.q.currentOf.rows(db, { id });
+      if (current) {
+        const [previous] = await this.q.latestStanding.rows(db, { region: current.region_code, period: current.period });
+        if (previous === undefined) await this.q.forgetCurrent.run(db, { region: current.region_code, period: current.period });
+        else await this.q.makeCurrent.run(db, { region: current.region_code, period: current.period, id: previous.id });
+      }
+      return { result: true, changed: true };
+    });
+  }
+}
+
+const of = <R>(read: Variants<R>, asOf: string | undefined) => (asOf === undefined ? read.now : read.asOf);

@@ -1,0 +1,167 @@
+/**
+ * The schema's history, each step written once for both engines. Where the engines store a thing
+ * differently, the step asks `Flavor`: text compares bytewise on both ("C" collation on PostgreSQL, as
+ * SQLite does), SQLite keeps keyed tables WITHOUT ROWID, and a period is checked by GLOB or by pattern.
+ * Versions 1-6 are those of the first release's SQLite files; PostgreSQL recorded all of them, with its own
+ * coordination tables (7), as its version 1 (see migrator.ts).
+ */
+import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Flavor {
+  dialect: Dialect;
+  /** Text that compares and sorts bytewise. */
+  text: ReturnType<typeof sql>;
+  /** A table whose rows are found by their key only. */
+  keyed<T extends string, C extends string>(table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C>;
+}
+
+export function flavorOf(dialect: Dialect): Flavor {
+  return dialect === 'sqlite'
+    ? { dialect, text: sql`text`, keyed: (table) => table.modifyEnd(sql`without rowid`) }
+    : { dialect, text: sql`text collate "C"`, keyed: (table) => table };
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Kysely<unknown>, flavor: Flavor): Promise<void>;
+}
+
+const PERIOD = { sqlite: sql`period glob '[12][0-9][0-9][0-9]-[01][0-9]'`, postgres: sql`period ~ '^[12][0-9][0-9][0-9]-[01][0-9]$'` };
+
+const counts = ['gemeente_with_profile', 'gemeente_without_profile', 'uwv_with_profile', 'uwv_without_profile'] as const;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    // Reference data (CBS "Gebieden in Nederland 2026") and the uploads. Uploads are immutable;
+    // current_uploads points at the one that counts for each region and period.
+    async up(db, f) {
+      await f.keyed(db.schema.createTable('regions')
+        .addColumn('code', f.text, (c) => c.primaryKey())
+        .addColumn('name', f.text, (c) => c.notNull().unique())).execute();
+      await f.keyed(db.schema.createTable('gemeenten')
+        .addColumn('code', f.text, (c) => c.primaryKey())
+        .addColumn('name', f.text, (c) => c.notNull())
+        .addColumn('region_code', f.text, (c) => c.notNull().references('regions.code'))).execute();
+      await db.schema.createIndex('gemeenten_by_region').on('gemeenten').columns(['region_code', 'name']).execute();
+      await db.schema.createTable('uploads')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('region_code', f.text, (c) => c.notNull().references('regions.code'))
+        .addColumn('period', f.text, (c) => c.notNull().check(PERIOD[f.dialect]))
+        .addColumn('register_total', 'integer', (c) => c.check(sql`register_total >= 0`))
+        .addColumn('uploaded_by', f.text, (c) => c.notNull())
+        .addColumn('uploaded_at', f.text, (c) => c.notNull())
+        .addColumn('source', f.text, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('uploads_by_region_period').on('uploads').columns(['region_code', 'period']).execute();
+      let figures = db.schema.createTable('upload_figures')
+        .addColumn('upload_id', 'integer', (c) => c.notNull().references('uploads.id'))
+        .addColumn('gemeente_code', f.text, (c) => c.notNull().references('gemeenten.code'));
+      for (const count of counts) figures = figures.addColumn(count, 'integer', (c) => c.notNull().check(sql`${sql.ref(count)} >= 0`));
+      await f.keyed(figures.addPrimaryKeyConstraint('upload_figures_pkey', ['upload_id', 'gemeente_code'])).execute();
+      await f.keyed(db.schema.createTable('current_uploads')
+        .addColumn('region_code', f.text, (c) => c.notNull().references('regions.code'))
+        .addColumn('period', f.text, (c) => c.notNull())
+        .addColumn('upload_id', 'integer', (c) => c.notNull().references('uploads.id'))
+        .addPrimaryKeyConstraint('current_uploads_pkey', ['region_code', 'period'])).execute();
+      await db.schema.createIndex('current_uploads_by_period').on('current_uploads').column('period').execute();
+    },
+  },
+  {
+    version: 2,
+    name: 'current_uploads_by_upload',
+    // Whether an upload is current is asked of every upload listed or read back.
+    async up(db) {
+      await db.schema.createIndex('current_uploads_by_upload').on('current_uploads').column('upload_id').execute();
+    },
+  },
+  {
+    version: 3,
+    name: 'idempotency_keys',
+    // Answers to uploads sent with an Idempotency-Key, per API key's client, until they expire.
+    async up(db, f) {
+      await f.keyed(db.schema.createTable('idempotency_keys')
+        .addColumn('client', f.text, (c) => c.notNull())
+        .addColumn('key', f.text, (c) => c.notNull())
+        .addColumn('fingerprint', f.text, (c) => c.notNull())
+        .addColumn('answer', f.text, (c) => c.notNull())
+        .addColumn('expires_at', f.text, (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pkey', ['client', 'key'])).execute();
+      await db.schema.createIndex('idempotency_keys_by_expiry').on('idempotency_keys').column('expires_at').execute();
+    },
+  },
+  {
+    version: 4,
+    name: 'withdrawals',
+    // Withdrawn uploads stay in the history, marked with when and by which key; the uploads list's filter
+    // by uploader.
+    async up(db, f) {
+      await db.schema.alterTable('uploads').addColumn('withdrawn_at', f.text).execute();
+      await db.schema.alterTable('uploads').addColumn('withdrawn_by', f.text).execute();
+      await db.schema.createIndex('uploads_by_uploader').on('uploads').columns(['uploaded_by', 'id']).execute();
+    },
+  },
+  {
+    version: 5,
+    name: 'series_reads',
+    // Reads as of an instant seek the latest upload made at or before it; each upload's counts summed over
+    // its gemeenten, once, so that a series reads one row per upload.
+    async up(db) {
+      await db.schema.createIndex('uploads_by_region_period_time').on('uploads').columns(['region_code', 'period', 'uploaded_at', 'id']).execute();
+      let sums = db.schema.createTable('upload_sums').addColumn('upload_id', 'integer', (c) => c.primaryKey().references('uploads.id'));
+      for (const count of counts) sums = sums.addColumn(count, 'integer', (c) => c.notNull());
+      await sums.execute();
+      await sql`insert into upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
+        select u.id, coalesce(sum(f.gemeente_with_profile), 0), coalesce(sum(f.gemeente_without_profile), 0),
+          coalesce(sum(f.uwv_with_profile), 0), coalesce(sum(f.uwv_without_profile), 0)
+        from uploads u left join upload_figures f on f.upload_id = u.id group by u.id`.execute(db);
+    },
+  },
+  {
+    version: 6,
+    name: 'printed_names',
+    // What an upload printed: the region's label and each gemeente's name as written, in its order.
+    async up(db, f) {
+      await db.schema.alterTable('uploads').addColumn('region_label', f.text).execute();
+      await db.schema.alterTable('upload_figures').addColumn('printed_name', f.text).execute();
+      await db.schema.alterTable('upload_figures').addColumn('position', 'integer').execute();
+    },
+  },
+  {
+    version: 7,
+    name: 'postgres_coordination',
+    // PostgreSQL only: the version row every write locks first (writers of all instances take turns) and
+    // raises last (how instances learn of each other's commits), and staging tables shared by the
+    // instances, UNLOGGED since an import is redone by sending the file again. SQLite stages in TEMP tables.
+    async up(db, f) {
+      if (f.dialect !== 'postgres') return;
+      await sql`create table figures_version (
+        only_row boolean primary key default true check (only_row), version bigint not null)`.execute(db);
+      await sql`insert into figures_version (version) values (0)`.execute(db);
+      await sql`create unlogged table staged_uploads (
+        import_id bigint not null, seq integer not null, region_code text collate "C" not null, period text collate "C" not null,
+        register_total integer, uploaded_by text collate "C" not null, source text collate "C" not null,
+        region_label text collate "C", staged_at timestamptz not null default now(), primary key (import_id, seq))`.execute(db);
+      await sql`create unlogged table staged_figures (
+        import_id bigint not null, seq integer not null, gemeente_code text collate "C" not null,
+        gw integer not null, gwo integer not null, uw integer not null, uwo integer not null,
+        printed_name text collate "C", position integer not null, primary key (import_id, seq, gemeente_code))`.execute(db);
+      await sql`create sequence staged_imports`.execute(db);
+    },
+  },
+  {
+    version: 8,
+    name: 'upload_ids_by_store',
+    // An upload's id is drawn by the store under the write lock, alike on both engines (the first release
+    // drew it from an identity column on PostgreSQL); and the index by region and period is a prefix of the
+    // one by region, period and time, so it goes.
+    async up(db, f) {
+      if (f.dialect === 'postgres') await sql`alter table uploads alter column id drop identity if exists`.execute(db);
+      await db.schema.dropIndex('uploads_by_region_period').ifExists().execute();
+    },
+  },
+];

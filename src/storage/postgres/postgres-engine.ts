@@ -1,0 +1,305 @@
+import { createHash } from 'node:crypto';
+import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import type { Logger } from 'pino';
+import { DomainError } from '../../domain/errors';
+import type { NewUpload } from '../../domain/ports';
+import { DB_DIR } from '../../paths';
+import type { Engine, EngineStaging } from '../engine';
+import { FiguresDatabase } from '../figures-store';
+import { migrate } from '../migrations/migrator';
+import { type Executor, prepare } from '../prepared';
+import type { Schema } from '../schema';
+import { unavailable } from '../unavailable';
+import { ChangeListener, FIGURES_CHANNEL } from './change-listener';
+import { PoolMode, poolOptions } from './pool-mode';
+import { isUnreachable } from './unavailable';
+
+export interface PostgresOptions {
+  /** Where db/reference is. */
+  dbDir?: string;
+  logger?: Logger;
+  /** How often the version is compared, as heartbeat and as fallback for a lost notification. */
+  versionCheckMs?: number;
+  /** Connections in the pool. */
+  maxConnections?: number;
+  /** How the URL reaches PostgreSQL (pool-mode.ts); `transaction`: statements unnamed, limits per transaction, no LISTEN. */
+  poolMode?: PoolMode;
+  /** How often each instance clears what imports of killed instances left staged. */
+  staleStagingSweepMs?: number;
+}
+
+/** Defaults chosen so that an outage answers within seconds instead of hanging a request. */
+const CONNECT_TIMEOUT_MS = 2000;
+const STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_VERSION_CHECK_MS = 1000;
+/**
+ * Staged rows older than this were left by an instance killed mid-import: no request lasts that long (node
+ * ends a request after 5 minutes), so no import still running can lose a batch to the sweep.
+ */
+const STALE_STAGING = '1 hour';
+const STALE_STAGING_SWEEP_MS = 10 * 60 * 1000;
+/**
+ * Gemeente rows an import holds in memory before it writes them to the staging tables in one statement:
+ * few round trips per file, and memory bounded by this (plus one region's table) whatever the file's size.
+ */
+export const STAGING_BATCH_ROWS = 2000;
+
+/** One key for every instance of the service: whoever holds it migrates; the others wait, then find it done. */
+const MIGRATION_LOCK = 0x50_4e_41_52;
+
+/**
+ * The pool as Kysely uses it, with every statement that has parameters named after its text, so that each
+ * connection parses and plans it once. Behind a transaction pooler the client drops the names (pool-mode.ts).
+ */
+const names = new Map<string, string>();
+const nameOf = (text: string) => {
+  let name = names.get(text);
+  if (!name) {
+    name = `s${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
+};
+
+/** A statement as pg runs it: named after its text when it has parameters, so that each connection prepares it once. */
+const statement = (text: string, values: readonly unknown[]) => (values.length === 0 ? text : { name: nameOf(text), text, values: [...values] });
+
+/** Runs statements on a pool (each on any connection) or on one checked-out client. */
+function executorOf(target: Pool | PoolClient): Executor {
+  return {
+    query: async <R>(text: string, values: readonly unknown[]) => {
+      const result = await target.query(statement(text, values) as string);
+      return { rows: result.rows as R[], affected: result.rowCount ?? 0 };
+    },
+  };
+}
+
+function namingStatements(pool: Pool): PostgresPool {
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      return {
+        query: ((text: string, values: readonly unknown[]) => client.query(statement(text, values) as string)) as never,
+        release: (destroy?: boolean) => client.release(destroy),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
+/**
+ * The engine on PostgreSQL, for several instances sharing one database. Every write is one transaction
+ * that first locks the single version row, so that writes from all instances take turns (the last to
+ * commit is current; every upload stays in the history), and ends by raising that version and notifying
+ * it, which is how the other instances learn of the commit.
+ */
+export class PostgresEngine implements Engine {
+  readonly dialect = 'postgres';
+  readonly db: Kysely<Schema>;
+  readonly reads: Executor;
+  private closed = false;
+  private readonly sweep: NodeJS.Timeout;
+  private readonly q;
+
+  private constructor(private readonly pool: Pool, private readonly listener: ChangeListener, sweepMs: number, logger?: Logger) {
+    this.db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
+    this.reads = executorOf(pool);
+    this.q = {
+      /** A batch of staged uploads and all their rows in one statement; the first batch draws the import's id. */
+      stage: prepare(this.db, (_d, a: StagedColumns) => sql<{ id: string }>`with import as (select coalesce(${a.importId}::bigint, nextval('staged_imports')) as id),
+        staged as (
+          insert into staged_uploads (import_id, seq, region_code, period, register_total, uploaded_by, source, region_label)
+          select import.id, s.* from import, unnest(${a.seqs}::int[], ${a.regionCodes}::text[], ${a.periods}::text[], ${a.registerTotals}::int[],
+            ${a.uploadedBy}::text[], ${a.sources}::text[], ${a.regionLabels}::text[]) as s),
+        figures as (
+          insert into staged_figures (import_id, seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position)
+          select import.id, f.* from import, unnest(${a.rowSeqs}::int[], ${a.codes}::text[], ${a.gw}::int[], ${a.gwo}::int[],
+            ${a.uw}::int[], ${a.uwo}::int[], ${a.printedNames}::text[], ${a.positions}::int[]) as f)
+        select id::text as id from import`),
+      forgetStale: prepare(this.db, () => sql`with stale as (
+          delete from staged_uploads where staged_at < now() - interval '${sql.raw(STALE_STAGING)}' returning import_id)
+        delete from staged_figures where import_id in (select import_id from stale)`),
+      lockVersion: prepare(this.db, (d) => d.selectFrom('figures_version').select('version').forUpdate()),
+      raiseVersion: prepare(this.db, () => sql<{ version: string }>`with raised as (update figures_version set version = version + 1 returning version)
+        select version::text as version, pg_notify(${sql.lit(FIGURES_CHANNEL)}, version::text) from raised`),
+    };
+    // Not only at start-up: an instance may run for months while another was killed mid-import.
+    this.sweep = setInterval(() => {
+      this.q.forgetStale.run(this.reads, {}).catch((error: Error) => logger?.warn({ err: error.message }, 'Could not clear the staged rows of abandoned imports'));
+    }, sweepMs).unref();
+  }
+
+  /** Connects, migrates (under an advisory lock), loads reference data once, and starts listening for changes. */
+  static async open(url: string, options: PostgresOptions = {}): Promise<PostgresEngine> {
+    const connection: PoolConfig = { connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true };
+    const pool = new Pool({
+      ...connection,
+      max: options.maxConnections ?? 10,
+      query_timeout: STATEMENT_TIMEOUT_MS + 5000,
+      ...poolOptions(options.poolMode ?? 'session', { statementTimeoutMs: STATEMENT_TIMEOUT_MS, idleInTransactionMs: STATEMENT_TIMEOUT_MS }),
+    });
+    // An idle connection the server closed (a restart) must not crash the process; the pool drops it.
+    pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'An idle database connection failed'));
+    // A connection lost while checked out fails its query (answered as unavailable) and also emits 'error'.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    const listener = new ChangeListener(connection, options.versionCheckMs ?? DEFAULT_VERSION_CHECK_MS, options.logger, options.poolMode !== 'transaction');
+    const engine = new PostgresEngine(pool, listener, options.staleStagingSweepMs ?? STALE_STAGING_SWEEP_MS, options.logger);
+    try {
+      await migrate(engine.exclusively, 'postgres', options.dbDir ?? DB_DIR);
+      await engine.q.forgetStale.run(engine.reads, {});
+      await listener.start();
+    } catch (error) {
+      await engine.close().catch(() => undefined);
+      throw error;
+    }
+    return engine;
+  }
+
+  /** One transaction of Kysely's on one pooled connection, for the migrations; rolled back when `body` fails. */
+  private transaction<T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (db) => {
+      await db.executeQuery(CompiledQuery.raw('begin'));
+      try {
+        const result = await body(db);
+        await db.executeQuery(CompiledQuery.raw('commit'));
+        return result;
+      } catch (error) {
+        // A connection that broke is dropped by the pool; a rollback there would only fail again.
+        if (!isUnreachable(error)) await db.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * A transaction-level advisory lock, not a session one: behind a transaction pooler the statements of one
+   * session run on different server connections, so an unlock would miss its lock.
+   */
+  readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => this.transaction(async (db) => {
+    await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(db);
+    return body(db);
+  });
+
+  async write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      return this.failed(error);
+    }
+    const db = executorOf(client);
+    let broken: unknown;
+    let ownVersion: string | undefined;
+    try {
+      await client.query('BEGIN');
+      await this.q.lockVersion.run(db, {});
+      const { result, changed } = await body(db);
+      if (changed) {
+        ownVersion = (await this.q.raiseVersion.rows(db, {}))[0].version;
+        this.listener.committing(ownVersion);
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // Not committed, or not known to be: its version may be another commit's, so it is not ours to ignore.
+      if (ownVersion !== undefined) this.listener.committing(ownVersion, true);
+      if (isUnreachable(error)) broken = error;
+      else await client.query('ROLLBACK').catch((e: unknown) => { broken = e; });
+      return this.failed(error);
+    } finally {
+      client.release(broken === undefined ? undefined : (broken as Error));
+    }
+  }
+
+  /**
+   * Staged uploads are held here up to STAGING_BATCH_ROWS rows, then written in one statement to UNLOGGED
+   * tables keyed by an import id, so that neither this process nor a held transaction keeps the whole file.
+   * Any pooled connection can serve each step.
+   */
+  stage(): EngineStaging {
+    let importId: string | undefined;
+    // Each upload's seq is its place in the file (from 1): the order its id is drawn in at commit.
+    let written = 0;
+    let pending: NewUpload[] = [];
+    let pendingRows = 0;
+    const flush = async () => {
+      if (pending.length > 0) {
+        const batch = pending;
+        const seqs = batch.map((_, i) => written + 1 + i);
+        pending = [];
+        pendingRows = 0;
+        importId = (await this.q.stage.rows(this.reads, stagedColumns(importId ?? null, batch, seqs)))[0].id;
+        written += batch.length;
+      }
+      return importId === undefined ? undefined : { importId, count: written };
+    };
+    return {
+      add: async (u) => {
+        pending.push(u);
+        pendingRows += u.rows.length;
+        if (pendingRows >= STAGING_BATCH_ROWS) await flush();
+      },
+      flush,
+      stagedAs: () => importId,
+    };
+  }
+
+  /** A failure to reach the database becomes the domain's 'unavailable'; anything else is a bug and stays as it is. */
+  failed(error: unknown): never {
+    if (error instanceof DomainError) throw error;
+    if (isUnreachable(error) || this.closed) {
+      if (!this.closed) this.listener.suspect();
+      throw unavailable();
+    }
+    throw error;
+  }
+
+  isAvailable(): boolean {
+    return !this.closed && this.listener.available;
+  }
+
+  externalChanges(): number {
+    return this.listener.changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.sweep);
+    await this.listener.stop();
+    await this.db.destroy();
+  }
+}
+
+/** A batch of uploads as columns, one array each, for one INSERT … SELECT FROM unnest(…) per table. */
+interface StagedColumns {
+  importId: string | null;
+  seqs: number[]; regionCodes: string[]; periods: string[]; registerTotals: Array<number | null>; uploadedBy: string[]; sources: string[]; regionLabels: Array<string | null>;
+  rowSeqs: number[]; codes: string[]; gw: number[]; gwo: number[]; uw: number[]; uwo: number[]; printedNames: Array<string | null>; positions: number[];
+}
+
+/** The uploads' columns, and their rows': each row's seq, gemeente code, four counts, name as printed and place. */
+function stagedColumns(importId: string | null, uploads: NewUpload[], seqs: number[]): StagedColumns {
+  const c: StagedColumns = {
+    importId, seqs, regionCodes: uploads.map((u) => u.regionCode), periods: uploads.map((u) => u.period), registerTotals: uploads.map((u) => u.registerTotal),
+    uploadedBy: uploads.map((u) => u.uploadedBy), sources: uploads.map((u) => u.source), regionLabels: uploads.map((u) => u.printed?.regionLabel ?? null),
+    rowSeqs: [], codes: [], gw: [], gwo: [], uw: [], uwo: [], printedNames: [], positions: [],
+  };
+  uploads.forEach((u, k) => u.rows.forEach((r, i) => {
+    c.rowSeqs.push(seqs[k]);
+    c.codes.push(r.code);
+    c.gw.push(r.gemeenteClients.withProfile);
+    c.gwo.push(r.gemeenteClients.withoutProfile);
+    c.uw.push(r.uwvClients.withProfile);
+    c.uwo.push(r.uwvClients.withoutProfile);
+    c.printedNames.push(u.printed?.names[i] ?? null);
+    c.positions.push(i);
+  }));
+  return c;
+}
+
+/** The store on PostgreSQL at `url`, migrated and listening for other instances' commits. */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<FiguresDatabase> {
+  return new FiguresDatabase(await PostgresEngine.open(url, options));
+}

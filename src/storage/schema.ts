@@ -1,0 +1,89 @@
+/**
+ * The tables as both engines hold them, for Kysely's types. Instants are ISO 8601 UTC text as
+ * `Date#toISOString` writes them, on both engines, so that they compare as text alike.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+export interface RegionsTable { code: string; name: string }
+export interface GemeentenTable { code: string; name: string; region_code: string }
+
+export interface UploadsTable {
+  /** Drawn by the store inside the upload's write, once it holds the write lock: see figures-store.ts. */
+  id: number;
+  region_code: string;
+  period: string;
+  register_total: number | null;
+  uploaded_by: string;
+  uploaded_at: string;
+  source: string;
+  withdrawn_at: string | null;
+  withdrawn_by: string | null;
+  /** The region's label as the upload printed it ("28 Twente"); null before labels were kept. */
+  region_label: string | null;
+}
+
+export interface UploadFiguresTable {
+  upload_id: number;
+  gemeente_code: string;
+  gemeente_with_profile: number;
+  gemeente_without_profile: number;
+  uwv_with_profile: number;
+  uwv_without_profile: number;
+  printed_name: string | null;
+  position: number | null;
+}
+
+export interface UploadSumsTable {
+  upload_id: number;
+  gemeente_with_profile: number;
+  gemeente_without_profile: number;
+  uwv_with_profile: number;
+  uwv_without_profile: number;
+}
+
+export interface CurrentUploadsTable { region_code: string; period: string; upload_id: number }
+
+export interface IdempotencyKeysTable { client: string; key: string; fingerprint: string; answer: string; expires_at: string }
+
+export interface SchemaMigrationsTable { version: number; name: string; applied_at: string }
+
+/** Uploads set aside while a file is read (SQLite: TEMP tables; PostgreSQL: UNLOGGED ones), keyed by import. */
+export interface StagedUploadsTable {
+  import_id: ColumnType<number, number | string, never>;
+  seq: number;
+  region_code: string;
+  period: string;
+  register_total: number | null;
+  uploaded_by: string;
+  source: string;
+  region_label: string | null;
+}
+
+export interface StagedFiguresTable {
+  import_id: ColumnType<number, number | string, never>;
+  seq: number;
+  gemeente_code: string;
+  gw: number;
+  gwo: number;
+  uw: number;
+  uwo: number;
+  printed_name: string | null;
+  position: number;
+}
+
+/** PostgreSQL only: the row every write locks first and raises last. */
+export interface FiguresVersionTable { only_row: Generated<boolean>; version: ColumnType<string, number | string, number | string> }
+
+export interface Schema {
+  regions: RegionsTable;
+  gemeenten: GemeentenTable;
+  uploads: UploadsTable;
+  upload_figures: UploadFiguresTable;
+  upload_sums: UploadSumsTable;
+  current_uploads: CurrentUploadsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  schema_migrations: SchemaMigrationsTable;
+  staged_uploads: StagedUploadsTable;
+  staged_figures: StagedFiguresTable;
+  figures_version: FiguresVersionTable;
+}

@@ -1,0 +1,181 @@
+import Database from 'better-sqlite3';
+import { CompiledQuery, Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { NewUpload } from '../../domain/ports';
+import { DB_DIR } from '../../paths';
+import type { Engine, EngineStaging } from '../engine';
+import { FiguresDatabase } from '../figures-store';
+import { migrate } from '../migrations/migrator';
+import { type Executor, prepare } from '../prepared';
+import type { Schema } from '../schema';
+import { openFile } from './sqlite-file';
+
+/**
+ * Staged uploads live in TEMP tables: private to this connection and outside the main database, so staging
+ * takes no write lock on the figures while a file is still arriving. One pair serves every import, keyed by
+ * import, with the columns of PostgreSQL's staging tables, so that one commit serves both engines.
+ */
+const STAGING_SCHEMA = `
+  CREATE TEMP TABLE IF NOT EXISTS staged_uploads (
+    import_id INTEGER NOT NULL, seq INTEGER NOT NULL, region_code TEXT NOT NULL, period TEXT NOT NULL,
+    register_total INTEGER, uploaded_by TEXT NOT NULL, source TEXT NOT NULL, region_label TEXT,
+    PRIMARY KEY (import_id, seq)) WITHOUT ROWID;
+  CREATE TEMP TABLE IF NOT EXISTS staged_figures (
+    import_id INTEGER NOT NULL, seq INTEGER NOT NULL, gemeente_code TEXT NOT NULL,
+    gw INTEGER NOT NULL, gwo INTEGER NOT NULL, uw INTEGER NOT NULL, uwo INTEGER NOT NULL,
+    printed_name TEXT, position INTEGER NOT NULL,
+    PRIMARY KEY (import_id, seq, gemeente_code)) WITHOUT ROWID;`;
+
+/** better-sqlite3's statements, each prepared once, as Kysely (at start-up) and the engine's executor use them. */
+function preparedOnce(db: Database.Database): SqliteDatabase & { statement(text: string): Database.Statement } {
+  const statements = new Map<string, Database.Statement>();
+  const statement = (text: string) => {
+    let found = statements.get(text);
+    if (!found) {
+      found = db.prepare(text);
+      statements.set(text, found);
+    }
+    return found;
+  };
+  return { close: () => db.close(), prepare: (text) => statement(text) as unknown as SqliteStatement, statement };
+}
+
+/** The engine on one SQLite file: one connection, writes in BEGIN IMMEDIATE, others' commits seen through data_version. */
+export class SqliteEngine implements Engine {
+  readonly dialect = 'sqlite';
+  readonly db: Kysely<Schema>;
+  readonly reads: Executor;
+  private imports = 0;
+  /** Settles when the write in progress (if any) has ended; reads and staging wait for it, on this one connection. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private writing = 0;
+  private readonly statements;
+  private readonly dataVersion;
+  private readonly q;
+
+  /** `raw`: the connection, for what only SQLite has (backups, its own checks); the domain never sees it. */
+  constructor(readonly raw: Database.Database) {
+    raw.exec(STAGING_SCHEMA);
+    this.statements = preparedOnce(raw);
+    this.db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: this.statements }) });
+    this.reads = { query: async (text, values) => {
+      // A write holds the connection across awaits: what runs meanwhile would run inside its transaction.
+      while (this.writing > 0) await this.turn;
+      return this.run(text, values);
+    } };
+    this.dataVersion = raw.prepare('PRAGMA data_version').pluck();
+    this.q = {
+      stageUpload: prepare(this.db, (d, a: { importId: number; seq: number; regionCode: string; period: string; registerTotal: number | null; uploadedBy: string; source: string; regionLabel: string | null }) =>
+        d.insertInto('staged_uploads').values({ import_id: a.importId, seq: a.seq, region_code: a.regionCode, period: a.period, register_total: a.registerTotal,
+          uploaded_by: a.uploadedBy, source: a.source, region_label: a.regionLabel })),
+      stageFigure: prepare(this.db, (d, a: { importId: number; seq: number; code: string; gw: number; gwo: number; uw: number; uwo: number; printedName: string | null; position: number }) =>
+        d.insertInto('staged_figures').values({ import_id: a.importId, seq: a.seq, gemeente_code: a.code, gw: a.gw, gwo: a.gwo, uw: a.uw, uwo: a.uwo,
+          printed_name: a.printedName, position: a.position })),
+    };
+  }
+
+  /** The engine of the file, migrated and with its reference data: created with its folder when new. */
+  static async open(file: string, dbDir = DB_DIR): Promise<SqliteEngine> {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const engine = new SqliteEngine(openFile(file));
+    try {
+      await migrate(engine.exclusively, 'sqlite', dbDir);
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    return engine;
+  }
+
+  /** The statement run at once, on the cached statement: better-sqlite3 is synchronous. */
+  private run<R>(text: string, values: readonly unknown[]): Promise<{ rows: R[]; affected: number }> {
+    const statement = this.statements.statement(text);
+    if (statement.reader) return Promise.resolve({ rows: statement.all(...values) as R[], affected: 0 });
+    return Promise.resolve({ rows: [], affected: statement.run(...values).changes });
+  }
+
+  /** The migrations' transaction, through Kysely (at start-up, before anything else runs). */
+  readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => this.db.connection().execute(async (db) => {
+    await db.executeQuery(CompiledQuery.raw('begin immediate'));
+    try {
+      const result = await body(db);
+      await db.executeQuery(CompiledQuery.raw('commit'));
+      return result;
+    } catch (error) {
+      if (this.raw.inTransaction) await db.executeQuery(CompiledQuery.raw('rollback'));
+      throw error;
+    }
+  });
+
+  /** IMMEDIATE: the write lock is held before anything is read, so instants taken inside follow commit order. */
+  async write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+    this.writing++;
+    const before = this.turn;
+    let done = () => undefined as void;
+    this.turn = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await before;
+      const tx: Executor = { query: (text, values) => this.run(text, values) };
+      this.raw.exec('BEGIN IMMEDIATE');
+      try {
+        const { result } = await body(tx);
+        this.raw.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      this.writing--;
+      done();
+    }
+  }
+
+  /**
+   * Each upload staged at once, in one short transaction on the TEMP tables only (no lock on the figures):
+   * a statement per row, run synchronously, costs less than any statement that takes the table whole.
+   */
+  stage(): EngineStaging {
+    const importId = ++this.imports;
+    let seq = 0;
+    const direct: Executor = { query: (text, values) => this.run(text, values) };
+    const stageTable = this.raw.transaction((u: NewUpload) => {
+      void this.q.stageUpload.run(direct, { ...u, importId, seq, regionLabel: u.printed?.regionLabel ?? null });
+      u.rows.forEach((r, i) => void this.q.stageFigure.run(direct, { importId, seq, code: r.code, gw: r.gemeenteClients.withProfile, gwo: r.gemeenteClients.withoutProfile,
+        uw: r.uwvClients.withProfile, uwo: r.uwvClients.withoutProfile, printedName: u.printed?.names[i] ?? null, position: i }));
+    });
+    return {
+      add: async (u: NewUpload) => {
+        while (this.writing > 0) await this.turn;
+        seq++;
+        stageTable(u);
+      },
+      flush: async () => (seq === 0 ? undefined : { importId, count: seq }),
+      stagedAs: () => (seq === 0 ? undefined : importId),
+    };
+  }
+
+  failed(error: unknown): never {
+    throw error;
+  }
+
+  externalChanges(): number {
+    return this.dataVersion.get() as number;
+  }
+
+  isAvailable(): boolean {
+    return this.raw.open;
+  }
+
+  async close(): Promise<void> {
+    if (!this.raw.open) return;
+    await this.db.destroy();
+    if (this.raw.open) this.raw.close();
+  }
+}
+
+/** The store on the SQLite file `file` (created when new), migrated and with its reference data. */
+export async function openSqliteStore(file: string, dbDir = DB_DIR): Promise<FiguresDatabase> {
+  return new FiguresDatabase(await SqliteEngine.open(file, dbDir));
+}
