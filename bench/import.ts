@@ -110,7 +110,7 @@ export async function tableUploadsWork(target: Target): Promise<{ ok: boolean; d
   return { ok: res.status === 201, detail: `POST /v1/uploads (${TSV}, Twente fixture) answered ${res.status}${res.status === 201 ? '' : `: ${res.text.slice(0, 300)}`}` };
 }
 
-/** The same rows as the HTTP import, inserted with the store's statements: no HTTP, no parsing. */
+/** The same rows as the HTTP import, inserted with plain statements: no HTTP, no parsing, no staging. */
 export async function bareInsert(files: RegionTable[][]): Promise<Omit<BaselineResult, 'runs'>> {
   const dir = tempDir('sonar-bench-bare-sqlite-');
   await (await openSqliteStore(path.join(dir, 'bare.db'))).close(); // migrated as the service migrates it

@@ -115,7 +115,7 @@ export function importMarkdown(r: ImportReport): string {
     ...head,
     `Files generated from db/reference (deterministic counts), each laid out like test/fixtures/twente-publication.tsv; ` +
       `uploaded with \`POST /v1/uploads?period=…\` and \`Content-Type: ${'text/tab-separated-values'}\`, ${r.settings.concurrency === 1 ? 'one after another' : `${r.settings.concurrency} in flight`}. ` +
-      `The bare insert runs the same rows through the store's INSERT statements on a database migrated from db/migrations, one transaction per file. After the import: ${h.check}.`,
+      `The bare insert runs the same rows through plain INSERT statements on a database migrated by the store (src/storage/migrations), one transaction per file. After the import: ${h.check}.`,
     '',
     table(
       ['path', 'rows', 'seconds', 'rows/s', 'ratio to bare insert', 'CPU s', 'CPU µs per row', 'ratio by CPU', 'ms per file p50 / p99 / max'],

@@ -92,7 +92,8 @@ export async function uploadTables(
     ctx.figuresChanged();
     return { receipts: receiptsOf(records), replayed: false };
   } finally {
-    if (!committed) await staging.discard();
+    // A failed clean-up must not hide why the upload failed; whatever stays staged is swept by the store.
+    if (!committed) await staging.discard().catch(() => undefined);
   }
 }
 

@@ -88,11 +88,14 @@ function fieldName(key: string): string {
     || '(body)';
 }
 
-/** tsoa names a query parameter plainly (`registerTotal`), a body's field with `body.`: told apart before renaming. */
-function fromValidateError(error: ValidateError, query: Request['query']): ProblemItem[] {
+/**
+ * tsoa names a query parameter or header plainly (`registerTotal`, `Idempotency-Key`), a body's field with
+ * `body.`: told apart before renaming.
+ */
+function fromValidateError(error: ValidateError, req: Request): ProblemItem[] {
   return Object.entries(error.fields).map(([key, { message, value }]) => {
     const excess = /^"(.+)" is an excess property/.exec(message);
-    const field = Object.hasOwn(query, key) ? `query.${key}` : fieldName(key);
+    const field = Object.hasOwn(req.query, key) ? `query.${key}` : req.header(key) !== undefined ? `header.${key}` : fieldName(key);
     const item: ProblemItem = excess
       ? { field: field === '(body)' || field.endsWith(excess[1]) ? field.replace('(body)', excess[1]) : `${field}.${excess[1]}`, detail: 'is not a known field' }
       : { field, detail: message };
@@ -156,7 +159,7 @@ function problemFor(onUnexpected: (error: unknown) => void): (error: any, req: R
       if (error.kind === 'unavailable' && !res.headersSent) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       sendProblem(res, { status, type: status === 400 ? `${PROBLEM_TYPE_BASE}invalid-input` : undefined, title: error.title, detail: error.detail, errors: queryFieldsNamed(req, error.errors) });
     } else if (error instanceof ValidateError) {
-      const errors = queryFieldsNamed(req, withContentProblems(fromValidateError(error, req.query), res));
+      const errors = queryFieldsNamed(req, withContentProblems(fromValidateError(error, req), res));
       sendProblem(res, {
         status: 400, type: `${PROBLEM_TYPE_BASE}invalid-input`, title: 'Invalid input',
         detail: `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}; nothing was changed.`, errors,

@@ -6,15 +6,15 @@ import { Region } from '../domain/reference';
 import { IdempotencyClaim } from '../domain/ports';
 import { SonarService, TableBatchItem } from '../domain/service';
 import { UploadSource } from '../domain/views';
+import { XLSX_MEDIA_TYPE } from '../exports/formats';
 import { publicationTables } from '../tables/publication';
 import { textRows } from '../tables/text-rows';
 import { xlsxRows } from '../tables/xlsx-rows';
-import { digestOf, idempotencyKeyOf } from './idempotency';
+import { digestOf } from './idempotency';
 import { writerOf } from './authentication';
 import { sendProblem } from './problem';
 import { permittedTablesOnly } from './write-access';
 
-export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const TSV_CONTENT_TYPE = 'text/tab-separated-values';
 const CSV_CONTENT_TYPE = 'text/csv';
 
@@ -22,12 +22,12 @@ const CSV_CONTENT_TYPE = 'text/csv';
  * The content types of the publication table, besides JSON, that POST /v1/uploads accepts. A literal list:
  * the upload controller hands it to the OpenAPI document (`x-also-consumes`), which tsoa reads from the source.
  */
-export const TABLE_CONTENT_TYPES: string[] = [TSV_CONTENT_TYPE, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE];
+export const TABLE_CONTENT_TYPES: string[] = [TSV_CONTENT_TYPE, CSV_CONTENT_TYPE, XLSX_MEDIA_TYPE];
 
 const SOURCE_OF: Readonly<Record<string, UploadSource>> = {
   [TSV_CONTENT_TYPE]: 'tsv',
   [CSV_CONTENT_TYPE]: 'csv',
-  [XLSX_CONTENT_TYPE]: 'xlsx',
+  [XLSX_MEDIA_TYPE]: 'xlsx',
 };
 
 const QUERY_PARAMETERS = ['partial', 'period', 'registerTotal', 'region'];
@@ -65,12 +65,13 @@ class BodyMeter extends Transform {
   }
 }
 
-/** The query parameters of a table upload, as tsoa parsed them; the domain checks the period's form. */
+/** The parameters of a table upload, as tsoa parsed and checked them; the domain checks the period's form. */
 export interface TableQuery {
   period?: string;
   registerTotal?: number;
   region?: string;
   partial: boolean;
+  idempotencyKey?: string;
 }
 
 /** A table upload ready to be stored: its tables as they are read, the problems of its request, and its claim. */
@@ -130,7 +131,8 @@ const charsetOf = (req: Request): string | undefined =>
  * another character set than UTF-8.
  */
 export async function readTableUpload<T>(req: Request, query: TableQuery, store: (upload: TableUpload) => Promise<T>): Promise<T | undefined> {
-  const res = req.res as Response;
+  const res = req.res;
+  if (!res) throw new Error('readTableUpload needs the response of an express request');
   const source = SOURCE_OF[req.is(TABLE_CONTENT_TYPES) || ''];
   const { service } = req.app.locals;
   const limit = req.app.locals.tableBodyLimit;
@@ -145,7 +147,7 @@ export async function readTableUpload<T>(req: Request, query: TableQuery, store:
     return undefined;
   }
 
-  const key = idempotencyKeyOf(req);
+  const key = query.idempotencyKey;
   const { problems, region } = queryProblems(req, query, service);
   const body = new BodyMeter(limit);
   const abort = () => {

@@ -5,19 +5,12 @@
 import { UploadRecord, UploadSums } from '../domain/ports';
 import { GemeenteCounts } from '../domain/upload';
 import { UploadSource } from '../domain/views';
+import { UploadsTable } from './schema';
 
-export interface UploadRow {
-  id: number;
-  region_code: string;
-  period: string;
-  register_total: number | null;
-  uploaded_by: string;
-  uploaded_at: string;
-  source: string;
+/** An upload's own columns (but its label), whether it is current, and its number of gemeenten. */
+export interface UploadRow extends Omit<UploadsTable, 'region_label'> {
   current: boolean | 0 | 1;
   gemeente_count: number;
-  withdrawn_at: string | null;
-  withdrawn_by: string | null;
 }
 
 export interface FigureRow {

@@ -47,10 +47,15 @@ describe('Idempotent uploads', () => {
     await post(buildUpload(), 'retry-me').expect(201);
   });
 
-  test('When the key is malformed, then the answer is 400 naming the header', async () => {
-    const res = await post(buildUpload(), 'x'.repeat(256)).expect(400);
+  test('When the key is malformed, then the answer is 400 naming the header, for JSON and for a table alike', async () => {
+    const before = await storedData(app());
+    const json = await post(buildUpload(), 'x'.repeat(256)).expect(400);
+    const table = await app().http().post('/v1/uploads?period=2026-06&registerTotal=10371')
+      .set('X-API-Key', WRITER_KEY).set('Idempotency-Key', 'x'.repeat(256)).set('Content-Type', TSV).send(twenteTsv()).expect(400);
 
-    expect(res.body.errors[0].field).toMatch(/Idempotency-Key/);
+    expect(json.body.errors[0].field).toBe('header.Idempotency-Key');
+    expect(table.body.errors[0].field).toBe('header.Idempotency-Key');
+    expect(await storedData(app())).toBe(before);
   });
 
   test('When a table is sent twice with the same key, then the second gets the first answer; for another period the key is refused', async () => {

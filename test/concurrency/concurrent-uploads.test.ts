@@ -133,7 +133,7 @@ describe('Concurrent uploads from several processes on one SQLite file (SQLite o
       await expectHistoryAndLastCommittedWins(t, live, period, accepted);
     });
 
-    // The read cache must notice commits of other processes (a second instance, a script on the file).
+    // The kept answers must notice commits of other processes (a second instance, a script on the file).
     test('When another process uploads to the database file while the server runs, then the server\'s reads show the new figures', async () => {
       // Arrange: the server has answered the reads once, with the figures it stored itself
       const period = '2028-09';

@@ -59,7 +59,7 @@ async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean,
 
 const TOTALS = '/v1/regions/AM05/totals?period=2026-06';
 
-/** Reads twice, so that the instance holds the answer in its read cache, and returns the register read. */
+/** Reads twice, so that the instance keeps the answer, and returns the register read. */
 async function cached(instance: Instance): Promise<number> {
   await get(instance.base, TOTALS);
   const res = await get(instance.base, TOTALS);

@@ -54,7 +54,7 @@ describe('Two service processes on one PostgreSQL database', () => {
   test(`When A answers 201, then B, its answers cached, serves the new figures within ${READ_AFTER_WRITE_BOUND_MS} ms`, async () => {
     const waits: number[] = [];
     for (let marker = 1; marker <= 15; marker++) {
-      // Read through B twice first, so that B holds the previous answer in its read cache.
+      // Read through B twice first, so that B keeps the previous answer.
       if (marker > 1) {
         await get(b.base, '/v1/regions/AM05/totals?period=2026-06');
         expect((await get(b.base, '/v1/regions/AM05/totals?period=2026-06')).body.registerTotal).toBe(marker - 1);

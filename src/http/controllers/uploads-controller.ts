@@ -85,7 +85,7 @@ export class UploadsController extends Controller {
     const client = writerOf(request).name;
     // One use case whatever the content type: a JSON body is one region's table, a file is read table by table.
     const outcome = isTableUpload(request)
-      ? await readTableUpload(request, { period, registerTotal, region, partial },
+      ? await readTableUpload(request, { period, registerTotal, region, partial, idempotencyKey },
         ({ tables, source, problems, claimOf }) => this.service.upload(tables, client, source, { requestProblems: problems, claim: claimOf }))
       : await this.service.upload(oneTable(body as UploadRequest), client, 'json',
         { claim: idempotencyKey === undefined ? undefined : { client, key: idempotencyKey, fingerprint: bodyDigestOf(request) } });

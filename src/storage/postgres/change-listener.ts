@@ -13,7 +13,7 @@ export const VERSION_QUERY = 'SELECT version::text AS version FROM figures_versi
  * noticed at the next check; after a reconnect everything may have changed unseen, so `changes` moves.
  */
 export class ChangeListener {
-  /** Moves on every change learnt of; the read caches compare it, so moving it more often than needed is harmless. */
+  /** Moves on every change learnt of; the kept answers compare it, so moving it more often than needed is harmless. */
   changes = 0;
   available = false;
   private client: Client | undefined;
