@@ -35,4 +35,16 @@ export interface EngineStaging {
   flush(): Promise<{ importId: number | string; count: number } | undefined>;
   /** The import's id once anything of it is in the staging tables. */
   stagedAs(): number | string | undefined;
+  /**
+   * An engine that can: while no upload of the import has left memory, the write of them all straight into
+   * the figures (ids, sums and current as a commit of the staged uploads makes them), to be run inside the
+   * write transaction; undefined once anything is staged, or when nothing was added.
+   */
+  held?(): ((db: Executor, at: string) => Promise<StagedUpload[]>) | undefined;
+}
+
+/** A staged upload as a commit reads it back: its place in the import, its columns, and the ids' base (ids are base + seq). */
+export interface StagedUpload {
+  seq: number; region_code: string; period: string; register_total: number | null; uploaded_by: string; source: string;
+  gemeente_count: number; base: number;
 }

@@ -6,7 +6,7 @@ import {
 import { Region } from '../domain/reference';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
-import type { Engine } from './engine';
+import type { Engine, StagedUpload } from './engine';
 import { type Executor, prepare, type Prepared } from './prepared';
 import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadRow } from './rows';
 import type { Schema } from './schema';
@@ -98,7 +98,7 @@ export class FiguresDatabase implements FiguresStore {
         .values({ client: a.client, key: a.key, fingerprint: a.fingerprint, answer: a.answer, expires_at: a.expiresAt })
         .onConflict((oc) => oc.columns(['client', 'key']).doNothing())),
       // The write of an import: its staged uploads get the ids after the largest so far, in the order staged.
-      staged: prepare(db, (d, a: { importId: number }) => d.selectFrom('staged_uploads as s')
+      staged: prepare<{ importId: number }, StagedUpload>(db, (d, a) => d.selectFrom('staged_uploads as s')
         .select(['s.seq', 's.region_code', 's.period', 's.register_total', 's.uploaded_by', 's.source',
           sql<number>`(select cast(count(*) as integer) from staged_figures f where f.import_id = s.import_id and f.seq = s.seq)`.as('gemeente_count'),
           sql<number>`(select coalesce(max(id), 0) from uploads)`.as('base')])
@@ -299,25 +299,31 @@ export class FiguresDatabase implements FiguresStore {
       await this.q.forgetStagedUploads.run(db, { importId: id as number });
     };
     const commit = async (now: WriteClock, remember?: Remember): Promise<UploadRecord[]> => {
-      const flushed = await this.read(() => staging.flush());
+      // An import that never left memory (the engine's, if it can) is written straight into the figures.
+      const held = staging.held?.();
+      const flushed = held ? undefined : await this.read(() => staging.flush());
       return this.engine.write(async (db) => {
         const uploadedAt = now();
-        if (flushed === undefined) {
+        let staged: StagedUpload[];
+        if (held) {
+          staged = await held(db, uploadedAt);
+        } else if (flushed === undefined) {
           await this.remember(db, remember, []);
           return { result: [], changed: false };
+        } else {
+          staged = await this.q.staged.rows(db, { importId: flushed.importId as number });
+          const args = { importId: flushed.importId as number, at: uploadedAt, base: staged[0]?.base ?? 0 };
+          await this.q.insertStaged.run(db, args);
+          const { affected: moved } = await this.q.moveStaged.run(db, args);
+          // Never a partial file. Staged rows are gone only if something cleared them under a running import
+          // (PostgreSQL's stale-staging sweep, or its UNLOGGED tables emptied by a crash): send the file again.
+          if (staged.length !== flushed.count || moved !== staged.reduce((n, u) => n + u.gemeente_count, 0)) throw unavailable();
+          await this.q.sumStaged.run(db, args);
+          await this.q.makeStagedCurrent.run(db, args);
+          await forget(db, flushed.importId);
         }
-        const staged = await this.q.staged.rows(db, { importId: flushed.importId as number });
-        const args = { importId: flushed.importId as number, at: uploadedAt, base: staged[0]?.base ?? 0 };
-        await this.q.insertStaged.run(db, args);
-        const { affected: moved } = await this.q.moveStaged.run(db, args);
-        // Never a partial file. Staged rows are gone only if something cleared them under a running import
-        // (PostgreSQL's stale-staging sweep, or its UNLOGGED tables emptied by a crash): send the file again.
-        if (staged.length !== flushed.count || moved !== staged.reduce((n, u) => n + u.gemeente_count, 0)) throw unavailable();
-        await this.q.sumStaged.run(db, args);
-        await this.q.makeStagedCurrent.run(db, args);
-        await forget(db, flushed.importId);
         const last = new Map(staged.map((u) => [`${u.region_code} ${u.period}`, u.seq]));
-        const records = staged.map((u) => toRecord({ ...u, id: args.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
+        const records = staged.map((u) => toRecord({ ...u, id: u.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
           current: last.get(`${u.region_code} ${u.period}`) === u.seq }));
         await this.remember(db, remember, records);
         return { result: records, changed: true };

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '../../domain/errors';
 import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
-import type { Engine, EngineStaging } from '../engine';
+import type { Engine, EngineStaging, StagedUpload } from '../engine';
 import { FiguresDatabase } from '../figures-store';
 import { migrate } from '../migrations/migrator';
 import { type Executor, prepare } from '../prepared';
@@ -117,6 +117,33 @@ export class PostgresEngine implements Engine {
           select import.id, f.* from import, unnest(${a.rowSeqs}::int[], ${a.codes}::text[], ${a.gw}::int[], ${a.gwo}::int[],
             ${a.uw}::int[], ${a.uwo}::int[], ${a.printedNames}::text[], ${a.positions}::int[]) as f)
         select id::text as id from import`),
+      /**
+       * An import that never left memory, written into the figures in one statement inside the write: ids
+       * after the largest so far in the order added, each upload's sums, the last of each region and period
+       * current; its uploads come back as a commit of staged ones reads them.
+       */
+      commitHeld: prepare(this.db, (_d, a: StagedColumns & { at: string }) => sql<StagedUpload>`with ids as (select coalesce(max(id), 0) as base from uploads),
+        u as (select * from unnest(${a.seqs}::int[], ${a.regionCodes}::text[], ${a.periods}::text[], ${a.registerTotals}::int[],
+            ${a.uploadedBy}::text[], ${a.sources}::text[], ${a.regionLabels}::text[])
+          as u(seq, region_code, period, register_total, uploaded_by, source, region_label)),
+        f as (select * from unnest(${a.rowSeqs}::int[], ${a.codes}::text[], ${a.gw}::int[], ${a.gwo}::int[],
+            ${a.uw}::int[], ${a.uwo}::int[], ${a.printedNames}::text[], ${a.positions}::int[])
+          as f(seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position)),
+        sums as (select u.seq, count(f.seq) as n, coalesce(sum(f.gw), 0) as gw, coalesce(sum(f.gwo), 0) as gwo,
+            coalesce(sum(f.uw), 0) as uw, coalesce(sum(f.uwo), 0) as uwo
+          from u left join f on f.seq = u.seq group by u.seq),
+        uploads_in as (insert into uploads (id, region_code, period, register_total, uploaded_by, uploaded_at, source, region_label)
+          select base + seq, region_code, period, register_total, uploaded_by, ${a.at}::text, source, region_label from ids, u),
+        figures_in as (insert into upload_figures (upload_id, gemeente_code, gemeente_with_profile, gemeente_without_profile,
+            uwv_with_profile, uwv_without_profile, printed_name, position)
+          select base + seq, gemeente_code, gw, gwo, uw, uwo, printed_name, position from ids, f),
+        sums_in as (insert into upload_sums (upload_id, gemeente_with_profile, gemeente_without_profile, uwv_with_profile, uwv_without_profile)
+          select base + seq, gw, gwo, uw, uwo from ids, sums),
+        current_in as (insert into current_uploads (region_code, period, upload_id)
+          select region_code, period, max(base + seq) from ids, u group by region_code, period
+          on conflict (region_code, period) do update set upload_id = excluded.upload_id)
+        select u.seq, u.region_code, u.period, u.register_total, u.uploaded_by, u.source, cast(sums.n as integer) as gemeente_count, ids.base
+        from ids, u join sums on sums.seq = u.seq order by u.seq`),
       forgetStale: prepare(this.db, () => sql`with stale as (
           delete from staged_uploads where staged_at < now() - interval '${sql.raw(STALE_STAGING)}' returning import_id)
         delete from staged_figures where import_id in (select import_id from stale)`),
@@ -242,6 +269,11 @@ export class PostgresEngine implements Engine {
       },
       flush,
       stagedAs: () => importId,
+      held: () => {
+        if (importId !== undefined || pending.length === 0) return undefined;
+        const batch = pending;
+        return async (db, at) => this.q.commitHeld.rows(db, { ...stagedColumns(null, batch, batch.map((_, i) => i + 1)), at });
+      },
     };
   }
 
