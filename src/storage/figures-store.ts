@@ -288,9 +288,10 @@ export class FiguresDatabase implements FiguresStore {
 
   /**
    * Every upload goes through staging: set aside under an import id while its file is read (the engine's
-   * way), then moved into the figures in one write, a few statements whatever the number of uploads. Ids
-   * follow the largest so far in the order staged, drawn under the write lock, so that id order and
-   * instant order agree.
+   * way), then moved into the figures in one write, a few statements whatever the number of uploads; an
+   * engine may write an import that never left memory straight into the figures in that write instead
+   * (EngineStaging.held). Ids follow the largest so far in the order staged, drawn under the write lock, so
+   * that id order and instant order agree.
    */
   async beginStaging(): Promise<Staging> {
     const staging = this.engine.stage();
