@@ -1,25 +1,15 @@
 import openapi from '../../src/generated/swagger.json';
 import { buildRow, buildUpload, twenteUpload } from '../support/factories';
-import { createTestApp, expectResponsesMatchContract, storedData, TestApp, WRITER_KEY } from '../support/test-app';
+import { createTestApp, eachTestStoresNothing, TestApp, WRITER_KEY } from '../support/test-app';
 
 /** Every rule for bad input: a problem+json naming each offending field, and stored data exactly as it was. */
 describe('Bad input', () => {
   let t: TestApp;
-  let before: string;
   beforeAll(async () => {
     t = await createTestApp({ JSON_BODY_LIMIT: '20kb' });
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201);
   });
-  beforeEach(async () => {
-    before = await storedData(t);
-  });
-  afterEach(async () => {
-    expect(await storedData(t)).toBe(before);
-  });
-  afterAll(async () => {
-    expectResponsesMatchContract(t);
-    await t.close();
-  });
+  eachTestStoresNothing(() => t);
 
   const post = (body: unknown) => t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(body as object);
   const fields = (res: { body: { errors?: Array<{ field?: string }> } }) => (res.body.errors ?? []).map((e) => e.field).sort();

@@ -173,3 +173,21 @@ export function appUnderTest(scope: 'each' | 'all', env: Record<string, string> 
     return t;
   };
 }
+
+/**
+ * For a suite of refused requests: each test must leave the stored data exactly as it was, and every answer
+ * must match the OpenAPI document; the app is closed after the suite.
+ */
+export function eachTestStoresNothing(app: () => TestApp): void {
+  let before: string;
+  beforeEach(async () => {
+    before = await storedData(app());
+  });
+  afterEach(async () => {
+    expect(await storedData(app())).toBe(before);
+  });
+  afterAll(async () => {
+    expectResponsesMatchContract(app());
+    await app().close();
+  });
+}

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProblemItem } from '../../src/domain/errors';
 import { twenteUpload } from '../support/factories';
-import { createTestApp, expectResponsesMatchContract, storedData, TestApp, WRITER_KEY } from '../support/test-app';
+import { createTestApp, eachTestStoresNothing, expectResponsesMatchContract, storedData, TestApp, WRITER_KEY } from '../support/test-app';
 import { CSV, publicationTable, regionFigures, toCsv, toXlsx, TSV, twenteTsv, withCell, withoutRows, XLSX } from './publication-files';
 
 /*
@@ -28,22 +28,12 @@ function expectProblems(res: Answer, status = 400): Problem[] {
 
 describe('Rejected tables', () => {
   let t: TestApp;
-  let before: string;
   beforeAll(async () => {
     t = await createTestApp();
     // Something stored already, so that "nothing changed" is a real claim.
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ ...twenteUpload(), period: '2025-12' }).expect(201);
   });
-  beforeEach(async () => {
-    before = await storedData(t);
-  });
-  afterEach(async () => {
-    expect(await storedData(t)).toBe(before);
-  });
-  afterAll(async () => {
-    expectResponsesMatchContract(t);
-    await t.close();
-  });
+  eachTestStoresNothing(() => t);
 
   const post = (body: string | Buffer, type = TSV, query = 'period=2026-06&registerTotal=10371') =>
     t.http().post(`/v1/uploads${query ? `?${query}` : ''}`).set('X-API-Key', WRITER_KEY).set('Content-Type', type).send(body);

@@ -4,7 +4,7 @@ import unzipper from 'unzipper';
 import type { ProblemItem } from '../../src/domain/errors';
 import { MAX_UNPACKED_GROWTH, xlsxRows } from '../../src/tables/xlsx-rows';
 import { twenteUpload } from '../support/factories';
-import { createTestApp, expectResponsesMatchContract, storedData, TestApp, WRITER_KEY } from '../support/test-app';
+import { createTestApp, eachTestStoresNothing, TestApp, WRITER_KEY } from '../support/test-app';
 import { toXlsx, twenteTsv, XLSX } from './publication-files';
 
 /** One part of a zip as this test writes it: deflated, with the size its headers declare. */
@@ -98,22 +98,12 @@ async function rowsOf(bytes: Buffer): Promise<string[]> {
 
 describe('Workbooks that unpack to far more than they are (zip bombs)', () => {
   let t: TestApp;
-  let before: string;
   beforeAll(async () => {
     t = await createTestApp();
     // Something stored already, so that "nothing changed" is a real claim.
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ ...twenteUpload(), period: '2025-12' }).expect(201);
   });
-  beforeEach(async () => {
-    before = await storedData(t);
-  });
-  afterEach(async () => {
-    expect(await storedData(t)).toBe(before);
-  });
-  afterAll(async () => {
-    expectResponsesMatchContract(t);
-    await t.close();
-  });
+  eachTestStoresNothing(() => t);
 
   const upload = async (bytes: Buffer): Promise<ProblemItem[]> => {
     const res = await t.http().post('/v1/uploads?period=2026-06&registerTotal=10371').set('X-API-Key', WRITER_KEY).set('Content-Type', XLSX).send(bytes);
