@@ -1,12 +1,31 @@
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Schema } from '../schema';
 import { type Dialect, flavorOf, type Migration, MIGRATIONS } from './migrations';
 
 /** Runs `body` in a transaction that no other process or instance migrating the same database runs beside. */
 export type Exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>) => Promise<T>;
+
+/**
+ * `body` in one transaction on one connection of `db`, begun with `begin` (each engine says how it takes its
+ * lock), committed, or rolled back when `body` fails; not on a connection `lost` says is gone, where a
+ * rollback could only fail again. Kysely's own transaction cannot begin with SQLite's IMMEDIATE.
+ */
+export function transactionOn<T>(db: Kysely<Schema>, begin: string, body: (db: Kysely<Schema>) => Promise<T>, lost = (_error: unknown) => false): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    await connection.executeQuery(CompiledQuery.raw(begin));
+    try {
+      const result = await body(connection);
+      await connection.executeQuery(CompiledQuery.raw('commit'));
+      return result;
+    } catch (error) {
+      if (!lost(error)) await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+      throw error;
+    }
+  });
+}
 
 /**
  * The first release's PostgreSQL schema was one migration, version 1, holding versions 1-7 of this history.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery, Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { Logger } from 'pino';
 import { DomainError } from '../../domain/errors';
@@ -7,7 +7,7 @@ import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
 import type { Engine, EngineStaging, StagedUpload } from '../engine';
 import { FiguresDatabase } from '../figures-store';
-import { migrate } from '../migrations/migrator';
+import { migrate, transactionOn } from '../migrations/migrator';
 import { type Executor, prepare } from '../prepared';
 import type { Schema } from '../schema';
 import { unavailable } from '../unavailable';
@@ -183,30 +183,14 @@ export class PostgresEngine implements Engine {
     return engine;
   }
 
-  /** One transaction of Kysely's on one pooled connection, for the migrations; rolled back when `body` fails. */
-  private transaction<T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> {
-    return this.db.connection().execute(async (db) => {
-      await db.executeQuery(CompiledQuery.raw('begin'));
-      try {
-        const result = await body(db);
-        await db.executeQuery(CompiledQuery.raw('commit'));
-        return result;
-      } catch (error) {
-        // A connection that broke is dropped by the pool; a rollback there would only fail again.
-        if (!isUnreachable(error)) await db.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
-        throw error;
-      }
-    });
-  }
-
   /**
    * A transaction-level advisory lock, not a session one: behind a transaction pooler the statements of one
    * session run on different server connections, so an unlock would miss its lock.
    */
-  readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => this.transaction(async (db) => {
+  readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => transactionOn(this.db, 'begin', async (db) => {
     await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(db);
     return body(db);
-  });
+  }, isUnreachable);
 
   async write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T> {
     let client: PoolClient;

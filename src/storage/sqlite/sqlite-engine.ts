@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
 import type { Engine, EngineStaging } from '../engine';
 import { FiguresDatabase } from '../figures-store';
-import { migrate } from '../migrations/migrator';
+import { migrate, transactionOn } from '../migrations/migrator';
 import { type Executor, prepare } from '../prepared';
 import type { Schema } from '../schema';
 import { openFile } from './sqlite-file';
@@ -96,17 +96,7 @@ export class SqliteEngine implements Engine {
   }
 
   /** The migrations' transaction, through Kysely (at start-up, before anything else runs). */
-  readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => this.db.connection().execute(async (db) => {
-    await db.executeQuery(CompiledQuery.raw('begin immediate'));
-    try {
-      const result = await body(db);
-      await db.executeQuery(CompiledQuery.raw('commit'));
-      return result;
-    } catch (error) {
-      if (this.raw.inTransaction) await db.executeQuery(CompiledQuery.raw('rollback'));
-      throw error;
-    }
-  });
+  readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => transactionOn(this.db, 'begin immediate', body);
 
   /** IMMEDIATE: the write lock is held before anything is read, so instants taken inside follow commit order. */
   async write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T> {
