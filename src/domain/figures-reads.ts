@@ -15,9 +15,14 @@ export async function regionGemeenten(ctx: UseCaseContext, regionKey: string, pe
   return { region: refOf(region), period: upload.period, gemeenten: upload.rows.map(toFigures), missing: region.gemeenten.filter((g) => !present.has(g.code)) };
 }
 
-export async function regionTotals(ctx: UseCaseContext, regionKey: string, period?: string, asOf?: string): Promise<RegionTotals> {
-  const { region, upload } = await countingUpload(ctx, regionKey, period, asOf);
-  return totalsOf(region, upload);
+/** From the sums kept with each upload: a total reads one row, whatever the number of gemeenten. */
+export async function regionTotals(ctx: UseCaseContext, regionKey: string, period?: string, asOfText?: string): Promise<RegionTotals> {
+  const region = ctx.reference.region(regionKey);
+  const asOf = asOfInstant(asOfText);
+  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code, asOf);
+  const [sums] = p === undefined ? [] : await ctx.store.uploadSums(region.code, asOf, p);
+  if (!sums) throw noFigures(region, p, asOf);
+  return { region: refOf(region), period: sums.period, ...summarize([sums.counts], sums.registerTotal) };
 }
 
 export async function nationalTotals(ctx: UseCaseContext, period?: string, asOf?: string): Promise<NationalTotals> {
@@ -40,9 +45,13 @@ async function countingUpload(ctx: UseCaseContext, regionKey: string, period?: s
   const asOf = asOfInstant(asOfText);
   const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code, asOf);
   const upload = p === undefined ? undefined : (await ctx.store.currentUploads(p, { regionCode: region.code, asOf }))[0];
-  const then = asOf === undefined ? '' : ` as of ${asOf}`;
-  if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet${then}.` : `${region.name} has no figures for ${p}${then}.`);
+  if (!upload) throw noFigures(region, p, asOf);
   return { region, upload };
+}
+
+function noFigures(region: Region, period: string | undefined, asOf: string | undefined) {
+  const then = asOf === undefined ? '' : ` as of ${asOf}`;
+  return notFound(period === undefined ? `${region.name} has no figures yet${then}.` : `${region.name} has no figures for ${period}${then}.`);
 }
 
 /** Every region's upload that counts in the period (the latest with figures when none is given). */

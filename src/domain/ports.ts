@@ -129,8 +129,8 @@ export interface FiguresStore {
   regionLabels(period: string): Promise<Map<string, string>>;
   /** The uploads that count in a period (of one region, or of every region with figures), by region code. */
   currentUploads(period: string, options?: { regionCode?: string; asOf?: string }): Promise<StoredUpload[]>;
-  /** Of one region, or of all: each upload that counts, summed, by period then region; in one query. */
-  uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]>;
+  /** Of one region (in one period, if given), or of all: each upload that counts, summed, by period then region; in one query. */
+  uploadSums(regionCode?: string, asOf?: string, period?: string): Promise<UploadSums[]>;
   /** One gemeente's counts in every period its region's upload that counts lists it, oldest first; one query. */
   gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]>;
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */

@@ -5,6 +5,13 @@ import type { Schema } from './schema';
 import type { Dialect } from './migrations/migrations';
 
 /**
+ * Gemeente rows an import holds in memory before it writes them to the staging tables (on PostgreSQL in one
+ * statement): memory bounded by this (plus one region's table) whatever the file's size; an import that
+ * never passed it (every JSON upload) is written straight into the figures (EngineStaging.held).
+ */
+export const STAGING_BATCH_ROWS = 2000;
+
+/**
  * What differs between SQLite and PostgreSQL beneath the one set of queries (figures-store.ts): how a write
  * takes its turn and tells others of it, how uploads are set aside while a file is read, how another
  * process's commits are noticed, and which errors mean the database cannot be reached.
@@ -22,6 +29,11 @@ export interface Engine {
   write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T>;
   /** A new import's staging: uploads set aside in the staging tables under one import id. */
   stage(): EngineStaging;
+  /**
+   * An engine's own write of held uploads into the figures, inside the write (PostgreSQL: one statement,
+   * where a statement per row would be a round trip each); without it the store writes them a row at a time.
+   */
+  writeHeld?(db: Executor, uploads: NewUpload[], at: string): Promise<StagedUpload[]>;
   /** A driver's error as the domain sees it: a database out of reach becomes 'unavailable'; others stay as they are. */
   failed(error: unknown): never;
   externalChanges(): number;
@@ -36,11 +48,10 @@ export interface EngineStaging {
   /** The import's id once anything of it is in the staging tables. */
   stagedAs(): number | string | undefined;
   /**
-   * An engine that can: while no upload of the import has left memory, the write of them all straight into
-   * the figures (ids, sums and current as a commit of the staged uploads makes them), to be run inside the
-   * write transaction; undefined once anything is staged, or when nothing was added.
+   * While no upload of the import has left memory: its uploads, to be written straight into the figures
+   * inside the write, without the staging tables; undefined once anything is staged, or when nothing was added.
    */
-  held?(): ((db: Executor, at: string) => Promise<StagedUpload[]>) | undefined;
+  held(): NewUpload[] | undefined;
 }
 
 /** A staged upload as a commit reads it back: its place in the import, its columns, and the ids' base (ids are base + seq). */

@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors';
 import {
   FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock,
 } from '../domain/ports';
+import { sumCounts } from '../domain/figures';
 import { Region } from '../domain/reference';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
@@ -87,6 +88,9 @@ export class FiguresDatabase implements FiguresStore {
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).orderBy('c.period').orderBy('c.region_code')),
       regionSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.region_code', '=', a.region as string).orderBy('c.period')),
+      regionPeriodSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns)
+        .where('c.region_code', '=', a.region as string).where('c.period', '=', a.period as string)),
       gemeenteHistory: counting<FigureRow & { period: string }>((d, a) => d.selectFrom('gemeenten as g')
         .innerJoin('counting as c', 'c.region_code', 'g.region_code')
         .innerJoin('upload_figures as f', (j) => j.onRef('f.upload_id', '=', 'c.upload_id').onRef('f.gemeente_code', '=', 'g.code'))
@@ -125,6 +129,16 @@ export class FiguresDatabase implements FiguresStore {
         .expression(d.selectFrom('staged_uploads').select(['region_code', 'period', sql<number>`cast(${a.base} as integer) + max(seq)`.as('upload_id')])
           .where('import_id', '=', a.importId).groupBy(['region_code', 'period']))
         .onConflict((oc) => oc.columns(['region_code', 'period']).doUpdateSet({ upload_id: (eb) => eb.ref('excluded.upload_id') }))),
+      // The write of an import that never left memory, a row at a time (EngineStaging.held).
+      lastId: prepare(db, (d) => d.selectFrom('uploads').select(sql<number>`coalesce(max(id), 0)`.as('base'))),
+      insertUpload: prepare(db, (d, a: NewUpload & { id: number; at: string; regionLabel: string | null }) => d.insertInto('uploads').values({
+        id: a.id, region_code: a.regionCode, period: a.period, register_total: a.registerTotal, uploaded_by: a.uploadedBy, uploaded_at: a.at,
+        source: a.source, region_label: a.regionLabel })),
+      insertFigure: prepare(db, (d, a: { id: number; code: string; gw: number; gwo: number; uw: number; uwo: number; printedName: string | null; position: number }) =>
+        d.insertInto('upload_figures').values({ upload_id: a.id, gemeente_code: a.code, gemeente_with_profile: a.gw, gemeente_without_profile: a.gwo,
+          uwv_with_profile: a.uw, uwv_without_profile: a.uwo, printed_name: a.printedName, position: a.position })),
+      insertSums: prepare(db, (d, a: { id: number; gw: number; gwo: number; uw: number; uwo: number }) => d.insertInto('upload_sums').values({
+        upload_id: a.id, gemeente_with_profile: a.gw, gemeente_without_profile: a.gwo, uwv_with_profile: a.uw, uwv_without_profile: a.uwo })),
       forgetStagedFigures: prepare(db, (d, a: { importId: number }) => d.deleteFrom('staged_figures').where('import_id', '=', a.importId)),
       forgetStagedUploads: prepare(db, (d, a: { importId: number }) => d.deleteFrom('staged_uploads').where('import_id', '=', a.importId)),
       withdraw: prepare(db, (d, a: { id: number; at: string; by: string }) => d.updateTable('uploads').set({ withdrawn_at: a.at, withdrawn_by: a.by })
@@ -207,9 +221,9 @@ export class FiguresDatabase implements FiguresStore {
     return new Map(rows.map((r) => [r.region_code, r.region_label as string]));
   }
 
-  async uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]> {
-    const read = regionCode === undefined ? this.q.allSums : this.q.regionSums;
-    return (await this.read(() => of(read, asOf).rows(this.db, { region: regionCode, asOf }))).map(toSums);
+  async uploadSums(regionCode?: string, asOf?: string, period?: string): Promise<UploadSums[]> {
+    const read = regionCode === undefined ? this.q.allSums : period === undefined ? this.q.regionSums : this.q.regionPeriodSums;
+    return (await this.read(() => of(read, asOf).rows(this.db, { region: regionCode, period, asOf }))).map(toSums);
   }
 
   async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
@@ -300,14 +314,14 @@ export class FiguresDatabase implements FiguresStore {
       await this.q.forgetStagedUploads.run(db, { importId: id as number });
     };
     const commit = async (now: WriteClock, remember?: Remember): Promise<UploadRecord[]> => {
-      // An import that never left memory (the engine's, if it can) is written straight into the figures.
-      const held = staging.held?.();
+      // An import that never left memory is written straight into the figures.
+      const held = staging.held();
       const flushed = held ? undefined : await this.read(() => staging.flush());
       return this.engine.write(async (db) => {
         const uploadedAt = now();
         let staged: StagedUpload[];
         if (held) {
-          staged = await held(db, uploadedAt);
+          staged = await (this.engine.writeHeld ? this.engine.writeHeld(db, held, uploadedAt) : this.writeHeld(db, held, uploadedAt));
         } else if (flushed === undefined) {
           await this.remember(db, remember, []);
           return { result: [], changed: false };
@@ -338,6 +352,27 @@ export class FiguresDatabase implements FiguresStore {
         if (importId !== undefined) await this.read(() => forget(this.db, importId));
       },
     };
+  }
+
+  /** Held uploads into the figures a row at a time: ids after the largest so far in the order added; the last of each region and period current. */
+  private async writeHeld(db: Executor, uploads: NewUpload[], at: string): Promise<StagedUpload[]> {
+    const [{ base }] = await this.q.lastId.rows(db, {});
+    const written: StagedUpload[] = [];
+    for (const [k, u] of uploads.entries()) {
+      const seq = k + 1;
+      const id = base + seq;
+      await this.q.insertUpload.run(db, { ...u, id, at, regionLabel: u.printed?.regionLabel ?? null });
+      for (const [i, r] of u.rows.entries()) {
+        await this.q.insertFigure.run(db, { id, code: r.code, gw: r.gemeenteClients.withProfile, gwo: r.gemeenteClients.withoutProfile,
+          uw: r.uwvClients.withProfile, uwo: r.uwvClients.withoutProfile, printedName: u.printed?.names[i] ?? null, position: i });
+      }
+      const { gemeenteClients: g, uwvClients: w } = sumCounts(u.rows);
+      await this.q.insertSums.run(db, { id, gw: g.withProfile, gwo: g.withoutProfile, uw: w.withProfile, uwo: w.withoutProfile });
+      await this.q.makeCurrent.run(db, { region: u.regionCode, period: u.period, id });
+      written.push({ seq, region_code: u.regionCode, period: u.period, register_total: u.registerTotal, uploaded_by: u.uploadedBy, source: u.source,
+        gemeente_count: u.rows.length, base });
+    }
+    return written;
   }
 
   async withdrawUpload(id: number, withdrawnBy: string, now: WriteClock): Promise<boolean> {

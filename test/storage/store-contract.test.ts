@@ -2,7 +2,7 @@ import { DomainError } from '../../src/domain/errors';
 import { FiguresStore, NewUpload, Remember, UploadRecord } from '../../src/domain/ports';
 import { Region } from '../../src/domain/reference';
 import { GemeenteCounts } from '../../src/domain/upload';
-import { STAGING_BATCH_ROWS } from '../../src/storage/postgres/postgres-engine';
+import { STAGING_BATCH_ROWS } from '../../src/storage/engine';
 import { createTestStore, currentUpload, saveUploads, STORE_KINDS, TestStore } from '../support/stores';
 
 /** Instants one minute apart from 2026-07-01 10:00, as the domain's clock would give them; each call the next. */

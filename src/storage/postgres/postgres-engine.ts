@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '../../domain/errors';
 import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
-import type { Engine, EngineStaging, StagedUpload } from '../engine';
+import { type Engine, type EngineStaging, STAGING_BATCH_ROWS, type StagedUpload } from '../engine';
 import { FiguresDatabase } from '../figures-store';
 import { migrate, transactionOn } from '../migrations/migrator';
 import { type Executor, prepare } from '../prepared';
@@ -39,11 +39,6 @@ export const DEFAULT_VERSION_CHECK_MS = 1000;
  */
 const STALE_STAGING = '1 hour';
 const STALE_STAGING_SWEEP_MS = 10 * 60 * 1000;
-/**
- * Gemeente rows an import holds in memory before it writes them to the staging tables in one statement:
- * few round trips per file, and memory bounded by this (plus one region's table) whatever the file's size.
- */
-export const STAGING_BATCH_ROWS = 2000;
 
 /** One key for every instance of the service: whoever holds it migrates; the others wait, then find it done. */
 const MIGRATION_LOCK = 0x50_4e_41_52;
@@ -253,12 +248,12 @@ export class PostgresEngine implements Engine {
       },
       flush,
       stagedAs: () => importId,
-      held: () => {
-        if (importId !== undefined || pending.length === 0) return undefined;
-        const batch = pending;
-        return async (db, at) => this.q.commitHeld.rows(db, { ...stagedColumns(null, batch, batch.map((_, i) => i + 1)), at });
-      },
+      held: () => (importId !== undefined || pending.length === 0 ? undefined : pending),
     };
+  }
+
+  writeHeld(db: Executor, uploads: NewUpload[], at: string): Promise<StagedUpload[]> {
+    return this.q.commitHeld.rows(db, { ...stagedColumns(null, uploads, uploads.map((_, i) => i + 1)), at });
   }
 
   /** A failure to reach the database becomes the domain's 'unavailable'; anything else is a bug and stays as it is. */

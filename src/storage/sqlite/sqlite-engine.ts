@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
-import type { Engine, EngineStaging } from '../engine';
+import { type Engine, type EngineStaging, STAGING_BATCH_ROWS } from '../engine';
 import { FiguresDatabase } from '../figures-store';
 import { migrate, transactionOn } from '../migrations/migrator';
 import { type Executor, prepare } from '../prepared';
@@ -123,26 +123,42 @@ export class SqliteEngine implements Engine {
   }
 
   /**
-   * Each upload staged at once, in one short transaction on the TEMP tables only (no lock on the figures):
-   * a statement per row, run synchronously, costs less than any statement that takes the table whole.
+   * Uploads are held in memory up to STAGING_BATCH_ROWS rows, then each staged in one short transaction on
+   * the TEMP tables only (no lock on the figures): a statement per row, run synchronously, costs less than
+   * any statement that takes the table whole.
    */
   stage(): EngineStaging {
     const importId = ++this.imports;
-    let seq = 0;
+    let staged = 0;
+    let pending: NewUpload[] = [];
+    let pendingRows = 0;
     const direct: Executor = { query: (text, values) => this.run(text, values) };
-    const stageTable = this.raw.transaction((u: NewUpload) => {
-      void this.q.stageUpload.run(direct, { ...u, importId, seq, regionLabel: u.printed?.regionLabel ?? null });
-      u.rows.forEach((r, i) => void this.q.stageFigure.run(direct, { importId, seq, code: r.code, gw: r.gemeenteClients.withProfile, gwo: r.gemeenteClients.withoutProfile,
-        uw: r.uwvClients.withProfile, uwo: r.uwvClients.withoutProfile, printedName: u.printed?.names[i] ?? null, position: i }));
+    const stageTable = this.raw.transaction((uploads: NewUpload[]) => {
+      for (const u of uploads) {
+        const seq = ++staged;
+        void this.q.stageUpload.run(direct, { ...u, importId, seq, regionLabel: u.printed?.regionLabel ?? null });
+        u.rows.forEach((r, i) => void this.q.stageFigure.run(direct, { importId, seq, code: r.code, gw: r.gemeenteClients.withProfile, gwo: r.gemeenteClients.withoutProfile,
+          uw: r.uwvClients.withProfile, uwo: r.uwvClients.withoutProfile, printedName: u.printed?.names[i] ?? null, position: i }));
+      }
     });
+    const flush = async () => {
+      while (this.writing > 0) await this.turn;
+      if (pending.length > 0) stageTable(pending);
+      pending = [];
+      pendingRows = 0;
+    };
     return {
       add: async (u: NewUpload) => {
-        while (this.writing > 0) await this.turn;
-        seq++;
-        stageTable(u);
+        pending.push(u);
+        pendingRows += u.rows.length;
+        if (pendingRows >= STAGING_BATCH_ROWS) await flush();
       },
-      flush: async () => (seq === 0 ? undefined : { importId, count: seq }),
-      stagedAs: () => (seq === 0 ? undefined : importId),
+      flush: async () => {
+        await flush();
+        return staged === 0 ? undefined : { importId, count: staged };
+      },
+      stagedAs: () => (staged === 0 ? undefined : importId),
+      held: () => (staged > 0 || pending.length === 0 ? undefined : pending),
     };
   }
 
