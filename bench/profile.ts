@@ -1,13 +1,13 @@
 /**
  * Where the service spends its CPU: `npm run bench -- --profile=/v1/totals` (any read path; the service
- * and a bare express app answering the same bytes, side by side) or `--profile=import`. V8's profiler runs
+ * and a bare express app answering the same bytes, side by side), `--profile=import` or `--profile=uploads` (JSON). V8's profiler runs
  * inside the target (profile-hook.ts) only while the measured load runs; the profile is summarized as
  * self time per package and the functions with the most self time.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
-import { BenchRegion, multiRegionTsv, periods, regionTable } from './data';
+import { BenchRegion, jsonUpload, multiRegionTsv, periods, regionTable } from './data';
 import { fillJson, post } from './fill';
 import { ImportSettings, TSV } from './import';
 import { load, Sample } from './load';
@@ -173,33 +173,40 @@ async function readProfile(endpoint: string, regions: BenchRegion[], reads: Read
   ].join('\n');
 }
 
-async function importProfile(regions: BenchRegion[], imports: ImportSettings, dir: string): Promise<string> {
+/** The writes one after another under the profiler: the table import (a TSV file per period) or JSON uploads (one region and period each). */
+async function writeProfile(what: 'import' | 'uploads', regions: BenchRegion[], imports: ImportSettings, dir: string): Promise<string> {
   const file = path.join(dir, 'service.cpuprofile');
   const service = await startService({ name: 'service', dir, nodeArgs: ['--require', HOOK], env: { BENCH_PROFILE_OUT: file } });
   const list = periods(imports.periods);
-  const files = list.map((period) => multiRegionTsv(regions.map((r) => regionTable(r, period))));
+  const sends = what === 'import'
+    ? list.map((period) => ({ path: `/v1/uploads?period=${period}`, body: multiRegionTsv(regions.map((r) => regionTable(r, period))), type: TSV }))
+    : list.flatMap((period) => regions.map((r) => ({ path: '/v1/uploads', body: jsonUpload(regionTable(r, period)), type: 'application/json' })));
   const rows = imports.periods * regions.reduce((sum, r) => sum + r.gemeenten.length, 0);
+  const [count, unit] = what === 'import' ? [rows, 'row'] : [sends.length, 'upload'];
   const started = Date.now();
   const { profile } = await profiled(service, file, async () => {
-    for (const [i, body] of files.entries()) {
-      const res = await post(`${service.url}/v1/uploads?period=${list[i]}`, body, TSV);
-      if (res.status !== 201) throw new Error(`import answered ${res.status}: ${res.text.slice(0, 300)}`);
+    for (const u of sends) {
+      const res = await post(`${service.url}${u.path}`, u.body, u.type);
+      if (res.status !== 201) throw new Error(`${what} answered ${res.status}: ${res.text.slice(0, 300)}`);
     }
   });
   const seconds = (Date.now() - started) / 1000;
   await service.stop();
-  writeFileSync(path.join(outDir(), 'profile-import.cpuprofile'), JSON.stringify(profile));
+  writeFileSync(path.join(outDir(), `profile-${what}.cpuprofile`), JSON.stringify(profile));
   const a = analyze(profile);
+  const title = what === 'import'
+    ? `the import of ${sends.length} TSV files (${rows} gemeente rows)`
+    : `${sends.length} JSON uploads (${rows} gemeente rows)`;
   return [
-    `### CPU profile: the import of ${files.length} TSV files (${rows} gemeente rows), one after another, ${fixed(seconds)} s`,
+    `### CPU profile: ${title}, one after another, ${fixed(seconds)} s`,
     '',
-    `CPU busy ${fixed(a.busy / 1e6, 2)} s, idle ${fixed(a.idle / 1e6, 2)} s: ${fixed(a.busy / rows, 1)} µs of sampled CPU per gemeente row.`,
+    `CPU busy ${fixed(a.busy / 1e6, 2)} s, idle ${fixed(a.idle / 1e6, 2)} s: ${fixed(a.busy / count, 1)} µs of sampled CPU per ${unit}.`,
     '',
-    '| package / area | self time | µs per row |',
+    `| package / area | self time | µs per ${unit} |`,
     '|---|---|---|',
-    ...sortedDesc(a.areas).filter(([, t]) => t / a.busy >= 0.005).map(([ar, t]) => `| ${ar} | ${fixed((100 * t) / a.busy)} % | ${fixed(t / rows, 2)} |`),
+    ...sortedDesc(a.areas).filter(([, t]) => t / a.busy >= 0.005).map(([ar, t]) => `| ${ar} | ${fixed((100 * t) / a.busy)} % | ${fixed(t / count, 2)} |`),
     '',
-    ...topFunctions(a, rows, 'row', 25),
+    ...topFunctions(a, count, unit, 25),
     '',
   ].join('\n');
 }
@@ -212,10 +219,10 @@ const outDir = () => {
 
 export async function runProfile(what: string, regions: BenchRegion[], reads: ReadsSettings, imports: ImportSettings, log: Log): Promise<void> {
   const dir = tempDir();
-  const markdown = what === 'import'
-    ? await importProfile(regions, imports, dir)
+  const markdown = what === 'import' || what === 'uploads'
+    ? await writeProfile(what, regions, imports, dir)
     : await readProfile(what.replace('{region}', largestRegion(regions).code), regions, reads, dir);
-  const name = `profile-${what === 'import' ? 'import' : 'read'}.md`;
+  const name = `profile-${what === 'import' || what === 'uploads' ? what : 'read'}.md`;
   writeFileSync(path.join(outDir(), name), `\`npm run bench -- --profile=${what}\`\n\n${markdown}`);
   process.stdout.write(`${markdown}\n`);
   log(`written to bench/out/${name}, with the raw .cpuprofile files beside it (open them in Chrome DevTools)`);

@@ -9,6 +9,7 @@
  *                                      about 9 minutes, --quick about 4, more when it needs npm ci), written to bench/out/compare.md
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
+ *   npm run bench -- --profile=uploads      CPU profile of the service taking JSON uploads, one after another
  *   BENCH_RATE_LIMITED=1 npm run bench …    the service with its default rate limits on (set too high to refuse)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
