@@ -6,6 +6,7 @@
 import { Counts } from './figures';
 import { GemeenteCounts, Printed } from './upload';
 import { Region } from './reference';
+import { Touched } from './staleness';
 import { UploadSource } from './views';
 
 export interface NewUpload {
@@ -112,6 +113,11 @@ export interface FiguresStore {
    * and cheap: every cached read asks it.
    */
   externalChanges(): number;
+  /**
+   * What other instances' commits touched, one list per commit, since the last call (which takes them);
+   * a commit whose scope is not known moves `externalChanges` instead. Synchronous and cheap.
+   */
+  foreignChanges(): Touched[][];
   /** False while the database cannot be reached (SQLite: once the file is closed). Synchronous. */
   isAvailable(): boolean;
   /** Releases the database; idempotent. */

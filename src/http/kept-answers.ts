@@ -1,12 +1,15 @@
 import type { RequestHandler } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
+import { affects, Dependency, EVERYTHING, Touched } from '../domain/staleness';
 import { representationKey } from './representation';
 import './request-state';
 
-/** Anything whose answers stay the same until its `version` changes. */
+/** Anything whose answers stay the same until its `version` changes, and that says what each change touched. */
 export interface Versioned {
   readonly version: number;
+  /** What the changes after `version` touched; undefined when unknown. */
+  changedSince(version: number): readonly Touched[] | undefined;
 }
 
 /** An answer as it is kept: its bytes, and its headers laid out once as `writeHead` takes them (name, value …). */
@@ -79,17 +82,23 @@ export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: Ke
 const sizeOf = (key: string, answer: KeptAnswer): number =>
   answer.body.length + key.length + answer.ok.reduce((n, line) => n + line.length, 0) + answer.notModified.reduce((n, line) => n + line.length, 0);
 
+type Kept = KeptAnswer & { size: number; dependsOn: Dependency };
+
 /**
- * The figures change only when an upload commits, so every successful read is derived once per data
- * version and then served as kept bytes and headers until the next commit. The service bumps its version
- * before the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
+ * The figures change only when a write commits, and each write touches some regions in some periods, so
+ * every successful read is derived once and then served as kept bytes and headers until a write touches
+ * what it depends on (staleness.ts); a write to another region leaves it kept. The service raises its
+ * version, saying what the write touched, before the upload's 201 is written, so no read that starts after
+ * that 201 can get the previous figures.
  * Keys are the full URL and, unless `format` decides, the Accept header; the room is bounded in bytes
  * (bodies, keys and headers), oldest answer out first, so that odd query strings or Accept headers cannot
  * make it grow. HEAD is GET without the body: same key, headers and 304.
  */
 export class KeptAnswers {
   private version: number;
-  private readonly kept = new Map<string, KeptAnswer & { size: number }>();
+  private readonly kept = new Map<string, Kept>();
+  /** Answers served as kept, for the metrics. */
+  served = 0;
   private bytes = 0;
 
   constructor(private readonly source: Versioned, private readonly prefix: string, readonly maxBytes = 32 * 1024 * 1024) {
@@ -102,14 +111,31 @@ export class KeptAnswers {
     return representationKey(url, req.headers.accept);
   }
 
-  /** The answer kept under `key`, after forgetting every answer of an earlier data version. */
-  private lookup(key: string): KeptAnswer | undefined {
-    if (this.source.version !== this.version) {
+  /** Forgets what the writes since the last look made stale: what depends on what they touched, or everything. */
+  private catchUp(): void {
+    const version = this.source.version;
+    if (version === this.version) return;
+    const touched = this.source.changedSince(this.version);
+    this.version = version;
+    if (touched === undefined) {
       this.kept.clear();
       this.bytes = 0;
-      this.version = this.source.version;
+      return;
     }
-    return this.kept.get(key);
+    for (const [key, kept] of this.kept) {
+      if (affects(touched, kept.dependsOn)) {
+        this.kept.delete(key);
+        this.bytes -= kept.size;
+      }
+    }
+  }
+
+  /** The answer kept under `key`, once the stale ones are forgotten. */
+  private lookup(key: string): KeptAnswer | undefined {
+    this.catchUp();
+    const found = this.kept.get(key);
+    if (found) this.served++;
+    return found;
   }
 
   /** The kept answer to a bare request, before express has seen it. */
@@ -131,17 +157,25 @@ export class KeptAnswers {
     next();
   };
 
-  /** Keeps an answer, unless an upload committed while it was derived, which makes it unfit. */
-  keep(ticket: KeepTicket, answer: KeptAnswer): void {
-    if (this.source.version !== ticket.version || this.version !== ticket.version || this.kept.has(ticket.key)) return;
+  /**
+   * Keeps an answer that depends on `dependsOn`, unless a write that committed while it was derived touched
+   * that (or may have: unknown), which makes it unfit.
+   */
+  keep(ticket: KeepTicket, answer: KeptAnswer, dependsOn: Dependency = EVERYTHING): void {
+    this.catchUp();
+    if (this.version !== ticket.version) {
+      const touched = this.source.changedSince(ticket.version);
+      if (touched === undefined || affects(touched, dependsOn)) return;
+    }
+    if (this.kept.has(ticket.key)) return;
     const size = sizeOf(ticket.key, answer);
     if (size > this.maxBytes) return;
     while (this.bytes + size > this.maxBytes) {
-      const [oldest, old] = this.kept.entries().next().value as [string, KeptAnswer & { size: number }];
+      const [oldest, old] = this.kept.entries().next().value as [string, Kept];
       this.kept.delete(oldest);
       this.bytes -= old.size;
     }
-    this.kept.set(ticket.key, { ...answer, size });
+    this.kept.set(ticket.key, { ...answer, size, dependsOn });
     this.bytes += size;
   }
 }

@@ -4,6 +4,7 @@ import {
   FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock,
 } from '../domain/ports';
 import { Region } from '../domain/reference';
+import type { Touched } from '../domain/staleness';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
 import type { Engine, StagedUpload } from './engine';
@@ -129,6 +130,7 @@ export class FiguresDatabase implements FiguresStore {
       forgetStagedUploads: prepare(db, (d, a: { importId: number }) => d.deleteFrom('staged_uploads').where('import_id', '=', a.importId)),
       withdraw: prepare(db, (d, a: { id: number; at: string; by: string }) => d.updateTable('uploads').set({ withdrawn_at: a.at, withdrawn_by: a.by })
         .where('id', '=', a.id).where('withdrawn_at', 'is', null)),
+      scopeOf: prepare(db, (d, a: { id: number }) => d.selectFrom('uploads').select(['region_code', 'period']).where('id', '=', a.id)),
       currentOf: prepare(db, (d, a: { id: number }) => d.selectFrom('current_uploads').select(['region_code', 'period']).where('upload_id', '=', a.id)),
       latestStanding: prepare(db, (d, a: { region: string; period: string }) => d.selectFrom('uploads').select('id')
         .where('region_code', '=', a.region).where('period', '=', a.period).where('withdrawn_at', 'is', null)
@@ -159,6 +161,10 @@ export class FiguresDatabase implements FiguresStore {
 
   externalChanges(): number {
     return this.engine.externalChanges();
+  }
+
+  foreignChanges(): Touched[][] {
+    return this.engine.foreignChanges();
   }
 
   async close(): Promise<void> {
@@ -327,7 +333,7 @@ export class FiguresDatabase implements FiguresStore {
         const records = staged.map((u) => toRecord({ ...u, id: u.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
           current: last.get(`${u.region_code} ${u.period}`) === u.seq }));
         await this.remember(db, remember, records);
-        return { result: records, changed: true };
+        return { result: records, changed: true, touched: staged.map((u) => ({ regionCode: u.region_code, period: u.period })) };
       });
     };
     return {
@@ -345,13 +351,14 @@ export class FiguresDatabase implements FiguresStore {
     return this.engine.write(async (db) => {
       const { affected } = await this.q.withdraw.run(db, { id, at: now(), by: withdrawnBy });
       if (affected === 0) return { result: false, changed: false };
+      const [scope] = await this.q.scopeOf.rows(db, { id });
       const [current] = await this.q.currentOf.rows(db, { id });
       if (current) {
         const [previous] = await this.q.latestStanding.rows(db, { region: current.region_code, period: current.period });
         if (previous === undefined) await this.q.forgetCurrent.run(db, { region: current.region_code, period: current.period });
         else await this.q.makeCurrent.run(db, { region: current.region_code, period: current.period, id: previous.id });
       }
-      return { result: true, changed: true };
+      return { result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period }] };
     });
   }
 }

@@ -79,7 +79,7 @@ describe('The read cache\'s room', () => {
     const { answer } = await import('../../src/http/answer');
     const derived: string[] = [];
     const app = express();
-    app.locals.answers = new KeptAnswers({ version: 1 }, '/v1/', maxBytes);
+    app.locals.answers = new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/', maxBytes);
     app.use(app.locals.answers.middleware);
     app.get('/v1/answer', (req) => {
       derived.push(String(req.query.n));
