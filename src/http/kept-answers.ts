@@ -99,6 +99,8 @@ export class KeptAnswers {
   private readonly kept = new Map<string, Kept>();
   /** Answers served as kept, for the metrics. */
   served = 0;
+  /** Reads being derived, by key, until their answer is sent: others asking meanwhile wait for it (single flight). */
+  private readonly deriving = new Map<string, Promise<void>>();
   private bytes = 0;
 
   constructor(private readonly source: Versioned, private readonly prefix: string, readonly maxBytes = 32 * 1024 * 1024) {
@@ -146,14 +148,31 @@ export class KeptAnswers {
 
   /**
    * In express, for the reads the bare lookup leaves to it (a browser's, after CORS): serves a kept answer,
-   * or notes under which key and data version the answer about to be derived may be kept.
+   * or notes under which key and data version the answer about to be derived may be kept. While one request
+   * derives an answer, others for the same key wait for it instead of deriving it too: after a write, a
+   * hundred clients asking for the national series cost one derivation, not a hundred on the one event loop.
    */
   readonly middleware: RequestHandler = (req, res, next) => {
     const key = this.keyOf(req, req.originalUrl);
     if (key === undefined) return next();
     const hit = this.lookup(key);
     if (hit) return sendAnswer(req, res, hit);
+    const deriving = this.deriving.get(key);
+    if (deriving) {
+      // Derived once for all who ask at once: wait for it, then serve it if it could be kept, else derive.
+      void deriving.then(() => {
+        const kept = this.lookup(key);
+        if (kept) return sendAnswer(req, res, kept);
+        req.keeping = { key, version: this.version };
+        next();
+      });
+      return;
+    }
     req.keeping = { key, version: this.version };
+    this.deriving.set(key, new Promise<void>((resolve) => res.once('close', () => {
+      this.deriving.delete(key);
+      resolve();
+    })));
     next();
   };
 
