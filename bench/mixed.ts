@@ -1,7 +1,7 @@
 /**
  * Issue 19: reads while the figures change. 100 connections read a mix (a region's totals, the national
  * totals, the coverage as CSV, the national series and the region's xlsx table; one read in ten of the JSON
- * ones with a new `asOf`, so derived from the store), first alone, then while a writer uploads a region's
+ * ones as of the current second, a new `asOf` each second), first alone, then while a writer uploads a region's
  * figures for the latest period and withdraws that upload again, one after another at about 30 writes/s.
  * Reported: reads/s, p50 and p99 of each phase, writes/s, and mixed / reads-only. On SQLite (one process)
  * and on PostgreSQL with two instances on one database (reads spread over both, writes alternating).
@@ -52,7 +52,11 @@ export interface MixedReport {
   rows: MixedRow[];
 }
 
-/** The read mix for one instance: the next path each time; every tenth read a JSON one under a new asOf. */
+/**
+ * The read mix for one instance: the next path each time. Every tenth read is a JSON one as of the current
+ * second, as a client asking "as of now" would send it: a new `asOf` every second, so those reads are
+ * derived from the store once a second each, and kept meanwhile like any other.
+ */
 function readMix(region: BenchRegion): { paths: string[]; next: () => string } {
   const paths = [`/v1/regions/${region.code}/totals`, '/v1/totals', '/v1/coverage?format=csv', '/v1/series', `/v1/regions/${region.code}/table?format=xlsx`];
   const asOfPaths = [`/v1/regions/${region.code}/totals?`, '/v1/totals?', '/v1/coverage?format=csv&', '/v1/series?'];
@@ -62,8 +66,7 @@ function readMix(region: BenchRegion): { paths: string[]; next: () => string } {
     next: () => {
       const i = n++;
       if (i % 10 !== 9) return paths[i % paths.length];
-      // An instant far ahead answers today's figures, under a URL no read has asked for yet.
-      const asOf = new Date(Date.UTC(2099, 0, 1) + i * 1000 + Math.floor(Math.random() * 1000)).toISOString();
+      const asOf = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
       return `${asOfPaths[Math.floor(i / 10) % asOfPaths.length]}asOf=${asOf}`;
     },
   };
@@ -207,7 +210,7 @@ export function mixedMarkdown(r: MixedReport): string {
   const lines = [
     '### Reads while the figures change (issue 19)',
     '',
-    `${s.connections} connections read, in turn: ${r.paths.map((p) => `\`${p}\``).join(', ')}; every tenth read one of the JSON ones under a new \`asOf\`. ` +
+    `${s.connections} connections read, in turn: ${r.paths.map((p) => `\`${p}\``).join(', ')}; every tenth read one of the JSON ones as of the current second (a new \`asOf\` each second). ` +
       `${s.rounds} rounds of ${s.seconds} s per phase (after ${s.warmupSeconds} s of warm-up), medians over the rounds: reads only, then while a writer uploads a random region's ` +
       `figures for the latest period and withdraws that upload, one write after another at up to ${s.writesPerSecond} writes/s. ${s.periods} periods stored. ` +
       'On PostgreSQL the reads go to both instances (their req/s added, the worse p50 and p99) and the writes alternate between them.',

@@ -137,6 +137,8 @@ export interface FiguresStore {
   currentUploads(period: string, options?: { regionCode?: string; asOf?: string }): Promise<StoredUpload[]>;
   /** Of one region, or of all: each upload that counts, summed, by period then region; in one query. */
   uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]>;
+  /** The uploads that count in one period (of one region, or of every region with figures), summed as stored with each, by region code; one query. */
+  periodSums(period: string, options?: { regionCode?: string; asOf?: string }): Promise<UploadSums[]>;
   /** One gemeente's counts in every period its region's upload that counts lists it, oldest first; one query. */
   gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]>;
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */

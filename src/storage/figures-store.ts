@@ -86,6 +86,11 @@ export class FiguresDatabase implements FiguresStore {
       // One query for a whole series: each upload that counts, with its sums (one row per upload).
       allSums: counting<SumsRow>((d) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).orderBy('c.period').orderBy('c.region_code')),
+      periodSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.period', '=', a.period as string).orderBy('c.region_code')),
+      regionPeriodSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns)
+        .where('c.period', '=', a.period as string).where('c.region_code', '=', a.region as string)),
       regionSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.region_code', '=', a.region as string).orderBy('c.period')),
       gemeenteHistory: counting<FigureRow & { period: string }>((d, a) => d.selectFrom('gemeenten as g')
@@ -216,6 +221,12 @@ export class FiguresDatabase implements FiguresStore {
   async uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]> {
     const read = regionCode === undefined ? this.q.allSums : this.q.regionSums;
     return (await this.read(() => of(read, asOf).rows(this.db, { region: regionCode, asOf }))).map(toSums);
+  }
+
+  async periodSums(period: string, options: { regionCode?: string; asOf?: string } = {}): Promise<UploadSums[]> {
+    const { regionCode, asOf } = options;
+    const read = regionCode === undefined ? this.q.periodSums : this.q.regionPeriodSums;
+    return (await this.read(() => of(read, asOf).rows(this.db, { period, region: regionCode, asOf }))).map(toSums);
   }
 
   async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
