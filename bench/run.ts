@@ -4,9 +4,10 @@
  *
  *   npm run bench                      full run (about 9 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
- *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer
+ *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer, --only=mixed
  *   npm run bench -- --compare=main    this checkout against a build of another revision, side by side (compare.ts;
  *                                      about 9 minutes, --quick about 4, more when it needs npm ci), written to bench/out/compare.md
+ *   npm run bench -- --compare=main --only=mixed   reads while the figures change, before and after (mixed.ts), to bench/out/mixed.md
  *   npm run bench -- --profile=/v1/totals   CPU profile of the service under load (see profile.ts)
  *   npm run bench -- --profile=import       CPU profile of the service importing the TSV files
  *   npm run bench -- --profile=uploads      CPU profile of the service taking JSON uploads, one after another
@@ -15,10 +16,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
-import { CompareSettings, compareMarkdown, runCompare } from './compare';
+import { buildBefore, CompareSettings, compareMarkdown, runCompare, thisBuild } from './compare';
 import { loadRegions } from './data';
 import { ExportsSettings, runExports } from './exports';
 import { ImportSettings, runImport } from './import';
+import { MixedSettings, mixedMarkdown, runMixed } from './mixed';
 import { PgbouncerSettings, pgbouncerMarkdown, runPgbouncer } from './pgbouncer';
 import { PostgresSettings, postgresMarkdown, runPostgres } from './postgres';
 import { runProfile } from './profile';
@@ -65,6 +67,10 @@ const compareSettings: CompareSettings = quick
   ? { connections: 50, rounds: 3, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 6, importRounds: 3, importFiles: 10, postgresPeriods: 1, uncachedConnections: 10 }
   : { connections: 50, rounds: 7, seconds: 1.5, warmupSeconds: 1, maxRequests: 300_000, periods: 40, importRounds: 5, importFiles: 59, postgresPeriods: 2, uncachedConnections: 10 };
 
+const mixed: MixedSettings = quick
+  ? { connections: 100, rounds: 1, seconds: 3, warmupSeconds: 1, maxRequests: 1_000_000, periods: 6, writesPerSecond: 30, writers: 3 }
+  : { connections: 100, rounds: 3, seconds: 8, warmupSeconds: 2, maxRequests: 1_000_000, periods: 40, writesPerSecond: 30, writers: 3 };
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function command(): string {
@@ -91,6 +97,12 @@ async function main(): Promise<number> {
   const started = Date.now();
   if (compare !== undefined) {
     if (!compare) throw new Error('--compare needs the revision to compare with, e.g. --compare=main');
+    if (only === 'mixed') {
+      const report = await runMixed([buildBefore(compare, log), thisBuild()], mixed, regions, log);
+      write('mixed.md', [`## Before and after: reads while the figures change${quick ? ' (quick run, figures only indicative)' : ''}`, '', machine(command()), '',
+        mixedMarkdown(report), '', `Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, ''].join('\n'));
+      return 0;
+    }
     const report = await runCompare(compare, compareSettings, regions, log);
     const title = `## Before and after${quick ? ` (quick run: ${compareSettings.rounds} short rounds, figures only indicative)` : ''}`;
     write('compare.md', [title, '', machine(command()), '', compareMarkdown(report), '', `Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, ''].join('\n'));
@@ -150,6 +162,15 @@ async function main(): Promise<number> {
       failed = true;
       log(`pgbouncer benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
       sections.push(`### pgbouncer\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+    }
+  }
+  if (only === undefined || only === 'mixed') {
+    try {
+      sections.push(mixedMarkdown(await runMixed([thisBuild()], mixed, regions, log)), '');
+    } catch (error) {
+      failed = true;
+      log(`mixed benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### Reads while the figures change\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
     }
   }
   sections.push(`Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '');

@@ -6,7 +6,7 @@ import { SonarService } from './domain/service';
 import openapi from './generated/swagger.json';
 import { RegisterRoutes } from './generated/routes';
 import { ApiKeys, requireApiKey } from './http/authentication';
-import { observeRequests } from './http/observability';
+import { observeKeptAnswers, observeRequests } from './http/observability';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
 import { readCors } from './http/protection';
 import { RateLimits } from './http/rate-limits';
@@ -21,6 +21,7 @@ import { rejectUnknownQueryParameters } from './http/query-parameters';
 import { checkKeyRegions } from './http/write-access';
 import { reportRoutes } from './report/routes';
 import './http/request-state';
+import { NOTHING } from './domain/staleness';
 
 export const API_VERSION: string = openapi.info.version;
 const BASE_PATH = openapi.servers[0].url;
@@ -56,6 +57,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Reques
   app.locals.answers = answers;
   const paths = knownPaths(openapi, BASE_PATH, OPERATIONAL_PATHS);
   const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', BASE_PATH, '/rapport']));
+  observeKeptAnswers(observed.registry, () => answers.served);
   const onError = (error: unknown) => logger.error({ err: error }, 'unexpected error');
 
   app.use(readCors);
@@ -82,7 +84,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Reques
     res.type(observed.registry.contentType).send(await observed.registry.metrics());
   });
   app.get(`${BASE_PATH}/openapi.json`, (req) => {
-    answer(req, openapi);
+    answer(req, openapi, { dependsOn: NOTHING });
   });
   // Swagger UI's page loads its assets by relative URL, so it lives at /docs/ (/docs redirects there).
   app.get('/docs/', swaggerUi.setup(undefined, { swaggerOptions: { url: `${BASE_PATH}/openapi.json` } }));

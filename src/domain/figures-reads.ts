@@ -3,7 +3,7 @@ import { summarize } from './figures';
 import { asOfInstant } from './instant';
 import { periodOf } from './period';
 import { StoredUpload } from './ports';
-import { coverageReportOf, nationalTotalsOf, refOf, toFigures } from './read-shapes';
+import { coverageReportOf, nationalTotalsOf, RegionCounts, refOf, toFigures } from './read-shapes';
 import { Region } from './reference';
 import { UseCaseContext } from './use-case';
 import { CoverageReport, NationalTotals, RegionGemeenten, RegionTotals } from './views';
@@ -15,12 +15,12 @@ export async function regionGemeenten(ctx: UseCaseContext, regionKey: string, pe
   return { region: refOf(region), period: upload.period, gemeenten: upload.rows.map(toFigures), missing: region.gemeenten.filter((g) => !present.has(g.code)) };
 }
 
-/** From the sums kept with each upload: a total reads one row, whatever the number of gemeenten. */
+/** From the sums kept with the upload that counts: one row, whatever the number of gemeenten. */
 export async function regionTotals(ctx: UseCaseContext, regionKey: string, period?: string, asOfText?: string): Promise<RegionTotals> {
   const region = ctx.reference.region(regionKey);
   const asOf = asOfInstant(asOfText);
   const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code, asOf);
-  const [sums] = p === undefined ? [] : await ctx.store.uploadSums(region.code, asOf, p);
+  const [sums] = p === undefined ? [] : await ctx.store.periodSums(p, { regionCode: region.code, asOf });
   if (!sums) throw noFigures(region, p, asOf);
   return { region: refOf(region), period: sums.period, ...summarize([sums.counts], sums.registerTotal) };
 }
@@ -49,16 +49,19 @@ async function countingUpload(ctx: UseCaseContext, regionKey: string, period?: s
   return { region, upload };
 }
 
-function noFigures(region: Region, period: string | undefined, asOf: string | undefined) {
+function noFigures(region: Region, period: string | undefined, asOf: string | undefined): Error {
   const then = asOf === undefined ? '' : ` as of ${asOf}`;
   return notFound(period === undefined ? `${region.name} has no figures yet${then}.` : `${region.name} has no figures for ${period}${then}.`);
 }
 
-/** Every region's upload that counts in the period (the latest with figures when none is given). */
-async function nationalPeriod(ctx: UseCaseContext, period?: string, asOfText?: string): Promise<{ period: string; uploads: StoredUpload[] }> {
+/**
+ * Every region's upload that counts in the period (the latest with figures when none is given), as the sums
+ * kept with each upload: one row per region, whatever the number of gemeenten.
+ */
+async function nationalPeriod(ctx: UseCaseContext, period?: string, asOfText?: string): Promise<{ period: string; uploads: RegionCounts[] }> {
   const asOf = asOfInstant(asOfText);
   const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(undefined, asOf);
-  const uploads = p === undefined ? [] : await ctx.store.currentUploads(p, { asOf });
+  const uploads = p === undefined ? [] : (await ctx.store.periodSums(p, { asOf })).map((u) => ({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] }));
   const then = asOf === undefined ? '' : ` as of ${asOf}`;
   if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? `No figures have been uploaded yet${then}.` : `No region has figures for ${p}${then}.`);
   return { period: p, uploads };

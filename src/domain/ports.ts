@@ -6,6 +6,7 @@
 import { Counts } from './figures';
 import { GemeenteCounts, Printed } from './upload';
 import { Region } from './reference';
+import { Touched } from './staleness';
 import { UploadSource } from './views';
 
 export interface NewUpload {
@@ -112,6 +113,11 @@ export interface FiguresStore {
    * and cheap: every cached read asks it.
    */
   externalChanges(): number;
+  /**
+   * What other instances' commits touched, one list per commit, since the last call (which takes them);
+   * a commit whose scope is not known moves `externalChanges` instead. Synchronous and cheap.
+   */
+  foreignChanges(): Touched[][];
   /** False while the database cannot be reached (SQLite: once the file is closed). Synchronous. */
   isAvailable(): boolean;
   /** Releases the database; idempotent. */
@@ -129,8 +135,10 @@ export interface FiguresStore {
   regionLabels(period: string): Promise<Map<string, string>>;
   /** The uploads that count in a period (of one region, or of every region with figures), by region code. */
   currentUploads(period: string, options?: { regionCode?: string; asOf?: string }): Promise<StoredUpload[]>;
-  /** Of one region (in one period, if given), or of all: each upload that counts, summed, by period then region; in one query. */
-  uploadSums(regionCode?: string, asOf?: string, period?: string): Promise<UploadSums[]>;
+  /** Of one region, or of all: each upload that counts, summed, by period then region; in one query. */
+  uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]>;
+  /** The uploads that count in one period (of one region, or of every region with figures), summed as stored with each, by region code; one query. */
+  periodSums(period: string, options?: { regionCode?: string; asOf?: string }): Promise<UploadSums[]>;
   /** One gemeente's counts in every period its region's upload that counts lists it, oldest first; one query. */
   gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]>;
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */

@@ -1,6 +1,7 @@
 import { ProblemItem } from './errors';
 import { coverage, nationalTotals, regionGemeenten, regionTotals } from './figures-reads';
 import { FiguresStore } from './ports';
+import { ChangeLog, Touched } from './staleness';
 import { refOf as ref } from './read-shapes';
 import { ReferenceData } from './reference';
 import { uploadProblems } from './upload';
@@ -24,8 +25,8 @@ const EXTERNAL_CHECK_MS = 10;
  * `version` counts committed uploads, so that derived answers can be kept until the figures change.
  */
 export class SonarService implements UseCaseContext {
-  private changes = 0;
-  private external = 0;
+  private readonly changes = new ChangeLog();
+  private external: number | undefined;
   private externalCheckedAt = -Infinity;
 
   constructor(
@@ -34,21 +35,29 @@ export class SonarService implements UseCaseContext {
     readonly clock: () => Date = () => new Date(),
   ) {}
 
-  figuresChanged(): void {
-    this.changes++;
+  figuresChanged(touched: readonly Touched[]): void {
+    this.changes.record(touched);
   }
 
   /**
    * Grows with every upload this process commits (at once) and every commit another process makes to the
-   * same file (noticed within EXTERNAL_CHECK_MS: asking SQLite costs as much as the rest of a cached read).
+   * same database (noticed within EXTERNAL_CHECK_MS: asking SQLite costs as much as the rest of a cached read).
    */
   get version(): number {
     const now = Date.now();
     if (now - this.externalCheckedAt >= EXTERNAL_CHECK_MS) {
-      this.external = this.store.externalChanges();
       this.externalCheckedAt = now;
+      for (const touched of this.store.foreignChanges()) this.changes.record(touched);
+      const external = this.store.externalChanges();
+      if (this.external !== undefined && external !== this.external) this.changes.record(undefined); // another process's commit, scope unknown
+      this.external = external;
     }
-    return this.changes + this.external;
+    return this.changes.version;
+  }
+
+  /** What the commits after `version` touched; undefined when unknown (everything may have changed). */
+  changedSince(version: number): Touched[] | undefined {
+    return this.changes.since(version);
   }
 
   listRegions(): RegionList {

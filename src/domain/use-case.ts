@@ -1,5 +1,6 @@
 import { FiguresStore } from './ports';
 import { ReferenceData } from './reference';
+import { Touched } from './staleness';
 
 /**
  * What a use case needs, and nothing of HTTP: the store, the reference data, the clock, and a way to say
@@ -10,6 +11,6 @@ export interface UseCaseContext {
   readonly store: FiguresStore;
   readonly reference: ReferenceData;
   readonly clock: () => Date;
-  /** Call after every committed write, before its answer is sent. */
-  figuresChanged(): void;
+  /** Call after every committed write, before its answer is sent, with the regions and periods it wrote. */
+  figuresChanged(touched: readonly Touched[]): void;
 }

@@ -28,7 +28,7 @@ export async function withdrawUpload(ctx: UseCaseContext, id: number, writer: Wr
     const now = await ctx.store.getUpload(id);
     throw alreadyWithdrawn(id, now?.withdrawnAt ?? null, now?.withdrawnBy ?? null); // withdrawn meanwhile, by another process
   }
-  ctx.figuresChanged();
+  ctx.figuresChanged([{ regionCode: upload.regionCode, period: upload.period }]);
   const withdrawn = await ctx.store.getUpload(id);
   const [current] = await ctx.store.currentUploads(upload.period, { regionCode: upload.regionCode });
   return {

@@ -1,5 +1,5 @@
-import ExcelJS from 'exceljs';
 import { BOM, Cell, chunked, csvLines, Delimiter } from './csv';
+import { workbookOffThread } from './workbook-thread';
 
 /**
  * The forms an answer can take, one renderer each. JSON writes the view itself; every other form writes the
@@ -65,28 +65,6 @@ function* tsvLines(sheet: Sheet): Generator<string> {
   for (const row of sheet.rows) yield `${row.map((cell) => cell ?? '').join('\t')}\n`;
 }
 
-/** A printed Dutch integer ("1.218") in a data row becomes a number, so that Excel can add it up. */
-const DUTCH_INTEGER = /^[0-9][0-9.]*$/;
-
-/** One worksheet, header rows bold, counts as numbers shown with thousands separators. */
-async function workbook(sheet: Sheet): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  book.creator = 'Sonar transparency service';
-  book.created = new Date(0);
-  book.modified = new Date(0);
-  const ws = book.addWorksheet(sheet.title.slice(0, 31));
-  const cellValue = (cell: Cell, data: boolean) => (cell === '' || cell === null || cell === undefined ? null
-    : data && typeof cell === 'string' && DUTCH_INTEGER.test(cell) ? Number(cell.replace(/\./g, '')) : cell);
-  for (const cells of sheet.head) ws.addRow(cells.map((cell) => cellValue(cell, false))).font = { bold: true };
-  for (const cells of sheet.rows) ws.addRow(cells.map((cell) => cellValue(cell, true)));
-  ws.eachRow((row) => row.eachCell((cell) => {
-    if (typeof cell.value === 'number') cell.numFmt = '#,##0';
-  }));
-  ws.getColumn(2).width = 24;
-  // The fastest deflate: a file a tenth larger, made in about half the time (the answer is kept anyway).
-  return Buffer.from(await book.xlsx.writeBuffer({ zip: { compression: 'DEFLATE', compressionOptions: { level: 1 } } }));
-}
-
 export const RENDERERS = {
   json: {
     mediaType: 'application/json',
@@ -106,7 +84,7 @@ export const RENDERERS = {
     mediaType: XLSX_MEDIA_TYPE,
     render: ({ sheet }) => {
       const s = sheet();
-      return { contentType: XLSX_MEDIA_TYPE, headers: fileHeaders(s, 'xlsx'), body: workbook(s) };
+      return { contentType: XLSX_MEDIA_TYPE, headers: fileHeaders(s, 'xlsx'), body: workbookOffThread(s) };
     },
   },
 } satisfies Record<string, Renderer>;

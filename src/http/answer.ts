@@ -1,21 +1,27 @@
 import type { Request, Response } from 'express';
+import type { Dependency } from '../domain/staleness';
 import { Format, RENDERERS, Sheet } from '../exports/formats';
 import { beginAnswer, headLines, keptAnswer, KeptAnswer, sendAnswer, strongEtag } from './kept-answers';
 import { chosenFormat, OfferedFormat } from './representation';
 import './request-state';
 
+/** What an answer depends on (staleness.ts): a write touching none of it leaves it kept. Everything when not said. */
+export interface Depending {
+  dependsOn?: Dependency;
+}
+
 /** The forms a read offers besides JSON's default: the `format` values it takes (its default first), and its sheet. */
-export interface Offer<V> {
+export interface Offer<V> extends Depending {
   formats: readonly OfferedFormat[];
   sheet: (view: V) => Sheet;
 }
 
 /** JSON, or CSV when the request asks for it (`format=csv` or Accept: text/csv). */
-export const jsonOrCsv = <V>(sheet: (view: V) => Sheet): Offer<V> => ({ formats: ['json', 'csv'], sheet });
+export const jsonOrCsv = <V>(sheet: (view: V) => Sheet, dependsOn?: Dependency): Offer<V> => ({ formats: ['json', 'csv'], sheet, dependsOn });
 
 /** Headers that belong to a JSON answer, such as a list's paging. */
-export interface OwnHeaders {
-  headers: Record<string, string>;
+export interface OwnHeaders extends Depending {
+  headers?: Record<string, string>;
 }
 
 /**
@@ -29,7 +35,7 @@ export function answer<V>(req: Request, view: V, how?: OwnHeaders | Offer<V>): V
   const res = req.res;
   if (!res) throw new Error('answer() needs the response of an express request');
   const offer = how && 'sheet' in how ? how : undefined;
-  const own = how && 'headers' in how ? Object.entries(how.headers) : [];
+  const own = how && 'headers' in how && how.headers ? Object.entries(how.headers) : [];
   const format: Format = offer ? chosenFormat(req, offer.formats) : 'json';
   const rendering = RENDERERS[format].render({
     view,
@@ -40,7 +46,7 @@ export function answer<V>(req: Request, view: V, how?: OwnHeaders | Offer<V>): V
   });
   const head = { contentType: rendering.contentType, headers: [...own, ...rendering.headers] };
   const keep = (kept: KeptAnswer) => {
-    if (req.keeping) req.app.locals.answers.keep(req.keeping, kept);
+    if (req.keeping) req.app.locals.answers.keep(req.keeping, kept, how?.dependsOn);
   };
   const whole = (body: Buffer): void => {
     const kept = keptAnswer(body, head);

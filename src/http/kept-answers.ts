@@ -1,12 +1,15 @@
 import type { RequestHandler } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
+import { affects, Dependency, EVERYTHING, Touched } from '../domain/staleness';
 import { representationKey } from './representation';
 import './request-state';
 
-/** Anything whose answers stay the same until its `version` changes. */
+/** Anything whose answers stay the same until its `version` changes, and that says what each change touched. */
 export interface Versioned {
   readonly version: number;
+  /** What the changes after `version` touched; undefined when unknown. */
+  changedSince(version: number): readonly Touched[] | undefined;
 }
 
 /** An answer as it is kept: its bytes, and its headers laid out once as `writeHead` takes them (name, value …). */
@@ -79,17 +82,25 @@ export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: Ke
 const sizeOf = (key: string, answer: KeptAnswer): number =>
   answer.body.length + key.length + answer.ok.reduce((n, line) => n + line.length, 0) + answer.notModified.reduce((n, line) => n + line.length, 0);
 
+type Kept = KeptAnswer & { size: number; dependsOn: Dependency };
+
 /**
- * The figures change only when an upload commits, so every successful read is derived once per data
- * version and then served as kept bytes and headers until the next commit. The service bumps its version
- * before the upload's 201 is written, so no read that starts after that 201 can get the previous figures.
+ * The figures change only when a write commits, and each write touches some regions in some periods, so
+ * every successful read is derived once and then served as kept bytes and headers until a write touches
+ * what it depends on (staleness.ts); a write to another region leaves it kept. The service raises its
+ * version, saying what the write touched, before the upload's 201 is written, so no read that starts after
+ * that 201 can get the previous figures.
  * Keys are the full URL and, unless `format` decides, the Accept header; the room is bounded in bytes
  * (bodies, keys and headers), oldest answer out first, so that odd query strings or Accept headers cannot
  * make it grow. HEAD is GET without the body: same key, headers and 304.
  */
 export class KeptAnswers {
   private version: number;
-  private readonly kept = new Map<string, KeptAnswer & { size: number }>();
+  private readonly kept = new Map<string, Kept>();
+  /** Answers served as kept, for the metrics. */
+  served = 0;
+  /** Reads being derived, by key, until their answer is sent: others asking meanwhile wait for it (single flight). */
+  private readonly deriving = new Map<string, Promise<void>>();
   private bytes = 0;
 
   constructor(private readonly source: Versioned, private readonly prefix: string, readonly maxBytes = 32 * 1024 * 1024) {
@@ -102,14 +113,31 @@ export class KeptAnswers {
     return representationKey(url, req.headers.accept);
   }
 
-  /** The answer kept under `key`, after forgetting every answer of an earlier data version. */
-  private lookup(key: string): KeptAnswer | undefined {
-    if (this.source.version !== this.version) {
+  /** Forgets what the writes since the last look made stale: what depends on what they touched, or everything. */
+  private catchUp(): void {
+    const version = this.source.version;
+    if (version === this.version) return;
+    const touched = this.source.changedSince(this.version);
+    this.version = version;
+    if (touched === undefined) {
       this.kept.clear();
       this.bytes = 0;
-      this.version = this.source.version;
+      return;
     }
-    return this.kept.get(key);
+    for (const [key, kept] of this.kept) {
+      if (affects(touched, kept.dependsOn)) {
+        this.kept.delete(key);
+        this.bytes -= kept.size;
+      }
+    }
+  }
+
+  /** The answer kept under `key`, once the stale ones are forgotten. */
+  private lookup(key: string): KeptAnswer | undefined {
+    this.catchUp();
+    const found = this.kept.get(key);
+    if (found) this.served++;
+    return found;
   }
 
   /** The kept answer to a bare request, before express has seen it. */
@@ -120,28 +148,53 @@ export class KeptAnswers {
 
   /**
    * In express, for the reads the bare lookup leaves to it (a browser's, after CORS): serves a kept answer,
-   * or notes under which key and data version the answer about to be derived may be kept.
+   * or notes under which key and data version the answer about to be derived may be kept. While one request
+   * derives an answer, others for the same key wait for it instead of deriving it too: after a write, a
+   * hundred clients asking for the national series cost one derivation, not a hundred on the one event loop.
    */
   readonly middleware: RequestHandler = (req, res, next) => {
     const key = this.keyOf(req, req.originalUrl);
     if (key === undefined) return next();
     const hit = this.lookup(key);
     if (hit) return sendAnswer(req, res, hit);
+    const deriving = this.deriving.get(key);
+    if (deriving) {
+      // Derived once for all who ask at once: wait for it, then serve it if it could be kept, else derive.
+      void deriving.then(() => {
+        const kept = this.lookup(key);
+        if (kept) return sendAnswer(req, res, kept);
+        req.keeping = { key, version: this.version };
+        next();
+      });
+      return;
+    }
     req.keeping = { key, version: this.version };
+    this.deriving.set(key, new Promise<void>((resolve) => res.once('close', () => {
+      this.deriving.delete(key);
+      resolve();
+    })));
     next();
   };
 
-  /** Keeps an answer, unless an upload committed while it was derived, which makes it unfit. */
-  keep(ticket: KeepTicket, answer: KeptAnswer): void {
-    if (this.source.version !== ticket.version || this.version !== ticket.version || this.kept.has(ticket.key)) return;
+  /**
+   * Keeps an answer that depends on `dependsOn`, unless a write that committed while it was derived touched
+   * that (or may have: unknown), which makes it unfit.
+   */
+  keep(ticket: KeepTicket, answer: KeptAnswer, dependsOn: Dependency = EVERYTHING): void {
+    this.catchUp();
+    if (this.version !== ticket.version) {
+      const touched = this.source.changedSince(ticket.version);
+      if (touched === undefined || affects(touched, dependsOn)) return;
+    }
+    if (this.kept.has(ticket.key)) return;
     const size = sizeOf(ticket.key, answer);
     if (size > this.maxBytes) return;
     while (this.bytes + size > this.maxBytes) {
-      const [oldest, old] = this.kept.entries().next().value as [string, KeptAnswer & { size: number }];
+      const [oldest, old] = this.kept.entries().next().value as [string, Kept];
       this.kept.delete(oldest);
       this.bytes -= old.size;
     }
-    this.kept.set(ticket.key, { ...answer, size });
+    this.kept.set(ticket.key, { ...answer, size, dependsOn });
     this.bytes += size;
   }
 }

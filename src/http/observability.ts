@@ -89,3 +89,14 @@ export function observeRequests(logger: Logger, routeOf: (path: string) => strin
   };
   return { registry, observe };
 }
+
+/** Reads answered from the kept answers: beside http_requests_total, how long answers stay kept while the figures change. */
+export function observeKeptAnswers(registry: Registry, served: () => number): void {
+  new Counter({
+    name: 'kept_answers_served_total', help: 'Reads answered from kept answers, without deriving them again', registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(served());
+    },
+  });
+}

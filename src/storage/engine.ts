@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { NewUpload } from '../domain/ports';
+import type { Touched } from '../domain/staleness';
 import type { Executor } from './prepared';
 import type { Schema } from './schema';
 import type { Dialect } from './migrations/migrations';
@@ -24,9 +25,10 @@ export interface Engine {
   readonly reads: Executor;
   /**
    * Runs `body` in one write transaction that holds the write lock from its start (so that instants taken
-   * inside follow commit order) and, when `body` says it changed something, tells other processes so.
+   * inside follow commit order) and, when `body` says it changed something, tells other processes so, with
+   * the regions and periods it `touched` when it says so.
    */
-  write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T>;
+  write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T>;
   /** A new import's staging: uploads set aside in the staging tables under one import id. */
   stage(): EngineStaging;
   /**
@@ -37,8 +39,17 @@ export interface Engine {
   /** A driver's error as the domain sees it: a database out of reach becomes 'unavailable'; others stay as they are. */
   failed(error: unknown): never;
   externalChanges(): number;
+  /** What other processes' commits touched, as far as the engine learnt it (FiguresStore.foreignChanges). */
+  foreignChanges(): Touched[][];
   isAvailable(): boolean;
   close(): Promise<void>;
+}
+
+export interface WriteOutcome<T> {
+  result: T;
+  changed: boolean;
+  /** The regions and periods a change wrote, for other processes to forget only what depends on them. */
+  touched?: Touched[];
 }
 
 export interface EngineStaging {

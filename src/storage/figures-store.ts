@@ -5,6 +5,7 @@ import {
 } from '../domain/ports';
 import { sumCounts } from '../domain/figures';
 import { Region } from '../domain/reference';
+import type { Touched } from '../domain/staleness';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
 import type { Engine, StagedUpload } from './engine';
@@ -86,11 +87,13 @@ export class FiguresDatabase implements FiguresStore {
       // One query for a whole series: each upload that counts, with its sums (one row per upload).
       allSums: counting<SumsRow>((d) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).orderBy('c.period').orderBy('c.region_code')),
-      regionSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
-        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.region_code', '=', a.region as string).orderBy('c.period')),
+      periodSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.period', '=', a.period as string).orderBy('c.region_code')),
       regionPeriodSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns)
-        .where('c.region_code', '=', a.region as string).where('c.period', '=', a.period as string)),
+        .where('c.period', '=', a.period as string).where('c.region_code', '=', a.region as string)),
+      regionSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.region_code', '=', a.region as string).orderBy('c.period')),
       gemeenteHistory: counting<FigureRow & { period: string }>((d, a) => d.selectFrom('gemeenten as g')
         .innerJoin('counting as c', 'c.region_code', 'g.region_code')
         .innerJoin('upload_figures as f', (j) => j.onRef('f.upload_id', '=', 'c.upload_id').onRef('f.gemeente_code', '=', 'g.code'))
@@ -143,6 +146,7 @@ export class FiguresDatabase implements FiguresStore {
       forgetStagedUploads: prepare(db, (d, a: { importId: number }) => d.deleteFrom('staged_uploads').where('import_id', '=', a.importId)),
       withdraw: prepare(db, (d, a: { id: number; at: string; by: string }) => d.updateTable('uploads').set({ withdrawn_at: a.at, withdrawn_by: a.by })
         .where('id', '=', a.id).where('withdrawn_at', 'is', null)),
+      scopeOf: prepare(db, (d, a: { id: number }) => d.selectFrom('uploads').select(['region_code', 'period']).where('id', '=', a.id)),
       currentOf: prepare(db, (d, a: { id: number }) => d.selectFrom('current_uploads').select(['region_code', 'period']).where('upload_id', '=', a.id)),
       latestStanding: prepare(db, (d, a: { region: string; period: string }) => d.selectFrom('uploads').select('id')
         .where('region_code', '=', a.region).where('period', '=', a.period).where('withdrawn_at', 'is', null)
@@ -173,6 +177,10 @@ export class FiguresDatabase implements FiguresStore {
 
   externalChanges(): number {
     return this.engine.externalChanges();
+  }
+
+  foreignChanges(): Touched[][] {
+    return this.engine.foreignChanges();
   }
 
   async close(): Promise<void> {
@@ -221,9 +229,15 @@ export class FiguresDatabase implements FiguresStore {
     return new Map(rows.map((r) => [r.region_code, r.region_label as string]));
   }
 
-  async uploadSums(regionCode?: string, asOf?: string, period?: string): Promise<UploadSums[]> {
-    const read = regionCode === undefined ? this.q.allSums : period === undefined ? this.q.regionSums : this.q.regionPeriodSums;
-    return (await this.read(() => of(read, asOf).rows(this.db, { region: regionCode, period, asOf }))).map(toSums);
+  async uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]> {
+    const read = regionCode === undefined ? this.q.allSums : this.q.regionSums;
+    return (await this.read(() => of(read, asOf).rows(this.db, { region: regionCode, asOf }))).map(toSums);
+  }
+
+  async periodSums(period: string, options: { regionCode?: string; asOf?: string } = {}): Promise<UploadSums[]> {
+    const { regionCode, asOf } = options;
+    const read = regionCode === undefined ? this.q.periodSums : this.q.regionPeriodSums;
+    return (await this.read(() => of(read, asOf).rows(this.db, { period, region: regionCode, asOf }))).map(toSums);
   }
 
   async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
@@ -341,7 +355,7 @@ export class FiguresDatabase implements FiguresStore {
         const records = staged.map((u) => toRecord({ ...u, id: u.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
           current: last.get(`${u.region_code} ${u.period}`) === u.seq }));
         await this.remember(db, remember, records);
-        return { result: records, changed: true };
+        return { result: records, changed: true, touched: staged.map((u) => ({ regionCode: u.region_code, period: u.period })) };
       });
     };
     return {
@@ -380,13 +394,14 @@ export class FiguresDatabase implements FiguresStore {
     return this.engine.write(async (db) => {
       const { affected } = await this.q.withdraw.run(db, { id, at: now(), by: withdrawnBy });
       if (affected === 0) return { result: false, changed: false };
+      const [scope] = await this.q.scopeOf.rows(db, { id });
       const [current] = await this.q.currentOf.rows(db, { id });
       if (current) {
         const [previous] = await this.q.latestStanding.rows(db, { region: current.region_code, period: current.period });
         if (previous === undefined) await this.q.forgetCurrent.run(db, { region: current.region_code, period: current.period });
         else await this.q.makeCurrent.run(db, { region: current.region_code, period: current.period, id: previous.id });
       }
-      return { result: true, changed: true };
+      return { result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period }] };
     });
   }
 }

@@ -159,7 +159,7 @@ describe('Uploads made at the same instant', () => {
     const common = { regionCode: region.code, period: '2026-06', uploadedBy: 'writer', source: 'json' as const };
     await saveUploads(t.service.store, [{ ...common, registerTotal: 500, rows: rows(7) }], () => at);
     await saveUploads(t.service.store, [{ ...common, registerTotal: 600, rows: rows(9) }], () => at);
-    t.service.figuresChanged();
+    t.service.figuresChanged([{ regionCode: region.code, period: '2026-06' }]);
 
     const atInstant = await t.http().get(`/v1/regions/Twente/totals?period=2026-06&asOf=${at}`).expect(200);
     const current = await t.http().get('/v1/regions/Twente/totals?period=2026-06').expect(200);

@@ -79,7 +79,7 @@ describe('The read cache\'s room', () => {
     const { answer } = await import('../../src/http/answer');
     const derived: string[] = [];
     const app = express();
-    app.locals.answers = new KeptAnswers({ version: 1 }, '/v1/', maxBytes);
+    app.locals.answers = new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/', maxBytes);
     app.use(app.locals.answers.middleware);
     app.get('/v1/answer', (req) => {
       derived.push(String(req.query.n));
@@ -112,6 +112,78 @@ describe('The read cache\'s room', () => {
     await get(1);
 
     expect(derived).toEqual(['1', '2', '3', '2', '1']);
+  });
+});
+
+describe('An answer asked for by several requests at once', () => {
+  test('When five requests ask for an answer not yet kept, then it is derived once and all five get it', async () => {
+    const express = (await import('express')).default;
+    const request = (await import('supertest')).default;
+    const { KeptAnswers } = await import('../../src/http/kept-answers');
+    const { answer } = await import('../../src/http/answer');
+    let arrived = 0;
+    let derived = 0;
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const app = express();
+    app.locals.answers = new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/');
+    app.use((_req, _res, next) => (arrived++, next()));
+    app.use(app.locals.answers.middleware);
+    app.get('/v1/slow', async (req) => {
+      derived++;
+      await gate; // still being derived while the others arrive
+      answer(req, { derived });
+    });
+    const server = app.listen(0);
+    try {
+      const answers = Promise.all(Array.from({ length: 5 }, () => request(server).get('/v1/slow').expect(200)));
+      while (arrived < 5 || derived < 1) await new Promise((resolve) => setImmediate(resolve));
+      release();
+
+      const bodies = (await answers).map((res) => res.body);
+      expect(derived).toBe(1);
+      expect(bodies).toEqual(Array(5).fill({ derived: 1 }));
+    } finally {
+      server.close();
+    }
+  });
+
+  test('When the answer being derived fails, then each request that waited for it derives its own', async () => {
+    const express = (await import('express')).default;
+    const request = (await import('supertest')).default;
+    const { KeptAnswers } = await import('../../src/http/kept-answers');
+    const { answer } = await import('../../src/http/answer');
+    let arrived = 0;
+    let derived = 0;
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const app = express();
+    app.locals.answers = new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/');
+    app.use((_req, _res, next) => (arrived++, next()));
+    app.use(app.locals.answers.middleware);
+    app.get('/v1/flaky', async (req, res) => {
+      derived++;
+      if (derived === 1) {
+        await gate;
+        res.status(503).json({ title: 'Service Unavailable' });
+        return;
+      }
+      answer(req, { derived: 'again' });
+    });
+    const server = app.listen(0);
+    try {
+      const first = request(server).get('/v1/flaky').expect(503).then((res) => res); // sent now, so that it derives
+      while (arrived < 1) await new Promise((resolve) => setImmediate(resolve));
+      const others = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/flaky').expect(200)));
+      while (arrived < 4) await new Promise((resolve) => setImmediate(resolve));
+      release();
+
+      await first;
+      expect((await others).map((res) => res.body)).toEqual(Array(3).fill({ derived: 'again' }));
+      expect(derived).toBeGreaterThanOrEqual(2); // the first waiter to go on derives; the rest may wait for it
+    } finally {
+      server.close();
+    }
   });
 });
 

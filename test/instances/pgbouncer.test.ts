@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import type { NewUpload } from '../../src/domain/ports';
 import type { Region } from '../../src/domain/reference';
+import type { Touched } from '../../src/domain/staleness';
 import { openPostgresStore } from '../../src/storage/postgres/open-postgres';
 import { poolOptions } from '../../src/storage/postgres/pool-mode';
 import { FiguresDatabase } from '../../src/storage/figures-store';
@@ -176,9 +177,11 @@ describe('Stores opened through pgbouncer', () => {
       const open = (checkMs: number) => openPostgresStore({ DATABASE_URL: sessionBouncer.url(database), DATABASE_VERSION_CHECK_MS: checkMs, DATABASE_POOL_MODE: 'session' });
       const [a, b] = await Promise.all([open(1000), open(NO_CHECK_MS)]);
       try {
-        const seen = b.externalChanges();
+        b.foreignChanges();
+        const learnt: Touched[][] = [];
         await saveUploads(a, [await twente(a, 7)], () => new Date().toISOString());
-        await eventually(async () => b.externalChanges(), (changes) => changes !== seen, POLL_LIMIT_MS);
+        await eventually(async () => learnt.push(...b.foreignChanges()), (n) => n > 0, POLL_LIMIT_MS);
+        expect(learnt).toEqual([[{ regionCode: 'AM05', period: '2026-06' }]]);
         expect((await currentUpload(b, 'AM05', '2026-06'))?.registerTotal).toBe(7);
       } finally {
         await Promise.all([a.close(), b.close()]);

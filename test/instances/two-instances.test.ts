@@ -67,6 +67,29 @@ describe('Two service processes on one PostgreSQL database', () => {
     expect(Math.max(...waits)).toBeLessThan(READ_AFTER_WRITE_BOUND_MS);
   });
 
+  test('When A commits an upload to another region, then B keeps its answer (same ETag, 304); one to its own region is stale at B at once', async () => {
+    const totals = '/v1/regions/AM05/totals?period=2026-11';
+    const keptServed = async () => Number(/^kept_answers_served_total (\d+)$/m.exec(String((await get(b.base, '/metrics')).body))?.[1]);
+    expect((await postJson(a.base, markedUpload('AM05', '2026-11', 1))).status).toBe(201);
+    expect((await postJson(a.base, markedUpload('AM06', '2026-11', 1))).status).toBe(201);
+    await eventually(() => get(b.base, totals), (res) => res.body.registerTotal === 1, READ_AFTER_WRITE_BOUND_MS);
+    const etag = (await get(b.base, totals)).headers.get('etag') as string; // kept at B now
+
+    expect((await postJson(a.base, markedUpload('AM06', '2026-11', 2))).status).toBe(201);
+    await eventually(() => get(b.base, '/v1/regions/AM06/totals?period=2026-11'), (res) => res.body.registerTotal === 2, READ_AFTER_WRITE_BOUND_MS);
+    const served = await keptServed();
+    const revalidated = await fetch(`${b.base}${totals}`, { headers: { 'If-None-Match': etag } });
+
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('etag')).toBe(etag);
+    expect(await keptServed()).toBe(served + 1); // served from B's kept answers: A's commit to AM06 left it alone
+
+    expect((await postJson(a.base, markedUpload('AM05', '2026-11', 2))).status).toBe(201);
+    const { value } = await eventually(() => fetchJson(`${b.base}${totals}`, { headers: { 'If-None-Match': etag } }),
+      (res) => res.status === 200 && (res.body as { registerTotal: number }).registerTotal === 2, READ_AFTER_WRITE_BOUND_MS);
+    expect(value.headers.get('etag')).not.toBe(etag);
+  });
+
   test('When uploads go through both at once, then every 201 is in the history and the last committed is current', async () => {
     const regions = ['AM01', 'AM02', 'AM03'];
     const sent = Array.from({ length: 30 }, (_, i) => markedUpload(regions[i % 3], '2026-09', 1000 + i));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DomainError } from '../../src/domain/errors';
 import { NewUpload, Remember, WriteClock } from '../../src/domain/ports';
 import { Region } from '../../src/domain/reference';
+import type { Touched } from '../../src/domain/staleness';
 import { FiguresDatabase } from '../../src/storage/figures-store';
 import { STAGING_BATCH_ROWS } from '../../src/storage/engine';
 import { openPostgres } from '../../src/storage/postgres/postgres-engine';
@@ -216,11 +217,24 @@ describe('Several FiguresDatabase instances on one database', () => {
     }
   });
 
-  test('When one instance commits, then the other learns of it through the notification', async () => {
+  test('When one instance commits, then the other learns through the notification which region and period it touched', async () => {
     const seen = b.externalChanges();
+    b.foreignChanges();
+    const learnt: Touched[][] = [];
     await saveUploads(a, [upload('AM05', '2026-06', 1)], at('2026-07-01T10:00:00.000Z'));
-    await eventually(() => b.externalChanges() !== seen, 2000);
+    await eventually(() => learnt.push(...b.foreignChanges()) > 0, 2000);
+    expect(learnt).toEqual([[{ regionCode: 'AM05', period: '2026-06' }]]);
+    expect(b.externalChanges()).toBe(seen); // its scope is known: not "anything may have changed"
     expect((await currentUpload(b, 'AM05', '2026-06'))?.registerTotal).toBe(1001);
+  });
+
+  test('When one instance withdraws an upload, then the other learns which region and period it touched', async () => {
+    const [record] = await saveUploads(a, [upload('AM14', '2026-06', 5)], at('2026-07-01T10:00:00.000Z'));
+    await eventually(() => b.foreignChanges().length > 0, 2000);
+    const learnt: Touched[][] = [];
+    await a.withdrawUpload(record.id, 'writer', at('2026-07-01T11:00:00.000Z'));
+    await eventually(() => learnt.push(...b.foreignChanges()) > 0, 2000);
+    expect(learnt).toEqual([[{ regionCode: 'AM14', period: '2026-06' }]]);
   });
 
   test('When a commit is made without a notification, then the periodic version check notices it', async () => {

@@ -29,6 +29,30 @@ describe('The sums a series reads, stored with each upload', () => {
     expect(await expectSeriesEqualsReads((url) => app().http().get(url), 'Twente')).toBe(2);
     expect(await app().store.uploadSums('AM05')).toHaveLength(2);
   });
+
+  test('When region and national totals are read from the stored sums, then they equal the sums of the gemeenten rows, now and as of an earlier instant', async () => {
+    const upload = (body: object) => app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(body).expect(201);
+    await upload(markedUpload('AM05', '2026-06', 11));
+    await upload(markedUpload('AM14', '2026-06', 22));
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the next upload's instant comes after `between`
+    await upload({ ...twenteUpload(), period: '2026-06' });
+    const rowSum = async (region: string, query: string) => {
+      const res = await app().http().get(`/v1/regions/${region}/gemeenten?period=2026-06${query}`).expect(200);
+      return (res.body.gemeenten as Array<{ total: number }>).reduce((n, g) => n + g.total, 0);
+    };
+
+    for (const query of ['', `&asOf=${between}`]) {
+      const [twente, other] = [await rowSum('AM05', query), await rowSum('AM14', query)];
+      const regionTotals = await app().http().get(`/v1/regions/AM05/totals?period=2026-06${query}`).expect(200);
+      const national = await app().http().get(`/v1/totals?period=2026-06${query}`).expect(200);
+      const coverage = await app().http().get(`/v1/coverage?period=2026-06${query}`).expect(200);
+      expect(regionTotals.body.total).toBe(twente);
+      expect(national.body.total).toBe(twente + other);
+      expect(coverage.body.regions.map((r: { total: number }) => r.total)).toEqual([twente, other]);
+    }
+    expect(await rowSum('AM05', '')).toBe(7898); // the published Twente table, current now
+  });
 });
 
 describe('Migrating a SQLite database that has uploads from before the stored sums (SQLite only)', () => {

@@ -8,6 +8,7 @@ import { Instant } from '../headers';
 import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER } from './responses';
+import { NOTHING, regionScope } from '../../domain/staleness';
 
 @Route('gemeenten')
 @Tags('Gemeenten')
@@ -27,7 +28,7 @@ export class GemeentenController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten')
   @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   public listGemeenten(@Request() req: ExRequest): GemeenteList {
-    return answer(req, listGemeenten(this.service));
+    return answer(req, listGemeenten(this.service), { dependsOn: NOTHING });
   }
 
   /**
@@ -46,6 +47,7 @@ export class GemeentenController extends Controller {
   @Response<ProblemDetails>(404, 'Unknown gemeente')
   @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
   public async getGemeente(@Path() gemeente: string, @Request() req: ExRequest, @Query() asOf?: Instant): Promise<GemeenteDetail> {
-    return answer(req, await gemeenteDetail(this.service, gemeente, asOf));
+    const view = await gemeenteDetail(this.service, gemeente, asOf);
+    return answer(req, view, { dependsOn: regionScope(view.region.code) });
   }
 }

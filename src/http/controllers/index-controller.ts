@@ -4,6 +4,7 @@ import { ApiIndex } from '../api-index';
 import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNKNOWN_QUERY_PARAMETER } from './responses';
+import { NOTHING } from '../../domain/staleness';
 
 @Route('')
 @Tags('Index')
@@ -19,6 +20,6 @@ export class IndexController extends Controller {
   @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
   @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   public getIndex(@Request() request: ExpressRequest): ApiIndex {
-    return answer(request, request.app.locals.apiIndex); // derived from the document once, at start-up (app.ts)
+    return answer(request, request.app.locals.apiIndex, { dependsOn: NOTHING }); // derived from the document once, at start-up (app.ts)
   }
 }

@@ -4,6 +4,7 @@ import { listMeasures, MeasureList } from '../../domain/measures';
 import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNKNOWN_QUERY_PARAMETER } from './responses';
+import { NOTHING } from '../../domain/staleness';
 
 @Route('measures')
 @Tags('Tables')
@@ -20,6 +21,6 @@ export class MeasuresController extends Controller {
   @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
   public listMeasures(@Request() req: ExRequest): MeasureList {
-    return answer(req, listMeasures());
+    return answer(req, listMeasures(), { dependsOn: NOTHING });
   }
 }

@@ -8,6 +8,7 @@ import { MALFORMED_FIGURES_QUERY, NOT_MODIFIED, NO_FIGURES, TOO_MANY_REQUESTS, U
 import { Delimiter, Format } from '../representation';
 import { answer, jsonOrCsv } from '../answer';
 import { coverageSheet, nationalTotalsSheet } from '../../exports/figure-sheets';
+import { periodScope } from '../../domain/staleness';
 
 @Route('')
 @Tags('National')
@@ -33,7 +34,8 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
   @Response<ProblemDetails>(404, NO_FIGURES)
   public async getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<NationalTotals> {
-    return answer(req, await this.service.nationalTotals(period, asOf), jsonOrCsv(nationalTotalsSheet));
+    const view = await this.service.nationalTotals(period, asOf);
+    return answer(req, view, jsonOrCsv(nationalTotalsSheet, periodScope(undefined, view.period, period)));
   }
 
   /**
@@ -49,7 +51,8 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
   @Response<ProblemDetails>(404, NO_FIGURES)
   public async getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<CoverageReport> {
-    return answer(req, await this.service.coverage(period, asOf), jsonOrCsv(coverageSheet));
+    const view = await this.service.coverage(period, asOf);
+    return answer(req, view, jsonOrCsv(coverageSheet, periodScope(undefined, view.period, period)));
   }
 
   /**

@@ -7,6 +7,7 @@ import { REGION_PERIODS } from '../examples';
 import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { INVALID_REGION, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION } from './responses';
+import { regionScope } from '../../domain/staleness';
 
 @Route('regions')
 @Tags('Regions')
@@ -30,6 +31,7 @@ export class RegionPeriodsController extends Controller {
   @Response<ProblemDetails>(429, TOO_MANY_REQUESTS)
   @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
   public async getRegionPeriods(@Path() region: string, @Request() req: ExRequest): Promise<RegionPeriodList> {
-    return answer(req, await regionPeriods(this.service, region));
+    const view = await regionPeriods(this.service, region);
+    return answer(req, view, { dependsOn: regionScope(view.region.code) });
   }
 }

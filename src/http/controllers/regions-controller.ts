@@ -8,6 +8,7 @@ import { INVALID_REGION, MALFORMED_FIGURES_QUERY, NOT_MODIFIED, TOO_MANY_REQUEST
 import { Delimiter, Format } from '../representation';
 import { answer, jsonOrCsv } from '../answer';
 import { gemeentenSheet, regionTotalsSheet } from '../../exports/figure-sheets';
+import { NOTHING, periodScope } from '../../domain/staleness';
 
 @Route('regions')
 @Tags('Regions')
@@ -26,7 +27,7 @@ export class RegionsController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The regions')
   @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   public listRegions(@Request() req: ExRequest): RegionList {
-    return answer(req, this.service.listRegions());
+    return answer(req, this.service.listRegions(), { dependsOn: NOTHING });
   }
 
   /**
@@ -41,7 +42,7 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(400, INVALID_REGION)
   @Response<ProblemDetails>(404, UNKNOWN_REGION)
   public getRegion(@Path() region: string, @Request() req: ExRequest): RegionDetail {
-    return answer(req, this.service.region(region));
+    return answer(req, this.service.region(region), { dependsOn: NOTHING });
   }
 
   /**
@@ -60,7 +61,8 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
   @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionGemeenten> {
-    return answer(req, await this.service.gemeenten(region, period, asOf), jsonOrCsv(gemeentenSheet));
+    const view = await this.service.gemeenten(region, period, asOf);
+    return answer(req, view, jsonOrCsv(gemeentenSheet, periodScope(view.region.code, view.period, period)));
   }
 
   /**
@@ -80,6 +82,7 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_FIGURES_QUERY)
   @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionTotals> {
-    return answer(req, await this.service.regionTotals(region, period, asOf), jsonOrCsv(regionTotalsSheet));
+    const view = await this.service.regionTotals(region, period, asOf);
+    return answer(req, view, jsonOrCsv(regionTotalsSheet, periodScope(view.region.code, view.period, period)));
   }
 }

@@ -10,6 +10,7 @@ import { MALFORMED_FILTER, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN
 import { Delimiter, Format } from '../representation';
 import { answer, jsonOrCsv } from '../answer';
 import { gemeenteSeriesSheet, nationalSeriesSheet, regionSeriesSheet } from '../../exports/figure-sheets';
+import { regionScope } from '../../domain/staleness';
 
 /** What a series read takes besides its path: SDMX's filters, the instant, and the representation. */
 export interface SeriesQuery {
@@ -70,7 +71,8 @@ export class SeriesController extends Controller {
     @Request() req: ExRequest,
     @Queries() query: SeriesQuery,
   ): Promise<RegionSeries> {
-    return answer(req, await regionSeries(this.service, region, filtersOf(query)), jsonOrCsv(regionSeriesSheet));
+    const view = await regionSeries(this.service, region, filtersOf(query));
+    return answer(req, view, jsonOrCsv(regionSeriesSheet, regionScope(view.region.code)));
   }
 
   /**
@@ -92,7 +94,8 @@ export class SeriesController extends Controller {
     @Request() req: ExRequest,
     @Queries() query: SeriesQuery,
   ): Promise<GemeenteSeries> {
-    return answer(req, await gemeenteSeries(this.service, gemeente, filtersOf(query)), jsonOrCsv(gemeenteSeriesSheet));
+    const view = await gemeenteSeries(this.service, gemeente, filtersOf(query));
+    return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, regionScope(view.gemeente.region.code)));
   }
 
   /**

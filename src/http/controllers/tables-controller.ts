@@ -8,6 +8,7 @@ import { ProblemDetails } from '../problem';
 import { MALFORMED_TABLE_QUERY, NOT_MODIFIED, NO_FIGURES, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION_OR_FIGURES } from './responses';
 import { Delimiter } from '../representation';
 import { answer } from '../answer';
+import { periodScope } from '../../domain/staleness';
 
 /**
  * `tsv` (the default), `csv` or `xlsx`; without it, Accept decides (text/tab-separated-values, text/csv or
@@ -46,7 +47,8 @@ export class TablesController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The table, as a file')
   @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getRegionTable(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<PublicationTable> {
-    return answer(req, await regionTable(this.service, region, period), { formats: TABLE_FORMS, sheet: regionTableSheet });
+    const view = await regionTable(this.service, region, period);
+    return answer(req, view, { formats: TABLE_FORMS, sheet: regionTableSheet, dependsOn: periodScope(view.region.code, view.period, period) });
   }
 
   /**
@@ -61,6 +63,7 @@ export class TablesController extends Controller {
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The table, as a file')
   @Response<ProblemDetails>(404, NO_FIGURES)
   public async getNationalTable(@Request() req: ExRequest, @Query() period?: Period, @Query() format?: TableFormat, @Query() delimiter?: Delimiter): Promise<NationalTable> {
-    return answer(req, await nationalTable(this.service, period), { formats: TABLE_FORMS, sheet: nationalTableSheet });
+    const view = await nationalTable(this.service, period);
+    return answer(req, view, { formats: TABLE_FORMS, sheet: nationalTableSheet, dependsOn: periodScope(undefined, view.period, period) });
   }
 }

@@ -14,6 +14,7 @@ import { isTableUpload, readTableUpload, TABLE_CONTENT_TYPES } from '../table-up
 import { requireContentType } from '../content-type';
 import { jsonUpload } from '../json-upload';
 import { pageLinks } from '../paging';
+import { periodOf } from '../../domain/period';
 
 /**
  * An upload's number, as its receipt and Location give it. The stores hold upload ids as 32-bit integers
@@ -136,7 +137,9 @@ export class UploadsController extends Controller {
   ): Promise<UploadList> {
     const list = await this.service.listUploads({ region, period, uploadedBy, limit, offset });
     const headers = { Link: pageLinks(request.baseUrl + request.path, request.query, limit, offset, list.total), 'Total-Count': String(list.total) };
-    return answer(request, list, { headers });
+    // A filter by region or period lists only what writes to it change; by name alone, what any write does.
+    const dependsOn = [{ regionCode: region === undefined ? undefined : this.service.reference.region(region).code, period: period === undefined ? undefined : periodOf(period) }];
+    return answer(request, list, { headers, dependsOn });
   }
 
   /**
@@ -186,6 +189,7 @@ export class UploadsController extends Controller {
   @Response<ProblemDetails>(400, MALFORMED_ID)
   @Response<ProblemDetails>(404, NO_SUCH_UPLOAD)
   public async getUpload(@Path() id: UploadId, @Request() request: ExpressRequest): Promise<UploadDetail> {
-    return answer(request, await this.service.getUpload(id));
+    const view = await this.service.getUpload(id);
+    return answer(request, view, { dependsOn: [{ regionCode: view.region.code, period: view.period }] });
   }
 }

@@ -1,8 +1,31 @@
 import { Client, type ClientConfig } from 'pg';
 import type { Logger } from 'pino';
+import type { Touched } from '../../domain/staleness';
 
-/** The channel every write transaction notifies, with the version it reached. */
+/**
+ * The channel every write transaction notifies, with the version it reached and what it touched:
+ * `12 AM05:2026-06 AM14:2026-06`. A version alone means that anything may have changed.
+ */
 export const FIGURES_CHANNEL = 'sonar_figures';
+
+/** Stays well below PostgreSQL's 8000-byte limit of a payload; a larger scope is sent as "anything". */
+const MAX_SCOPE_CHARS = 7000;
+
+/** What a write touched, as its notification's payload after the version ('' when unknown or too long). */
+export function notifiedScope(touched: readonly Touched[] | undefined): string {
+  if (!touched || touched.length === 0) return '';
+  const text = [...new Set(touched.map((t) => ` ${t.regionCode}:${t.period}`))].join('');
+  return text.length > MAX_SCOPE_CHARS ? '' : text;
+}
+
+function parsed(payload: string): { version: string; touched: Touched[] | undefined } {
+  const [version, ...scopes] = payload.split(' ');
+  const touched = scopes.map((s) => {
+    const [regionCode, period] = s.split(':');
+    return { regionCode, period };
+  });
+  return { version, touched: touched.length > 0 && touched.every((t) => t.regionCode && t.period) ? touched : undefined };
+}
 
 export const VERSION_QUERY = 'SELECT version::text AS version FROM figures_version';
 
@@ -13,8 +36,13 @@ export const VERSION_QUERY = 'SELECT version::text AS version FROM figures_versi
  * noticed at the next check; after a reconnect everything may have changed unseen, so `changes` moves.
  */
 export class ChangeListener {
-  /** Moves on every change learnt of; the kept answers compare it, so moving it more often than needed is harmless. */
+  /**
+   * Moves on every change learnt of whose scope is unknown (a check that skipped versions, a reconnect);
+   * the kept answers compare it, so moving it more often than needed is harmless.
+   */
   changes = 0;
+  /** Other instances' commits whose notification said what they touched, until taken. */
+  private foreign: Touched[][] = [];
   available = false;
   private client: Client | undefined;
   private version: string | undefined;
@@ -70,7 +98,10 @@ export class ChangeListener {
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (message) => {
-      if (message.channel === FIGURES_CHANNEL) this.seen(message.payload);
+      if (message.channel === FIGURES_CHANNEL && message.payload !== undefined) {
+        const { version, touched } = parsed(message.payload);
+        this.seen(version, touched);
+      }
     });
     try {
       await client.connect();
@@ -104,16 +135,30 @@ export class ChangeListener {
     else this.own.add(Number(version));
   }
 
-  /** A version seen by notification or check: a change unless every version since the last seen is this instance's own. */
-  private seen(version: string | undefined): void {
+  /** Takes what other instances' commits touched since the last call. */
+  takeForeign(): Touched[][] {
+    if (this.foreign.length === 0) return [];
+    const taken = this.foreign;
+    this.foreign = [];
+    return taken;
+  }
+
+  /**
+   * A version seen by notification (with what it touched) or check: a change unless every version since
+   * the last seen is this instance's own; of known scope when it is the next version and says what it touched.
+   */
+  private seen(version: string | undefined, touched?: Touched[]): void {
     if (version === undefined || version === this.version) return;
     const to = Number(version);
+    if (!Number.isSafeInteger(to)) return;
     const from = this.version === undefined ? to : Number(this.version) + 1;
     let foreign = this.version === undefined;
     for (let v = from; v <= to; v++) if (!this.own.has(v)) foreign = true;
     for (const v of this.own) if (v <= to) this.own.delete(v);
     this.version = version;
-    if (foreign) this.changes++;
+    if (!foreign) return;
+    if (touched && from === to) this.foreign.push(touched);
+    else this.changes++;
   }
 
   private lost(client: Client): void {

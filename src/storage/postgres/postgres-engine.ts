@@ -5,13 +5,14 @@ import type { Logger } from 'pino';
 import { DomainError } from '../../domain/errors';
 import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
-import { type Engine, type EngineStaging, STAGING_BATCH_ROWS, type StagedUpload } from '../engine';
+import type { Touched } from '../../domain/staleness';
+import { type Engine, type EngineStaging, STAGING_BATCH_ROWS, type StagedUpload, type WriteOutcome } from '../engine';
 import { FiguresDatabase } from '../figures-store';
 import { migrate, transactionOn } from '../migrations/migrator';
 import { type Executor, prepare } from '../prepared';
 import type { Schema } from '../schema';
 import { unavailable } from '../unavailable';
-import { ChangeListener, FIGURES_CHANNEL } from './change-listener';
+import { ChangeListener, FIGURES_CHANNEL, notifiedScope } from './change-listener';
 import { PoolMode, poolOptions } from './pool-mode';
 import { isUnreachable } from './unavailable';
 
@@ -143,8 +144,8 @@ export class PostgresEngine implements Engine {
           delete from staged_uploads where staged_at < now() - interval '${sql.raw(STALE_STAGING)}' returning import_id)
         delete from staged_figures where import_id in (select import_id from stale)`),
       lockVersion: prepare(this.db, (d) => d.selectFrom('figures_version').select('version').forUpdate()),
-      raiseVersion: prepare(this.db, () => sql<{ version: string }>`with raised as (update figures_version set version = version + 1 returning version)
-        select version::text as version, pg_notify(${sql.lit(FIGURES_CHANNEL)}, version::text) from raised`),
+      raiseVersion: prepare(this.db, (_d, a: { touched: string }) => sql<{ version: string }>`with raised as (update figures_version set version = version + 1 returning version)
+        select version::text as version, pg_notify(${sql.lit(FIGURES_CHANNEL)}, version::text || ${a.touched}::text) from raised`),
     };
     // Not only at start-up: an instance may run for months while another was killed mid-import.
     this.sweep = setInterval(() => {
@@ -187,7 +188,7 @@ export class PostgresEngine implements Engine {
     return body(db);
   }, isUnreachable);
 
-  async write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+  async write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -200,9 +201,9 @@ export class PostgresEngine implements Engine {
     try {
       await client.query('BEGIN');
       await this.q.lockVersion.run(db, {});
-      const { result, changed } = await body(db);
+      const { result, changed, touched } = await body(db);
       if (changed) {
-        ownVersion = (await this.q.raiseVersion.rows(db, {}))[0].version;
+        ownVersion = (await this.q.raiseVersion.rows(db, { touched: notifiedScope(touched) }))[0].version;
         this.listener.committing(ownVersion);
       }
       await client.query('COMMIT');
@@ -272,6 +273,10 @@ export class PostgresEngine implements Engine {
 
   externalChanges(): number {
     return this.listener.changes;
+  }
+
+  foreignChanges(): Touched[][] {
+    return this.listener.takeForeign();
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
-import { type Engine, type EngineStaging, STAGING_BATCH_ROWS } from '../engine';
+import type { Touched } from '../../domain/staleness';
+import { type Engine, type EngineStaging, STAGING_BATCH_ROWS, type WriteOutcome } from '../engine';
 import { FiguresDatabase } from '../figures-store';
 import { migrate, transactionOn } from '../migrations/migrator';
 import { type Executor, prepare } from '../prepared';
@@ -99,7 +100,7 @@ export class SqliteEngine implements Engine {
   readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => transactionOn(this.db, 'begin immediate', body);
 
   /** IMMEDIATE: the write lock is held before anything is read, so instants taken inside follow commit order. */
-  async write<T>(body: (db: Executor) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+  async write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T> {
     this.writing++;
     const before = this.turn;
     let done = () => undefined as void;
@@ -168,6 +169,11 @@ export class SqliteEngine implements Engine {
 
   externalChanges(): number {
     return this.dataVersion.get() as number;
+  }
+
+  /** Another process's commit to the file shows only in data_version, which does not say what it touched. */
+  foreignChanges(): Touched[][] {
+    return [];
   }
 
   isAvailable(): boolean {

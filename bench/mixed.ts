@@ -1,0 +1,243 @@
+/**
+ * Issue 19: reads while the figures change. 100 connections read a mix (a region's totals, the national
+ * totals, the coverage as CSV, the national series and the region's xlsx table; one read in ten of the JSON
+ * ones as of the current second, a new `asOf` each second), first alone, then while a writer uploads a region's
+ * figures for the latest period and withdraws that upload again (three writers at once, about 30 writes/s in all).
+ * Reported: reads/s, p50 and p99 of each phase, writes/s, and mixed / reads-only. On SQLite (one process)
+ * and on PostgreSQL with two instances on one database (reads spread over both, writes alternating).
+ * With `--compare=<rev>` each build is measured in turn within every round, so before and after stand side by side.
+ */
+import { Client } from 'pg';
+import { startCluster } from '../test/support/postgres-cluster';
+import type { Build } from './compare';
+import { BenchRegion, jsonUpload, periods, regionTable } from './data';
+import { fillJson, post } from './fill';
+import { load, median, Sample } from './load';
+import { largestRegion } from './reads';
+import { API_KEY, startService, Target, tempDir } from './targets';
+
+type Log = (line: string) => void;
+
+export interface MixedSettings {
+  connections: number;
+  /** Seconds of each phase (reads only, then reads with writes) in each round. */
+  seconds: number;
+  rounds: number;
+  warmupSeconds: number;
+  maxRequests: number;
+  /** Periods stored before the load (35 JSON uploads each). */
+  periods: number;
+  writesPerSecond: number;
+  /** Writers at once, each uploading and withdrawing one after another at its share of `writesPerSecond`. */
+  writers: number;
+}
+
+/** One phase of one round: the reads, and the writes made meanwhile. */
+export interface Phase {
+  reads: Sample;
+  writes: number;
+  writesPerSecond: number;
+  /** Writes not answered 201 / 200. */
+  writeFailures: number;
+}
+
+export interface MixedRow {
+  build: Pick<Build, 'name' | 'commit' | 'dirty'>;
+  store: string;
+  readsOnly: Phase[];
+  mixed: Phase[];
+}
+
+export interface MixedReport {
+  settings: MixedSettings;
+  paths: string[];
+  rows: MixedRow[];
+}
+
+/**
+ * The read mix for one instance: the next path each time. Every tenth read is a JSON one as of the current
+ * second, as a client asking "as of now" would send it: a new `asOf` every second, so those reads are
+ * derived from the store once a second each, and kept meanwhile like any other.
+ */
+function readMix(region: BenchRegion): { paths: string[]; next: () => string } {
+  const paths = [`/v1/regions/${region.code}/totals`, '/v1/totals', '/v1/coverage?format=csv', '/v1/series', `/v1/regions/${region.code}/table?format=xlsx`];
+  const asOfPaths = [`/v1/regions/${region.code}/totals?`, '/v1/totals?', '/v1/coverage?format=csv&', '/v1/series?'];
+  let n = 0;
+  return {
+    paths,
+    next: () => {
+      const i = n++;
+      if (i % 10 !== 9) return paths[i % paths.length];
+      const asOf = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      return `${asOfPaths[Math.floor(i / 10) % asOfPaths.length]}asOf=${asOf}`;
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Uploads a region's table for `period` and withdraws that upload, one write after another, at about
+ * `perSecond` writes, alternating over `targets`, until `stopAt` (performance.now()).
+ */
+async function writeUntil(targets: Target[], regions: BenchRegion[], period: string, perSecond: number, stopAt: number): Promise<{ writes: number; failures: number; seconds: number }> {
+  const started = performance.now();
+  let writes = 0;
+  let failures = 0;
+  let due = started;
+  let withdraw: number | undefined;
+  while (performance.now() < stopAt) {
+    const target = targets[writes % targets.length];
+    try {
+      if (withdraw === undefined) {
+        const region = regions[Math.floor(Math.random() * regions.length)];
+        const res = await post(`${target.url}/v1/uploads`, jsonUpload(regionTable(region, period)), 'application/json');
+        if (res.status === 201) withdraw = (JSON.parse(res.text) as { uploads: Array<{ id: number }> }).uploads[0].id;
+        else failures++;
+      } else {
+        const res = await fetch(`${target.url}/v1/uploads/${withdraw}`, { method: 'DELETE', headers: { 'X-API-Key': API_KEY }, signal: AbortSignal.timeout(60_000) });
+        await res.arrayBuffer();
+        if (res.status !== 200) failures++;
+        withdraw = undefined;
+      }
+    } catch {
+      failures++;
+    }
+    writes++;
+    due += 1000 / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+  }
+  return { writes, failures, seconds: (performance.now() - started) / 1000 };
+}
+
+/** `settings.writers` writers at once, each starting on another instance; their writes added up. */
+async function writers(instances: Target[], regions: BenchRegion[], period: string, settings: MixedSettings, stopAt: number): Promise<{ writes: number; failures: number; seconds: number }> {
+  const each = await Promise.all(Array.from({ length: settings.writers }, (_, k) =>
+    writeUntil([...instances.slice(k % instances.length), ...instances.slice(0, k % instances.length)], regions, period, settings.writesPerSecond / settings.writers, stopAt)));
+  return { writes: each.reduce((n, w) => n + w.writes, 0), failures: each.reduce((n, w) => n + w.failures, 0), seconds: Math.max(...each.map((w) => w.seconds)) };
+}
+
+/** The read mix on every instance at once (the connections shared out), with or without the writer. */
+async function phase(instances: Target[], region: BenchRegion, regions: BenchRegion[], period: string, settings: MixedSettings, seconds: number, writing: boolean): Promise<Phase> {
+  const stopAt = performance.now() + seconds * 1000;
+  const options = { connections: Math.ceil(settings.connections / instances.length), seconds, maxRequests: settings.maxRequests };
+  const [samples, written] = await Promise.all([
+    Promise.all(instances.map((t) => load(t.url, options, t.pid, readMix(region).next))),
+    writing ? writers(instances, regions, period, settings, stopAt) : Promise.resolve({ writes: 0, failures: 0, seconds }),
+  ]);
+  const reads: Sample = {
+    rps: samples.reduce((n, s) => n + s.rps, 0),
+    // Over several instances: the worse instance's latency.
+    p50: Math.max(...samples.map((s) => s.p50)),
+    p99: Math.max(...samples.map((s) => s.p99)),
+    requests: samples.reduce((n, s) => n + s.requests, 0),
+    failures: samples.reduce((n, s) => n + s.failures, 0),
+    cpuPerRequest: median(samples.map((s) => s.cpuPerRequest)),
+  };
+  return { reads, writes: written.writes, writesPerSecond: written.writes / written.seconds, writeFailures: written.failures };
+}
+
+interface Subject {
+  build: Build;
+  store: string;
+  instances: Target[];
+}
+
+/** Rounds over the subjects, each round in rotating order: reads only, then reads with writes. */
+async function measure(subjects: Subject[], regions: BenchRegion[], settings: MixedSettings, log: Log): Promise<MixedRow[]> {
+  const region = largestRegion(regions);
+  const latest = periods(settings.periods).at(-1) as string;
+  const rows = subjects.map((s) => ({ build: { name: s.build.name, commit: s.build.commit, dirty: s.build.dirty }, store: s.store, readsOnly: [] as Phase[], mixed: [] as Phase[] }));
+  for (const s of subjects) await phase(s.instances, region, regions, latest, settings, settings.warmupSeconds, false);
+  for (let round = 0; round < settings.rounds; round++) {
+    for (let k = 0; k < subjects.length; k++) {
+      const i = (round + k) % subjects.length;
+      const s = subjects[i];
+      const alone = await phase(s.instances, region, regions, latest, settings, settings.seconds, false);
+      const mixed = await phase(s.instances, region, regions, latest, settings, settings.seconds, true);
+      rows[i].readsOnly.push(alone);
+      rows[i].mixed.push(mixed);
+      log(`  round ${round + 1} ${s.store} ${s.build.name}: reads only ${alone.reads.rps.toFixed(0)}/s p99 ${alone.reads.p99} ms; ` +
+        `with ${mixed.writesPerSecond.toFixed(1)} writes/s ${mixed.reads.rps.toFixed(0)}/s p50 ${mixed.reads.p50} ms p99 ${mixed.reads.p99} ms` +
+        `${mixed.reads.failures + alone.reads.failures + mixed.writeFailures > 0 ? ` (failures: reads ${alone.reads.failures + mixed.reads.failures}, writes ${mixed.writeFailures})` : ''}`);
+    }
+  }
+  return rows;
+}
+
+export async function runMixed(builds: Build[], settings: MixedSettings, regions: BenchRegion[], log: Log): Promise<MixedReport> {
+  const fillPeriods = periods(settings.periods);
+  const rows: MixedRow[] = [];
+  const paths = readMix(largestRegion(regions)).paths;
+
+  log(`mixed, SQLite: ${builds.map((b) => b.name).join(' and ')}; ${regions.length} regions × ${settings.periods} periods`);
+  const sqlite: Subject[] = [];
+  for (const build of builds) {
+    const service = await startService({ name: `${build.name} sqlite`, dir: tempDir(), root: build.root });
+    const fill = await fillJson(service, regions, fillPeriods, 4);
+    log(`  ${build.name}: filled with ${fill.uploads} JSON uploads in ${fill.seconds.toFixed(1)} s`);
+    sqlite.push({ build, store: 'SQLite, one process', instances: [service] });
+  }
+  try {
+    rows.push(...(await measure(sqlite, regions, settings, log)));
+  } finally {
+    await Promise.all(sqlite.flatMap((s) => s.instances.map((t) => t.stop())));
+  }
+
+  const cluster = await startCluster();
+  try {
+    const admin = new Client({ connectionString: cluster.url('postgres') });
+    await admin.connect();
+    for (const build of builds) await admin.query(`CREATE DATABASE sonar_mixed_${build.name}`);
+    await admin.end();
+    log(`mixed, PostgreSQL ${cluster.url('')}: two instances per build`);
+    const postgres: Subject[] = [];
+    for (const build of builds) {
+      const env = { DATABASE_URL: cluster.url(`sonar_mixed_${build.name}`) };
+      const a = await startService({ name: `${build.name} postgres A`, dir: tempDir(), root: build.root, env });
+      const b = await startService({ name: `${build.name} postgres B`, dir: tempDir(), root: build.root, env });
+      const fill = await fillJson(a, regions, fillPeriods, 4);
+      log(`  ${build.name}: filled with ${fill.uploads} JSON uploads in ${fill.seconds.toFixed(1)} s`);
+      postgres.push({ build, store: 'PostgreSQL, two instances', instances: [a, b] });
+    }
+    try {
+      rows.push(...(await measure(postgres, regions, settings, log)));
+    } finally {
+      await Promise.all(postgres.flatMap((s) => s.instances.map((t) => t.stop())));
+    }
+  } finally {
+    cluster.remove();
+  }
+  return { settings, paths, rows };
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+
+export function mixedMarkdown(r: MixedReport): string {
+  const s = r.settings;
+  const lines = [
+    '### Reads while the figures change (issue 19)',
+    '',
+    `${s.connections} connections read, in turn: ${r.paths.map((p) => `\`${p}\``).join(', ')}; every tenth read one of the JSON ones as of the current second (a new \`asOf\` each second). ` +
+      `${s.rounds} rounds of ${s.seconds} s per phase (after ${s.warmupSeconds} s of warm-up), medians over the rounds: reads only, then while a writer uploads a random region's ` +
+      `figures for the latest period and withdraws that upload, ${s.writers} writers at once, each one write after another, at up to ${s.writesPerSecond} writes/s in all. ${s.periods} periods stored. ` +
+      'On PostgreSQL the reads go to both instances (their req/s added, the worse p50 and p99) and the writes alternate between them.',
+    '',
+    '| store | build | reads only: reads/s (p50 / p99 ms) | with writes: reads/s | p50 ms | p99 ms | writes/s | mixed / reads only (lowest–highest round) | met? (≥ 0.3 and p99 < 50 ms) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of r.rows) {
+    const alone = median(row.readsOnly.map((p) => p.reads.rps));
+    const mixed = median(row.mixed.map((p) => p.reads.rps));
+    const ratios = row.mixed.map((p, i) => p.reads.rps / row.readsOnly[i].reads.rps);
+    const p99 = median(row.mixed.map((p) => p.reads.p99));
+    const ratio = mixed / alone;
+    const failures = row.mixed.reduce((n, p) => n + p.reads.failures + p.writeFailures, 0) + row.readsOnly.reduce((n, p) => n + p.reads.failures, 0);
+    lines.push(`| ${row.store} | ${row.build.name} (${row.build.commit.slice(0, 7)}${row.build.dirty ? ', uncommitted changes' : ''}) | ` +
+      `${fmt(alone)} (${fmt(median(row.readsOnly.map((p) => p.reads.p50)))} / ${fmt(median(row.readsOnly.map((p) => p.reads.p99)))}) | ${fmt(mixed)} | ` +
+      `${fmt(median(row.mixed.map((p) => p.reads.p50)))} | ${fmt(p99)} | ${fmt(median(row.mixed.map((p) => p.writesPerSecond)), 1)} | ` +
+      `${fmt(ratio, 3)} (${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)}) | ${ratio >= 0.3 && p99 < 50 ? 'yes' : 'no'}${failures ? ` (${failures} failed requests)` : ''} |`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,52 @@
+/**
+ * Workbooks are made on a worker thread (src/exports/workbook-thread.ts). NEEDS THE BUILD: the worker runs
+ * dist/src/exports/workbook-worker.js (`npm test` builds first).
+ */
+import ExcelJS from 'exceljs';
+import { workbook } from '../../src/exports/workbook';
+import { stopWorkbookThread, workbookOffThread } from '../../src/exports/workbook-thread';
+import { expectFreshBuild } from '../support/child-processes';
+
+const sheet = (rows: number) => ({
+  name: 'bench', title: 'A sheet', count: rows,
+  head: [['Gemeente', 'Totaal'], ['', 'aantal']],
+  rows: Array.from({ length: rows }, (_, i) => [`Gemeente ${i}`, `${i}.${String(i % 1000).padStart(3, '0')}`]),
+});
+
+async function cells(bytes: Buffer): Promise<unknown[][]> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(bytes as unknown as ArrayBuffer);
+  const rows: unknown[][] = [];
+  book.worksheets[0].eachRow((row, n) => {
+    rows[n - 1] = (row.values as unknown[]).slice(1);
+  });
+  return rows;
+}
+
+describe('Workbooks made on a worker thread', () => {
+  beforeAll(() => expectFreshBuild());
+  afterAll(() => stopWorkbookThread());
+
+  test('When a workbook is made on the worker thread, then it holds what one made on the event loop holds', async () => {
+    const s = sheet(40);
+
+    const [offThread, here] = await Promise.all([workbookOffThread(s), workbook(s)]);
+
+    // Not byte for byte: the zip stamps each part with the time it was written.
+    expect(await cells(offThread)).toEqual(await cells(here));
+    expect((await cells(offThread))[3]).toEqual(['Gemeente 1', 1001]); // a Dutch integer in a data row becomes a number
+  });
+
+  test('When several workbooks are asked for at once, then each gets its own rows back', async () => {
+    const sizes = [1, 15, 300, 7];
+
+    const books = await Promise.all(sizes.map((n) => workbookOffThread(sheet(n))));
+
+    for (const [i, bytes] of books.entries()) {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(bytes as unknown as ArrayBuffer);
+      expect(book.worksheets[0].rowCount).toBe(2 + sizes[i]);
+      expect(book.worksheets[0].getRow(2 + sizes[i]).getCell(1).value).toBe(`Gemeente ${sizes[i] - 1}`);
+    }
+  });
+});
