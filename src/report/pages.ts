@@ -2,7 +2,9 @@ import { Counts, Summary } from '../domain/figures';
 import { TABLE_HEADINGS as T } from '../domain/measures';
 import { NationalTable, NationalTableRow, PublicationTable } from '../domain/publication-table';
 import { formatDutchInteger as n } from '../tables/dutch-integer';
+import type { CatalogueSettings } from '../domain/catalogue';
 import { RegionRef } from '../domain/reference';
+import { schemaDataset } from './dataset';
 import { historyChart, lineSample, RegionHistoryPoint, shareBar } from './chart';
 import { MapRegion, regionMap } from './map';
 import { dutchMonth, html, Html, signed } from './html';
@@ -110,10 +112,24 @@ ${regionMap(map, { period: period === undefined ? 'nog zonder cijfers' : dutchMo
 }
 
 /** A region's page: the publication's table and sentences, the map, the chart over all periods, changes, downloads. */
-export function regionPage(table: PublicationTable, points: RegionHistoryPoint[], map: MapRegion[], data?: object): string {
+export function regionPage(table: PublicationTable, points: RegionHistoryPoint[], map: MapRegion[], settings: CatalogueSettings): string {
   const { region, period } = table;
   const q = `period=${period}`;
   const tableApi = `${API}/regions/${region.code}/table?${q}`;
+  const links: Array<[string, string]> = [
+    ['Tabel als TSV (om te plakken)', `${tableApi}&format=tsv`],
+    ['Tabel als Excel (xlsx)', `${tableApi}&format=xlsx`],
+    ['Tabel als CSV', `${tableApi}&format=csv`],
+    ['Gemeenten als CSV voor Excel (puntkomma)', `${API}/regions/${region.code}/gemeenten?${q}&format=csv&delimiter=semicolon`],
+  ];
+  const data = schemaDataset(settings, {
+    name: `Transparantie van klantprofielen: ${region.name}, ${dutchMonth(period)}`,
+    description: `Doelgroep banenafspraken in Sonar per gemeente van de arbeidsmarktregio ${region.name}, met en zonder klantprofiel, en het aandeel van het doelgroepregister dat bekend is binnen Sonar.`,
+    path: `/rapport/${region.code}?${q}`,
+    periods: points.map((p) => p.period),
+    place: `Arbeidsmarktregio ${region.name}`,
+    downloads: links,
+  });
   return page(`${region.name}, ${dutchMonth(period)} — Transparantie van klantprofielen`, html`<header>
 <p><a href="/rapport?${q}">Alle regio's</a></p>
 <h1>Transparantie van klantprofielen: ${region.name}</h1>
@@ -133,12 +149,7 @@ ${scrollTable('cap-region', html`${table.label}, ${dutchMonth(period)}`, html`
 ${mapSection(map, period, region)}
 ${historySection(points)}
 ${changes(points, period)}
-${downloads([
-    ['Tabel als TSV (om te plakken)', `${tableApi}&format=tsv`],
-    ['Tabel als Excel (xlsx)', `${tableApi}&format=xlsx`],
-    ['Tabel als CSV', `${tableApi}&format=csv`],
-    ['Gemeenten als CSV voor Excel (puntkomma)', `${API}/regions/${region.code}/gemeenten?${q}&format=csv&delimiter=semicolon`],
-  ])}
+${downloads(links)}
 </main>`, data);
 }
 
@@ -165,7 +176,7 @@ const noFiguresRow = (r: MapRegion): Html =>
   html`<tr class="no-figures"><td class="n">–</td><th scope="row"><a href="/rapport/${r.code}">${r.name}</a></th><td class="n">geen cijfers</td><td></td><td class="n">–</td><td class="n">–</td></tr>`;
 
 /** The national overview: the map, every region ranked by coverage (those without figures named last), the national table. */
-export function overviewPage(table: NationalTable | undefined, periods: string[], regions: readonly RegionRef[], data?: object): string {
+export function overviewPage(table: NationalTable | undefined, periods: string[], regions: readonly RegionRef[], settings: CatalogueSettings): string {
   const map = mapRegions(regions, table);
   const without = map.filter((r) => !r.hasFigures).sort((a, b) => a.name.localeCompare(b.name, 'nl'));
   if (!table) {
@@ -176,10 +187,24 @@ export function overviewPage(table: NationalTable | undefined, periods: string[]
 <main>
 <section aria-labelledby="none"><h2 id="none">Nog geen cijfers</h2><p>Er zijn nog geen cijfers aangeleverd. Zodra een regio cijfers heeft, staan ze hier.</p></section>
 ${mapSection(map, undefined, undefined)}
-</main>`, data);
+</main>`);
   }
   const { period } = table;
   const q = `period=${period}`;
+  const links: Array<[string, string]> = [
+    ['Landelijke tabel als TSV', `${API}/table?${q}&format=tsv`],
+    ['Landelijke tabel als Excel (xlsx)', `${API}/table?${q}&format=xlsx`],
+    ['Landelijke tabel als CSV', `${API}/table?${q}&format=csv`],
+    ['Bekendheid per regio als CSV voor Excel (puntkomma)', `${API}/coverage?${q}&format=csv&delimiter=semicolon`],
+  ];
+  const data = schemaDataset(settings, {
+    name: `Transparantie van klantprofielen: Nederland, ${dutchMonth(period)}`,
+    description: 'Doelgroep banenafspraken in Sonar per arbeidsmarktregio, met en zonder klantprofiel, en het aandeel van het doelgroepregister dat bekend is binnen Sonar.',
+    path: `/rapport?${q}`,
+    periods,
+    place: 'Nederland',
+    downloads: links,
+  });
   const ranked = [...table.rows].sort((a, b) => (b.totals.coverage ?? -1) - (a.totals.coverage ?? -1) || a.region.name.localeCompare(b.region.name, 'nl'));
   return page(`Nederland, ${dutchMonth(period)} — Transparantie van klantprofielen`, html`<header>
 <h1>Transparantie van klantprofielen: Nederland</h1>
@@ -202,11 +227,6 @@ ${scrollTable('cap-national', html`Alle regio's met cijfers, ${dutchMonth(period
 `)}
 <div class="sentences">${sentences(`de ${table.rows.length === 1 ? 'arbeidsmarktregio' : `${table.rows.length} arbeidsmarktregio's`} met cijfers`, table.totals).map((s) => html`<p>${s}</p>`)}</div>
 </section>
-${downloads([
-    ['Landelijke tabel als TSV', `${API}/table?${q}&format=tsv`],
-    ['Landelijke tabel als Excel (xlsx)', `${API}/table?${q}&format=xlsx`],
-    ['Landelijke tabel als CSV', `${API}/table?${q}&format=csv`],
-    ['Bekendheid per regio als CSV voor Excel (puntkomma)', `${API}/coverage?${q}&format=csv&delimiter=semicolon`],
-  ])}
+${downloads(links)}
 </main>`, data);
 }

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { CatalogueSettings } from '../domain/catalogue';
 import { DomainError } from '../domain/errors';
 import { nationalTable, regionTable } from '../domain/publication-table';
 import { regionPeriods, regionSeries } from '../domain/series';
@@ -22,7 +23,7 @@ function errorPage(res: Response, error: unknown): void {
 const periodOf = (req: Request): string | undefined => (typeof req.query.period === 'string' ? req.query.period : undefined);
 
 /** The report in Dutch, outside the API: `/rapport` for the country, `/rapport/{region}` for one region. */
-export function reportRoutes(service: SonarService): Router {
+export function reportRoutes(service: SonarService, settings: CatalogueSettings): Router {
   const router = Router({ strict: true, caseSensitive: true });
   const regions = service.reference.regions;
   /** The national table of the period, or of the latest period; none while nothing has been uploaded. */
@@ -32,7 +33,7 @@ export function reportRoutes(service: SonarService): Router {
       res.type('html').setHeader('Cache-Control', 'no-cache');
       const table = await latestNational(periodOf(req));
       const { periods } = await service.periods();
-      res.send(overviewPage(table, periods, regions));
+      res.send(overviewPage(table, periods, regions, settings));
     } catch (error) {
       errorPage(res, error);
     }
@@ -54,7 +55,7 @@ export function reportRoutes(service: SonarService): Router {
       const table = await regionTable(service, region.code, period);
       const { series } = await regionSeries(service, table.region.code);
       const national = await nationalTable(service, table.period);
-      res.send(regionPage(table, series.map((point) => ({ period: point.period, totals: point })), mapRegions(regions, national)));
+      res.send(regionPage(table, series.map((point) => ({ period: point.period, totals: point })), mapRegions(regions, national), settings));
     } catch (error) {
       errorPage(res, error);
     }

@@ -56,6 +56,24 @@ describe('The report in Dutch', () => {
     expect(res.text).not.toMatch(/<script(?! type="application\/ld\+json">)|<link|<img|src=|url\((?!#)|href="https?:/);
   });
 
+  test('When a report page is opened, then it carries a schema.org Dataset in JSON-LD with its periods, place and downloads, linked to the catalogue', async () => {
+    const res = await app().http().get('/rapport/Twente?period=2026-06').expect(200);
+
+    const blocks = [...res.text.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]));
+
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatchObject({
+      '@context': 'https://schema.org',
+      '@type': 'Dataset',
+      name: 'Transparantie van klantprofielen: Twente, juni 2026',
+      temporalCoverage: '2026-03/2026-06',
+      spatialCoverage: { '@type': 'Place', name: 'Arbeidsmarktregio Twente' },
+      includedInDataCatalog: { '@type': 'DataCatalog', url: 'http://localhost:3000/v1/catalog' },
+      license: 'http://publications.europa.eu/resource/authority/licence/CC0',
+    });
+    expect(blocks[0].distribution).toContainEqual({ '@type': 'DataDownload', name: 'Tabel als Excel (xlsx)', encodingFormat: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentUrl: 'http://localhost:3000/v1/regions/AM05/table?period=2026-06&format=xlsx' });
+  });
+
   test('When a report asks for an unknown region or a malformed period, then a Dutch page says so with 404 or 400', async () => {
     const unknown = await app().http().get('/rapport/Atlantis').expect(404);
     const malformed = await app().http().get('/rapport?period=juni').expect(400);
