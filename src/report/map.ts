@@ -21,14 +21,14 @@ export interface MapRegion {
  */
 export const MAP_CLASSES = [
   { label: 'minder dan 50%', below: 50, fill: '#deebf7' },
-  { label: '50% tot 60%', below: 60, fill: '#9ecae1' },
+  { label: '50% tot 60%', below: 60, fill: '#8dbfe0' },
   { label: '60% tot 70%', below: 70, fill: '#4292c6' },
   { label: '70% tot 80%', below: 80, fill: '#2166ac' },
   { label: '80% of meer', below: Infinity, fill: '#08306b' },
 ] as const;
 
-/** Regions with figures but without a register, whose coverage is unknown. */
-const UNKNOWN = { label: 'cijfers zonder doelgroepregister', fill: '#bdbdbd' };
+/** Regions with figures but without a register, whose coverage is unknown: dotted, a texture of its own. */
+const UNKNOWN = { label: 'cijfers zonder doelgroepregister', fill: 'url(#map-zonder-register)' };
 /** Regions without figures: white with grey hatching, which stays distinct from every class in greyscale. */
 const NO_FIGURES = { label: 'geen cijfers', fill: 'url(#map-geen-cijfers)' };
 
@@ -85,7 +85,7 @@ export function regionMap(regions: readonly MapRegion[], options: { period: stri
 <svg class="map-svg" role="img" aria-labelledby="map-title map-desc" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">
 <title id="map-title">Kaart: bekend binnen Sonar per arbeidsmarktregio</title>
 <desc id="map-desc">${summary}</desc>
-<defs><pattern id="map-geen-cijfers" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#6f6f6f" stroke-width="1.5"/></pattern></defs>
+<defs><pattern id="map-geen-cijfers" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#6f6f6f" stroke-width="1.5"/></pattern><pattern id="map-zonder-register" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#ffffff"/><circle cx="2.5" cy="2.5" r="1.2" fill="#1b1b1b"/></pattern></defs>
 ${shapes.map((s) => {
     const r = byCode.get(s.code) ?? { code: s.code, name: s.code, coveragePercent: null, hasFigures: false };
     const mark = s.code === options.outlined;
