@@ -65,7 +65,7 @@ async function tabThrough(page: Page): Promise<{ expected: string[]; reached: Fo
   return { expected, reached };
 }
 
-function describeVariants(title: string, seeded: boolean, variants: Array<[string, string]>): void {
+function describeVariants(title: string, seeded: boolean, variants: Array<[string, string, number?]>): void {
   describe(title, () => {
     const live = liveAppUnderTest();
     let chromium: Chromium;
@@ -79,7 +79,7 @@ function describeVariants(title: string, seeded: boolean, variants: Array<[strin
       await chromium?.close();
     });
 
-    test.each(variants)('When %s (%s) is checked with axe-core, then it has 0 WCAG 2.1 A/AA violations, every link is reached by Tab with a visible focus, it fits 640 px, and nothing loads from outside', async (_what, url) => {
+    test.each(variants)('When %s (%s) is checked with axe-core, then it has 0 WCAG 2.1 A/AA violations, every link is reached by Tab with a visible focus, it fits 640 px, and nothing loads from outside', async (_what, url, status = 200) => {
       const page = await browser.newPage();
       const trouble = watch(page, live.base());
       try {
@@ -90,14 +90,16 @@ function describeVariants(title: string, seeded: boolean, variants: Array<[strin
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         const lang = await page.locator('html').getAttribute('lang');
 
-        expect(response?.status()).toBe(200);
+        expect(response?.status()).toBe(status);
         expect(violations).toEqual([]);
         expect(expected.length).toBeGreaterThan(0);
         expect(reached.map((r) => r.key)).toEqual(expected.map((_, i) => String(i)));
         expect(reached.filter((r) => !r.visible)).toEqual([]);
         expect(overflow).toBeLessThanOrEqual(0);
         expect(lang).toBe('nl');
-        expect(trouble).toEqual({ console: [], failedRequests: [], errors: [], outside: [] });
+        // Chromium logs a page's own 404 status on its console; nothing else may appear there.
+        const ownStatus = status === 200 ? [] : [`error: Failed to load resource: the server responded with a status of ${status} (Not Found)`];
+        expect(trouble).toEqual({ console: ownStatus, failedRequests: [], errors: [], outside: [] });
       } finally {
         await page.close();
       }
@@ -109,6 +111,7 @@ describeVariants('The report pages without any figures', false, [
   ['the overview without figures', '/rapport'],
   ['a region page without figures', '/rapport/Twente'],
   ['the accessibility statement', '/rapport/toegankelijkheid'],
+  ['the page for an unknown region', '/rapport/Atlantis', 404],
 ]);
 
 describeVariants('The report pages with figures in several periods', true, [
