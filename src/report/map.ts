@@ -40,19 +40,22 @@ interface Shape {
   d: string;
 }
 
-/** The CBS boundaries (db/geo, Bron: CBS), projected once: every page draws the same 35 paths. */
-const SHAPES: Shape[] = (() => {
+/** The CBS boundaries (db/geo, Bron: CBS), projected on first use and kept: every page draws the same 35 paths. */
+let shapes: Shape[] | undefined;
+function projectedShapes(): Shape[] {
+  if (shapes) return shapes;
   const topology = JSON.parse(readFileSync(path.join(DB_DIR, 'geo', 'arbeidsmarktregio-2025.topojson'), 'utf8')) as Topology<{ arbeidsmarktregio_2025: GeometryCollection<{ statcode: string }> }>;
   const regions = feature(topology, topology.objects.arbeidsmarktregio_2025) as FeatureCollection<Geometry, { statcode: string }>;
   const projection = geoMercator().fitExtent([[4, 4], [W - 4, H - 4]], regions);
   const draw = geoPath(projection);
   // One decimal is far below a pixel and halves the page's size.
   const round = (d: string) => d.replace(/-?\d+\.\d+/g, (x) => String(Math.round(Number(x) * 10) / 10));
-  return regions.features.map((f: Feature<Geometry, { statcode: string }>) => ({ code: f.properties.statcode, d: round(draw(f) ?? '') }));
-})();
+  shapes = regions.features.map((f: Feature<Geometry, { statcode: string }>) => ({ code: f.properties.statcode, d: round(draw(f) ?? '') }));
+  return shapes;
+}
 
 /** The codes the map draws, in the order of the boundaries file. */
-export const MAP_CODES: readonly string[] = SHAPES.map((s) => s.code);
+export const mapCodes = (): string[] => projectedShapes().map((s) => s.code);
 
 function classOf(region: MapRegion): { label: string; fill: string } {
   if (!region.hasFigures) return NO_FIGURES;
@@ -73,7 +76,7 @@ const swatch = (fill: string) =>
  */
 export function regionMap(regions: readonly MapRegion[], options: { period: string; outlined?: string }): Html {
   const byCode = new Map(regions.map((r) => [r.code, r]));
-  const shapes = [...SHAPES].sort((a, b) => Number(a.code === options.outlined) - Number(b.code === options.outlined));
+  const drawn = [...projectedShapes()].sort((a, b) => Number(a.code === options.outlined) - Number(b.code === options.outlined));
   const withFigures = regions.filter((r) => r.hasFigures);
   const without = regions.filter((r) => !r.hasFigures).map((r) => r.name).sort((a, b) => a.localeCompare(b, 'nl'));
   const outlined = options.outlined ? byCode.get(options.outlined) : undefined;
@@ -86,7 +89,7 @@ export function regionMap(regions: readonly MapRegion[], options: { period: stri
 <title id="map-title">Kaart: bekend binnen Sonar per arbeidsmarktregio</title>
 <desc id="map-desc">${summary}</desc>
 <defs><pattern id="map-geen-cijfers" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#6f6f6f" stroke-width="1.5"/></pattern><pattern id="map-zonder-register" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#ffffff"/><circle cx="2.5" cy="2.5" r="1.2" fill="#1b1b1b"/></pattern></defs>
-${shapes.map((s) => {
+${drawn.map((s) => {
     const r = byCode.get(s.code) ?? { code: s.code, name: s.code, coveragePercent: null, hasFigures: false };
     const mark = s.code === options.outlined;
     return html`<path class="region${mark ? ' outlined' : ''}" data-region="${s.code}" data-figures="${r.hasFigures ? 'ja' : 'nee'}" fill="${classOf(r).fill}" stroke="${mark ? '#000000' : '#ffffff'}" stroke-width="${mark ? 3 : 0.6}" d="${s.d}"><title>${r.name} (${s.code}): ${figureText(r)}</title></path>`;

@@ -1,5 +1,5 @@
 /** The map as drawn on the server: every region once, the outlined one last, and classes that stay apart in greyscale. */
-import { MAP_CLASSES, MAP_CODES, MapRegion, regionMap } from '../../src/report/map';
+import { MAP_CLASSES, mapCodes, MapRegion, regionMap } from '../../src/report/map';
 
 /** Relative luminance (WCAG) of #rrggbb: what a greyscale print keeps of a colour. */
 function luminance(hex: string): number {
@@ -8,7 +8,7 @@ function luminance(hex: string): number {
 }
 
 const regions = (figures: Record<string, number | null>): MapRegion[] =>
-  MAP_CODES.map((code) => ({ code, name: `Regio ${code}`, hasFigures: code in figures, coveragePercent: figures[code] ?? null }));
+  mapCodes().map((code) => ({ code, name: `Regio ${code}`, hasFigures: code in figures, coveragePercent: figures[code] ?? null }));
 
 describe('The map of the regions', () => {
   test('When the coverage classes are printed in greyscale, then each is lighter than the next darker one by a contrast ratio of at least 1.5 (never colour alone)', () => {
@@ -24,8 +24,8 @@ describe('The map of the regions', () => {
 
     const drawn = [...svg.matchAll(/<path class="region( outlined)?" data-region="(AM\d\d)" data-figures="(ja|nee)" fill="([^"]+)"/g)].map((m) => ({ outlined: m[1] !== undefined, code: m[2], figures: m[3], fill: m[4] }));
 
-    expect(MAP_CODES).toHaveLength(35);
-    expect(drawn.map((d) => d.code).sort()).toEqual([...MAP_CODES].sort());
+    expect(mapCodes()).toHaveLength(35);
+    expect(drawn.map((d) => d.code).sort()).toEqual(mapCodes().sort());
     expect(drawn[drawn.length - 1]).toEqual({ outlined: true, code: 'AM05', figures: 'ja', fill: MAP_CLASSES[3].fill });
     expect(drawn.find((d) => d.code === 'AM01')?.fill).toBe(MAP_CLASSES[0].fill);
     expect(drawn.find((d) => d.code === 'AM18')?.fill).toBe('url(#map-zonder-register)');
