@@ -12,6 +12,8 @@
  *   without an entry fails the build, so that a new one gets its description.
  * - A request body may come in more media types than the one tsoa documents: an operation lists them in its
  *   `x-also-consumes` extension (see the upload controller), each documented as a file.
+ * - An answer may be linked data rather than JSON: an operation lists its media types in `x-produces` (see the
+ *   catalog controller); the JSON-LD ones keep tsoa's schema, the others (Turtle) are documented as text.
  * - The words of each measure (src/domain/measures.json) go into the descriptions of the fields that hold it.
  * - The client's types are generated from the JSON view of the document; only then do reads with a `format`
  *   parameter get their CSV, TSV or xlsx answers, which openapi-fetch would otherwise type as a read's data.
@@ -81,6 +83,7 @@ const FILE_SCHEMAS = {
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { type: 'string', format: 'binary' },
 };
 const ALSO_CONSUMES = 'x-also-consumes';
+const PRODUCES = 'x-produces';
 
 const operations = Object.entries(spec.paths).flatMap(([route, item]) =>
   Object.entries(item).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${route}`, method, operation })));
@@ -108,6 +111,14 @@ for (const { name, operation } of operations) {
     // tsoa repeats the body's description inside its JSON schema; it describes every media type, so it stays above them.
     for (const media of Object.values(operation.requestBody.content)) delete media.schema.description;
     for (const type of also) operation.requestBody.content[type] = { schema: FILE_SCHEMAS[type] ?? { type: 'string' } };
+  }
+  const produces = operation[PRODUCES];
+  if (produces) {
+    delete operation[PRODUCES];
+    const ok = operation.responses['200'];
+    const json = ok.content['application/json'];
+    ok.content = Object.fromEntries(produces.map((type) => [type, /[+/]json$/.test(type) ? json
+      : { schema: { type: 'string', description: `The same graph as ${type}.` } }]));
   }
 }
 if (missing.length > 0) {

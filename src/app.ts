@@ -55,6 +55,12 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Reques
   app.locals.jsonBodyLimit = config.JSON_BODY_LIMIT;
   app.locals.apiIndex = apiIndex(openapi, BASE_PATH);
   app.locals.answers = answers;
+  app.locals.catalogue = {
+    baseUrl: config.PUBLIC_BASE_URL,
+    publisher: { name: config.CATALOG_PUBLISHER_NAME, iri: config.CATALOG_PUBLISHER_URI },
+    contact: { name: config.CATALOG_CONTACT_NAME, email: config.CATALOG_CONTACT_EMAIL },
+    licence: config.CATALOG_LICENCE,
+  };
   const paths = knownPaths(openapi, BASE_PATH, OPERATIONAL_PATHS);
   const observed = observeRequests(logger, routeLabeler(BASE_PATH, Object.keys(openapi.paths), ['/health', '/ready', '/metrics', '/v1/openapi.json', BASE_PATH, '/rapport']));
   observeKeptAnswers(observed.registry, () => answers.served);
@@ -90,7 +96,7 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Reques
   app.get('/docs/', swaggerUi.setup(undefined, { swaggerOptions: { url: `${BASE_PATH}/openapi.json` } }));
   app.use('/docs', swaggerUi.serve);
 
-  app.use(reportRoutes(service)); // the report for people, outside the API
+  app.use(reportRoutes(service, app.locals.catalogue)); // the report for people, outside the API
 
   // POST /v1/uploads is assembled in its controller (the key, the content type, then the body).
   app.delete(`${BASE_PATH}/uploads/:id`, requireApiKey, rejectUnknownQueryParameters(paths, ['DELETE']));

@@ -44,6 +44,16 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   RATE_LIMIT_WRITES: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_READS: z.coerce.number().int().min(1).default(6000),
+  /** Where the service is reached from outside: the base of every IRI in the catalogue (/v1/catalog). */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).default('http://localhost:3000'),
+  CATALOG_PUBLISHER_NAME: z.string().min(1).default('UWV'),
+  /** The publisher's IRI, preferably its TOOI URI (identifier.overheid.nl); without one, an IRI in the catalogue itself. */
+  CATALOG_PUBLISHER_URI: z.url().optional(),
+  CATALOG_CONTACT_NAME: z.string().min(1).default('Sonar-transparantieservice'),
+  /** A placeholder by default: set the real address before a portal harvests the catalogue. */
+  CATALOG_CONTACT_EMAIL: z.email().default('opendata@example.org'),
+  /** A licence from the EU licence code list (publications.europa.eu/resource/authority/licence). */
+  CATALOG_LICENCE: z.url().default('http://publications.europa.eu/resource/authority/licence/CC0'),
 });
 
 export type Config = z.output<typeof schema>;

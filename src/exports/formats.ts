@@ -1,4 +1,6 @@
+import type { CatalogueDocument } from '../domain/catalogue';
 import { BOM, Cell, chunked, csvLines, Delimiter } from './csv';
+import { turtle } from './linked-data';
 import { workbookOffThread } from './workbook-thread';
 
 /**
@@ -86,6 +88,16 @@ export const RENDERERS = {
       const s = sheet();
       return { contentType: XLSX_MEDIA_TYPE, headers: fileHeaders(s, 'xlsx'), body: workbookOffThread(s) };
     },
+  },
+  /** Linked data: a view that is a JSON-LD document (the catalogue), as it is. */
+  jsonld: {
+    mediaType: 'application/ld+json',
+    render: ({ view }) => ({ contentType: 'application/ld+json; charset=utf-8', headers: [], body: Buffer.from(JSON.stringify(view)) }),
+  },
+  /** The same graph as Turtle. */
+  turtle: {
+    mediaType: 'text/turtle',
+    render: ({ view }) => ({ contentType: 'text/turtle; charset=utf-8', headers: [], body: Buffer.from(turtle(view as CatalogueDocument)) }),
   },
 } satisfies Record<string, Renderer>;
 

@@ -10,10 +10,10 @@ export interface Depending {
   dependsOn?: Dependency;
 }
 
-/** The forms a read offers besides JSON's default: the `format` values it takes (its default first), and its sheet. */
+/** The forms a read offers besides JSON's default: the `format` values it takes (its default first), and its sheet if a form needs one. */
 export interface Offer<V> extends Depending {
   formats: readonly OfferedFormat[];
-  sheet: (view: V) => Sheet;
+  sheet?: (view: V) => Sheet;
 }
 
 /** JSON, or CSV when the request asks for it (`format=csv` or Accept: text/csv). */
@@ -34,13 +34,13 @@ export function answer<V>(req: Request, view: V, offer: Offer<V>): Promise<V>;
 export function answer<V>(req: Request, view: V, how?: OwnHeaders | Offer<V>): V | Promise<V> {
   const res = req.res;
   if (!res) throw new Error('answer() needs the response of an express request');
-  const offer = how && 'sheet' in how ? how : undefined;
+  const offer = how && 'formats' in how ? how : undefined;
   const own = how && 'headers' in how && how.headers ? Object.entries(how.headers) : [];
   const format: Format = offer ? chosenFormat(req, offer.formats) : 'json';
   const rendering = RENDERERS[format].render({
     view,
     sheet: () => {
-      if (!offer) throw new Error(`${format} needs a sheet, and this read offers none`);
+      if (!offer?.sheet) throw new Error(`${format} needs a sheet, and this read offers none`);
       return offer.sheet(view);
     },
   });

@@ -1,3 +1,4 @@
+import type { CatalogueSettings } from '../domain/catalogue';
 import type { ProblemItem } from '../domain/errors';
 import type { SonarService } from '../domain/service';
 import type { Writer } from '../domain/writer';
@@ -22,6 +23,8 @@ declare global {
       jsonBodyLimit: number | string;
       /** The API index, derived from the OpenAPI document once. */
       apiIndex: ApiIndex;
+      /** Who publishes the figures, for the catalogue and the report's schema.org description. */
+      catalogue: CatalogueSettings;
       /** The answers kept per data version, and where `answer` hands new ones to. */
       answers: KeptAnswers;
       /** Who withdrew what (the key's name, never its secret), logged on the request's own line. */

@@ -36,9 +36,13 @@ export function historyChart(points: RegionHistoryPoint[], id: string): Html {
   const plotH = H - TOP - BOTTOM;
   const x = (i: number) => LEFT + (points.length === 1 ? plotW / 2 : (i * plotW) / (points.length - 1));
   const y = (ratio: number) => TOP + plotH - Math.min(Math.max(ratio, 0), 1) * plotH;
-  const line = (pick: (p: RegionHistoryPoint) => number | null, colour: string) => {
+  // The lines differ in dash and marker as well as colour, so that they can be told apart in greyscale too.
+  const line = (pick: (p: RegionHistoryPoint) => number | null, colour: string, dashed: boolean) => {
     const at = points.map((p, i) => [i, pick(p)] as const).filter((a): a is readonly [number, number] => a[1] !== null);
-    return html`<polyline fill="none" stroke="${colour}" stroke-width="2.5" points="${at.map(([i, v]) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>${at.map(([i, v]) => html`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${colour}"/>`)}`;
+    const marker = (cx: number, cy: number) => (dashed
+      ? html`<rect x="${(cx - 3.5).toFixed(1)}" y="${(cy - 3.5).toFixed(1)}" width="7" height="7" fill="${colour}"/>`
+      : html`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="3.5" fill="${colour}"/>`);
+    return html`<polyline fill="none" stroke="${colour}" stroke-width="2.5"${dashed ? new Html(' stroke-dasharray="7 4"') : ''} points="${at.map(([i, v]) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>${at.map(([i, v]) => marker(x(i), y(v)))}`;
   };
   const grid = [0, 0.25, 0.5, 0.75, 1].map((g) => html`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(g)}" y2="${y(g)}" stroke="#dddddd"/><text x="${LEFT - 6}" y="${y(g) + 4}" text-anchor="end">${g * 100}%</text>`);
   const every = Math.max(1, Math.ceil(points.length / 10));
@@ -47,8 +51,15 @@ export function historyChart(points: RegionHistoryPoint[], id: string): Html {
   return html`<svg class="chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${W} ${H}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">
 <title id="${id}-title">Bekend binnen Sonar en met profiel in Sonar per periode</title>
 <desc id="${id}-desc">${describe(points)}</desc>
-${grid}${labels}${line((p) => p.totals.coverage, COVERAGE)}${line((p) => p.totals.profileShare, PROFILE)}
+${grid}${labels}${line((p) => p.totals.coverage, COVERAGE, false)}${line((p) => p.totals.profileShare, PROFILE, true)}
 </svg>`;
+}
+
+/** The legend's sample of a line: solid with circles for coverage, dashed with squares for profile share. */
+export function lineSample(which: 'coverage' | 'profile'): Html {
+  const colour = which === 'coverage' ? COVERAGE : PROFILE;
+  const dashed = which === 'profile';
+  return html`<svg class="sample" viewBox="0 0 36 10" width="36" height="10" aria-hidden="true" focusable="false"><line x1="0" y1="5" x2="36" y2="5" stroke="${colour}" stroke-width="2.5"${dashed ? new Html(' stroke-dasharray="7 4"') : ''}/>${dashed ? html`<rect x="14.5" y="1.5" width="7" height="7" fill="${colour}"/>` : html`<circle cx="18" cy="5" r="3.5" fill="${colour}"/>`}</svg>`;
 }
 
 /** A horizontal bar for a share, with the percentage beside it in text. */

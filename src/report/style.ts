@@ -8,13 +8,17 @@ import { createHash } from 'node:crypto';
 export const REPORT_CSS = `
 :root { color-scheme: light; --ink: #1b1b1b; --muted: #5a5a5a; --line: #c8c8c8; --accent: #154273; --accent2: #b35c00; }
 * { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 60rem; padding: 1.5rem; line-height: 1.45; }
+body { overflow-wrap: break-word; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 60rem; padding: 1.5rem; line-height: 1.45; }
 header { border-bottom: 3px solid var(--accent); margin-bottom: 1rem; }
 header p { margin: 0 0 .5rem; color: var(--muted); }
 h1 { font-size: 1.6rem; margin: .2rem 0 .4rem; color: var(--accent); }
 h2 { font-size: 1.2rem; margin: 1.8rem 0 .6rem; }
 nav ul, .downloads ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: .4rem 1rem; }
 a { color: var(--accent); }
+.table-wrap { overflow-x: auto; margin: .5rem 0; }
+a:focus-visible, summary:focus-visible, .table-wrap:focus-visible { outline: 3px solid #000000; outline-offset: 2px; box-shadow: 0 0 0 5px #ffdd00; border-radius: 1px; }
+summary { cursor: pointer; color: var(--accent); }
+code { font-size: .95em; }
 a[aria-current="page"] { font-weight: 700; text-decoration: none; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; margin: .5rem 0; }
 caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
@@ -28,9 +32,16 @@ figure { margin: .5rem 0; }
 figcaption { color: var(--muted); font-size: .9rem; }
 .chart text { font-size: 11px; fill: var(--ink); }
 .bar { width: 12rem; }
-.legend { display: flex; gap: 1.5rem; font-size: .9rem; margin: .3rem 0; }
-.swatch-coverage { color: var(--accent); font-weight: 700; }
-.swatch-profile { color: var(--accent2); font-weight: 700; }
+.legend { display: flex; flex-wrap: wrap; gap: .3rem 1.5rem; font-size: .9rem; margin: .3rem 0; color: var(--ink); }
+.sample, .swatch { vertical-align: middle; }
+.map { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; }
+.map-svg { max-width: 100%; height: auto; flex: 0 1 25rem; }
+.map figcaption { flex: 1 1 16rem; color: var(--ink); }
+.map-legend { list-style: none; padding: 0; margin: .5rem 0; }
+.map-legend li { margin: .25rem 0; }
+.map .source { color: var(--muted); font-size: .85rem; }
+.region { vector-effect: non-scaling-stroke; }
+tr.no-figures td, tr.no-figures th { color: var(--muted); }
 .up { color: #1d6b2f; }
 .down { color: #a4262c; }
 details { margin-top: .5rem; }
@@ -40,7 +51,9 @@ footer { margin-top: 2rem; border-top: 1px solid var(--line); color: var(--muted
   @page { size: A4; margin: 15mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav, .downloads, details { display: none; }
-  table, figure, section { break-inside: avoid; }
+  table, figure { break-inside: avoid; }
+  .map-svg { width: 9cm; }
+  .table-wrap { overflow: visible; }
   a { color: inherit; text-decoration: none; }
   thead th, tfoot th, tfoot td { background: none; }
 }

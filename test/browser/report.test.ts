@@ -9,58 +9,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildUpload, twenteUpload } from '../support/factories';
-import { Chromium, launchChromium } from '../support/browser';
+import { Chromium, launchChromium, PageTrouble, watch } from '../support/browser';
 import { liveAppUnderTest } from '../support/live-server';
-import { TestApp, WRITER_KEY } from '../support/test-app';
-import { TSV, twenteTsv } from '../tables/publication-files';
-
-interface PageTrouble {
-  console: string[];
-  failedRequests: string[];
-  errors: string[];
-  /** Every request the page made that did not go to the service itself. */
-  outside: string[];
-}
-
-function watch(page: Page, base: string): PageTrouble {
-  const trouble: PageTrouble = { console: [], failedRequests: [], errors: [], outside: [] };
-  page.on('console', (m) => trouble.console.push(`${m.type()}: ${m.text()}`));
-  page.on('requestfailed', (r) => trouble.failedRequests.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
-  page.on('request', (r) => {
-    if (!r.url().startsWith(`${base}/`)) trouble.outside.push(r.url());
-  });
-  page.on('pageerror', (e) => trouble.errors.push(e.message));
-  return trouble;
-}
-
-/** Some more regions and periods, so that the chart and the ranking show what they are for. */
-async function seed(t: TestApp): Promise<void> {
-  const post = (body: object) => t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(body).expect(201);
-  const history: Array<[string, number, number]> = [['2025-06', 0.58, 0.31], ['2025-09', 0.63, 0.35], ['2025-12', 0.68, 0.39], ['2026-03', 0.72, 0.42]];
-  for (const [period, coverage, share] of history) {
-    const upload = twenteUpload();
-    const scale = (coverage * 10371) / 7898;
-    upload.period = period;
-    upload.gemeenten = upload.gemeenten.map((g) => {
-      const uw = Math.round(g.uwvClients.withProfile * scale * (share / 0.4449));
-      const gwo = Math.round(g.gemeenteClients.withoutProfile * scale);
-      return { gemeente: g.gemeente, gemeenteClients: { withProfile: g.gemeenteClients.withProfile, withoutProfile: gwo }, uwvClients: { withProfile: uw, withoutProfile: Math.round(g.uwvClients.withoutProfile * scale) } };
-    });
-    await post(upload);
-  }
-  await t.http().post('/v1/uploads?period=2026-06&registerTotal=10371').set('X-API-Key', WRITER_KEY).set('Content-Type', TSV).send(twenteTsv()).expect(201);
-  const others = t.service.reference.regions.filter((r) => r.code !== 'AM05').slice(0, 7);
-  for (const [i, region] of others.entries()) {
-    const gemeenten = region.gemeenten.map((g, j) => ({
-      gemeente: g.name,
-      gemeenteClients: { withProfile: (i + j) % 4, withoutProfile: 40 + 13 * j + 7 * i },
-      uwvClients: { withProfile: 120 + 17 * j + 11 * i, withoutProfile: 150 + 9 * j },
-    }));
-    const total = gemeenten.reduce((s, g) => s + g.gemeenteClients.withProfile + g.gemeenteClients.withoutProfile + g.uwvClients.withProfile + g.uwvClients.withoutProfile, 0);
-    await post(buildUpload({ region: region.code, registerTotal: Math.round(total / (0.55 + 0.05 * i)), gemeenten }));
-  }
-}
+import { seedReport } from '../support/report-seed';
 
 describe('The report in a browser', () => {
   const live = liveAppUnderTest();
@@ -70,7 +21,7 @@ describe('The report in a browser', () => {
   const screenshots = process.env.SCREENSHOT_DIR ?? mkdtempSync(path.join(tmpdir(), 'sonar-screenshots-'));
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    await seed(live.t());
+    await seedReport(live.t());
     chromium = await launchChromium({ width: 1100, height: 900 });
     browser = chromium.context;
   }, 60_000);
@@ -127,16 +78,77 @@ describe('The report in a browser', () => {
     }
   });
 
-  test('When the overview is opened, then Twente shows 7.898, 10.371 and 76% among the ranked regions, each with a bar, and nothing loads from outside', async () => {
+  test('When the overview is opened, then Twente shows 7.898, 10.371 and 76% among the ranked regions, each with a bar, the 27 regions without figures are listed as such, and nothing loads from outside', async () => {
     const { page, trouble } = await open('/rapport?period=2026-06', 'rapport-overzicht.png');
     try {
       const twente = await page.locator('#table').locator('xpath=..').getByRole('row', { name: /28 Twente/ }).innerText();
-      const ranked = await page.locator('section[aria-labelledby="ranking"] tbody tr').count();
+      const ranked = await page.locator('section[aria-labelledby="ranking"] tbody tr:not(.no-figures)').count();
+      const without = await page.locator('section[aria-labelledby="ranking"] tbody tr.no-figures').allInnerTexts();
       const bars = await page.locator('section[aria-labelledby="ranking"] svg.bar').count();
 
       expect(twente.trim().split(/\s+/)).toEqual(['28', 'Twente', '38', '1.216', '3.476', '3.168', '7.898', '10.371', '76%']);
       expect(ranked).toBe(8);
       expect(bars).toBe(8);
+      expect(without).toHaveLength(27);
+      expect(without.every((row) => row.includes('geen cijfers'))).toBe(true);
+      expect(trouble).toEqual({ console: [], failedRequests: [], errors: [], outside: [] });
+    } finally {
+      await page.close();
+    }
+  });
+
+  /** Each drawn region: its code, whether it has figures, its fill and the words of its title. */
+  const drawnRegions = (page: Page) => page.locator('svg.map-svg path.region').evaluateAll((paths) => paths.map((p) => ({
+    code: p.getAttribute('data-region') ?? '',
+    figures: p.getAttribute('data-figures'),
+    fill: p.getAttribute('fill'),
+    title: p.querySelector('title')?.textContent ?? '',
+    outlined: p.classList.contains('outlined'),
+  })));
+
+  test('When the overview is opened, then the map draws each of the 35 regions exactly once with its code and the coverage the reads give, and hatches those without figures, named in the legend', async () => {
+    const { page, trouble } = await open('/rapport?period=2026-06');
+    try {
+      const drawn = await drawnRegions(page);
+      const coverage = (await live.t().http().get('/v1/coverage?period=2026-06').expect(200)).body as { regions: Array<{ region: { code: string; name: string }; coveragePercent: number | null }>; missing: Array<{ code: string; name: string }> };
+      const legend = await page.locator('.map-legend').innerText();
+      const mapName = await page.getByRole('img', { name: 'Kaart: bekend binnen Sonar per arbeidsmarktregio' }).count();
+
+      const codes = live.t().service.reference.regions.map((r) => r.code).sort();
+      expect(drawn.map((d) => d.code).sort()).toEqual(codes);
+      expect(new Set(drawn.map((d) => d.code)).size).toBe(35);
+      for (const r of coverage.regions) {
+        const region = drawn.find((d) => d.code === r.region.code);
+        expect(region).toMatchObject({ figures: 'ja', title: `${r.region.name} (${r.region.code}): ${r.coveragePercent}% bekend binnen Sonar` });
+        expect(region?.fill).toMatch(/^#[0-9a-f]{6}$/);
+      }
+      expect(coverage.missing).toHaveLength(27);
+      for (const m of coverage.missing) {
+        expect(drawn.find((d) => d.code === m.code)).toMatchObject({ figures: 'nee', fill: 'url(#map-geen-cijfers)', title: `${m.name} (${m.code}): geen cijfers` });
+        expect(legend).toContain(m.name);
+      }
+      expect(drawn.find((d) => d.code === 'AM05')?.title).toBe('Twente (AM05): 76% bekend binnen Sonar');
+      expect(legend).toContain('geen cijfers:');
+      expect(drawn.some((d) => d.outlined)).toBe(false);
+      expect(mapName).toBe(1);
+      expect(trouble).toEqual({ console: [], failedRequests: [], errors: [], outside: [] });
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('When the Twente report is opened, then the same map outlines Twente alone, drawn once and last, and the map stays in print', async () => {
+    const { page, trouble } = await open('/rapport/Twente?period=2026-06');
+    try {
+      const drawn = await drawnRegions(page);
+      await page.emulateMedia({ media: 'print' });
+      const printed = await page.locator('svg.map-svg').isVisible();
+
+      expect(drawn).toHaveLength(35);
+      expect(drawn.filter((d) => d.outlined).map((d) => d.code)).toEqual(['AM05']);
+      expect(drawn[drawn.length - 1]).toMatchObject({ code: 'AM05', title: 'Twente (AM05): 76% bekend binnen Sonar' });
+      expect(await page.locator('#map-desc').textContent()).toContain('Twente is dik omlijnd: 76% bekend binnen Sonar.');
+      expect(printed).toBe(true);
       expect(trouble).toEqual({ console: [], failedRequests: [], errors: [], outside: [] });
     } finally {
       await page.close();

@@ -21,7 +21,7 @@ describe('The report in Dutch', () => {
 
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.text).toMatch(/^<!DOCTYPE html>\n<html lang="nl">/);
-    expect(res.text).toContain('<caption>28 Twente, juni 2026</caption>');
+    expect(res.text).toContain('<caption id="cap-region">28 Twente, juni 2026</caption>');
     expect(res.text).toContain('<th scope="row">TOTAAL AMR</th><td class="n">38</td><td class="n">1.216</td><td class="n">3.476</td><td class="n">3.168</td><td class="n">7.898</td>');
     expect(res.text).toContain('<p>In de arbeidsmarktregio Twente bevat het doelgroepregister banenafspraken in totaal 10.371 personen.</p><p>Hiermee is 76% van de doelgroepen bekend binnen Sonar.</p>');
     expect(res.text).toContain('<th scope="row">Hengelo</th>');
@@ -52,7 +52,26 @@ describe('The report in Dutch', () => {
     expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain('unsafe-inline');
-    expect(res.text).not.toMatch(/<script|<link|<img|src=|url\(/);
+    // Only data (schema.org JSON-LD) and references inside the page (the map's hatching pattern).
+    expect(res.text).not.toMatch(/<script(?! type="application\/ld\+json">)|<link|<img|src=|url\((?!#)|href="https?:/);
+  });
+
+  test('When a report page is opened, then it carries a schema.org Dataset in JSON-LD with its periods, place and downloads, linked to the catalogue', async () => {
+    const res = await app().http().get('/rapport/Twente?period=2026-06').expect(200);
+
+    const blocks = [...res.text.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]));
+
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatchObject({
+      '@context': 'https://schema.org',
+      '@type': 'Dataset',
+      name: 'Transparantie van klantprofielen: Twente, juni 2026',
+      temporalCoverage: '2026-03/2026-06',
+      spatialCoverage: { '@type': 'Place', name: 'Arbeidsmarktregio Twente' },
+      includedInDataCatalog: { '@type': 'DataCatalog', url: 'http://localhost:3000/v1/catalog' },
+      license: 'http://publications.europa.eu/resource/authority/licence/CC0',
+    });
+    expect(blocks[0].distribution).toContainEqual({ '@type': 'DataDownload', name: 'Tabel als Excel (xlsx)', encodingFormat: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', contentUrl: 'http://localhost:3000/v1/regions/AM05/table?period=2026-06&format=xlsx' });
   });
 
   test('When a report asks for an unknown region or a malformed period, then a Dutch page says so with 404 or 400', async () => {

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -35,4 +35,24 @@ export async function launchChromium(viewport?: { width: number; height: number 
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+export interface PageTrouble {
+  console: string[];
+  failedRequests: string[];
+  errors: string[];
+  /** Every request the page made that did not go to the service itself. */
+  outside: string[];
+}
+
+/** Records what a page logs, fails, throws, and fetches from anywhere but `base`. */
+export function watch(page: Page, base: string): PageTrouble {
+  const trouble: PageTrouble = { console: [], failedRequests: [], errors: [], outside: [] };
+  page.on('console', (m) => trouble.console.push(`${m.type()}: ${m.text()}`));
+  page.on('requestfailed', (r) => trouble.failedRequests.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith(`${base}/`)) trouble.outside.push(r.url());
+  });
+  page.on('pageerror', (e) => trouble.errors.push(e.message));
+  return trouble;
 }
