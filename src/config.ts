@@ -63,8 +63,8 @@ const schema = z.object({
   /** Tests and local development only: callbacks over http and to loopback and private addresses. */
   WEBHOOK_ALLOW_PRIVATE_URLS: z.stringbool().default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  /** The waits before each retry; after the last, the delivery has failed. Each gets up to 20% jitter either way. */
-  WEBHOOK_RETRY_SCHEDULE: durations.prefault('5s,30s,2m,10m,30m,1h,2h,4h,8h,8h'),
+  /** The waits before each retry; after the last, the delivery has failed. Each gets up to 20% jitter either way; the default spans over 24 hours even at -20%. */
+  WEBHOOK_RETRY_SCHEDULE: durations.prefault('5s,30s,2m,10m,30m,1h,2h,4h,8h,16h'),
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
   /** How long an instance holds a delivery it attempts; one killed meanwhile leaves it to another after this. */
   WEBHOOK_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),

@@ -1,12 +1,14 @@
-import { Body, Controller, Delete, Get, Path, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Delete, Get, Middlewares, Path, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import {
   createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret, SubscriptionList, SubscriptionRequest, SubscriptionView, SubscriptionWithSecret,
 } from '../../domain/subscriptions';
 import { writerOf } from '../authentication';
+import { requireContentType } from '../content-type';
+import { readJsonBody } from '../json-upload';
 import { ProblemDetails } from '../problem';
-import { NO_API_KEY, NO_SUCH_SUBSCRIPTION, TOO_MANY_REQUESTS, UNAVAILABLE } from './responses';
+import { NO_API_KEY, NO_SUCH_SUBSCRIPTION, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER } from './responses';
 
 /**
  * A subscription's id, as its creation gave it.
@@ -37,8 +39,11 @@ export class SubscriptionsController extends Controller {
    * @summary Subscribe a webhook
    */
   @Post()
+  @Middlewares(requireContentType(['application/json']), readJsonBody)
   @SuccessResponse<{ 'API-Version': string; Location: string }>(201, 'Subscribed; `secret` is shown this once')
   @Response<ProblemDetails>(400, 'Invalid subscription: a URL that may not be called, an unknown type or region, or a region the key may not write')
+  @Response<ProblemDetails>(413, 'Body too large')
+  @Response<ProblemDetails>(415, 'Unsupported content type')
   @Response<ProblemDetails>(503, 'WEBHOOK_SECRETS_KEY is not configured, or the database cannot be reached')
   public async createSubscription(@Request() request: ExpressRequest, @Body() body: SubscriptionRequest): Promise<SubscriptionWithSecret> {
     const created = await createSubscription(this.service, this.service.events, writerOf(request), body);
@@ -53,6 +58,7 @@ export class SubscriptionsController extends Controller {
    */
   @Get()
   @SuccessResponse<{ 'API-Version': string }>(200, 'The subscriptions of this key')
+  @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
   public async listSubscriptions(@Request() request: ExpressRequest): Promise<SubscriptionList> {
     return listSubscriptions(this.service, writerOf(request));
   }
