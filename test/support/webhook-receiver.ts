@@ -21,6 +21,11 @@ export class WebhookReceiver {
   readonly received: Received[] = [];
   secret = '';
   answer: (n: number, event: FiguresEvent) => number | 'hang' = () => 204;
+  /** How long each answer takes. */
+  delayMs = 0;
+  /** Requests that arrived while another with the same webhook-id was still being answered. */
+  overlaps = 0;
+  private readonly inFlight = new Set<string>();
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -33,10 +38,16 @@ export class WebhookReceiver {
         const verified = verifies(this.secret, body, req.headers);
         const event = JSON.parse(body) as FiguresEvent;
         const decided = verified ? this.answer(this.received.length + 1, event) : 401;
-        this.received.push({ webhookId: String(req.headers['webhook-id']), event, verified, contentType: req.headers['content-type'], status: decided === 'hang' ? 0 : decided });
+        const webhookId = String(req.headers['webhook-id']);
+        this.received.push({ webhookId, event, verified, contentType: req.headers['content-type'], status: decided === 'hang' ? 0 : decided });
         if (decided === 'hang') return;
-        res.statusCode = decided;
-        res.end();
+        if (this.inFlight.has(webhookId)) this.overlaps++;
+        this.inFlight.add(webhookId);
+        res.on('close', () => this.inFlight.delete(webhookId));
+        setTimeout(() => {
+          res.statusCode = decided;
+          res.end();
+        }, this.delayMs);
       });
     });
     this.server.on('connection', (socket) => {
