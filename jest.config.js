@@ -11,7 +11,7 @@ const common = {
 };
 
 /** Suites that exercise the service through its port only, whatever store is under it. */
-const STORE_AGNOSTIC = ['api', 'tables', 'exports', 'writes'].map((folder) => `<rootDir>/test/${folder}/**/*.test.ts`);
+const STORE_AGNOSTIC = ['api', 'tables', 'exports', 'writes', 'events'].map((folder) => `<rootDir>/test/${folder}/**/*.test.ts`);
 
 module.exports = {
   testTimeout: 30000,

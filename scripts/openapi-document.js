@@ -204,12 +204,45 @@ function addFileAnswers() {
   }
 }
 
+/** The webhook, which tsoa cannot declare: each event POSTed to the subscription's URL, signed (Standard Webhooks). */
+function addWebhookCallback() {
+  const subscribe = spec.paths['/subscriptions'] && spec.paths['/subscriptions'].post;
+  if (!subscribe) return;
+  const header = (name, description, example) => ({ name, in: 'header', required: true, description, schema: { type: 'string', example } });
+  subscribe.callbacks = {
+    figuresEvent: {
+      '{$request.body#/url}': {
+        post: {
+          summary: 'An event delivered to your URL',
+          description: 'One CloudEvent in structured mode, signed the Standard Webhooks way: verify it with the `standardwebhooks` library and your `whsec_` secret. Answer 2xx to accept it; anything else, a timeout or a refused connection is retried with exponential backoff for more than 24 hours. Retries and redeliveries after an instance died carry the same `webhook-id`.',
+          parameters: [
+            header('webhook-id', 'The delivery\'s id, the same on every attempt: `evt_` and the event\'s id.', 'evt_1'),
+            header('webhook-timestamp', 'When this attempt was signed, in seconds since 1970.', '1782898200'),
+            header('webhook-signature', 'One or two (during a secret rotation) signatures `v1,<base64>`, separated by spaces.', 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4='),
+          ],
+          requestBody: { required: true, content: { 'application/cloudevents+json': { schema: { $ref: '#/components/schemas/FiguresEvent' } } } },
+          // The ADR ruleset asks every operation, callbacks too, for a 400 and an API-Version header; for a
+          // receiver both are optional: any 2xx accepts, anything else is retried.
+          responses: {
+            '204': {
+              description: 'Accepted (any 2xx does)',
+              headers: { 'API-Version': { required: false, description: 'The receiver\'s own API version, if it has one; not read.', schema: { type: 'string', example: '1.0.0' } } },
+            },
+            '400': { description: 'Refused, for example because the signature did not verify: retried like any answer other than 2xx' },
+          },
+        },
+      },
+    },
+  };
+}
+
 async function main() {
   const { default: openapiTS, astToString, COMMENT_HEADER } = require('openapi-typescript');
   const types = astToString(await openapiTS(JSON.parse(JSON.stringify(spec))));
   mkdirSync(path.dirname(typesFile), { recursive: true });
   writeFileSync(typesFile, `${COMMENT_HEADER}${types}`);
   addFileAnswers();
+  addWebhookCallback();
   writeFileSync(file, `${JSON.stringify(spec, null, '\t')}\n`);
 }
 

@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import swaggerUi from 'swagger-ui-express';
 import { Config } from './config';
 import { SonarService } from './domain/service';
@@ -33,13 +34,15 @@ export interface AppDeps {
   logger: Logger;
   /** False until the database is open and migrated, and again once shutdown begins. */
   isReady: () => boolean;
+  /** Metrics kept elsewhere (the webhook deliveries), served with the request metrics. */
+  metrics?: Registry;
 }
 
 /**
  * Builds the service's request listener: kept answers first, then the express app. Listening, signals and
  * the database's lifetime belong to server.ts.
  */
-export function createApp({ config, service, logger, isReady }: AppDeps): RequestListener {
+export function createApp({ config, service, logger, isReady, metrics }: AppDeps): RequestListener {
   const app = express();
   app.set('strict routing', true); // /v1/regions/ is not /v1/regions
   app.set('case sensitive routing', true);
@@ -86,8 +89,9 @@ export function createApp({ config, service, logger, isReady }: AppDeps): Reques
     if (isReady()) res.json({ status: 'ready' });
     else sendProblem(res, { status: 503, detail: 'The service is starting or shutting down.' });
   });
+  const served = metrics ? Registry.merge([observed.registry, metrics]) : observed.registry;
   app.get('/metrics', async (_req, res) => {
-    res.type(observed.registry.contentType).send(await observed.registry.metrics());
+    res.type(served.contentType).send(await served.metrics());
   });
   app.get(`${BASE_PATH}/openapi.json`, (req) => {
     answer(req, openapi, { dependsOn: NOTHING });

@@ -24,6 +24,17 @@ const byteSize = z
     return Number(digits) * BYTE_UNITS[unit.toLowerCase()];
   });
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "5s,30s,2m,1h" → milliseconds, each at least 1 ms. */
+const durations = z
+  .string()
+  .regex(/^\s*\d+(ms|s|m|h|d)\s*(,\s*\d+(ms|s|m|h|d)\s*)*$/, 'must be durations such as 5s,30s,2m,1h separated by commas')
+  .transform((text) => text.split(',').map((part) => {
+    const [, digits, unit] = /(\d+)(ms|s|m|h|d)/.exec(part) as RegExpExecArray;
+    return Number(digits) * DURATION_UNITS[unit];
+  }));
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -44,8 +55,11 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   RATE_LIMIT_WRITES: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_READS: z.coerce.number().int().min(1).default(6000),
-  /** Where the service is reached from outside: the base of every IRI in the catalogue (/v1/catalog). */
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).default('http://localhost:3000'),
+  /**
+   * Where clients reach the service from outside (default http://localhost:$PORT): the base of every IRI in
+   * the catalogue (/v1/catalog), and of the events' `source` and `dataref`.
+   */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   CATALOG_PUBLISHER_NAME: z.string().min(1).default('UWV'),
   /** The publisher's IRI, preferably its TOOI URI (identifier.overheid.nl); without one, an IRI in the catalogue itself. */
   CATALOG_PUBLISHER_URI: z.url().optional(),
@@ -54,9 +68,23 @@ const schema = z.object({
   CATALOG_CONTACT_EMAIL: z.email().default('opendata@example.org'),
   /** A licence from the EU licence code list (publications.europa.eu/resource/authority/licence). */
   CATALOG_LICENCE: z.url().default('http://publications.europa.eu/resource/authority/licence/CC0'),
-});
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  /** Webhook signing secrets are stored encrypted with a key derived from this; without it, subscribing is refused. */
+  WEBHOOK_SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Tests and local development only: callbacks over http and to loopback and private addresses. */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.stringbool().default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** The waits before each retry; after the last, the delivery has failed. Each gets up to 20% jitter either way; the default spans over 24 hours even at -20%. */
+  WEBHOOK_RETRY_SCHEDULE: durations.prefault('5s,30s,2m,10m,30m,1h,2h,4h,8h,16h'),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** How long an instance holds a delivery it attempts; one killed meanwhile leaves it to another after this. */
+  WEBHOOK_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** false: this instance delivers nothing (others sharing the database do). */
+  WEBHOOK_DELIVERY: z.stringbool().default(true),
+}).refine((c) => c.WEBHOOK_LEASE_MS > c.WEBHOOK_TIMEOUT_MS, { path: ['WEBHOOK_LEASE_MS'], message: 'must be longer than WEBHOOK_TIMEOUT_MS' });
 
-export type Config = z.output<typeof schema>;
+export type Config = Omit<z.output<typeof schema>, 'PUBLIC_BASE_URL'> & { PUBLIC_BASE_URL: string };
 
 /** Parses the environment once, at start-up; throws one message listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -69,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = result.data;
   const file = config.DATABASE_PATH;
-  return { ...config, DATABASE_PATH: file === ':memory:' ? file : path.resolve(PROJECT_ROOT, file) };
+  const publicUrl = (config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  return { ...config, PUBLIC_BASE_URL: publicUrl, DATABASE_PATH: file === ':memory:' ? file : path.resolve(PROJECT_ROOT, file) };
 }

@@ -10,6 +10,9 @@ import { createLogger } from './logger';
 import { FiguresStore } from './domain/ports';
 import { openStore } from './storage/open-store';
 import { databaseForLogs } from './storage/postgres/open-postgres';
+import { DeliveryWorker } from './webhooks/delivery-worker';
+import { deliverySettingsOf, eventSettingsOf } from './webhooks/settings';
+import { Registry } from 'prom-client';
 
 export interface RunningService {
   url: string;
@@ -23,9 +26,13 @@ export interface RunningService {
 /** Opens the database (migrating it and loading reference data on first start) and listens. */
 export async function start(config: Config, logger: Logger = createLogger(config)): Promise<RunningService> {
   const store = await openStore(config, logger);
-  const service = new SonarService(store, new ReferenceData(await store.referenceData()));
+  const reference = new ReferenceData(await store.referenceData());
+  const metrics = new Registry();
+  const worker = config.WEBHOOK_DELIVERY ? new DeliveryWorker(deliverySettingsOf(config, store.events, reference, logger, { registry: metrics })) : undefined;
+  const service = new SonarService(store, reference, undefined, eventSettingsOf(config), () => worker?.nudge());
   let stopping: Promise<void> | undefined;
-  const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined });
+  const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined, metrics });
+  worker?.start();
   if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
 
   const server = createServer(listener).listen(config.PORT, config.HOST);
@@ -48,7 +55,8 @@ export async function start(config: Config, logger: Logger = createLogger(config
       server.close(() => {
         clearTimeout(force);
         clearInterval(drain);
-        void store.close().then(() => {
+        // Attempts in flight end (within WEBHOOK_TIMEOUT_MS) and are recorded before the database closes.
+        void (worker?.stop() ?? Promise.resolve()).then(() => store.close()).then(() => {
           logger.info('stopped');
           resolve();
         });

@@ -40,7 +40,7 @@ export interface ProblemItem {
 }
 
 /** Why a request could not be served; the HTTP layer maps each kind to a status code. */
-export type ErrorKind = 'invalid' | 'not-found' | 'unauthorized' | 'forbidden' | 'conflict' | 'key-reused' | 'unavailable';
+export type ErrorKind = 'invalid' | 'not-found' | 'unauthorized' | 'forbidden' | 'conflict' | 'gone' | 'key-reused' | 'unavailable' | 'not-configured';
 
 /** The one error type for expected failures. Everything else is a bug and answers 500. */
 export class DomainError extends Error {

@@ -3,6 +3,7 @@
  * SQL or driver types. Asynchronous, so that a store may wait on a database server; a store that cannot
  * reach its database fails with `DomainError('unavailable')`, never with a driver's error.
  */
+import { StoredEvent } from './events';
 import { Counts } from './figures';
 import { GemeenteCounts, Printed } from './upload';
 import { Region } from './reference';
@@ -107,6 +108,8 @@ export interface Staging {
 }
 
 export interface FiguresStore {
+  /** The events every write leaves in its own transaction, and the webhooks that carry them. */
+  readonly events: EventStore;
   referenceData(): Promise<Region[]>;
   /**
    * Changes whenever another connection (another process or instance) commits to the database. Synchronous
@@ -157,4 +160,81 @@ export interface FiguresStore {
   withdrawUpload(id: number, withdrawnBy: string, now: WriteClock): Promise<boolean>;
   /** Undefined for an id that names no upload, also one no upload can have (below 1, or beyond the id column's range). */
   getUpload(id: number): Promise<StoredUpload | undefined>;
+}
+
+/** A page of the event feed: events after `after` (an event's seq; 0: from the start), oldest first. */
+export interface EventFilter {
+  after: number;
+  type?: string;
+  regionCode?: string;
+  limit: number;
+}
+
+/** A webhook subscription as stored; its secrets encrypted (never in plain text). */
+export interface SubscriptionRecord {
+  id: string;
+  /** The API key's name that made it: only that key sees, lists and deletes it. */
+  owner: string;
+  url: string;
+  /** Empty: every type (region: every region). */
+  types: string[];
+  regions: string[];
+  secret: string;
+  /** During a rotation: the secret before, still signing until `previousSecretUntil`. */
+  previousSecret: string | null;
+  previousSecretUntil: string | null;
+  createdAt: string;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  consecutiveFailures: number;
+  delivered: number;
+  failed: number;
+  pending: number;
+  lastFailureAt: string | null;
+  lastFailureReason: string | null;
+  lastSuccessAt: string | null;
+}
+
+export type NewSubscription = Pick<SubscriptionRecord, 'id' | 'owner' | 'url' | 'types' | 'regions' | 'secret' | 'createdAt'>;
+
+/** A delivery one instance holds under a lease: `token` proves it still holds it when it reports back. */
+export interface ClaimedDelivery {
+  subscriptionId: string;
+  eventSeq: number;
+  /** Attempts made so far, this one included. */
+  attempts: number;
+  token: string;
+  event: StoredEvent;
+  subscription: SubscriptionRecord;
+}
+
+/**
+ * The outbox the writes fill (events, written in the change's own transaction), the feed over it, the
+ * subscriptions and their deliveries. Deliveries are claimed with a lease: each is attempted by one
+ * holder at a time, and one whose holder died is claimed again once its lease has passed.
+ */
+export interface EventStore {
+  listEvents(filter: EventFilter): Promise<StoredEvent[]>;
+  /** The first and last event kept (undefined when there are none). */
+  eventBounds(): Promise<{ first?: number; last?: number }>;
+  /** Forgets events older than `before` (the newest always stays) whose deliveries are done; how many went. */
+  pruneEvents(before: string): Promise<number>;
+  createSubscription(subscription: NewSubscription): Promise<void>;
+  getSubscription(id: string): Promise<SubscriptionRecord | undefined>;
+  listSubscriptions(owner: string): Promise<SubscriptionRecord[]>;
+  /** Removes it and its deliveries not yet made; false when there is none. */
+  deleteSubscription(id: string): Promise<boolean>;
+  rotateSecret(id: string, secret: string, previous: string, previousUntil: string): Promise<void>;
+  /**
+   * Claims up to `limit` due deliveries, each the earliest undone of its subscription and region (so that
+   * a region's events arrive in commit order), for `token` until `leaseUntil`.
+   */
+  claimDeliveries(now: string, leaseUntil: string, token: string, limit: number): Promise<ClaimedDelivery[]>;
+  /** The three outcomes of an attempt; each does nothing when the lease was lost meanwhile (false). */
+  deliverySucceeded(d: ClaimedDelivery, now: string): Promise<boolean>;
+  deliveryRetry(d: ClaimedDelivery, nextAttemptAt: string, error: string): Promise<boolean>;
+  /** Marks it failed; disables the subscription after `disableAfter` consecutive failed deliveries (then true in `disabled`). */
+  deliveryFailed(d: ClaimedDelivery, now: string, error: string, disableAfter: number): Promise<{ recorded: boolean; disabled: boolean }>;
+  /** When the oldest delivery still pending was due (undefined: none). */
+  oldestPending(): Promise<string | undefined>;
 }

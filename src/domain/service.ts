@@ -8,6 +8,16 @@ import { uploadProblems } from './upload';
 import { getUpload, listUploads, UploadFilterInput } from './upload-history';
 import { TableBatchItem, UploadOptions, UploadOutcome, uploadTables } from './uploading';
 import { UseCaseContext } from './use-case';
+import { EventPage, eventFeed, FeedQuery, FeedSettings } from './event-feed';
+import { SubscriptionSettings } from './subscriptions';
+
+/** What the event feed and the webhook subscriptions need from the configuration (webhooks/settings.ts). */
+export type EventSettings = FeedSettings & SubscriptionSettings;
+
+/** Without configuration: a feed under localhost, kept 90 days; no secrets, so subscribing is refused. */
+const NO_EVENT_SETTINGS: EventSettings = {
+  apiBase: 'http://localhost:3000/v1', retentionMs: 90 * 86_400_000, checkCallback: async () => 'cannot be checked: the service has no webhook settings',
+};
 import {
   CoverageReport, NationalTotals, PeriodList, RegionDetail, RegionGemeenten, RegionList,
   RegionTotals, UploadDetail, UploadList, UploadSource,
@@ -33,10 +43,18 @@ export class SonarService implements UseCaseContext {
     readonly store: FiguresStore,
     readonly reference: ReferenceData,
     readonly clock: () => Date = () => new Date(),
+    readonly events: EventSettings = NO_EVENT_SETTINGS,
+    /** Called after each committed write of this process: the delivery worker looks for work at once. */
+    private readonly onCommit: () => void = () => undefined,
   ) {}
 
   figuresChanged(touched: readonly Touched[]): void {
     this.changes.record(touched);
+    this.onCommit();
+  }
+
+  eventFeed(query: FeedQuery): Promise<EventPage> {
+    return eventFeed(this, this.events, query);
   }
 
   /**

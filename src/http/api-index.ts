@@ -41,15 +41,15 @@ export interface ApiIndex {
   links: IndexLink[];
 }
 
-interface Operation { summary?: string }
+interface Operation { summary?: string; security?: unknown[] }
 
 /**
- * The index, derived once from the document: every path without a parameter that can be read is a
- * collection, so collections others add are listed without a line here.
+ * The index, derived once from the document: every path without a parameter that anyone can read (no key)
+ * is a collection, so collections others add are listed without a line here.
  */
 export function apiIndex(document: OpenApiLike & { info: { title: string; version: string } }, basePath: string): ApiIndex {
   const collections = Object.entries(document.paths)
-    .filter(([path, item]) => path !== '/' && !path.includes('{') && item.get !== undefined)
+    .filter(([path, item]) => path !== '/' && !path.includes('{') && item.get !== undefined && ((item.get as Operation).security ?? []).length === 0)
     .map(([path, item]) => ({ rel: path.slice(1), href: basePath + path, title: (item.get as Operation).summary ?? path.slice(1) }));
   return {
     name: document.info.title,

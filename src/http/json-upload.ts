@@ -27,7 +27,7 @@ export const checkJsonUpload: RequestHandler = (req, _res, next) => {
 
 /** The body parser of the app's JSON_BODY_LIMIT (app.locals.jsonBodyLimit), made once per app. */
 const parsers = new WeakMap<object, RequestHandler>();
-const readJsonBody: RequestHandler = (req, res, next) => {
+export const readJsonBody: RequestHandler = (req, res, next) => {
   let parse = parsers.get(req.app);
   if (!parse) {
     // strict: false, so that a body of `null` or `0` is answered by checkJsonUpload's words, not the parser's.

@@ -45,7 +45,7 @@ export interface ProblemDetails {
 
 export { PROBLEM_TYPE_BASE } from './problem-types';
 
-const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, 'key-reused': 422, unavailable: 503 };
+const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, 'not-found': 404, conflict: 409, gone: 410, 'key-reused': 422, unavailable: 503, 'not-configured': 503 };
 
 /** How long a client should wait before asking again while the database cannot be reached. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;

@@ -9,6 +9,9 @@ import type { Touched } from '../domain/staleness';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
 import type { Engine, StagedUpload } from './engine';
+import { EventsDatabase } from './events-database';
+import { outboxWrites, writeEvents } from './events-store';
+import { EVENT_TYPES } from '../domain/events';
 import { type Executor, prepare, type Prepared } from './prepared';
 import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadRow } from './rows';
 import type { Schema } from './schema';
@@ -50,9 +53,14 @@ export class FiguresDatabase implements FiguresStore {
   private readonly q;
   private readonly figures = new Map<number, Prepared<Record<string, number>, FigureRow & { upload_id: number }>>();
   private readonly lists = new Map<string, { list: Prepared<UploadFilter, UploadRow>; count: Prepared<UploadFilter, { n: number }> }>();
+  private readonly outbox;
+  /** The events the writes leave (the outbox), the feed over them, subscriptions and their deliveries. */
+  readonly events: EventsDatabase;
 
   constructor(readonly engine: Engine) {
     const db = engine.db;
+    this.outbox = outboxWrites(db);
+    this.events = new EventsDatabase(engine);
     /** A read written once over the uploads that count, prepared for now and for an instant. */
     const counting = <R>(read: (db: ReturnType<typeof withCounting>, a: Partial<Args>) => { compile(): unknown }): Variants<R> => ({
       now: prepare(db, (d, a) => read(withCounting(d, undefined), a) as never),
@@ -351,6 +359,10 @@ export class FiguresDatabase implements FiguresStore {
           await this.q.makeStagedCurrent.run(db, args);
           await forget(db, flushed.importId);
         }
+        // The outbox: an event per upload, and its deliveries, committed with the figures or not at all.
+        if (staged.length > 0) {
+          await writeEvents(db, this.outbox, (before) => this.outbox.published.run(db, { before, base: staged[0].base, count: staged.length, type: EVENT_TYPES.published }));
+        }
         const last = new Map(staged.map((u) => [`${u.region_code} ${u.period}`, u.seq]));
         const records = staged.map((u) => toRecord({ ...u, id: u.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
           current: last.get(`${u.region_code} ${u.period}`) === u.seq }));
@@ -392,7 +404,8 @@ export class FiguresDatabase implements FiguresStore {
   async withdrawUpload(id: number, withdrawnBy: string, now: WriteClock): Promise<boolean> {
     if (!isId(id)) return false;
     return this.engine.write(async (db) => {
-      const { affected } = await this.q.withdraw.run(db, { id, at: now(), by: withdrawnBy });
+      const at = now();
+      const { affected } = await this.q.withdraw.run(db, { id, at, by: withdrawnBy });
       if (affected === 0) return { result: false, changed: false };
       const [scope] = await this.q.scopeOf.rows(db, { id });
       const [current] = await this.q.currentOf.rows(db, { id });
@@ -401,6 +414,7 @@ export class FiguresDatabase implements FiguresStore {
         if (previous === undefined) await this.q.forgetCurrent.run(db, { region: current.region_code, period: current.period });
         else await this.q.makeCurrent.run(db, { region: current.region_code, period: current.period, id: previous.id });
       }
+      await writeEvents(db, this.outbox, (before) => this.outbox.withdrawn.run(db, { before, id, at, type: EVENT_TYPES.withdrawn }));
       return { result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period }] };
     });
   }

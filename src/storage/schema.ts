@@ -74,7 +74,61 @@ export interface StagedFiguresTable {
 /** PostgreSQL only: the row every write locks first and raises last. */
 export interface FiguresVersionTable { only_row: Generated<boolean>; version: ColumnType<string, number | string, number | string> }
 
+/** The outbox: one row per committed change of the figures, numbered in commit order (migration 10). */
+export interface EventsTable {
+  seq: number;
+  type: string;
+  region_code: string;
+  period: string;
+  /** The upload published, or the one withdrawn. */
+  upload_id: number;
+  time: string;
+  /** 1 when figures stood for the region and period before (a publication replacing them). */
+  replaced: number;
+  /** The upload current after the change (null: none). */
+  current_upload_id: number | null;
+  /** The current figures' register and sums after the change (null: none). */
+  register_total: number | null;
+  gw: number | null; gwo: number | null; uw: number | null; uwo: number | null;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  owner: string;
+  url: string;
+  types: string;
+  regions: string;
+  /** Encrypted (webhooks/secrets.ts), never in plain text. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: string | null;
+  created_at: string;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  delivered: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  last_failure_at: string | null;
+  last_failure_reason: string | null;
+  last_success_at: string | null;
+}
+
+export interface DeliveriesTable {
+  subscription_id: string;
+  event_seq: number;
+  region_code: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  leased_by: string | null;
+  last_error: string | null;
+}
+
 export interface Schema {
+  events: EventsTable;
+  subscriptions: SubscriptionsTable;
+  deliveries: DeliveriesTable;
   regions: RegionsTable;
   gemeenten: GemeentenTable;
   uploads: UploadsTable;

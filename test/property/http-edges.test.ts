@@ -11,7 +11,7 @@ const runs = (n: number) => ({ numRuns: n, interruptAfterTimeLimit: 40_000, ...(
 const PROBLEM = /^application\/problem\+json/;
 const BASE = openapi.servers[0].url;
 
-const WRITES = new Set(['POST /uploads', 'DELETE /uploads/{id}']);
+const WRITES = new Set(['POST /uploads', 'DELETE /uploads/{id}', 'POST /subscriptions', 'DELETE /subscriptions/{id}', 'POST /subscriptions/{id}/secret']);
 
 /**
  * Every operation of the API, with a URL that reaches it (the Twente upload is id 1). Written out rather than
@@ -40,6 +40,12 @@ const OPERATIONS: ReadonlyArray<{ method: string; template: string; url: string 
   { method: 'GET', template: '/uploads', url: `${BASE}/uploads` },
   { method: 'GET', template: '/uploads/{id}', url: `${BASE}/uploads/1` },
   { method: 'DELETE', template: '/uploads/{id}', url: `${BASE}/uploads/1` },
+  { method: 'GET', template: '/events', url: `${BASE}/events` },
+  { method: 'POST', template: '/subscriptions', url: `${BASE}/subscriptions` },
+  { method: 'GET', template: '/subscriptions', url: `${BASE}/subscriptions` },
+  { method: 'GET', template: '/subscriptions/{id}', url: `${BASE}/subscriptions/8d0f7a8e-3d0b-4f58-a2b1-6f7a4f3c2e11` },
+  { method: 'DELETE', template: '/subscriptions/{id}', url: `${BASE}/subscriptions/8d0f7a8e-3d0b-4f58-a2b1-6f7a4f3c2e11` },
+  { method: 'POST', template: '/subscriptions/{id}/secret', url: `${BASE}/subscriptions/8d0f7a8e-3d0b-4f58-a2b1-6f7a4f3c2e11/secret` },
 ];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -74,7 +80,7 @@ describe('The operations these properties try', () => {
 describe('Every documented operation, with random methods, headers and bodies, with and without a key', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ WEBHOOK_SECRETS_KEY: 'a-test-key-of-at-least-32-characters' });
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twenteUpload()).expect(201);
   });
   afterAll(async () => {

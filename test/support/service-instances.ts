@@ -10,11 +10,11 @@ export interface Instance {
 }
 
 /** Starts an instance on `url` with a free port and the writer's key; resolves once it says where it listens. */
-export async function startInstance(url: string, env: Record<string, string> = {}): Promise<Instance> {
+export async function startInstance(url: string, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<Instance> {
   const child = startChild('dist/src/server.js', [], {
     PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, API_KEYS: `writer:${WRITER_KEY}`, LOG_LEVEL: 'info', RATE_LIMIT: 'false', ...env,
   });
-  const line = await child.line((l) => l.includes('"listening"'), 20_000);
+  const line = await child.line((l) => l.includes('"listening"'), timeoutMs);
   return { child, base: (JSON.parse(line) as { url: string }).url };
 }
 

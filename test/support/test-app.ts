@@ -9,6 +9,7 @@ import { Config, loadConfig } from '../../src/config';
 import { ReferenceData } from '../../src/domain/reference';
 import { SonarService } from '../../src/domain/service';
 import { FiguresStore } from '../../src/domain/ports';
+import { eventSettingsOf } from '../../src/webhooks/settings';
 import { contractViolations, RecordedResponse } from './contract';
 import { createSqliteStore, createTestStore, StoreKind, TestStore, testStoreKind } from './stores';
 
@@ -63,7 +64,7 @@ async function appOn(testStore: TestStore, dir: string, env: Record<string, stri
     RATE_LIMIT: 'false',
     ...env,
   });
-  const service = new SonarService(store, new ReferenceData(await store.referenceData()));
+  const service = new SonarService(store, new ReferenceData(await store.referenceData()), undefined, eventSettingsOf(config));
   const inner = createApp({ config, service, logger: pino({ level: 'silent' }), isReady: () => store.isAvailable() });
 
   const responses: RecordedResponse[] = [];

@@ -17,3 +17,4 @@ export const INVALID_REGION = 'Invalid region';
 export const NO_SUCH_UPLOAD = 'No such upload';
 export const MALFORMED_ID = 'Malformed id';
 export const NO_API_KEY = 'No valid API key';
+export const NO_SUCH_SUBSCRIPTION = 'No such subscription of this key';

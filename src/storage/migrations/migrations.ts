@@ -164,4 +164,62 @@ export const MIGRATIONS: Migration[] = [
       await db.schema.dropIndex('uploads_by_region_period').ifExists().execute();
     },
   },
+  {
+    version: 10,
+    name: 'events_and_webhooks',
+    // The outbox: each committed change of the figures as an event (numbered in commit order, written in the
+    // change's own transaction), the webhook subscriptions, and one delivery per event and subscription that
+    // wants it, which the instances claim with a lease. Version 9 is another change's.
+    async up(db, f) {
+      await db.schema.createTable('events')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('type', f.text, (c) => c.notNull())
+        .addColumn('region_code', f.text, (c) => c.notNull())
+        .addColumn('period', f.text, (c) => c.notNull())
+        .addColumn('upload_id', 'integer', (c) => c.notNull())
+        .addColumn('time', f.text, (c) => c.notNull())
+        .addColumn('replaced', 'integer', (c) => c.notNull())
+        .addColumn('current_upload_id', 'integer')
+        .addColumn('register_total', 'integer')
+        .addColumn('gw', 'integer')
+        .addColumn('gwo', 'integer')
+        .addColumn('uw', 'integer')
+        .addColumn('uwo', 'integer')
+        .execute();
+      await db.schema.createIndex('events_by_time').on('events').column('time').execute();
+      await f.keyed(db.schema.createTable('subscriptions')
+        .addColumn('id', f.text, (c) => c.primaryKey())
+        .addColumn('owner', f.text, (c) => c.notNull())
+        .addColumn('url', f.text, (c) => c.notNull())
+        // ' a b ' (spaces around each) or '' for all: matched with LIKE alike on both engines.
+        .addColumn('types', f.text, (c) => c.notNull())
+        .addColumn('regions', f.text, (c) => c.notNull())
+        .addColumn('secret', f.text, (c) => c.notNull())
+        .addColumn('previous_secret', f.text)
+        .addColumn('previous_secret_until', f.text)
+        .addColumn('created_at', f.text, (c) => c.notNull())
+        .addColumn('disabled_at', f.text)
+        .addColumn('disabled_reason', f.text)
+        .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('delivered', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('failed', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_failure_at', f.text)
+        .addColumn('last_failure_reason', f.text)
+        .addColumn('last_success_at', f.text)).execute();
+      await f.keyed(db.schema.createTable('deliveries')
+        .addColumn('subscription_id', f.text, (c) => c.notNull())
+        .addColumn('event_seq', 'integer', (c) => c.notNull())
+        .addColumn('region_code', f.text, (c) => c.notNull())
+        // pending, succeeded or failed
+        .addColumn('status', f.text, (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', f.text, (c) => c.notNull())
+        .addColumn('lease_until', f.text)
+        .addColumn('leased_by', f.text)
+        .addColumn('last_error', f.text)
+        .addPrimaryKeyConstraint('deliveries_pkey', ['subscription_id', 'event_seq'])).execute();
+      await db.schema.createIndex('deliveries_due').on('deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('deliveries_in_order').on('deliveries').columns(['subscription_id', 'region_code', 'status', 'event_seq']).execute();
+    },
+  },
 ];

@@ -1,0 +1,123 @@
+/**
+ * The events this service announces: each committed change of the figures, as a CloudEvent 1.0 following
+ * the NL GOV profile. The store writes them in the change's own transaction (the outbox); the feed and the
+ * webhooks read them from there, so nothing is announced that was not committed and nothing committed goes
+ * unannounced.
+ */
+import { Counts, summarize } from './figures';
+import { refOf } from './read-shapes';
+import { ReferenceData } from './reference';
+import { RegionRef } from './reference';
+import { RegionTotals } from './views';
+
+export const EVENT_TYPES = {
+  /** Figures were published for a region and period (a new upload became current). */
+  published: 'nl.uwv.sonar-transparency.figures-published',
+  /** An upload was withdrawn; the upload before it, if any, is current again. */
+  withdrawn: 'nl.uwv.sonar-transparency.upload-withdrawn',
+} as const;
+
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+export const ALL_EVENT_TYPES: readonly EventType[] = Object.values(EVENT_TYPES);
+
+/** An event as the store keeps it: its place in commit order and the figures current after the change. */
+export interface StoredEvent {
+  seq: number;
+  type: EventType;
+  regionCode: string;
+  period: string;
+  uploadId: number;
+  time: string;
+  replaced: boolean;
+  currentUploadId: number | null;
+  registerTotal: number | null;
+  /** The current figures' sums after the change; null when the region has none for the period. */
+  counts: Counts | null;
+}
+
+/**
+ * What a figures event tells. `uploadId` is the upload published or withdrawn; `currentUploadId` the one
+ * the reads serve now (null: none); `totals` the region totals the reads now give (null: none).
+ * @example { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "uploadId": 1, "replaced": false, "currentUploadId": 1, "totals": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44 } }
+ */
+export interface FiguresEventData {
+  /** The region whose figures changed. */
+  region: RegionRef;
+  /**
+   * The period whose figures changed, YYYY-MM.
+   * @example "2026-06"
+   */
+  period: string;
+  /**
+   * The upload published, or the one withdrawn.
+   * @isInt
+   * @minimum 1
+   * @example 1
+   */
+  uploadId: number;
+  /** Published: whether earlier figures stood for the region and period and were replaced. Withdrawn: always false. */
+  replaced: boolean;
+  /**
+   * The upload the reads serve now; null when the region has no figures for the period.
+   * @isInt
+   * @minimum 1
+   * @example 1
+   */
+  currentUploadId: number | null;
+  /** The region totals the reads give now; absent when the region has no figures for the period. */
+  totals?: RegionTotals;
+}
+
+/**
+ * A CloudEvent 1.0 (NL GOV profile) telling of one committed change of the figures.
+ * @example { "specversion": "1.0", "id": "1", "source": "http://localhost:3000/v1", "type": "nl.uwv.sonar-transparency.figures-published", "subject": "AM05/2026-06", "time": "2026-07-01T09:30:00.000Z", "datacontenttype": "application/json", "dataref": "http://localhost:3000/v1/regions/AM05/totals?period=2026-06", "data": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "uploadId": 1, "replaced": false, "currentUploadId": 1 } }
+ */
+export interface FiguresEvent {
+  /**
+   * The CloudEvents version.
+   * @example "1.0"
+   */
+  specversion: '1.0';
+  /**
+   * Unique for this source; events are numbered in commit order.
+   * @example "1"
+   */
+  id: string;
+  /**
+   * This service, as a URI.
+   * @example "https://sonar.example.org/v1"
+   */
+  source: string;
+  /** Reverse-DNS type: `nl.uwv.sonar-transparency.figures-published` or `nl.uwv.sonar-transparency.upload-withdrawn`. */
+  type: string;
+  /** The region's CBS code and the period: `AM05/2026-06`. */
+  subject: string;
+  /** When the change was committed (RFC 3339). */
+  time: string;
+  /**
+   * The media type of `data`.
+   * @example "application/json"
+   */
+  datacontenttype: 'application/json';
+  /** The read that gives the new figures. */
+  dataref: string;
+  /** The region, period, upload and the region totals now. */
+  data: FiguresEventData;
+}
+
+/** The CloudEvent of a stored event; `base` is the service's public URL with its API's base path (`https://…/v1`). */
+export function cloudEventOf(event: StoredEvent, reference: ReferenceData, base: string): FiguresEvent {
+  const region = refOf(reference.region(event.regionCode));
+  const totals = event.counts === null ? null : { region, period: event.period, ...summarize([event.counts], event.registerTotal) };
+  return {
+    specversion: '1.0',
+    id: String(event.seq),
+    source: base,
+    type: event.type,
+    subject: `${event.regionCode}/${event.period}`,
+    time: event.time,
+    datacontenttype: 'application/json',
+    dataref: `${base}/regions/${event.regionCode}/totals?period=${event.period}`,
+    data: { region, period: event.period, uploadId: event.uploadId, replaced: event.replaced, currentUploadId: event.currentUploadId, ...(totals ? { totals } : {}) },
+  };
+}

@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import type { Logger } from 'pino';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { Webhook } from 'standardwebhooks';
+import { cloudEventOf } from '../domain/events';
+import type { ClaimedDelivery, EventStore } from '../domain/ports';
+import type { ReferenceData } from '../domain/reference';
+import type { SecretKeeper } from '../domain/subscriptions';
+import { guardedLookup, isBlockedAddress } from './callback-urls';
+
+export interface DeliverySettings {
+  store: EventStore;
+  reference: ReferenceData;
+  /** The events' source and the base of their dataref (`https://…/v1`). */
+  apiBase: string;
+  secrets?: SecretKeeper;
+  timeoutMs: number;
+  /** Waits before each retry; after the last, the delivery has failed. */
+  schedule: readonly number[];
+  disableAfter: number;
+  leaseMs: number;
+  pollMs: number;
+  allowPrivate: boolean;
+  retentionMs: number;
+  logger: Logger;
+  /** Where the delivery metrics are registered. */
+  registry?: Registry;
+  /** Schedules retries and leases; the signature's timestamp is the wall clock, which receivers check theirs against. */
+  clock?: () => Date;
+  random?: () => number;
+  /** Deliveries claimed at once. */
+  batch?: number;
+}
+
+/** ±20% around each wait, so that retries of many deliveries spread out. */
+const JITTER = 0.2;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+interface Outcome { ok: boolean; status?: number; reason: string }
+
+/**
+ * Delivers the outbox's pending deliveries: claims a few under a lease, POSTs each in CloudEvents structured
+ * mode signed the Standard Webhooks way, and records the outcome under the same lease (a 2xx ends it;
+ * anything else is retried on the schedule with jitter, then failed; a subscription with too many failed
+ * deliveries in a row is disabled). Any number of workers may share a database: each delivery is held by
+ * one at a time, and one whose worker died is taken up by another once its lease has passed, with the same
+ * `webhook-id`, so that a receiver can recognise the redelivery. Its timers are unref'd: it never keeps a
+ * process alive, and `stop` waits for the attempts in flight.
+ */
+export class DeliveryWorker {
+  private readonly clock: () => Date;
+  private readonly random: () => number;
+  private readonly metrics;
+  private stopped = true;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private nudged = false;
+  private prunedAt = -Infinity;
+
+  constructor(private readonly s: DeliverySettings) {
+    this.clock = s.clock ?? (() => new Date());
+    this.random = s.random ?? Math.random;
+    const registers = s.registry ? [s.registry] : [];
+    const store = s.store;
+    const clock = this.clock;
+    this.metrics = {
+      attempted: new Counter({ name: 'webhook_deliveries_attempted_total', help: 'Webhook delivery attempts made by this instance', registers }),
+      succeeded: new Counter({ name: 'webhook_deliveries_succeeded_total', help: 'Webhook deliveries a receiver accepted (2xx)', registers }),
+      retried: new Counter({ name: 'webhook_deliveries_retried_total', help: 'Webhook delivery attempts that failed and will be retried', registers }),
+      failed: new Counter({ name: 'webhook_deliveries_failed_total', help: 'Webhook deliveries given up after every retry', registers }),
+      written: new Gauge({
+        name: 'events_written', help: 'Events written so far (numbered from 1 in commit order, by every instance)', registers,
+        async collect() { this.set((await store.eventBounds().catch(() => ({ last: undefined }))).last ?? 0); },
+      }),
+      oldest: new Gauge({
+        name: 'webhook_oldest_pending_delivery_age_seconds', help: 'How long the oldest pending webhook delivery has been due', registers,
+        async collect() {
+          const due = await store.oldestPending().catch(() => undefined);
+          this.set(due === undefined ? 0 : Math.max(0, (clock().getTime() - Date.parse(due)) / 1000));
+        },
+      }),
+    };
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.running = this.loop();
+  }
+
+  /** Looks for work at once (after a commit of this instance) instead of at the next poll. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let attempted = 0;
+      try {
+        attempted = await this.runOnce();
+        await this.pruneNow();
+      } catch (error) {
+        this.s.logger.warn({ err: error }, 'webhook deliveries: could not claim; trying again');
+      }
+      if (attempted === 0 && !this.stopped) await this.sleep();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.s.pollMs);
+      timer.unref();
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = undefined;
+        self.nudged = false;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async pruneNow(): Promise<void> {
+    const now = this.clock().getTime();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    const pruned = await this.s.store.pruneEvents(new Date(now - this.s.retentionMs).toISOString());
+    if (pruned > 0) this.s.logger.info({ pruned }, 'events older than the retention forgotten');
+  }
+
+  /** One round: claims the deliveries due now and attempts them; how many were attempted. */
+  async runOnce(): Promise<number> {
+    const now = this.clock();
+    const claimed = await this.s.store.claimDeliveries(now.toISOString(), new Date(now.getTime() + this.s.leaseMs).toISOString(), randomUUID(), this.s.batch ?? 16);
+    await Promise.all(claimed.map((d) => this.attempt(d)));
+    return claimed.length;
+  }
+
+  private async attempt(d: ClaimedDelivery): Promise<void> {
+    const started = Date.now();
+    const webhookId = `evt_${d.event.seq}`;
+    let outcome: Outcome;
+    try {
+      outcome = await this.post(d, webhookId);
+    } catch (error) {
+      outcome = { ok: false, reason: (error as Error).message };
+    }
+    this.metrics.attempted.inc();
+    const now = this.clock();
+    const log = { subscription: d.subscriptionId, event: d.event.seq, webhookId, attempt: d.attempts, status: outcome.status, ms: Date.now() - started };
+    if (outcome.ok) {
+      await this.s.store.deliverySucceeded(d, now.toISOString());
+      this.metrics.succeeded.inc();
+      this.s.logger.info({ ...log, outcome: 'delivered' }, 'webhook delivery');
+      return;
+    }
+    const wait = this.s.schedule[d.attempts - 1];
+    if (wait !== undefined) {
+      const next = new Date(now.getTime() + Math.round(wait * (1 + JITTER * (2 * this.random() - 1))));
+      await this.s.store.deliveryRetry(d, next.toISOString(), outcome.reason);
+      this.metrics.retried.inc();
+      this.s.logger.info({ ...log, outcome: 'retry', reason: outcome.reason, nextAttemptAt: next.toISOString() }, 'webhook delivery');
+      return;
+    }
+    const { disabled } = await this.s.store.deliveryFailed(d, now.toISOString(), outcome.reason, this.s.disableAfter);
+    this.metrics.failed.inc();
+    this.s.logger.warn({ ...log, outcome: 'failed', reason: outcome.reason, disabled }, 'webhook delivery');
+  }
+
+  /** The signed POST; never the secret or the body in any message. */
+  private async post(d: ClaimedDelivery, webhookId: string): Promise<Outcome> {
+    const keeper = this.s.secrets;
+    if (!keeper) return { ok: false, reason: 'WEBHOOK_SECRETS_KEY is not configured: deliveries cannot be signed' };
+    const url = new URL(d.subscription.url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (url.protocol !== 'https:' && !(this.s.allowPrivate && url.protocol === 'http:')) return { ok: false, reason: 'the URL is not https' };
+    if (!this.s.allowPrivate && isIP(host) && isBlockedAddress(host)) return { ok: false, reason: `${host} is an address callbacks may not reach` };
+    const body = JSON.stringify(cloudEventOf(d.event, this.s.reference, this.s.apiBase));
+    const signedAt = new Date();
+    const signatures = [new Webhook(keeper.open(d.subscription.secret)).sign(webhookId, signedAt, body)];
+    const { previousSecret, previousSecretUntil } = d.subscription;
+    if (previousSecret && previousSecretUntil && previousSecretUntil > this.clock().toISOString()) {
+      signatures.push(new Webhook(keeper.open(previousSecret)).sign(webhookId, signedAt, body));
+    }
+    const headers = {
+      'content-type': 'application/cloudevents+json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      'webhook-id': webhookId,
+      'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
+      'webhook-signature': signatures.join(' '),
+      'user-agent': 'sonar-transparency-webhooks/1',
+    };
+    const client = url.protocol === 'https:' ? https : http;
+    return new Promise<Outcome>((resolve) => {
+      let settled = false;
+      const settle = (outcome: Outcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const req = client.request(url, { method: 'POST', headers, lookup: guardedLookup(this.s.allowPrivate), agent: false }, (res) => {
+        res.resume(); // the receiver's body is not ours to keep
+        res.on('end', () => settle({ ok: res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300, status: res.statusCode, reason: `HTTP ${res.statusCode}` }));
+        res.on('error', (error) => settle({ ok: false, status: res.statusCode, reason: error.message }));
+      });
+      const timer = setTimeout(() => {
+        settle({ ok: false, reason: `no answer within ${this.s.timeoutMs} ms` });
+        req.destroy();
+      }, this.s.timeoutMs);
+      timer.unref();
+      req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, reason: error.code ? `${error.code}: ${error.message}` : error.message }));
+      req.end(body);
+    });
+  }
+}

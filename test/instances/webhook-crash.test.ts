@@ -1,0 +1,99 @@
+/**
+ * Webhooks when service processes die: instances killed with SIGKILL mid-delivery leave their deliveries
+ * to the next once the lease has passed, so that every event arrives, duplicates only as redeliveries with
+ * the first attempt's webhook-id.
+ */
+import { expectFreshBuild, stopChildren } from '../support/child-processes';
+import { buildUpload } from '../support/factories';
+import { fetchJson } from '../support/live-server';
+import { freshDatabase, TestDatabase } from '../support/postgres-database';
+import { get, Instance, postJson, startInstance, stopInstance } from '../support/service-instances';
+import { WRITER_KEY } from '../support/test-app';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+const WEBHOOKS = {
+  WEBHOOK_SECRETS_KEY: 'a-test-key-of-at-least-32-characters', WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+  WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_LEASE_MS: '3000', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s',
+};
+
+const REGIONS = ['AM05', 'AM01', 'AM02', 'AM03'];
+const GEMEENTE: Record<string, string> = { AM05: 'Almelo', AM01: 'Groningen', AM02: 'Leeuwarden', AM03: 'Emmen' };
+const uploadOf = (i: number) => buildUpload({
+  region: REGIONS[i % REGIONS.length], period: `20${10 + Math.floor(i / (REGIONS.length * 12))}-${String((Math.floor(i / REGIONS.length) % 12) + 1).padStart(2, '0')}`,
+  registerTotal: i, gemeenten: [{ gemeente: GEMEENTE[REGIONS[i % REGIONS.length]], gemeenteClients: { withProfile: 1, withoutProfile: i }, uwvClients: { withProfile: 0, withoutProfile: 0 } }],
+});
+
+async function subscribe(base: string, url: string): Promise<string> {
+  const res = await fetchJson(`${base}/v1/subscriptions`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': WRITER_KEY }, body: JSON.stringify({ url }), signal: AbortSignal.timeout(10_000),
+  });
+  expect(res.status).toBe(201);
+  return (res.body as { secret: string }).secret;
+}
+
+async function feed(base: string): Promise<unknown[]> {
+  const events: unknown[] = [];
+  let after = '';
+  for (;;) {
+    const page = (await get(base, `/v1/events?limit=1000${after ? `&after=${after}` : ''}`)).body as { events: unknown[]; next: string };
+    if (page.events.length === 0) return events;
+    events.push(...page.events);
+    after = page.next;
+  }
+}
+
+async function until(done: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** Each event accepted, its ids accepted once at least; and per region in commit order of first acceptance. */
+function acceptedIds(receiver: WebhookReceiver): Set<string> {
+  return new Set(receiver.accepted().map((e) => e.id));
+}
+
+describe('Webhooks when service processes are killed mid-delivery', () => {
+  let database: TestDatabase;
+  let receiver: WebhookReceiver;
+  const instances: Instance[] = [];
+
+  beforeAll(() => {
+    expectFreshBuild();
+  });
+  beforeEach(async () => {
+    database = await freshDatabase();
+    receiver = await WebhookReceiver.start();
+  });
+  afterEach(async () => {
+    await Promise.all(instances.splice(0).map((i) => stopInstance(i)));
+    stopChildren();
+    await receiver.close();
+    await database?.drop();
+  });
+
+  test('When instances are killed with SIGKILL in the middle of deliveries, then after a restart every event is delivered, duplicates carrying the first attempt\'s webhook-id', async () => {
+    receiver.delayMs = 150; // deliveries take long enough to be killed in
+    let instance = await startInstance(database.url, WEBHOOKS, 60_000);
+    instances.push(instance);
+    receiver.secret = await subscribe(instance.base, receiver.url);
+    const seed = Date.now() % 1000;
+    let uploads = 0;
+    for (let kill = 0; kill < 4; kill++) {
+      for (let i = 0; i < 10; i++, uploads++) expect((await postJson(instance.base, uploadOf(uploads))).status).toBe(201);
+      const before = receiver.received.length;
+      await until(() => receiver.received.length > before + ((seed + kill) % 3), 20_000);
+      instance.child.process.kill('SIGKILL');
+      await instance.child.closed;
+      instance = await startInstance(database.url, WEBHOOKS, 60_000);
+      instances.push(instance);
+    }
+    await until(() => acceptedIds(receiver).size >= uploads, 60_000);
+
+    expect(acceptedIds(receiver).size).toBe(uploads);
+    const firstIdOf = new Map<string, string>();
+    for (const r of receiver.received) {
+      if (!firstIdOf.has(r.event.id)) firstIdOf.set(r.event.id, r.webhookId);
+      expect({ event: r.event.id, webhookId: r.webhookId }).toEqual({ event: r.event.id, webhookId: firstIdOf.get(r.event.id) });
+    }
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+  }, 240_000);
+});

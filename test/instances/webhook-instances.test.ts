@@ -1,0 +1,94 @@
+/**
+ * Webhooks across service processes on one PostgreSQL database: two instances share the outbox, each
+ * delivery attempted by one at a time.
+ */
+import { expectFreshBuild, stopChildren } from '../support/child-processes';
+import { buildUpload } from '../support/factories';
+import { fetchJson } from '../support/live-server';
+import { freshDatabase, TestDatabase } from '../support/postgres-database';
+import { get, Instance, postJson, startInstance, stopInstance } from '../support/service-instances';
+import { WRITER_KEY } from '../support/test-app';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+const WEBHOOKS = {
+  WEBHOOK_SECRETS_KEY: 'a-test-key-of-at-least-32-characters', WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+  WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_LEASE_MS: '3000', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s',
+};
+
+const REGIONS = ['AM05', 'AM01', 'AM02', 'AM03'];
+const GEMEENTE: Record<string, string> = { AM05: 'Almelo', AM01: 'Groningen', AM02: 'Leeuwarden', AM03: 'Emmen' };
+const uploadOf = (i: number) => buildUpload({
+  region: REGIONS[i % REGIONS.length], period: `20${10 + Math.floor(i / (REGIONS.length * 12))}-${String((Math.floor(i / REGIONS.length) % 12) + 1).padStart(2, '0')}`,
+  registerTotal: i, gemeenten: [{ gemeente: GEMEENTE[REGIONS[i % REGIONS.length]], gemeenteClients: { withProfile: 1, withoutProfile: i }, uwvClients: { withProfile: 0, withoutProfile: 0 } }],
+});
+
+async function subscribe(base: string, url: string): Promise<string> {
+  const res = await fetchJson(`${base}/v1/subscriptions`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': WRITER_KEY }, body: JSON.stringify({ url }), signal: AbortSignal.timeout(10_000),
+  });
+  expect(res.status).toBe(201);
+  return (res.body as { secret: string }).secret;
+}
+
+async function feed(base: string): Promise<unknown[]> {
+  const events: unknown[] = [];
+  let after = '';
+  for (;;) {
+    const page = (await get(base, `/v1/events?limit=1000${after ? `&after=${after}` : ''}`)).body as { events: unknown[]; next: string };
+    if (page.events.length === 0) return events;
+    events.push(...page.events);
+    after = page.next;
+  }
+}
+
+async function until(done: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** Each event accepted, its ids accepted once at least; and per region in commit order of first acceptance. */
+function acceptedIds(receiver: WebhookReceiver): Set<string> {
+  return new Set(receiver.accepted().map((e) => e.id));
+}
+
+describe('Webhooks across service processes on one PostgreSQL database', () => {
+  let database: TestDatabase;
+  let receiver: WebhookReceiver;
+  const instances: Instance[] = [];
+
+  beforeAll(() => {
+    expectFreshBuild();
+  });
+  beforeEach(async () => {
+    database = await freshDatabase();
+    receiver = await WebhookReceiver.start();
+  });
+  afterEach(async () => {
+    await Promise.all(instances.splice(0).map((i) => stopInstance(i)));
+    stopChildren();
+    await receiver.close();
+    await database?.drop();
+  });
+
+  test('When 200 uploads go through two instances to one receiver, then every event is delivered, no delivery is attempted by both at once, and the feed is the same through either', async () => {
+    instances.push(await startInstance(database.url, WEBHOOKS));
+    instances.push(await startInstance(database.url, WEBHOOKS));
+    const [a, b] = instances;
+    receiver.secret = await subscribe(a.base, receiver.url);
+    receiver.delayMs = 5;
+
+    for (let i = 0; i < 200; i++) expect((await postJson(i % 2 === 0 ? a.base : b.base, uploadOf(i))).status).toBe(201);
+    await until(() => acceptedIds(receiver).size >= 200, 60_000);
+
+    expect(acceptedIds(receiver).size).toBe(200);
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+    expect(receiver.overlaps).toBe(0);
+    expect(receiver.received).toHaveLength(200); // no instance crashed: no redelivery at all
+    for (const region of REGIONS) {
+      const ids = receiver.accepted().filter((e) => e.data.region.code === region).map((e) => Number(e.id));
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    }
+    const [throughA, throughB] = await Promise.all([feed(a.base), feed(b.base)]);
+    expect(throughA).toHaveLength(200);
+    expect(throughB).toEqual(throughA);
+  }, 180_000);
+});
