@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { Config, loadConfig } from './config';
-import { ReferenceData } from './domain/reference';
 import { answerClientErrors } from './http/client-error';
 import { SonarService } from './domain/service';
 import { createLogger } from './logger';
@@ -23,7 +22,7 @@ export interface RunningService {
 /** Opens the database (migrating it and loading reference data on first start) and listens. */
 export async function start(config: Config, logger: Logger = createLogger(config)): Promise<RunningService> {
   const store = await openStore(config, logger);
-  const service = new SonarService(store, new ReferenceData(await store.referenceData()));
+  const service = await SonarService.open(store);
   let stopping: Promise<void> | undefined;
   const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined });
   if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');

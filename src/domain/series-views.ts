@@ -1,6 +1,7 @@
 /** What the series, gemeenten and region-period reads answer. These interfaces are the API's response schemas. */
 import { ClientCounts, Summary } from './figures';
 import { GemeenteRef, RegionRef } from './reference';
+import type { ClassificationYear } from './classification-views';
 import { NationalTotals } from './views';
 
 /**
@@ -131,10 +132,42 @@ export interface GemeenteList {
 }
 
 /**
+ * A gemeente or a gemeente's part in a herindeling, with its date.
+ * @example { "code": "GM0363", "name": "Amsterdam", "date": "2022-03-24" }
+ */
+export interface LinkedGemeente {
+  /**
+   * CBS code of the gemeente.
+   * @example "GM0363"
+   */
+  code: string;
+  /**
+   * Its CBS name.
+   * @example "Amsterdam"
+   */
+  name: string;
+  /**
+   * The day the herindeling took effect, `YYYY-MM-DD`.
+   * @format date
+   * @example "2022-03-24"
+   */
+  date: string;
+}
+
+/**
  * One gemeente with its region and its latest figures.
  * @example { "code": "GM0141", "name": "Almelo", "region": { "code": "AM05", "name": "Twente" }, "latest": { "period": "2026-06", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218 } }
  */
 export interface GemeenteDetail extends GemeenteSummary {
+  /**
+   * The years whose classification lists the gemeente; given when a herindeling touched it or it is not a
+   * gemeente of every year loaded (Weesp: 2019-2022).
+   */
+  years?: ClassificationYear[];
+  /** The gemeenten that went into it, with the date; given with `years`. */
+  predecessors?: LinkedGemeente[];
+  /** Where it went when it was merged or split (`Weesp` went into Amsterdam on 2022-03-24); given with `years`. */
+  successors?: LinkedGemeente[];
   /** Its figures in the latest period that has them; null when no upload lists it. */
   latest: {
     /**

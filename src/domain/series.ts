@@ -70,7 +70,7 @@ export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters
     regions.push({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] });
     byPeriod.set(u.period, regions);
   }
-  const points = [...byPeriod].map(([period, regions]) => nationalTotalsOf(period, regions, ctx.reference));
+  const points = [...byPeriod].map(([period, regions]) => nationalTotalsOf(period, regions, ctx.classifications.forPeriodOr(period, ctx.reference)));
   return { series: selectObservations(withChanges(points), checked) };
 }
 

@@ -1,5 +1,6 @@
 import { FiguresStore } from './ports';
 import { ReferenceData } from './reference';
+import { Classifications } from './classification';
 
 /**
  * What a use case needs, and nothing of HTTP: the store, the reference data, the clock, and a way to say
@@ -8,7 +9,10 @@ import { ReferenceData } from './reference';
  */
 export interface UseCaseContext {
   readonly store: FiguresStore;
+  /** The classification of today (the latest year loaded at or before the clock's year). */
   readonly reference: ReferenceData;
+  /** Every year's classification: a period's figures are read and checked in the one in force then. */
+  readonly classifications: Classifications;
   readonly clock: () => Date;
   /** Call after every committed write, before its answer is sent. */
   figuresChanged(): void;

@@ -32,6 +32,7 @@ const OPERATIONS: ReadonlyArray<{ method: string; template: string; url: string 
   { method: 'GET', template: '/series', url: `${BASE}/series` },
   { method: 'GET', template: '/table', url: `${BASE}/table` },
   { method: 'GET', template: '/measures', url: `${BASE}/measures` },
+  { method: 'GET', template: '/classifications', url: `${BASE}/classifications` },
   { method: 'GET', template: '/gemeenten', url: `${BASE}/gemeenten` },
   { method: 'GET', template: '/gemeenten/{gemeente}', url: `${BASE}/gemeenten/Almelo` },
   { method: 'GET', template: '/gemeenten/{gemeente}/series', url: `${BASE}/gemeenten/Almelo/series` },
