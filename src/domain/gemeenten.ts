@@ -100,7 +100,7 @@ export function listGemeenten(ctx: UseCaseContext, year?: string): GemeenteList 
  * A gemeente of today, or else of any year loaded (`Weesp`, merged into Amsterdam in 2022), with the region
  * of its last year. A name several gemeenten of other years had is a 400 listing them.
  */
-function gemeenteOfAnyYear(ctx: UseCaseContext, key: string): Located {
+export function gemeenteOfAnyYear(ctx: UseCaseContext, key: string): Located {
   try {
     return gemeenteNationally(ctx.reference, key);
   } catch (error) {

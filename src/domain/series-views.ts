@@ -100,7 +100,29 @@ export interface GemeentePeriodFigures {
  * A gemeente's figures in one period, and the change; a gemeente has no register, so its ratio changes are null.
  * @example { "period": "2026-06", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218, "change": null }
  */
-export interface GemeenteSeriesPoint extends GemeentePeriodFigures, WithChange {}
+export interface GemeenteSeriesPoint extends GemeentePeriodFigures, WithChange {
+  /**
+   * As published: what a herindeling changed for this gemeente since the point before, e.g.
+   * `Weesp (GM0457) went into Amsterdam (GM0363) on 2022-03-24`; absent when nothing changed.
+   */
+  classificationChange?: string;
+  /** With `classification`: the CBS codes of the period's gemeenten summed into this point, when not the gemeente alone. */
+  composedOf?: string[];
+}
+
+/**
+ * A period of a series in another year's classification that cannot be given: the reason, and no number.
+ * @example { "period": "2020-12", "reason": "Haaren (GM0788) in 2020-12 was split over Boxtel (GM0757), Oisterwijk (GM0824), Tilburg (GM0855), Vught (GM0865) by 2021; its figures cannot be divided without address counts" }
+ */
+export interface NotComparable {
+  /**
+   * The period.
+   * @example "2020-12"
+   */
+  period: string;
+  /** Why its figures cannot be given in the classification asked for. */
+  reason: string;
+}
 
 /**
  * A gemeente with the arbeidsmarktregio it belongs to.
@@ -118,6 +140,10 @@ export interface GemeenteSummary extends GemeenteRef {
 export interface GemeenteSeries {
   /** The gemeente the series is of, with its region. */
   gemeente: GemeenteSummary;
+  /** With `classification`: the year whose gemeenten every point is given in. */
+  classification?: ClassificationYear;
+  /** With `classification`: the periods that cannot be given in it, with the reason and no number. */
+  notComparable?: NotComparable[];
   /** The periods in which the region's upload lists the gemeente, oldest first. */
   series: GemeenteSeriesPoint[];
 }

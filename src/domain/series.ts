@@ -4,8 +4,9 @@
  */
 import { Selection, selectObservations, withChanges } from './change';
 import { DomainError, ProblemItem } from './errors';
-import { summarize } from './figures';
-import { gemeenteNationally } from './gemeenten';
+import { Counts, summarize, sumCounts } from './figures';
+import { changeBetween, compositionOf, connected } from './comparable';
+import { gemeenteNationally, gemeenteOfAnyYear } from './gemeenten';
 import { toInstant } from './instant';
 import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { nationalTotalsOf, RegionCounts, refOf, toFigures } from './read-shapes';
@@ -74,16 +75,52 @@ export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters
   return { series: selectObservations(withChanges(points), checked) };
 }
 
-/** A gemeente's figures per period in which its region's upload lists it, oldest first. */
-export async function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, filters: SeriesFilters = {}): Promise<GemeenteSeries> {
-  const { gemeente, region } = gemeenteNationally(ctx.reference, gemeenteKey);
+/**
+ * A gemeente's figures per period in which its region's upload lists it, oldest first: as published, each
+ * point where a herindeling touched the gemeente since the point before saying what changed; or, with
+ * `classification`, in the gemeenten of that year (see comparable.ts).
+ */
+export async function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, filters: SeriesFilters = {}, classification?: string): Promise<GemeenteSeries> {
   const checked = checkFilters(filters);
-  const points = (await ctx.store.gemeenteHistory(gemeente.code, checked.asOf)).map(({ period, row }) => {
+  if (classification !== undefined) return comparableGemeenteSeries(ctx, gemeenteKey, checked, Number(classification));
+  const { gemeente, region } = gemeenteOfAnyYear(ctx, gemeenteKey);
+  const history = await ctx.store.gemeenteHistory(gemeente.code, checked.asOf);
+  const points = history.map(({ period, row }, i) => {
     const { gemeenteClients, uwvClients, total } = toFigures(row);
-    return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null };
+    const changed = i === 0 ? undefined : changeBetween(ctx.classifications.herindelingen, [gemeente.code], history[i - 1].period, period);
+    return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null, ...(changed ? { classificationChange: changed } : {}) };
   });
   const series = withChanges(points).map(({ coverage, profileShare, ...point }) => point);
   return { gemeente: { ...refOf(gemeente), region: refOf(region) }, series: selectObservations(series, checked) };
+}
+
+/** The gemeente of year `year` in every period: its predecessors' figures summed into it, or why a period is not comparable. */
+async function comparableGemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, checked: CheckedFilters, year: number): Promise<GemeenteSeries> {
+  const { gemeente, region } = gemeenteNationally(ctx.classifications.year(year, 'query.classification'), gemeenteKey);
+  const byPeriod = new Map<string, Map<string, Counts>>();
+  for (const code of connected(ctx.classifications.herindelingen, gemeente.code)) {
+    for (const { period, row } of await ctx.store.gemeenteHistory(code, checked.asOf)) {
+      byPeriod.set(period, (byPeriod.get(period) ?? new Map<string, Counts>()).set(code, row));
+    }
+  }
+  const points = [];
+  const notComparable: Array<{ period: string; reason: string }> = [];
+  for (const period of [...byPeriod.keys()].sort()) {
+    const present = byPeriod.get(period) as Map<string, Counts>;
+    const composition = compositionOf(ctx.classifications, gemeente.code, year, period, [...present.keys()]);
+    if ('notComparable' in composition) {
+      if ((checked.startPeriod === undefined || period >= checked.startPeriod) && (checked.endPeriod === undefined || period <= checked.endPeriod)) {
+        notComparable.push({ period, reason: composition.notComparable });
+      }
+      continue;
+    }
+    if (composition.codes.length === 0) continue;
+    const { gemeenteClients, uwvClients, total } = toFigures({ ...gemeente, ...sumCounts(composition.codes.map((c) => present.get(c) as Counts)) });
+    const summed = composition.codes.length > 1 || composition.codes[0] !== gemeente.code ? { composedOf: composition.codes } : {};
+    points.push({ period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null, ...summed });
+  }
+  const series = withChanges(points).map(({ coverage, profileShare, ...point }) => point);
+  return { gemeente: { ...refOf(gemeente), region: refOf(region) }, classification: year, series: selectObservations(series, checked), notComparable };
 }
 
 /** The periods in which a region has figures, oldest first. */

@@ -50,6 +50,13 @@ describe('An operator loads a year: 2027 from the announced herindeling, and bro
     expect(refused.body.errors.find((e: { found?: string }) => e.found === 'Wijdemeren').detail).toContain('merged into Hilversum (GM0402) on 2027-01-01');
     expect((await get('/v1/gemeenten/Wijdemeren').expect(200)).body.successors).toEqual([{ code: 'GM0402', name: 'Hilversum', date: '2027-01-01' }]);
     expect((await get('/v1/regions').expect(200)).body.regions.find((r: { code: string }) => r.code === 'AM12').gemeenteCount).toBe(7);
+    // Hilversum in the gemeenten of 2027 includes Wijdemeren's earlier figures (index 6 of the 2026 upload: 0 + 1 + 2 + 3 = 6).
+    const hilversum = (await get('/v1/gemeenten/Hilversum/series?classification=2027').expect(200)).body;
+    const published = (await get('/v1/gemeenten/Hilversum/series').expect(200)).body;
+    expect(hilversum.series.map((p: { period: string; total: number }) => [p.period, p.total])).toEqual([['2026-12', (3 + 1 + 5) + (6 + 1 + 5)], ['2027-03', 3 + 1 + 5]]);
+    expect(hilversum.series[0].composedOf.sort()).toEqual(['GM0402', 'GM1696']);
+    expect(published.series.map((p: { period: string; total: number }) => [p.period, p.total])).toEqual([['2026-12', 3 + 1 + 5], ['2027-03', 3 + 1 + 5]]);
+    expect(published.series[1].classificationChange).toBe('Wijdemeren (GM1696) went into Hilversum (GM0402) on 2027-01-01');
   });
 
   test('When the files put a gemeente in two regions, leave out a gemeente without successor and hold a malformed code, then each problem is named by row and nothing is stored', async () => {

@@ -39,6 +39,18 @@ export interface SeriesQuery {
   delimiter?: Delimiter;
 }
 
+/** A gemeente's series also takes the year whose gemeenten every point is to be given in. */
+export interface GemeenteSeriesQuery extends SeriesQuery {
+  /**
+   * Every point in the gemeenten of this year (`YYYY`): figures of gemeenten merged into it are summed;
+   * a period whose gemeente was split, or was several of that year's together, is listed in
+   * `notComparable` with the reason and no number.
+   * @pattern ^(19|20)[0-9]{2}$ must be a year written YYYY
+   * @example "2022"
+   */
+  classification?: string;
+}
+
 const filtersOf = ({ startPeriod, endPeriod, lastNObservations, asOf }: SeriesQuery): SeriesFilters => ({ startPeriod, endPeriod, lastNObservations, asOf });
 
 /** Figures per period with the change from the period before, filtered as SDMX data queries are. */
@@ -76,7 +88,10 @@ export class SeriesController extends Controller {
   /**
    * The gemeente's figures in every period its region's upload lists it, oldest first: each point exactly
    * as its row in `/regions/{region}/gemeenten?period=`, with `change` from the previous period with
-   * figures (null for the first; a gemeente has no register, so its ratio changes are null).
+   * figures (null for the first; a gemeente has no register, so its ratio changes are null). A point
+   * where a herindeling touched the gemeente since the point before says what changed
+   * (`classificationChange`); with `classification=YYYY`, every point is given in the gemeenten of that
+   * year. A gemeente of an earlier year is found too (`Weesp`).
    * @summary A gemeente's figures over time
    * @param gemeente CBS code (`GM0141`) or name (`Almelo`, `Hengelo`); a name that fits several gemeenten is a 400.
    * @example gemeente "Almelo"
@@ -90,9 +105,9 @@ export class SeriesController extends Controller {
   public async getGemeenteSeries(
     @Path() gemeente: string,
     @Request() req: ExRequest,
-    @Queries() query: SeriesQuery,
+    @Queries() query: GemeenteSeriesQuery,
   ): Promise<GemeenteSeries> {
-    return answer(req, await gemeenteSeries(this.service, gemeente, filtersOf(query)), jsonOrCsv(gemeenteSeriesSheet));
+    return answer(req, await gemeenteSeries(this.service, gemeente, filtersOf(query), query.classification), jsonOrCsv(gemeenteSeriesSheet));
   }
 
   /**
