@@ -43,6 +43,10 @@ export type Change = NonNullable<WithChange['change']>;
  * @example { "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44, "change": null }
  */
 export interface RegionSeriesPoint extends Summary, WithChange {
+  /** As published: what changed in the region's gemeenten or name since the point before; absent when nothing did. */
+  classificationChange?: string;
+  /** With `classification`: the regions (as they were then) whose gemeenten's figures were summed into this point, when not its own published totals; such a point has no register. */
+  composedOf?: string[];
   /**
    * The period of the point.
    * @example "2026-06"
@@ -57,6 +61,10 @@ export interface RegionSeriesPoint extends Summary, WithChange {
 export interface RegionSeries {
   /** The region the series is of. */
   region: RegionRef;
+  /** With `classification`: the year whose region every point is given as. */
+  classification?: ClassificationYear;
+  /** With `classification`: the periods that cannot be given as that year's region, with the reason and no number. */
+  notComparable?: NotComparable[];
   /** The periods with figures, oldest first. */
   series: RegionSeriesPoint[];
 }

@@ -38,6 +38,16 @@ export function classificationQueries(db: Kysely<Schema>) {
 /** Every year loaded, with the herindelingen; for the service's Classifications. */
 export async function readClassifications(x: Executor, q: ClassificationQueries): Promise<{ years: YearClassification[]; herindelingen: Herindeling[] }> {
   const [years, regions, gemeenten, herindelingen] = [await q.years.rows(x, {}), await q.regions.rows(x, {}), await q.gemeenten.rows(x, {}), await q.herindelingen.rows(x, {})];
+  // Grouped once by year and region: a database may hold many years.
+  const byRegion = new Map<string, Array<{ code: string; name: string }>>();
+  for (const g of gemeenten) {
+    const key = `${Number(g.year)} ${g.region_code}`;
+    const list = byRegion.get(key) ?? [];
+    list.push({ code: g.code, name: g.name });
+    byRegion.set(key, list);
+  }
+  const regionsByYear = new Map<number, typeof regions>();
+  for (const r of regions) regionsByYear.set(Number(r.year), [...(regionsByYear.get(Number(r.year)) ?? []), r]);
   return {
     years: years.map((y) => ({
       year: Number(y.year),
@@ -46,11 +56,7 @@ export async function readClassifications(x: Executor, q: ClassificationQueries)
       membershipSource: y.membership_source,
       loadedAt: y.loaded_at,
       loadedBy: y.loaded_by,
-      regions: regions.filter((r) => Number(r.year) === Number(y.year)).map((r) => ({
-        code: r.code,
-        name: r.name,
-        gemeenten: gemeenten.filter((g) => Number(g.year) === Number(y.year) && g.region_code === r.code).map((g) => ({ code: g.code, name: g.name })),
-      })),
+      regions: (regionsByYear.get(Number(y.year)) ?? []).map((r) => ({ code: r.code, name: r.name, gemeenten: byRegion.get(`${Number(y.year)} ${r.code}`) ?? [] })),
     })),
     herindelingen: herindelingen.map((h) => ({ date: h.date, oldCode: h.old_code, oldName: h.old_name, newCode: h.new_code, newName: h.new_name })),
   };

@@ -67,4 +67,31 @@ describe('Series across herindelingen: as published with markers, or in one year
     expect(weesp.gemeente.code).toBe('GM0457');
     expect(weesp.series.map((p: { period: string }) => p.period)).toEqual(['2022-02']);
   });
+
+  test('When Gorinchem and AM99 have figures of 2020 and Gorinchem of 2021, then Gorinchem with classification=2021 sums Vijfheerenlanden into 2020 without a register, and the published series marks where it joined', async () => {
+    const gorinchem2020 = await upload('2020-06', 'AM35', 2020, 90);
+    const am99 = await upload('2020-06', 'AM99', 2020, 95);
+    const gorinchem2021 = await upload('2021-06', 'AM35', 2021, 100);
+
+    const comparable = (await get('/v1/regions/AM35/series?classification=2021').expect(200)).body;
+    const published = (await get('/v1/regions/Gorinchem/series').expect(200)).body;
+
+    const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    expect(comparable.series.map((p: { period: string; total: number; registerTotal: number | null }) => [p.period, p.total, p.registerTotal]))
+      .toEqual([['2020-06', sum(gorinchem2020) + sum(am99), null], ['2021-06', sum(gorinchem2021), null]]);
+    expect(comparable.series[0].composedOf).toEqual(['AM35', 'AM99']);
+    expect(comparable.series[1].composedOf).toBeUndefined();
+    expect(totals(published.series)).toEqual([['2020-06', sum(gorinchem2020)], ['2021-06', sum(gorinchem2021)]]);
+    expect(published.series[1].classificationChange).toContain('Vijfheerenlanden (GM1961)');
+  });
+
+  test('When AM06 has figures of 2023 and 2024, then the published series marks the rename', async () => {
+    await upload('2023-12', 'AM06', 2023, 5);
+    await upload('2024-12', 'AM06', 2024, 6);
+
+    const series = (await get('/v1/regions/AM06/series').expect(200)).body.series;
+
+    expect(series[1].classificationChange).toBe('renamed from Stedendriehoek en Noordwest Veluwe to Veluwe Stedendriehoek');
+    expect(series[0].classificationChange).toBeUndefined();
+  });
 });

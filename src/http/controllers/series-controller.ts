@@ -39,12 +39,12 @@ export interface SeriesQuery {
   delimiter?: Delimiter;
 }
 
-/** A gemeente's series also takes the year whose gemeenten every point is to be given in. */
-export interface GemeenteSeriesQuery extends SeriesQuery {
+/** A region's or gemeente's series also takes the year whose regions and gemeenten every point is to be given in. */
+export interface ClassifiedSeriesQuery extends SeriesQuery {
   /**
-   * Every point in the gemeenten of this year (`YYYY`): figures of gemeenten merged into it are summed;
-   * a period whose gemeente was split, or was several of that year's together, is listed in
-   * `notComparable` with the reason and no number.
+   * Every point in the gemeenten and regions of this year (`YYYY`): figures of gemeenten merged into a
+   * gemeente, or of gemeenten that joined a region, are summed; a period whose gemeente was split, or was
+   * several of that year's together, is listed in `notComparable` with the reason and no number.
    * @pattern ^(19|20)[0-9]{2}$ must be a year written YYYY
    * @example "2022"
    */
@@ -66,7 +66,9 @@ export class SeriesController extends Controller {
   /**
    * The region's totals in every period with figures, oldest first: each point exactly as
    * `/regions/{region}/totals?period=` gives it, with `change` from the previous period with figures
-   * (null for the first). Filters select points as SDMX does; they do not change a point's `change`.
+   * (null for the first). Filters select points as SDMX does; they do not change a point's `change`. A
+   * point whose region had other gemeenten (or another name) than at the point before says what changed
+   * (`classificationChange`); with `classification=YYYY` every point is the region as it was in that year.
    * @summary A region's totals over time
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @example region "Twente"
@@ -80,9 +82,9 @@ export class SeriesController extends Controller {
   public async getRegionSeries(
     @Path() region: string,
     @Request() req: ExRequest,
-    @Queries() query: SeriesQuery,
+    @Queries() query: ClassifiedSeriesQuery,
   ): Promise<RegionSeries> {
-    return answer(req, await regionSeries(this.service, region, filtersOf(query)), jsonOrCsv(regionSeriesSheet));
+    return answer(req, await regionSeries(this.service, region, filtersOf(query), query.classification), jsonOrCsv(regionSeriesSheet));
   }
 
   /**
@@ -105,7 +107,7 @@ export class SeriesController extends Controller {
   public async getGemeenteSeries(
     @Path() gemeente: string,
     @Request() req: ExRequest,
-    @Queries() query: GemeenteSeriesQuery,
+    @Queries() query: ClassifiedSeriesQuery,
   ): Promise<GemeenteSeries> {
     return answer(req, await gemeenteSeries(this.service, gemeente, filtersOf(query), query.classification), jsonOrCsv(gemeenteSeriesSheet));
   }
