@@ -12,6 +12,15 @@ export type ClassificationQueries = ReturnType<typeof classificationQueries>;
 
 export function classificationQueries(db: Kysely<Schema>) {
   return {
+    /** A year's rows in one statement each (a round trip per row would make a first start on PostgreSQL slow). */
+    many: {
+      registerRegions: (rows: Array<{ code: string; name: string }>) => db.insertInto('regions').values(rows).onConflict((oc) => oc.doNothing()).compile(),
+      registerGemeenten: (rows: Array<{ code: string; name: string; region_code: string }>) => db.insertInto('gemeenten').values(rows)
+        .onConflict((oc) => oc.column('code').doNothing()).compile(),
+      regions: (rows: Schema['classification_regions'][]) => db.insertInto('classification_regions').values(rows).compile(),
+      gemeenten: (rows: Schema['classification_gemeenten'][]) => db.insertInto('classification_gemeenten').values(rows).compile(),
+      herindelingen: (rows: Schema['herindelingen'][]) => db.insertInto('herindelingen').values(rows).compile(),
+    },
     years: prepare(db, (d) => d.selectFrom('classification_years').selectAll().orderBy('year')),
     regions: prepare(db, (d) => d.selectFrom('classification_regions').select(['year', 'code', 'name']).orderBy('year').orderBy('code')),
     gemeenten: prepare(db, (d) => d.selectFrom('classification_gemeenten').select(['year', 'code', 'name', 'region_code']).orderBy('year').orderBy('name')),
@@ -22,15 +31,6 @@ export function classificationQueries(db: Kysely<Schema>) {
     forgetHerindelingen: prepare(db, (d, a: { from: string; to: string }) => d.deleteFrom('herindelingen').where('date', '>=', a.from).where('date', '<=', a.to)),
     insertYear: prepare(db, (d, a: Schema['classification_years']) => d.insertInto('classification_years').values({
       year: a.year, gemeenten_source: a.gemeenten_source, membership: a.membership, membership_source: a.membership_source, loaded_at: a.loaded_at, loaded_by: a.loaded_by })),
-    insertRegion: prepare(db, (d, a: { year: number; code: string; name: string }) => d.insertInto('classification_regions').values({ year: a.year, code: a.code, name: a.name })),
-    insertGemeente: prepare(db, (d, a: { year: number; code: string; name: string; region: string }) => d.insertInto('classification_gemeenten')
-      .values({ year: a.year, code: a.code, name: a.name, region_code: a.region })),
-    insertHerindeling: prepare(db, (d, a: Schema['herindelingen']) => d.insertInto('herindelingen')
-      .values({ date: a.date, old_code: a.old_code, old_name: a.old_name, new_code: a.new_code, new_name: a.new_name })),
-    registerRegion: prepare(db, (d, a: { code: string; name: string }) => d.insertInto('regions').values({ code: a.code, name: a.name })
-      .onConflict((oc) => oc.doNothing())),
-    registerGemeente: prepare(db, (d, a: { code: string; name: string; region: string }) => d.insertInto('gemeenten')
-      .values({ code: a.code, name: a.name, region_code: a.region }).onConflict((oc) => oc.column('code').doNothing())),
     count: prepare(db, (d) => d.selectFrom('classification_years').select(sql<number>`count(*)`.as('n'))),
   };
 }
@@ -72,16 +72,19 @@ export async function writeClassification(x: Executor, q: ClassificationQueries,
   await q.insertYear.run(x, {
     year: y, gemeenten_source: year.gemeentenSource, membership: year.membership, membership_source: year.membershipSource, loaded_at: year.loadedAt, loaded_by: year.loadedBy,
   });
-  for (const region of year.regions) {
-    await q.registerRegion.run(x, { code: region.code, name: region.name });
-    await q.insertRegion.run(x, { year: y, code: region.code, name: region.name });
-    for (const g of region.gemeenten) {
-      await q.registerGemeente.run(x, { code: g.code, name: g.name, region: region.code });
-      await q.insertGemeente.run(x, { year: y, code: g.code, name: g.name, region: region.code });
-    }
+  const run = (query: { sql: string; parameters: readonly unknown[] }) => x.query(query.sql, query.parameters);
+  const regions = year.regions.map((r) => ({ code: r.code, name: r.name }));
+  const gemeenten = year.regions.flatMap((r) => r.gemeenten.map((g) => ({ code: g.code, name: g.name, region_code: r.code })));
+  if (regions.length > 0) {
+    await run(q.many.registerRegions(regions));
+    await run(q.many.regions(regions.map((r) => ({ year: y, ...r }))));
   }
-  for (const h of herindelingen) {
-    await q.insertHerindeling.run(x, { date: h.date, old_code: h.oldCode, old_name: h.oldName, new_code: h.newCode, new_name: h.newName });
+  if (gemeenten.length > 0) {
+    await run(q.many.registerGemeenten(gemeenten));
+    await run(q.many.gemeenten(gemeenten.map((g) => ({ year: y, ...g }))));
+  }
+  if (herindelingen.length > 0) {
+    await run(q.many.herindelingen(herindelingen.map((h) => ({ date: h.date, old_code: h.oldCode, old_name: h.oldName, new_code: h.newCode, new_name: h.newName }))));
   }
 }
 

@@ -239,7 +239,8 @@ async function reopenAndInspect(file: string, period: string, regions: string[])
       rowCounts: rows,
       partialUploads: db.prepare(`SELECT * FROM (SELECT u.id, u.region_code AS region,
           (SELECT count(*) FROM upload_figures f WHERE f.upload_id = u.id) AS figures,
-          (SELECT count(*) FROM gemeenten g WHERE g.region_code = u.region_code) AS gemeenten
+          (SELECT count(*) FROM classification_gemeenten g
+            WHERE g.year = CAST(substr(u.period, 1, 4) AS INTEGER) AND g.region_code = u.region_code) AS gemeenten
         FROM uploads u) WHERE figures <> gemeenten`).all() as FileState['partialUploads'],
       current: { count: current.count, imports: current.imports, newest: current.newest === 1 },
       figures,
