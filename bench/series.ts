@@ -65,7 +65,7 @@ export function uncachedPaths(path: string, storedPeriods: number): () => string
     const month = i % EARLY_MONTHS;
     const lastN = storedPeriods + (Math.floor(i / EARLY_MONTHS) % (MAX_LAST_N - storedPeriods));
     const start = `${1900 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
-    return `${path}?startPeriod=${start}&lastNObservations=${lastN}`;
+    return `${path}${path.includes('?') ? '&' : '?'}startPeriod=${start}&lastNObservations=${lastN}`;
   };
 }
 
@@ -133,7 +133,11 @@ export async function runSeries(settings: SeriesSettings, regions: BenchRegion[]
       instances.push(instance);
     }
     const named = instances.map((t, i) => ({ ...t, name: `${settings.growthPeriods[i]} periods` }));
-    const growthEndpoints = seriesEndpoints(region, Math.max(...settings.growthPeriods), false);
+    // The region's series in one year's classification beside the plain one (issue 18): every period is checked
+    // against the membership of 2026 (the bench's years all have the map of 2026, so no point is re-summed).
+    const classified = `/v1/regions/${region.code}/series?classification=2026`;
+    const growthEndpoints = [...seriesEndpoints(region, Math.max(...settings.growthPeriods), false),
+      { path: classified, core: true, label: `${classified} (uncached)`, paths: uncachedPaths(classified, Math.max(...settings.growthPeriods)) }];
     for (const t of named) await checkSameBytes(t, growthEndpoints);
     const growthOptions = { connections: settings.growthConnections, seconds: settings.growthSeconds, maxRequests: settings.maxRequests };
     const growthSamples = await interleaved(named, growthEndpoints, settings.growthRounds, growthOptions, settings.warmupSeconds, log);

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
+import { loadBenchYears } from './years';
 
 export const API_KEY_NAME = 'bench';
 export const API_KEY = 'bench-secret-0123456789abcdef';
@@ -130,6 +131,10 @@ export interface ServiceOptions {
  */
 export async function startService(options: ServiceOptions): Promise<Target> {
   const port = await freePort();
+  // This checkout's service checks every period in its year's classification (bench/years.ts).
+  if ((options.root ?? PROJECT_ROOT) === PROJECT_ROOT) {
+    await loadBenchYears({ DATABASE_PATH: path.join(options.dir, 'sonar.db'), ...options.env });
+  }
   const server = path.join(options.root ?? PROJECT_ROOT, 'dist', 'src', 'server.js');
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), server], {
     cwd: options.dir,

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { Config, loadConfig } from './config';
-import { ReferenceData } from './domain/reference';
 import { answerClientErrors } from './http/client-error';
 import { SonarService } from './domain/service';
 import { createLogger } from './logger';
@@ -26,10 +25,10 @@ export interface RunningService {
 /** Opens the database (migrating it and loading reference data on first start) and listens. */
 export async function start(config: Config, logger: Logger = createLogger(config)): Promise<RunningService> {
   const store = await openStore(config, logger);
-  const reference = new ReferenceData(await store.referenceData());
+  let worker: DeliveryWorker | undefined;
   const metrics = new Registry();
-  const worker = config.WEBHOOK_DELIVERY ? new DeliveryWorker(deliverySettingsOf(config, store.events, reference, logger, { registry: metrics })) : undefined;
-  const service = new SonarService(store, reference, undefined, eventSettingsOf(config), () => worker?.nudge());
+  const service = await SonarService.open(store, undefined, eventSettingsOf(config), () => worker?.nudge());
+  if (config.WEBHOOK_DELIVERY) worker = new DeliveryWorker(deliverySettingsOf(config, store.events, service.reference, logger, { registry: metrics }));
   let stopping: Promise<void> | undefined;
   const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined, metrics });
   worker?.start();

@@ -1,38 +1,53 @@
 import { notFound } from './errors';
 import { summarize } from './figures';
 import { asOfInstant } from './instant';
-import { periodOf } from './period';
+import { periodOf, toPeriod } from './period';
 import { StoredUpload } from './ports';
 import { coverageReportOf, nationalTotalsOf, RegionCounts, refOf, toFigures } from './read-shapes';
 import { Region } from './reference';
 import { UseCaseContext } from './use-case';
 import { CoverageReport, NationalTotals, RegionGemeenten, RegionTotals } from './views';
 
-/** Each gemeente's figures in a region's upload that counts, and the gemeenten it leaves out. */
+/** Each gemeente's figures in a region's upload that counts, and the gemeenten of its period it leaves out. */
 export async function regionGemeenten(ctx: UseCaseContext, regionKey: string, period?: string, asOf?: string): Promise<RegionGemeenten> {
   const { region, upload } = await countingUpload(ctx, regionKey, period, asOf);
+  const then = regionThen(ctx, region, upload.period);
   const present = new Set(upload.rows.map((r) => r.code));
-  return { region: refOf(region), period: upload.period, gemeenten: upload.rows.map(toFigures), missing: region.gemeenten.filter((g) => !present.has(g.code)) };
+  return { region: refOf(then), period: upload.period, gemeenten: upload.rows.map(toFigures), missing: then.gemeenten.filter((g) => !present.has(g.code)) };
 }
 
 /** From the sums kept with the upload that counts: one row, whatever the number of gemeenten. */
 export async function regionTotals(ctx: UseCaseContext, regionKey: string, period?: string, asOfText?: string): Promise<RegionTotals> {
-  const region = ctx.reference.region(regionKey);
+  const region = regionNamed(ctx, regionKey, period);
   const asOf = asOfInstant(asOfText);
   const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code, asOf);
   const [sums] = p === undefined ? [] : await ctx.store.periodSums(p, { regionCode: region.code, asOf });
   if (!sums) throw noFigures(region, p, asOf);
-  return { region: refOf(region), period: sums.period, ...summarize([sums.counts], sums.registerTotal) };
+  return { region: refOf(regionThen(ctx, region, sums.period)), period: sums.period, ...summarize([sums.counts], sums.registerTotal) };
 }
 
 export async function nationalTotals(ctx: UseCaseContext, period?: string, asOf?: string): Promise<NationalTotals> {
   const { period: p, uploads } = await nationalPeriod(ctx, period, asOf);
-  return nationalTotalsOf(p, uploads, ctx.reference);
+  return nationalTotalsOf(p, uploads, ctx.classifications.forPeriodOr(p, ctx.reference));
 }
 
 export async function coverage(ctx: UseCaseContext, period?: string, asOf?: string): Promise<CoverageReport> {
   const { period: p, uploads } = await nationalPeriod(ctx, period, asOf);
-  return coverageReportOf(p, uploads, ctx.reference);
+  return coverageReportOf(p, uploads, ctx.classifications.forPeriodOr(p, ctx.reference));
+}
+
+/**
+ * A region as a read names it: in the classification of the period asked for (AM99 in 2020, AM06's name of
+ * then), else in today's.
+ */
+export function regionNamed(ctx: UseCaseContext, regionKey: string, period?: string): Region {
+  const p = period === undefined ? undefined : toPeriod(period);
+  return (p === undefined ? ctx.reference : ctx.classifications.forPeriodOr(p, ctx.reference)).region(regionKey);
+}
+
+/** The region as the period's classification has it: its name and gemeenten of then. */
+export function regionThen(ctx: UseCaseContext, region: Region, period: string): Region {
+  return ctx.classifications.forPeriodOr(period, ctx.reference).findRegion(region.code) ?? region;
 }
 
 export function totalsOf(region: Region, upload: StoredUpload): RegionTotals {
@@ -41,7 +56,7 @@ export function totalsOf(region: Region, upload: StoredUpload): RegionTotals {
 
 /** The region's upload that counts in the period (its latest with figures when none is given), now or as of an instant. */
 async function countingUpload(ctx: UseCaseContext, regionKey: string, period?: string, asOfText?: string): Promise<{ region: Region; upload: StoredUpload }> {
-  const region = ctx.reference.region(regionKey);
+  const region = regionNamed(ctx, regionKey, period);
   const asOf = asOfInstant(asOfText);
   const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code, asOf);
   const upload = p === undefined ? undefined : (await ctx.store.currentUploads(p, { regionCode: region.code, asOf }))[0];

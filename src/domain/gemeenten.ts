@@ -90,17 +90,49 @@ function closeGemeenten(index: NationalIndex, key: string): Located[] {
   return [...new Set([...(byCode ? [byCode] : []), ...named])].slice(0, 3);
 }
 
-/** The 342 gemeenten with their region, by name. */
-export function listGemeenten(ctx: UseCaseContext): GemeenteList {
-  return { gemeenten: indexOf(ctx.reference).all.map(({ gemeente, region }) => ({ ...refOf(gemeente), region: refOf(region) })) };
+/** The 342 gemeenten of today with their region, by name; or those of `year`. */
+export function listGemeenten(ctx: UseCaseContext, year?: string): GemeenteList {
+  const reference = year === undefined ? ctx.reference : ctx.classifications.year(Number(year));
+  return { gemeenten: indexOf(reference).all.map(({ gemeente, region }) => ({ ...refOf(gemeente), region: refOf(region) })) };
+}
+
+/**
+ * A gemeente of today, or else of any year loaded (`Weesp`, merged into Amsterdam in 2022), with the region
+ * of its last year. A name several gemeenten of other years had is a 400 listing them.
+ */
+export function gemeenteOfAnyYear(ctx: UseCaseContext, key: string): Located {
+  try {
+    return gemeenteNationally(ctx.reference, key);
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.kind !== 'not-found') throw error;
+    const lives = ctx.classifications.livesNamed(key);
+    if (lives.length === 0) throw error;
+    if (lives.length > 1) {
+      throw invalid(`"${key}" names ${lives.length} gemeenten of other years: ${lives.map((l) => `${l.name} (${l.code}, ${l.years[0]}-${l.years.at(-1)})`).join(', ')}. Use the CBS code.`, [
+        { field: 'gemeente', detail: `fits ${lives.length} gemeenten of other years; use the CBS code`, found: key, suggestions: lives.map((l) => l.code) },
+      ]);
+    }
+    const [life] = lives;
+    return { gemeente: { code: life.code, name: life.name }, region: { ...life.region, gemeenten: [] } };
+  }
+}
+
+/** The years, predecessors and successors of a gemeente a herindeling touched or that some year lacks; else nothing. */
+function historyOf(ctx: UseCaseContext, code: string): Pick<GemeenteDetail, 'years' | 'predecessors' | 'successors'> {
+  const life = ctx.classifications.life(code);
+  if (!life) return {};
+  const everyYear = life.years.length === ctx.classifications.years.length;
+  if (everyYear && life.predecessors.length === 0 && life.successors.length === 0) return {};
+  return { years: life.years, predecessors: life.predecessors, successors: life.successors };
 }
 
 /** One gemeente with its region and its figures in the latest period that has them (as they stood at `asOf`). */
 export async function gemeenteDetail(ctx: UseCaseContext, key: string, asOf?: string): Promise<GemeenteDetail> {
-  const { gemeente, region } = gemeenteNationally(ctx.reference, key);
+  const { gemeente, region } = gemeenteOfAnyYear(ctx, key);
   const history = await ctx.store.gemeenteHistory(gemeente.code, asOfInstant(asOf));
   const last = history.at(-1);
-  if (last === undefined) return { ...refOf(gemeente), region: refOf(region), latest: null };
+  const known = { ...refOf(gemeente), region: refOf(region), ...historyOf(ctx, gemeente.code) };
+  if (last === undefined) return { ...known, latest: null };
   const { gemeenteClients, uwvClients, total } = toFigures(last.row);
-  return { ...refOf(gemeente), region: refOf(region), latest: { period: last.period, gemeenteClients, uwvClients, total } };
+  return { ...known, latest: { period: last.period, gemeenteClients, uwvClients, total } };
 }

@@ -8,6 +8,7 @@ import { Counts } from './figures';
 import { GemeenteCounts, Printed } from './upload';
 import { Region } from './reference';
 import { Touched } from './staleness';
+import type { Herindeling, YearClassification } from './classification';
 import { UploadSource } from './views';
 
 export interface NewUpload {
@@ -110,7 +111,12 @@ export interface Staging {
 export interface FiguresStore {
   /** The events every write leaves in its own transaction, and the webhooks that carry them. */
   readonly events: EventStore;
-  referenceData(): Promise<Region[]>;
+  /** The regions and gemeenten of the latest year loaded at or before `year` (by default this calendar year's). */
+  referenceData(year?: number): Promise<Region[]>;
+  /** Every year's classification and the herindelingen between them. */
+  classifications(): Promise<{ years: YearClassification[]; herindelingen: Herindeling[] }>;
+  /** Stores one year's classification whole, replacing what the year held, in one transaction. */
+  storeClassification(year: YearClassification, herindelingen: readonly Herindeling[]): Promise<void>;
   /**
    * Changes whenever another connection (another process or instance) commits to the database. Synchronous
    * and cheap: every cached read asks it.

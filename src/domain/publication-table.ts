@@ -3,6 +3,7 @@ import { Counts, rowTotal, summarize, Summary } from './figures';
 import { periodOf } from './period';
 import { nationalSummary } from './read-shapes';
 import { Region, RegionRef } from './reference';
+import { regionNamed, regionThen } from './figures-reads';
 import { UseCaseContext } from './use-case';
 
 /**
@@ -73,10 +74,11 @@ const ref = (r: RegionRef): RegionRef => ({ code: r.code, name: r.name });
 
 /** The region's table for the period (its latest when left out), in the order and words of its upload. */
 export async function regionTable(ctx: UseCaseContext, regionKey: string, period?: string): Promise<PublicationTable> {
-  const region: Region = ctx.reference.region(regionKey);
-  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code);
-  const upload = p === undefined ? undefined : await ctx.store.printedUpload(region.code, p);
-  if (!upload) throw notFound(p === undefined ? `${region.name} has no figures yet.` : `${region.name} has no figures for ${p}.`);
+  const named: Region = regionNamed(ctx, regionKey, period);
+  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(named.code);
+  const upload = p === undefined ? undefined : await ctx.store.printedUpload(named.code, p);
+  if (!upload) throw notFound(p === undefined ? `${named.name} has no figures yet.` : `${named.name} has no figures for ${p}.`);
+  const region = regionThen(ctx, named, upload.period);
   return {
     region: ref(region),
     period: upload.period,
@@ -92,8 +94,9 @@ export async function nationalTable(ctx: UseCaseContext, period?: string): Promi
   const uploads = p === undefined ? [] : await ctx.store.currentUploads(p);
   if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? 'No figures have been uploaded yet.' : `No region has figures for ${p}.`);
   const labels = await ctx.store.regionLabels(p);
+  const then = ctx.classifications.forPeriodOr(p, ctx.reference);
   const rows = uploads.map((u) => {
-    const region = ctx.reference.region(u.regionCode);
+    const region = then.region(u.regionCode);
     return { region: ref(region), label: labels.get(u.regionCode) ?? region.name, totals: summarize(u.rows, u.registerTotal) };
   });
   return { period: p, rows, totals: nationalSummary(uploads).summary };

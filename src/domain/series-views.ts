@@ -1,6 +1,7 @@
 /** What the series, gemeenten and region-period reads answer. These interfaces are the API's response schemas. */
 import { ClientCounts, Summary } from './figures';
 import { GemeenteRef, RegionRef } from './reference';
+import type { ClassificationYear } from './classification-views';
 import { NationalTotals } from './views';
 
 /**
@@ -42,6 +43,10 @@ export type Change = NonNullable<WithChange['change']>;
  * @example { "period": "2026-06", "gemeenteClients": { "withProfile": 38, "withoutProfile": 1216 }, "uwvClients": { "withProfile": 3476, "withoutProfile": 3168 }, "total": 7898, "registerTotal": 10371, "coverage": 0.7615, "coveragePercent": 76, "profileShare": 0.4449, "profileSharePercent": 44, "change": null }
  */
 export interface RegionSeriesPoint extends Summary, WithChange {
+  /** As published: what changed in the region's gemeenten or name since the point before; absent when nothing did. */
+  classificationChange?: string;
+  /** With `classification`: the regions (as they were then) whose gemeenten's figures were summed into this point, when not its own published totals; such a point has no register. */
+  composedOf?: string[];
   /**
    * The period of the point.
    * @example "2026-06"
@@ -56,6 +61,10 @@ export interface RegionSeriesPoint extends Summary, WithChange {
 export interface RegionSeries {
   /** The region the series is of. */
   region: RegionRef;
+  /** With `classification`: the year whose region every point is given as. */
+  classification?: ClassificationYear;
+  /** With `classification`: the periods that cannot be given as that year's region, with the reason and no number. */
+  notComparable?: NotComparable[];
   /** The periods with figures, oldest first. */
   series: RegionSeriesPoint[];
 }
@@ -99,7 +108,29 @@ export interface GemeentePeriodFigures {
  * A gemeente's figures in one period, and the change; a gemeente has no register, so its ratio changes are null.
  * @example { "period": "2026-06", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218, "change": null }
  */
-export interface GemeenteSeriesPoint extends GemeentePeriodFigures, WithChange {}
+export interface GemeenteSeriesPoint extends GemeentePeriodFigures, WithChange {
+  /**
+   * As published: what a herindeling changed for this gemeente since the point before, e.g.
+   * `Weesp (GM0457) went into Amsterdam (GM0363) on 2022-03-24`; absent when nothing changed.
+   */
+  classificationChange?: string;
+  /** With `classification`: the CBS codes of the period's gemeenten summed into this point, when not the gemeente alone. */
+  composedOf?: string[];
+}
+
+/**
+ * A period of a series in another year's classification that cannot be given: the reason, and no number.
+ * @example { "period": "2020-12", "reason": "Haaren (GM0788) in 2020-12 was split over Boxtel (GM0757), Oisterwijk (GM0824), Tilburg (GM0855), Vught (GM0865) by 2021; its figures cannot be divided without address counts" }
+ */
+export interface NotComparable {
+  /**
+   * The period.
+   * @example "2020-12"
+   */
+  period: string;
+  /** Why its figures cannot be given in the classification asked for. */
+  reason: string;
+}
 
 /**
  * A gemeente with the arbeidsmarktregio it belongs to.
@@ -117,6 +148,10 @@ export interface GemeenteSummary extends GemeenteRef {
 export interface GemeenteSeries {
   /** The gemeente the series is of, with its region. */
   gemeente: GemeenteSummary;
+  /** With `classification`: the year whose gemeenten every point is given in. */
+  classification?: ClassificationYear;
+  /** With `classification`: the periods that cannot be given in it, with the reason and no number. */
+  notComparable?: NotComparable[];
   /** The periods in which the region's upload lists the gemeente, oldest first. */
   series: GemeenteSeriesPoint[];
 }
@@ -131,10 +166,42 @@ export interface GemeenteList {
 }
 
 /**
+ * A gemeente or a gemeente's part in a herindeling, with its date.
+ * @example { "code": "GM0363", "name": "Amsterdam", "date": "2022-03-24" }
+ */
+export interface LinkedGemeente {
+  /**
+   * CBS code of the gemeente.
+   * @example "GM0363"
+   */
+  code: string;
+  /**
+   * Its CBS name.
+   * @example "Amsterdam"
+   */
+  name: string;
+  /**
+   * The day the herindeling took effect, `YYYY-MM-DD`.
+   * @format date
+   * @example "2022-03-24"
+   */
+  date: string;
+}
+
+/**
  * One gemeente with its region and its latest figures.
  * @example { "code": "GM0141", "name": "Almelo", "region": { "code": "AM05", "name": "Twente" }, "latest": { "period": "2026-06", "gemeenteClients": { "withProfile": 3, "withoutProfile": 222 }, "uwvClients": { "withProfile": 491, "withoutProfile": 502 }, "total": 1218 } }
  */
 export interface GemeenteDetail extends GemeenteSummary {
+  /**
+   * The years whose classification lists the gemeente; given when a herindeling touched it or it is not a
+   * gemeente of every year loaded (Weesp: 2019-2022).
+   */
+  years?: ClassificationYear[];
+  /** The gemeenten that went into it, with the date; given with `years`. */
+  predecessors?: LinkedGemeente[];
+  /** Where it went when it was merged or split (`Weesp` went into Amsterdam on 2022-03-24); given with `years`. */
+  successors?: LinkedGemeente[];
   /** Its figures in the latest period that has them; null when no upload lists it. */
   latest: {
     /**

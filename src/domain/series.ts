@@ -4,8 +4,9 @@
  */
 import { Selection, selectObservations, withChanges } from './change';
 import { DomainError, ProblemItem } from './errors';
-import { summarize } from './figures';
-import { gemeenteNationally } from './gemeenten';
+import { Counts, summarize, sumCounts } from './figures';
+import { changeBetween, compositionOf, connected, relatedOn } from './comparable';
+import { gemeenteNationally, gemeenteOfAnyYear } from './gemeenten';
 import { toInstant } from './instant';
 import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { nationalTotalsOf, RegionCounts, refOf, toFigures } from './read-shapes';
@@ -53,13 +54,98 @@ export function checkFilters(filters: SeriesFilters): CheckedFilters {
   return { startPeriod, endPeriod, lastNObservations, asOf };
 }
 
-/** A region's totals per period, oldest first: what a dashboard or report of one region draws. */
-export async function regionSeries(ctx: UseCaseContext, regionKey: string, filters: SeriesFilters = {}): Promise<RegionSeries> {
-  const region = ctx.reference.region(regionKey);
+/**
+ * A region's totals per period, oldest first: what a dashboard or report of one region draws. As published,
+ * a point whose region had other gemeenten than at the point before says what changed; with
+ * `classification`, every point is the region of that year (see comparableRegionSeries).
+ */
+export async function regionSeries(ctx: UseCaseContext, regionKey: string, filters: SeriesFilters = {}, classification?: string): Promise<RegionSeries> {
   const checked = checkFilters(filters);
-  const points = (await ctx.store.uploadSums(region.code, checked.asOf)).map((u) => ({ period: u.period, ...summarize([u.counts], u.registerTotal) }));
+  if (classification !== undefined) return comparableRegionSeries(ctx, regionKey, checked, Number(classification));
+  const region = ctx.reference.region(regionKey);
+  const sums = await ctx.store.uploadSums(region.code, checked.asOf);
+  const points = sums.map((u, i) => {
+    const changed = i === 0 ? undefined : membershipChange(ctx, region.code, sums[i - 1].period, u.period);
+    return { period: u.period, ...summarize([u.counts], u.registerTotal), ...(changed ? { classificationChange: changed } : {}) };
+  });
   return { region: refOf(region), series: selectObservations(withChanges(points), checked) };
 }
+
+/** What changed in a region's gemeenten (or name) between two periods' classifications; undefined when nothing did. */
+function membershipChange(ctx: UseCaseContext, code: string, previous: string, period: string): string | undefined {
+  const before = ctx.classifications.forPeriodOr(previous, ctx.reference).findRegion(code);
+  const after = ctx.classifications.forPeriodOr(period, ctx.reference).findRegion(code);
+  if (!before || !after || before === after) return undefined;
+  const had = new Set(before.gemeenten.map((g) => g.code));
+  const has = new Set(after.gemeenten.map((g) => g.code));
+  const joined = after.gemeenten.filter((g) => !had.has(g.code)).map((g) => `${g.name} (${g.code})`);
+  const left = before.gemeenten.filter((g) => !has.has(g.code)).map((g) => `${g.name} (${g.code})`);
+  const parts = [
+    ...(before.name !== after.name ? [`renamed from ${before.name} to ${after.name}`] : []),
+    ...(joined.length ? [`gemeenten since ${previous}: ${joined.join(', ')}`] : []),
+    ...(left.length ? [`no longer: ${left.join(', ')}`] : []),
+  ];
+  return parts.length ? parts.join('; ') : undefined;
+}
+
+/**
+ * The region of year `year` in every period. Where the period's own region had exactly the gemeenten that
+ * make up the region of that year, the point is its published totals; otherwise it is summed from the
+ * gemeenten's figures of every region that held them then, without a register (a register belongs to a
+ * region as it was). A gemeente split over this and another region, or gemeenten without figures, make the
+ * period not comparable: a reason, no number.
+ */
+async function comparableRegionSeries(ctx: UseCaseContext, regionKey: string, checked: CheckedFilters, year: number): Promise<RegionSeries> {
+  const target = ctx.classifications.year(year, 'query.classification').region(regionKey);
+  const members = new Set(target.gemeenten.map((g) => g.code));
+  const to = `${year}-01-01`;
+  const points = [];
+  const notComparable: Array<{ period: string; reason: string }> = [];
+  const sums = await ctx.store.uploadSums(undefined, checked.asOf);
+  const byPeriod = new Map<string, typeof sums>();
+  for (const u of sums) byPeriod.set(u.period, [...(byPeriod.get(u.period) ?? []), u]);
+  for (const [period, uploads] of byPeriod) {
+    const then = ctx.classifications.forPeriodOr(period, ctx.reference);
+    const from = lastDayOf(period);
+    const parts: Array<{ code: string; region: string }> = [];
+    let reason: string | undefined;
+    for (const region of then.regions) {
+      for (const g of region.gemeenten) {
+        const related = from === to ? [g.code] : relatedOn(ctx.classifications.herindelingen, g.code, from, to);
+        const inside = related.filter((c) => members.has(c));
+        if (inside.length === 0) continue;
+        if (inside.length < related.length) reason ??= `${g.name} (${g.code}) in ${period} is partly in ${target.name} of ${year} and partly elsewhere; its figures cannot be divided without address counts`;
+        parts.push({ code: g.code, region: region.code });
+      }
+    }
+    if (parts.length === 0) continue;
+    const own = then.findRegion(target.code);
+    const same = own !== undefined && own.gemeenten.length === parts.length && parts.every((p) => p.region === target.code);
+    const ownSums = uploads.find((u) => u.regionCode === target.code);
+    if (!reason && same) {
+      if (ownSums) points.push({ period, ...summarize([ownSums.counts], ownSums.registerTotal) });
+      continue;
+    }
+    const regions = [...new Set(parts.map((p) => p.region))];
+    const lacking = regions.filter((r) => !uploads.some((u) => u.regionCode === r));
+    if (!reason && lacking.length === regions.length) continue;
+    if (!reason && lacking.length > 0) reason = `${lacking.map((r) => then.findRegion(r)?.name ?? r).join(', ')} has no figures for ${period}, so ${target.name} of ${year} cannot be summed`;
+    if (reason) {
+      if ((checked.startPeriod === undefined || period >= checked.startPeriod) && (checked.endPeriod === undefined || period <= checked.endPeriod)) notComparable.push({ period, reason });
+      continue;
+    }
+    const rows = (await ctx.store.currentUploads(period, { asOf: checked.asOf })).filter((u) => regions.includes(u.regionCode)).flatMap((u) => u.rows);
+    const codes = new Set(parts.map((p) => p.code));
+    points.push({ period, ...summarize(rows.filter((r) => codes.has(r.code)), null), composedOf: regions });
+  }
+  points.sort((a, b) => (a.period < b.period ? -1 : 1));
+  return { region: refOf(target), classification: year, series: selectObservations(withChanges(points), checked), notComparable };
+}
+
+const lastDayOf = (period: string): string => {
+  const [y, m] = period.split('-').map(Number);
+  return `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+};
 
 /** The national totals per period over the regions with figures in it, oldest first. */
 export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters = {}): Promise<NationalSeries> {
@@ -70,20 +156,56 @@ export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters
     regions.push({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] });
     byPeriod.set(u.period, regions);
   }
-  const points = [...byPeriod].map(([period, regions]) => nationalTotalsOf(period, regions, ctx.reference));
+  const points = [...byPeriod].map(([period, regions]) => nationalTotalsOf(period, regions, ctx.classifications.forPeriodOr(period, ctx.reference)));
   return { series: selectObservations(withChanges(points), checked) };
 }
 
-/** A gemeente's figures per period in which its region's upload lists it, oldest first. */
-export async function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, filters: SeriesFilters = {}): Promise<GemeenteSeries> {
-  const { gemeente, region } = gemeenteNationally(ctx.reference, gemeenteKey);
+/**
+ * A gemeente's figures per period in which its region's upload lists it, oldest first: as published, each
+ * point where a herindeling touched the gemeente since the point before saying what changed; or, with
+ * `classification`, in the gemeenten of that year (see comparable.ts).
+ */
+export async function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, filters: SeriesFilters = {}, classification?: string): Promise<GemeenteSeries> {
   const checked = checkFilters(filters);
-  const points = (await ctx.store.gemeenteHistory(gemeente.code, checked.asOf)).map(({ period, row }) => {
+  if (classification !== undefined) return comparableGemeenteSeries(ctx, gemeenteKey, checked, Number(classification));
+  const { gemeente, region } = gemeenteOfAnyYear(ctx, gemeenteKey);
+  const history = await ctx.store.gemeenteHistory(gemeente.code, checked.asOf);
+  const points = history.map(({ period, row }, i) => {
     const { gemeenteClients, uwvClients, total } = toFigures(row);
-    return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null };
+    const changed = i === 0 ? undefined : changeBetween(ctx.classifications.herindelingen, [gemeente.code], history[i - 1].period, period);
+    return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null, ...(changed ? { classificationChange: changed } : {}) };
   });
   const series = withChanges(points).map(({ coverage, profileShare, ...point }) => point);
   return { gemeente: { ...refOf(gemeente), region: refOf(region) }, series: selectObservations(series, checked) };
+}
+
+/** The gemeente of year `year` in every period: its predecessors' figures summed into it, or why a period is not comparable. */
+async function comparableGemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, checked: CheckedFilters, year: number): Promise<GemeenteSeries> {
+  const { gemeente, region } = gemeenteNationally(ctx.classifications.year(year, 'query.classification'), gemeenteKey);
+  const byPeriod = new Map<string, Map<string, Counts>>();
+  for (const code of connected(ctx.classifications.herindelingen, gemeente.code)) {
+    for (const { period, row } of await ctx.store.gemeenteHistory(code, checked.asOf)) {
+      byPeriod.set(period, (byPeriod.get(period) ?? new Map<string, Counts>()).set(code, row));
+    }
+  }
+  const points = [];
+  const notComparable: Array<{ period: string; reason: string }> = [];
+  for (const period of [...byPeriod.keys()].sort()) {
+    const present = byPeriod.get(period) as Map<string, Counts>;
+    const composition = compositionOf(ctx.classifications, gemeente.code, year, period, [...present.keys()]);
+    if ('notComparable' in composition) {
+      if ((checked.startPeriod === undefined || period >= checked.startPeriod) && (checked.endPeriod === undefined || period <= checked.endPeriod)) {
+        notComparable.push({ period, reason: composition.notComparable });
+      }
+      continue;
+    }
+    if (composition.codes.length === 0) continue;
+    const { gemeenteClients, uwvClients, total } = toFigures({ ...gemeente, ...sumCounts(composition.codes.map((c) => present.get(c) as Counts)) });
+    const summed = composition.codes.length > 1 || composition.codes[0] !== gemeente.code ? { composedOf: composition.codes } : {};
+    points.push({ period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null, ...summed });
+  }
+  const series = withChanges(points).map(({ coverage, profileShare, ...point }) => point);
+  return { gemeente: { ...refOf(gemeente), region: refOf(region) }, classification: year, series: selectObservations(series, checked), notComparable };
 }
 
 /** The periods in which a region has figures, oldest first. */

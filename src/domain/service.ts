@@ -4,6 +4,7 @@ import { FiguresStore } from './ports';
 import { ChangeLog, Touched } from './staleness';
 import { refOf as ref } from './read-shapes';
 import { ReferenceData } from './reference';
+import { Classifications } from './classification';
 import { uploadProblems } from './upload';
 import { getUpload, listUploads, UploadFilterInput } from './upload-history';
 import { TableBatchItem, UploadOptions, UploadOutcome, uploadTables } from './uploading';
@@ -39,14 +40,35 @@ export class SonarService implements UseCaseContext {
   private external: number | undefined;
   private externalCheckedAt = -Infinity;
 
+  classifications: Classifications;
+
   constructor(
     readonly store: FiguresStore,
-    readonly reference: ReferenceData,
+    public reference: ReferenceData,
     readonly clock: () => Date = () => new Date(),
     readonly events: EventSettings = NO_EVENT_SETTINGS,
     /** Called after each committed write of this process: the delivery worker looks for work at once. */
     private readonly onCommit: () => void = () => undefined,
-  ) {}
+    classifications?: Classifications,
+  ) {
+    this.classifications = classifications ?? Classifications.only(reference, clock().getUTCFullYear());
+  }
+
+  /** The service on a store, with every year's classification it holds; today's is the latest at or before the clock's year. */
+  static async open(store: FiguresStore, clock: () => Date = () => new Date(), events?: EventSettings, onCommit?: () => void): Promise<SonarService> {
+    const service = new SonarService(store, new ReferenceData([]), clock, events, onCommit);
+    await service.reloadClassifications();
+    return service;
+  }
+
+  /** Reads the classifications again, as at start-up: after an operator loaded a year (npm run classification). */
+  async reloadClassifications(): Promise<void> {
+    const { years, herindelingen } = await this.store.classifications();
+    const classifications = new Classifications(years, herindelingen);
+    this.reference = classifications.current(this.clock().getUTCFullYear());
+    this.classifications = classifications;
+    this.changes.record(undefined); // names and members may have changed anywhere: nothing kept stays
+  }
 
   figuresChanged(touched: readonly Touched[]): void {
     this.changes.record(touched);
@@ -78,8 +100,13 @@ export class SonarService implements UseCaseContext {
     return this.changes.since(version);
   }
 
-  listRegions(): RegionList {
-    return { regions: this.reference.regions.map((r) => ({ ...ref(r), gemeenteCount: r.gemeenten.length })) };
+  /** Today's regions, or those of `year` with where their membership comes from. */
+  listRegions(year?: string): RegionList {
+    const reference = year === undefined ? this.reference : this.classifications.year(Number(year));
+    const regions = reference.regions.map((r) => ({ ...ref(r), gemeenteCount: r.gemeenten.length }));
+    if (year === undefined) return { regions };
+    const source = this.classifications.years.find((y) => y.year === Number(year));
+    return { year: Number(year), ...(source ? { membership: source.membership } : {}), regions };
   }
 
   region(key: string): RegionDetail {
@@ -109,7 +136,7 @@ export class SonarService implements UseCaseContext {
 
   /** Every content problem of a would-be upload of any shape: unknown gemeenten, wrong totals, and so on. */
   uploadProblems(input: unknown): ProblemItem[] {
-    return uploadProblems(input, this.reference);
+    return uploadProblems(input, this);
   }
 
   /** Stores a JSON body's table (`oneTable`) or a file's tables as one unit: see uploading.ts. */

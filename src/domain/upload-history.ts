@@ -20,13 +20,13 @@ export async function listUploads(ctx: UseCaseContext, filter: UploadFilterInput
   const period = filter.period === undefined ? undefined : periodOf(filter.period);
   const query = { regionCode, period, uploadedBy: filter.uploadedBy, limit: filter.limit ?? 100, offset: filter.offset ?? 0 };
   const [uploads, total] = await Promise.all([ctx.store.listUploads(query), ctx.store.countUploads(query)]);
-  return { uploads: uploads.map((r) => summaryOf(ctx.reference, r)), total };
+  return { uploads: uploads.map((r) => summaryOf(ctx, r)), total };
 }
 
 /** One upload with its figures, also when a later one replaced it or it was withdrawn. */
 export async function getUpload(ctx: UseCaseContext, id: number): Promise<UploadDetail> {
   const upload = await ctx.store.getUpload(id);
   if (!upload) throw notFound(`There is no upload ${id}.`);
-  const region = ctx.reference.region(upload.regionCode);
-  return { ...summaryOf(ctx.reference, upload), gemeenten: upload.rows.map(toFigures), totals: totalsOf(region, upload) };
+  const region = ctx.classifications.forPeriodOr(upload.period, ctx.reference).region(upload.regionCode);
+  return { ...summaryOf(ctx, upload), gemeenten: upload.rows.map(toFigures), totals: totalsOf(region, upload) };
 }

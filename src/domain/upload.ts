@@ -2,6 +2,13 @@ import { DomainError, ProblemItem, shown } from './errors';
 import { Counts, rowTotal, summarize, Summary } from './figures';
 import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { GemeenteRef, ReferenceData, Region } from './reference';
+import { Classifications } from './classification';
+
+/** The classifications, and today's for input whose period says nothing (a malformed one). */
+export interface Classified {
+  readonly reference: ReferenceData;
+  readonly classifications: Classifications;
+}
 
 /**
  * The whole doelgroep banenafspraken is about 250,000 people nationally, so no count, total or register of
@@ -175,7 +182,7 @@ const asObject = (value: unknown): Record<string, unknown> =>
  * Checks an upload against itself and the reference data and lists every problem at once. It takes any
  * value, so that content problems can be reported beside shape problems found at the edge.
  */
-function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined {
+function examine(raw: unknown, classified: Classified, at: Locator): Examined {
   const input = asObject(raw);
   const problems: ProblemItem[] = [];
   const report = (location: Omit<ProblemItem, 'detail'>, detail: string, found?: unknown, suggestions?: string[]) =>
@@ -183,6 +190,17 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
 
   const period = typeof input.period === 'string' ? toPeriod(input.period) : undefined;
   if (period === undefined) report(at.upload('period'), `must be ${PERIOD_NOTATIONS}, e.g. 2026-06 or 2026-Q2`, input.period);
+  // Figures are checked in the classification in force on the period's last day.
+  let reference = classified.reference;
+  if (period !== undefined) {
+    try {
+      reference = classified.classifications.forPeriod(period);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      report(at.upload('period'), `${error.errors[0]?.detail ?? 'has no classification'}. ${error.detail}`, input.period);
+      return { problems, period, rows: [], names: [] };
+    }
+  }
   const region = typeof input.region === 'string' ? reference.findRegion(input.region) : undefined;
   if (!region) {
     report(at.upload('region'), 'is not an arbeidsmarktregio: use a CBS code (AM05) or a name (Twente)', input.region,
@@ -208,10 +226,12 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
       gemeente = reference.findGemeente(region, name);
       if (!gemeente) {
         const elsewhere = reference.regions.find((r) => r !== region && reference.findGemeente(r, name));
+        const then = elsewhere || period === undefined ? undefined : classified.classifications.whyNotIn(period, name);
         const detail = elsewhere
           ? `is a gemeente of ${elsewhere.name} (${elsewhere.code}), not of ${region.name}`
-          : `is not a gemeente of ${region.name} (${region.code})`;
-        report(at.row(index, 'gemeente'), detail, name, elsewhere ? undefined : reference.suggestGemeenten(region, name));
+          : then ? `is not a gemeente of ${region.name} (${region.code}) in ${period}: ${then}`
+            : `is not a gemeente of ${region.name} (${region.code})`;
+        report(at.row(index, 'gemeente'), detail, name, elsewhere || then ? undefined : reference.suggestGemeenten(region, name));
       } else if (seen.has(gemeente.code)) {
         const first = at.row(seen.get(gemeente.code) ?? 0, 'gemeente');
         report(at.row(index, 'gemeente'), `lists ${gemeente.name} a second time (first at ${first.row ? `row ${first.row}` : first.field})`, name);
@@ -258,13 +278,13 @@ function examine(raw: unknown, reference: ReferenceData, at: Locator): Examined 
 }
 
 /** Every content problem of an upload, whatever its shape; empty when it would be accepted. */
-export function uploadProblems(input: unknown, reference: ReferenceData, at: Locator = jsonLocator()): ProblemItem[] {
-  return examine(input, reference, at).problems;
+export function uploadProblems(input: unknown, classified: Classified, at: Locator = jsonLocator()): ProblemItem[] {
+  return examine(input, classified, at).problems;
 }
 
 /** The upload, checked and resolved; throws one DomainError listing every problem. */
-export function validateUpload(input: UploadRequest, reference: ReferenceData, at: Locator = jsonLocator()): ValidUpload {
-  const { problems, region, period, rows, names } = examine(input, reference, at);
+export function validateUpload(input: UploadRequest, classified: Classified, at: Locator = jsonLocator()): ValidUpload {
+  const { problems, region, period, rows, names } = examine(input, classified, at);
   if (problems.length > 0 || !region || period === undefined) {
     throw new DomainError('invalid', 'Invalid upload', `The upload has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was stored.`, problems);
   }

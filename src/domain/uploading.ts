@@ -83,7 +83,7 @@ export async function uploadTables(
     const replay = claim && early === undefined && (await remembered(ctx, claim));
     if (replay) return replay;
     const receiptsOf = (records: UploadRecord[]): UploadReceipt[] => records.map((record, i) => ({
-      ...summaryOf(ctx.reference, record),
+      ...summaryOf(ctx, record),
       totals: { region: refOf(staged[i].region), period: staged[i].period, ...staged[i].summary },
       warnings: staged[i].warnings,
     }));
@@ -114,7 +114,7 @@ async function readTables(ctx: UseCaseContext, tables: AsyncIterable<TableBatchI
     if (item.input.registerTotal !== undefined) registerGivenAt ??= at;
     let valid: ValidUpload;
     try {
-      valid = validateUpload(item.input, ctx.reference, at);
+      valid = validateUpload(item.input, ctx, at);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       problems.add(error.errors);

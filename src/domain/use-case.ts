@@ -1,6 +1,7 @@
 import { FiguresStore } from './ports';
 import { ReferenceData } from './reference';
 import { Touched } from './staleness';
+import { Classifications } from './classification';
 
 /**
  * What a use case needs, and nothing of HTTP: the store, the reference data, the clock, and a way to say
@@ -9,7 +10,10 @@ import { Touched } from './staleness';
  */
 export interface UseCaseContext {
   readonly store: FiguresStore;
+  /** The classification of today (the latest year loaded at or before the clock's year). */
   readonly reference: ReferenceData;
+  /** Every year's classification: a period's figures are read and checked in the one in force then. */
+  readonly classifications: Classifications;
   readonly clock: () => Date;
   /** Call after every committed write, before its answer is sent, with the regions and periods it wrote. */
   figuresChanged(touched: readonly Touched[]): void;

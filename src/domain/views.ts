@@ -1,4 +1,5 @@
 /** What the reads answer. These interfaces are the API's response schemas. */
+import type { ClassificationYear } from './classification-views';
 import { ClientCounts, Summary } from './figures';
 import { GemeenteRef, RegionRef } from './reference';
 
@@ -21,6 +22,10 @@ export interface RegionSummary extends RegionRef {
  * @example { "regions": [ { "code": "AM01", "name": "Groningen", "gemeenteCount": 10 }, { "code": "AM05", "name": "Twente", "gemeenteCount": 14 } ] }
  */
 export interface RegionList {
+  /** The year asked for (`year`); absent for today's classification. */
+  year?: ClassificationYear;
+  /** With `year`: `cbs` when the region membership is CBS's own table, `derived` when it was derived (not CBS-verified). */
+  membership?: 'cbs' | 'derived';
   /** Every region, by CBS code. */
   regions: RegionSummary[];
 }

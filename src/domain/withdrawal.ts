@@ -17,7 +17,7 @@ const alreadyWithdrawn = (id: number, at: string | null, by: string | null): Dom
 export async function withdrawUpload(ctx: UseCaseContext, id: number, writer: Writer): Promise<WithdrawalReceipt> {
   const upload = await ctx.store.getUpload(id);
   if (!upload) throw notFound(`There is no upload ${id}.`);
-  const region = ctx.reference.region(upload.regionCode);
+  const region = ctx.classifications.forPeriodOr(upload.period, ctx.reference).region(upload.regionCode);
   if (forbiddenRegions(writer, [region.code]).length > 0) {
     throw new DomainError('forbidden', 'Forbidden', `The key "${writer.name}" may not write ${region.name} (${region.code}), so it may not withdraw upload ${id}. Nothing was changed.`, [
       { field: 'path.id', detail: `is an upload of ${region.name} (${region.code}), a region this key may not write`, found: String(id) },
@@ -32,7 +32,7 @@ export async function withdrawUpload(ctx: UseCaseContext, id: number, writer: Wr
   const withdrawn = await ctx.store.getUpload(id);
   const [current] = await ctx.store.currentUploads(upload.period, { regionCode: upload.regionCode });
   return {
-    withdrawn: summaryOf(ctx.reference, withdrawn ?? upload),
-    ...(current ? { current: summaryOf(ctx.reference, current) } : {}),
+    withdrawn: summaryOf(ctx, withdrawn ?? upload),
+    ...(current ? { current: summaryOf(ctx, current) } : {}),
   };
 }

@@ -30,3 +30,10 @@ export type IdempotencyKey = string;
  * @example "twente"
  */
 export type KeyName = string;
+
+/**
+ * A year, `YYYY`: the classification of gemeenten and regions of that year (those of 1 January).
+ * @pattern ^(19|20)[0-9]{2}$ must be a year written YYYY
+ * @example "2022"
+ */
+export type Year = string;

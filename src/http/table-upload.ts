@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ProblemItem } from '../domain/errors';
 import { Region } from '../domain/reference';
+import { toPeriod } from '../domain/period';
 import { IdempotencyClaim } from '../domain/ports';
 import { SonarService, TableBatchItem } from '../domain/service';
 import { UploadSource } from '../domain/views';
@@ -92,9 +93,11 @@ function queryProblems(req: Request, query: TableQuery, service: SonarService): 
     if (!QUERY_PARAMETERS.includes(name)) problems.push({ field: `query.${name}`, detail: 'is not a query parameter of an upload; use period, registerTotal, region and partial' });
   }
   if (query.period === undefined) problems.push({ field: 'query.period', detail: 'is required with a table: the month of the figures, written YYYY-MM' });
-  const region = query.region === undefined ? undefined : service.reference.findRegion(query.region);
+  const period = query.period === undefined ? undefined : toPeriod(query.period);
+  const reference = period === undefined ? service.reference : service.classifications.forPeriodOr(period, service.reference);
+  const region = query.region === undefined ? undefined : reference.findRegion(query.region);
   if (query.region !== undefined && !region) {
-    const suggestions = service.reference.suggestRegions(query.region);
+    const suggestions = reference.suggestRegions(query.region);
     problems.push({
       field: 'query.region', detail: 'is not an arbeidsmarktregio: use a CBS code (AM05) or a name (Twente)', found: query.region, ...(suggestions.length ? { suggestions } : {}),
     });
@@ -157,14 +160,17 @@ export async function readTableUpload<T>(req: Request, query: TableQuery, store:
   req.once('error', abort);
   req.pipe(body);
   const rows = source === 'xlsx' ? xlsxRows(body) : textRows(body, source === 'tsv' ? '\t' : ',');
-  const tables = publicationTables(rows, { reference: service.reference, period: query.period, registerTotal: query.registerTotal, region });
+  // The table's label names a region as its period's classification does (AM99 in 2020).
+  const period = query.period === undefined ? undefined : toPeriod(query.period);
+  const reference = period === undefined ? service.reference : service.classifications.forPeriodOr(period, service.reference);
+  const tables = publicationTables(rows, { reference, period: query.period, registerTotal: query.registerTotal, region });
   try {
     const writer = writerOf(req);
     // The content type and query are part of the request: the same bytes for another period are another upload.
     const claimOf = key === undefined ? undefined : () => ({
       client: writer.name, key, fingerprint: digestOf(body.digest.copy().update(`\n${source}\n${canonicalQuery(req)}`)),
     });
-    const checked = permittedTablesOnly(asPartial(wholeBodyOnly(tables, body), query.partial), writer, service.reference);
+    const checked = permittedTablesOnly(asPartial(wholeBodyOnly(tables, body), query.partial), writer, service.reference, service.classifications);
     return await store({ tables: checked, source, problems, claimOf });
   } catch (error) {
     if (body.stopped === 'too-large') tooLarge();

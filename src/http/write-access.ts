@@ -2,7 +2,9 @@ import type { RequestHandler } from 'express';
 import { ApiKeyEntry } from '../api-keys';
 import { DomainError } from '../domain/errors';
 import { ReferenceData } from '../domain/reference';
-import type { TableBatchItem } from '../domain/service';
+import type { SonarService, TableBatchItem } from '../domain/service';
+import { Classifications } from '../domain/classification';
+import { toPeriod } from '../domain/period';
 import { forbiddenRegions, Writer } from '../domain/writer';
 import { writerOf } from './authentication';
 import './request-state';
@@ -25,10 +27,17 @@ export function assertMayWrite(writer: Writer, regionCodes: Iterable<string>, re
  * The tables of a file, passed on as they are read; once the whole file is read, and before the service
  * may commit, a file that holds any region the key may not write is refused whole.
  */
-export async function* permittedTablesOnly(tables: AsyncIterable<TableBatchItem>, writer: Writer, reference: ReferenceData): AsyncGenerator<TableBatchItem> {
+/** A region is named as in its period's classification (AM99 in 2020, AM06's old name before 2024). */
+function periodsClassification(classifications: Classifications, period: unknown, reference: ReferenceData): ReferenceData {
+  const p = typeof period === 'string' ? toPeriod(period) : undefined;
+  return p === undefined ? reference : classifications.forPeriodOr(p, reference);
+}
+
+export async function* permittedTablesOnly(tables: AsyncIterable<TableBatchItem>, writer: Writer, reference: ReferenceData, classifications?: Classifications): AsyncGenerator<TableBatchItem> {
   const touched: string[] = [];
   for await (const item of tables) {
-    const region = typeof item.input?.region === 'string' ? reference.findRegion(item.input.region) : undefined;
+    const then = classifications ? periodsClassification(classifications, item.input?.period, reference) : reference;
+    const region = typeof item.input?.region === 'string' ? then.findRegion(item.input.region) : undefined;
     if (region) touched.push(region.code);
     yield item;
   }
@@ -41,8 +50,9 @@ export async function* permittedTablesOnly(tables: AsyncIterable<TableBatchItem>
  */
 export const permittedJsonRegion: RequestHandler = (req, _res, next) => {
   const region = (req.body as { region?: unknown } | undefined)?.region;
-  const { reference } = req.app.locals.service;
-  const found = typeof region === 'string' ? reference.findRegion(region) : undefined;
+  const { reference, classifications } = req.app.locals.service as SonarService;
+  const period = (req.body as { period?: unknown } | undefined)?.period;
+  const found = typeof region === 'string' ? periodsClassification(classifications, period, reference).findRegion(region) : undefined;
   try {
     if (found) assertMayWrite(writerOf(req), [found.code], reference);
     next();

@@ -6,6 +6,8 @@ import {
 import { sumCounts } from '../domain/figures';
 import { Region } from '../domain/reference';
 import type { Touched } from '../domain/staleness';
+import type { Herindeling, YearClassification } from '../domain/classification';
+import { ClassificationQueries, classificationQueries, readClassifications, writeClassification } from './classification-store';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
 import type { Engine, StagedUpload } from './engine';
@@ -57,10 +59,13 @@ export class FiguresDatabase implements FiguresStore {
   /** The events the writes leave (the outbox), the feed over them, subscriptions and their deliveries. */
   readonly events: EventsDatabase;
 
+  private readonly classified: ClassificationQueries;
+
   constructor(readonly engine: Engine) {
     const db = engine.db;
     this.outbox = outboxWrites(db);
     this.events = new EventsDatabase(engine);
+    this.classified = classificationQueries(db);
     /** A read written once over the uploads that count, prepared for now and for an instant. */
     const counting = <R>(read: (db: ReturnType<typeof withCounting>, a: Partial<Args>) => { compile(): unknown }): Variants<R> => ({
       now: prepare(db, (d, a) => read(withCounting(d, undefined), a) as never),
@@ -72,8 +77,6 @@ export class FiguresDatabase implements FiguresStore {
       .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount])
       .orderBy('u.region_code');
     this.q = {
-      regions: prepare(db, (d) => d.selectFrom('regions').select(['code', 'name']).orderBy('code')),
-      gemeenten: prepare(db, (d) => d.selectFrom('gemeenten').select(['code', 'name', 'region_code']).orderBy('name')),
       latestPeriod: counting<{ period: string | null }>((d) => d.selectFrom('counting').select((eb) => eb.fn.max('period').as('period'))),
       latestRegionPeriod: counting<{ period: string | null }>((d, a) => d.selectFrom('counting').select((eb) => eb.fn.max('period').as('period'))
         .where('region_code', '=', a.region as string)),
@@ -195,15 +198,17 @@ export class FiguresDatabase implements FiguresStore {
     await this.engine.close();
   }
 
-  async referenceData(): Promise<Region[]> {
-    return this.read(async () => {
-      const gemeenten = await this.q.gemeenten.rows(this.db, {});
-      return (await this.q.regions.rows(this.db, {})).map((r) => ({
-        code: r.code,
-        name: r.name,
-        gemeenten: gemeenten.filter((g) => g.region_code === r.code).map((g) => ({ code: g.code, name: g.name })),
-      }));
-    });
+  async referenceData(year = new Date().getUTCFullYear()): Promise<Region[]> {
+    const { years } = await this.classifications();
+    return (years.filter((y) => y.year <= year).at(-1) ?? years[0])?.regions ?? [];
+  }
+
+  classifications(): Promise<{ years: YearClassification[]; herindelingen: Herindeling[] }> {
+    return this.read(() => readClassifications(this.db, this.classified));
+  }
+
+  async storeClassification(year: YearClassification, herindelingen: readonly Herindeling[]): Promise<void> {
+    await this.engine.write(async (db) => ({ result: await writeClassification(db, this.classified, year, herindelingen), changed: true }));
   }
 
   async latestPeriod(regionCode?: string, asOf?: string): Promise<string | undefined> {

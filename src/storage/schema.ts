@@ -71,6 +71,13 @@ export interface StagedFiguresTable {
   position: number;
 }
 
+export interface ClassificationYearsTable {
+  year: number; gemeenten_source: string; membership: 'cbs' | 'derived'; membership_source: string; loaded_at: string; loaded_by: string;
+}
+export interface ClassificationRegionsTable { year: number; code: string; name: string }
+export interface ClassificationGemeentenTable { year: number; code: string; name: string; region_code: string }
+export interface HerindelingenTable { date: string; old_code: string; old_name: string; new_code: string; new_name: string }
+
 /** PostgreSQL only: the row every write locks first and raises last. */
 export interface FiguresVersionTable { only_row: Generated<boolean>; version: ColumnType<string, number | string, number | string> }
 
@@ -140,4 +147,8 @@ export interface Schema {
   staged_uploads: StagedUploadsTable;
   staged_figures: StagedFiguresTable;
   figures_version: FiguresVersionTable;
+  classification_years: ClassificationYearsTable;
+  classification_regions: ClassificationRegionsTable;
+  classification_gemeenten: ClassificationGemeentenTable;
+  herindelingen: HerindelingenTable;
 }

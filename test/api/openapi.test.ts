@@ -73,9 +73,9 @@ describe('The OpenAPI document', () => {
   test('When a URL of each operation of the contract is matched, then it falls under its documented path, so that no response escapes the contract check', () => {
     // Arrange
     const urls = [
-      ['POST', '/v1/uploads'], ['GET', '/v1/regions'], ['GET', '/v1/regions/Twente'], ['GET', '/v1/regions/AM05/gemeenten?period=2029-02'],
-      ['GET', '/v1/regions/twente/totals?period=2029-02'], ['GET', '/v1/totals?period=2029-02'], ['GET', '/v1/coverage'],
-      ['GET', '/v1/periods'], ['GET', '/v1/uploads?period=2029-02&limit=5'], ['GET', '/v1/uploads/17'],
+      ['POST', '/v1/uploads'], ['GET', '/v1/regions'], ['GET', '/v1/regions/Twente'], ['GET', '/v1/regions/AM05/gemeenten?period=2025-02'],
+      ['GET', '/v1/regions/twente/totals?period=2025-02'], ['GET', '/v1/totals?period=2025-02'], ['GET', '/v1/coverage'],
+      ['GET', '/v1/periods'], ['GET', '/v1/uploads?period=2025-02&limit=5'], ['GET', '/v1/uploads/17'],
     ];
 
     // Act
@@ -88,10 +88,10 @@ describe('The OpenAPI document', () => {
 
   test('When every read of the contract is requested after an upload, then each answer matches the document', async () => {
     // Arrange
-    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload({ period: '2029-02' })).expect(201);
+    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload({ period: '2025-02' })).expect(201);
     const urls = [
-      '/v1/regions', '/v1/regions/Twente', '/v1/regions/AM05/gemeenten?period=2029-02', '/v1/regions/twente/totals?period=2029-02',
-      '/v1/totals?period=2029-02', '/v1/coverage?period=2029-02', '/v1/periods', '/v1/uploads?period=2029-02',
+      '/v1/regions', '/v1/regions/Twente', '/v1/regions/AM05/gemeenten?period=2025-02', '/v1/regions/twente/totals?period=2025-02',
+      '/v1/totals?period=2025-02', '/v1/coverage?period=2025-02', '/v1/periods', '/v1/uploads?period=2025-02',
     ];
 
     // Act
@@ -105,7 +105,7 @@ describe('The OpenAPI document', () => {
   test('When a real response is altered, then the contract check reports a wrong body, an undocumented status, an undocumented content type and a missing header', async () => {
     // Arrange
     await t.http().get('/v1/regions').expect(200);
-    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload({ period: '2029-03' })).expect(201);
+    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload({ period: '2025-03' })).expect(201);
     const regions = recorded('GET', '/v1/regions');
     const receipt = recorded('POST', '/v1/uploads');
     const withoutHeader = (r: RecordedResponse, name: string): RecordedResponse => {
@@ -144,7 +144,7 @@ describe('An upload read back by id', () => {
     const t = await createTestApp();
     try {
       // Arrange
-      const upload = await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload({ period: '2029-04' })).expect(201);
+      const upload = await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(buildUpload({ period: '2025-04' })).expect(201);
 
       // Act
       const res = await t.http().get(`/v1/uploads/${upload.body.uploads[0].id}`).expect(200);

@@ -86,7 +86,7 @@ describe('Concurrent uploads from several processes on one SQLite file (SQLite o
 
   test('When 40 uploads to the same and to different regions arrive at once over HTTP, then each is stored and listed, and the last committed one is current', async () => {
     // Arrange: half of them compete for Twente, the rest are spread over six other regions
-    const period = '2028-01';
+    const period = '2024-01';
     const others = ['AM01', 'AM02', 'AM11', 'AM21', 'AM35', 'AM38'];
     const bodies = Array.from({ length: 40 }, (_, i) => markedUpload(i % 2 === 0 ? 'AM05' : others[i % others.length], period, 150_000 + i));
 
@@ -105,7 +105,7 @@ describe('Concurrent uploads from several processes on one SQLite file (SQLite o
 
     test('When three processes and the HTTP server write the same database file at the same time, then every upload is stored and listed, and the last committed one is current', async () => {
       // Arrange: every writer uploads to Twente and Groningen, which they share, and to a region of its own
-      const period = '2028-05';
+      const period = '2024-05';
       const writers = [0, 1, 2].map((w) => {
         const jobs = Array.from({ length: 60 }, (_, j) => markedUpload(['AM05', 'AM01', ['AM11', 'AM21', 'AM35'][w]][j % 3], period, 170_000 + 1000 * w + j));
         const jobsFile = path.join(dir, `jobs-${w}.json`);
@@ -136,7 +136,7 @@ describe('Concurrent uploads from several processes on one SQLite file (SQLite o
     // The kept answers must notice commits of other processes (a second instance, a script on the file).
     test('When another process uploads to the database file while the server runs, then the server\'s reads show the new figures', async () => {
       // Arrange: the server has answered the reads once, with the figures it stored itself
-      const period = '2028-09';
+      const period = '2024-09';
       const first = markedUpload('AM05', period, 190_001);
       const posted = await postUpload(live, first);
       expect(posted.status).toBe(201);

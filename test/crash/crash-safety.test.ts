@@ -33,7 +33,7 @@ import { publicationTable, regionFigures, RegionFigures } from '../tables/public
 
 const CHILD = path.join(__dirname, 'upload-child.js');
 const FILE_CHILD = path.join(__dirname, 'file-upload-child.js');
-const PERIODS = ['2027-03', '2027-06', '2027-09'];
+const PERIODS = ['2025-03', '2025-06', '2025-09'];
 const KILLS = 25;
 /** Upper bound of the random wait between the child being ready and the kill; a batch takes ~10–20 ms. */
 const MAX_DELAY_MS = 80;
@@ -60,7 +60,7 @@ interface Figures { registerTotal: number | null; gemeenten: Array<[string, numb
 
 const byCode = (rows: Figures['gemeenten']): Figures['gemeenten'] => rows.sort((a, b) => a[0].localeCompare(b[0]));
 
-/** What each (region, period) of a batch holds after it committed, keyed "AM05 2027-03". */
+/** What each (region, period) of a batch holds after it committed, keyed "AM05 2025-03". */
 function expectedFigures(uploads: UploadRequest[]): Map<string, Figures> {
   return new Map(uploads.map((u) => [`${u.region} ${u.period}`, {
     registerTotal: u.registerTotal ?? null,
@@ -158,7 +158,7 @@ describe('Crash safety of a multi-region upload, on the SQLite file (SQLite only
   }, 60_000);
 });
 
-const FILE_PERIOD = '2027-12';
+const FILE_PERIOD = '2025-12';
 const FILE_KILLS = 22;
 /**
  * When the kills come: a random wait of up to `maxDelay` ms after the child says `anchor`, in turn. After
@@ -239,7 +239,8 @@ async function reopenAndInspect(file: string, period: string, regions: string[])
       rowCounts: rows,
       partialUploads: db.prepare(`SELECT * FROM (SELECT u.id, u.region_code AS region,
           (SELECT count(*) FROM upload_figures f WHERE f.upload_id = u.id) AS figures,
-          (SELECT count(*) FROM gemeenten g WHERE g.region_code = u.region_code) AS gemeenten
+          (SELECT count(*) FROM classification_gemeenten g
+            WHERE g.year = CAST(substr(u.period, 1, 4) AS INTEGER) AND g.region_code = u.region_code) AS gemeenten
         FROM uploads u) WHERE figures <> gemeenten`).all() as FileState['partialUploads'],
       current: { count: current.count, imports: current.imports, newest: current.newest === 1 },
       figures,

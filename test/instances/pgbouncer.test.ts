@@ -96,7 +96,7 @@ async function withEmptyDatabase<T>(body: (name: string) => Promise<T>): Promise
 async function startedState(database: string) {
   return admin(database, async (client) => (await client.query<{ migrations: number; versions: number; regions: number; gemeenten: number; locks: number }>(
     `SELECT (SELECT count(*)::int FROM schema_migrations) AS migrations, (SELECT count(DISTINCT version)::int FROM schema_migrations) AS versions,
-       (SELECT count(*)::int FROM regions) AS regions, (SELECT count(*)::int FROM gemeenten) AS gemeenten,
+       (SELECT count(*)::int FROM classification_regions WHERE year = 2026) AS regions, (SELECT count(*)::int FROM classification_gemeenten WHERE year = 2026) AS gemeenten,
        (SELECT count(*)::int FROM pg_locks l JOIN pg_database d ON d.oid = l.database
         WHERE l.locktype = 'advisory' AND d.datname = current_database()) AS locks`)).rows[0]);
 }

@@ -121,7 +121,7 @@ describe('Two service processes on one PostgreSQL database', () => {
       let killed = false;
       const importing = (async () => {
         for (let n = 0; !killed; n++) {
-          const answer = await fetchJson(`${victim.base}/v1/uploads?period=2027-03`, {
+          const answer = await fetchJson(`${victim.base}/v1/uploads?period=2025-03`, {
             method: 'POST', signal: AbortSignal.timeout(10_000),
             headers: { 'Content-Type': TSV, 'X-API-Key': WRITER_KEY }, body: files[n % 2],
           }).catch(() => undefined); // the kill cut the connection
@@ -136,10 +136,10 @@ describe('Two service processes on one PostgreSQL database', () => {
       await importing;
 
       expect((await get(b.base, '/ready')).status).toBe(200);
-      const total = Number((await get(b.base, '/v1/uploads?period=2027-03&limit=1')).headers.get('total-count'));
+      const total = Number((await get(b.base, '/v1/uploads?period=2025-03&limit=1')).headers.get('total-count'));
       expect(total % regions.length).toBe(0);
       // The current uploads of the period are one whole import: consecutive ids, one per region.
-      const national = await get(b.base, '/v1/uploads?period=2027-03&limit=1000');
+      const national = await get(b.base, '/v1/uploads?period=2025-03&limit=1000');
       const current = (national.body.uploads as Array<{ id: number; current: boolean }>).filter((u) => u.current).map((u) => u.id).sort((x, y) => x - y);
       if (total > 0) {
         expect(current).toHaveLength(regions.length);

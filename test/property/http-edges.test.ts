@@ -33,6 +33,7 @@ const OPERATIONS: ReadonlyArray<{ method: string; template: string; url: string 
   { method: 'GET', template: '/table', url: `${BASE}/table` },
   { method: 'GET', template: '/measures', url: `${BASE}/measures` },
   { method: 'GET', template: '/catalog', url: `${BASE}/catalog` },
+  { method: 'GET', template: '/classifications', url: `${BASE}/classifications` },
   { method: 'GET', template: '/gemeenten', url: `${BASE}/gemeenten` },
   { method: 'GET', template: '/gemeenten/{gemeente}', url: `${BASE}/gemeenten/Almelo` },
   { method: 'GET', template: '/gemeenten/{gemeente}/series', url: `${BASE}/gemeenten/Almelo/series` },

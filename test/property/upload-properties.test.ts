@@ -37,7 +37,8 @@ const gemeenteKey = (g: { code: string; name: string }) => fc.constantFrom(
 
 /** Valid counts: four per gemeente, at most 18 gemeenten per region, so a region's sum stays under MAX_COUNT. */
 const count = fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 3_000 }));
-const period = fc.tuple(fc.integer({ min: 1900, max: 2099 }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`);
+// The months of 2026: uploads are checked in their period's classification, and these use the regions of 2026 (test/api/years covers the other years).
+const period = fc.integer({ min: 1, max: 12 }).map((m) => `2026-${String(m).padStart(2, '0')}`);
 
 interface ValidCase {
   body: UploadRequest;

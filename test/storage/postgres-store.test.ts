@@ -202,14 +202,14 @@ describe('Several FiguresDatabase instances on one database', () => {
     const admin = new Client({ connectionString: fresh.url });
     await admin.connect();
     try {
-      await admin.query('DROP TABLE deliveries, subscriptions, events, staged_figures, staged_uploads, figures_version, idempotency_keys, current_uploads, upload_sums, upload_figures, uploads, gemeenten, regions, schema_migrations');
+      await admin.query('DROP TABLE deliveries, subscriptions, events, herindelingen, classification_gemeenten, classification_regions, classification_years, staged_figures, staged_uploads, figures_version, idempotency_keys, current_uploads, upload_sums, upload_figures, uploads, gemeenten, regions, schema_migrations');
       await admin.query('DROP SEQUENCE staged_imports');
       const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgres(fresh.url)));
       const migrations = await admin.query<{ version: number; n: number }>('SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version');
       expect(migrations.rows.every((r) => r.n === 1)).toBe(true);
       expect(migrations.rows.map((r) => r.version)).toContain(1);
-      const counts = await admin.query<{ regions: number; gemeenten: number }>('SELECT (SELECT count(*)::int FROM regions) AS regions, (SELECT count(*)::int FROM gemeenten) AS gemeenten');
-      expect(counts.rows[0]).toEqual({ regions: 35, gemeenten: regions.reduce((n, r) => n + r.gemeenten.length, 0) });
+      const counts = await admin.query<{ regions: number; gemeenten: number; years: number }>('SELECT (SELECT count(*)::int FROM classification_regions WHERE year = 2026) AS regions, (SELECT count(*)::int FROM classification_gemeenten WHERE year = 2026) AS gemeenten, (SELECT count(*)::int FROM classification_years) AS years');
+      expect(counts.rows[0]).toEqual({ regions: 35, gemeenten: regions.reduce((n, r) => n + r.gemeenten.length, 0), years: 8 });
       await Promise.all(stores.map((s) => s.close()));
     } finally {
       await admin.end();

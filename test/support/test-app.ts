@@ -6,7 +6,6 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { Config, loadConfig } from '../../src/config';
-import { ReferenceData } from '../../src/domain/reference';
 import { SonarService } from '../../src/domain/service';
 import { FiguresStore } from '../../src/domain/ports';
 import { eventSettingsOf } from '../../src/webhooks/settings';
@@ -64,7 +63,7 @@ async function appOn(testStore: TestStore, dir: string, env: Record<string, stri
     RATE_LIMIT: 'false',
     ...env,
   });
-  const service = new SonarService(store, new ReferenceData(await store.referenceData()), undefined, eventSettingsOf(config));
+  const service = await SonarService.open(store, undefined, eventSettingsOf(config));
   const inner = createApp({ config, service, logger: pino({ level: 'silent' }), isReady: () => store.isAvailable() });
 
   const responses: RecordedResponse[] = [];

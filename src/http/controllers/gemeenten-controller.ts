@@ -4,10 +4,10 @@ import { gemeenteDetail, listGemeenten } from '../../domain/gemeenten';
 import { GemeenteDetail, GemeenteList } from '../../domain/series-views';
 import { SonarService } from '../../domain/service';
 import { GEMEENTE_DETAIL, GEMEENTE_LIST } from '../examples';
-import { Instant } from '../headers';
+import { Instant, Year } from '../headers';
 import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
-import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER } from './responses';
+import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE } from './responses';
 import { NOTHING, regionScope } from '../../domain/staleness';
 
 @Route('gemeenten')
@@ -20,19 +20,24 @@ export class GemeentenController extends Controller {
   }
 
   /**
-   * The 342 gemeenten of 2026, by name, each with the arbeidsmarktregio it belongs to.
+   * The 342 gemeenten of 2026, by name, each with the arbeidsmarktregio it belongs to; with `year`, the
+   * gemeenten of 1 January of that year.
    * @summary All gemeenten
+   * @param year The classification of this year (`YYYY`); a year not loaded is a 400 naming those loaded.
    */
   @Get()
   @Example<GemeenteList>(GEMEENTE_LIST)
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The gemeenten')
-  @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
-  public listGemeenten(@Request() req: ExRequest): GemeenteList {
-    return answer(req, listGemeenten(this.service), { dependsOn: NOTHING });
+  @Response<ProblemDetails>(400, 'An unknown query parameter, a malformed year or a year without a classification')
+  public listGemeenten(@Request() req: ExRequest, @Query() year?: Year): GemeenteList {
+    return answer(req, listGemeenten(this.service, year), { dependsOn: NOTHING });
   }
 
   /**
-   * One gemeente, found among all 342: its region and its figures in the latest period that has them.
+   * One gemeente, found among all 342, else among the gemeenten of every year loaded (`Weesp`): its region
+   * (of its last year) and its figures in the latest period that has them. A gemeente a herindeling
+   * touched, or that is not a gemeente of every year, also says the years it existed, its predecessors and
+   * its successors, with dates.
    * A plain name finds the gemeente as publications write it (`Hengelo` is `Hengelo (O.)`); a name that
    * fits several gemeenten (`Bergen`: `Bergen (L.)` and `Bergen (NH.)`) is a 400 that lists them.
    * @summary One gemeente with its latest figures

@@ -2,9 +2,9 @@ import { Controller, Get, Path, Query, Request, Response, Route, SuccessResponse
 import type { Request as ExRequest } from 'express';
 import { SonarService } from '../../domain/service';
 import { RegionDetail, RegionGemeenten, RegionList, RegionTotals } from '../../domain/views';
-import { Instant, Period } from '../headers';
+import { Instant, Period, Year } from '../headers';
 import { ProblemDetails } from '../problem';
-import { INVALID_REGION, MALFORMED_FIGURES_QUERY, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_QUERY_PARAMETER, UNKNOWN_REGION, UNKNOWN_REGION_OR_FIGURES } from './responses';
+import { INVALID_REGION, MALFORMED_FIGURES_QUERY, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN_REGION, UNKNOWN_REGION_OR_FIGURES } from './responses';
 import { Delimiter, Format } from '../representation';
 import { answer, jsonOrCsv } from '../answer';
 import { gemeentenSheet, regionTotalsSheet } from '../../exports/figure-sheets';
@@ -20,14 +20,17 @@ export class RegionsController extends Controller {
   }
 
   /**
-   * The 35 arbeidsmarktregio's of 2026 (CBS), by CBS code, with the number of gemeenten in each.
+   * The 35 arbeidsmarktregio's of 2026 (CBS), by CBS code, with the number of gemeenten in each; with
+   * `year`, those of that year (2019 and 2020 have a 36th, AM99 "Niet in te delen") and whether their
+   * membership is CBS's own table or derived (see `GET /v1/classifications`).
    * @summary The 35 arbeidsmarktregio's
+   * @param year The classification of this year (`YYYY`); a year not loaded is a 400 naming those loaded.
    */
   @Get()
   @SuccessResponse<{ 'API-Version': string; ETag: string; 'Cache-Control': string }>(200, 'The regions')
-  @Response<ProblemDetails>(400, UNKNOWN_QUERY_PARAMETER)
-  public listRegions(@Request() req: ExRequest): RegionList {
-    return answer(req, this.service.listRegions(), { dependsOn: NOTHING });
+  @Response<ProblemDetails>(400, 'An unknown query parameter, a malformed year or a year without a classification')
+  public listRegions(@Request() req: ExRequest, @Query() year?: Year): RegionList {
+    return answer(req, this.service.listRegions(year), { dependsOn: NOTHING });
   }
 
   /**

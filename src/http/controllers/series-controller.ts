@@ -10,7 +10,7 @@ import { MALFORMED_FILTER, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN
 import { Delimiter, Format } from '../representation';
 import { answer, jsonOrCsv } from '../answer';
 import { gemeenteSeriesSheet, nationalSeriesSheet, regionSeriesSheet } from '../../exports/figure-sheets';
-import { regionScope } from '../../domain/staleness';
+import { EVERYTHING, regionScope } from '../../domain/staleness';
 
 /** What a series read takes besides its path: SDMX's filters, the instant, and the representation. */
 export interface SeriesQuery {
@@ -40,6 +40,18 @@ export interface SeriesQuery {
   delimiter?: Delimiter;
 }
 
+/** A region's or gemeente's series also takes the year whose regions and gemeenten every point is to be given in. */
+export interface ClassifiedSeriesQuery extends SeriesQuery {
+  /**
+   * Every point in the gemeenten and regions of this year (`YYYY`): figures of gemeenten merged into a
+   * gemeente, or of gemeenten that joined a region, are summed; a period whose gemeente was split, or was
+   * several of that year's together, is listed in `notComparable` with the reason and no number.
+   * @pattern ^(19|20)[0-9]{2}$ must be a year written YYYY
+   * @example "2022"
+   */
+  classification?: string;
+}
+
 const filtersOf = ({ startPeriod, endPeriod, lastNObservations, asOf }: SeriesQuery): SeriesFilters => ({ startPeriod, endPeriod, lastNObservations, asOf });
 
 /** Figures per period with the change from the period before, filtered as SDMX data queries are. */
@@ -55,7 +67,9 @@ export class SeriesController extends Controller {
   /**
    * The region's totals in every period with figures, oldest first: each point exactly as
    * `/regions/{region}/totals?period=` gives it, with `change` from the previous period with figures
-   * (null for the first). Filters select points as SDMX does; they do not change a point's `change`.
+   * (null for the first). Filters select points as SDMX does; they do not change a point's `change`. A
+   * point whose region had other gemeenten (or another name) than at the point before says what changed
+   * (`classificationChange`); with `classification=YYYY` every point is the region as it was in that year.
    * @summary A region's totals over time
    * @param region CBS code (`AM05`) or name (`Twente`, any case).
    * @example region "Twente"
@@ -69,16 +83,20 @@ export class SeriesController extends Controller {
   public async getRegionSeries(
     @Path() region: string,
     @Request() req: ExRequest,
-    @Queries() query: SeriesQuery,
+    @Queries() query: ClassifiedSeriesQuery,
   ): Promise<RegionSeries> {
-    const view = await regionSeries(this.service, region, filtersOf(query));
-    return answer(req, view, jsonOrCsv(regionSeriesSheet, regionScope(view.region.code)));
+    const view = await regionSeries(this.service, region, filtersOf(query), query.classification);
+    // In another year's classification a region's points may sum gemeenten that other regions' uploads held.
+    return answer(req, view, jsonOrCsv(regionSeriesSheet, query.classification === undefined ? regionScope(view.region.code) : EVERYTHING));
   }
 
   /**
    * The gemeente's figures in every period its region's upload lists it, oldest first: each point exactly
    * as its row in `/regions/{region}/gemeenten?period=`, with `change` from the previous period with
-   * figures (null for the first; a gemeente has no register, so its ratio changes are null).
+   * figures (null for the first; a gemeente has no register, so its ratio changes are null). A point
+   * where a herindeling touched the gemeente since the point before says what changed
+   * (`classificationChange`); with `classification=YYYY`, every point is given in the gemeenten of that
+   * year. A gemeente of an earlier year is found too (`Weesp`).
    * @summary A gemeente's figures over time
    * @param gemeente CBS code (`GM0141`) or name (`Almelo`, `Hengelo`); a name that fits several gemeenten is a 400.
    * @example gemeente "Almelo"
@@ -92,10 +110,10 @@ export class SeriesController extends Controller {
   public async getGemeenteSeries(
     @Path() gemeente: string,
     @Request() req: ExRequest,
-    @Queries() query: SeriesQuery,
+    @Queries() query: ClassifiedSeriesQuery,
   ): Promise<GemeenteSeries> {
-    const view = await gemeenteSeries(this.service, gemeente, filtersOf(query));
-    return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, regionScope(view.gemeente.region.code)));
+    const view = await gemeenteSeries(this.service, gemeente, filtersOf(query), query.classification);
+    return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, query.classification === undefined ? regionScope(view.gemeente.region.code) : EVERYTHING));
   }
 
   /**

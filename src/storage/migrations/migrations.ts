@@ -222,4 +222,40 @@ export const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('deliveries_in_order').on('deliveries').columns(['subscription_id', 'region_code', 'status', 'event_seq']).execute();
     },
   },
+  {
+    version: 11,
+    name: 'classifications',
+    // Gemeenten and regions per year, and the herindelingen between years. regions and gemeenten stay the
+    // codes uploads refer to: every code of every year loaded (names and regions as first loaded); which
+    // gemeenten belonged to which region in a year is classification_gemeenten. Years are loaded from
+    // db/classifications at start-up (migrator.ts) and by an operator (npm run classification).
+    async up(db, f) {
+      await f.keyed(db.schema.createTable('classification_years')
+        .addColumn('year', 'integer', (c) => c.primaryKey())
+        .addColumn('gemeenten_source', f.text, (c) => c.notNull())
+        .addColumn('membership', f.text, (c) => c.notNull().check(sql`membership in ('cbs', 'derived')`))
+        .addColumn('membership_source', f.text, (c) => c.notNull())
+        .addColumn('loaded_at', f.text, (c) => c.notNull())
+        .addColumn('loaded_by', f.text, (c) => c.notNull())).execute();
+      await f.keyed(db.schema.createTable('classification_regions')
+        .addColumn('year', 'integer', (c) => c.notNull().references('classification_years.year'))
+        .addColumn('code', f.text, (c) => c.notNull().references('regions.code'))
+        .addColumn('name', f.text, (c) => c.notNull())
+        .addPrimaryKeyConstraint('classification_regions_pkey', ['year', 'code'])).execute();
+      await f.keyed(db.schema.createTable('classification_gemeenten')
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('code', f.text, (c) => c.notNull().references('gemeenten.code'))
+        .addColumn('name', f.text, (c) => c.notNull())
+        .addColumn('region_code', f.text, (c) => c.notNull())
+        .addPrimaryKeyConstraint('classification_gemeenten_pkey', ['year', 'code'])
+        .addForeignKeyConstraint('classification_gemeenten_region', ['year', 'region_code'], 'classification_regions', ['year', 'code'])).execute();
+      await f.keyed(db.schema.createTable('herindelingen')
+        .addColumn('date', f.text, (c) => c.notNull())
+        .addColumn('old_code', f.text, (c) => c.notNull())
+        .addColumn('old_name', f.text, (c) => c.notNull())
+        .addColumn('new_code', f.text, (c) => c.notNull())
+        .addColumn('new_name', f.text, (c) => c.notNull())
+        .addPrimaryKeyConstraint('herindelingen_pkey', ['date', 'old_code', 'new_code'])).execute();
+    },
+  },
 ];

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Schema } from '../schema';
+import { loadShippedClassifications } from '../classification-files';
 import { type Dialect, flavorOf, type Migration, MIGRATIONS } from './migrations';
 
 /** Runs `body` in a transaction that no other process or instance migrating the same database runs beside. */
@@ -63,6 +64,7 @@ export async function migrate(exclusively: Exclusively, dialect: Dialect, dbDir:
       done.push(m.version);
     }
     await loadReferenceData(db, path.join(dbDir, 'reference'));
+    await loadShippedClassifications(db, path.join(dbDir, 'classifications'), now);
     return done;
   });
 }

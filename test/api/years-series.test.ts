@@ -1,0 +1,97 @@
+import { appUnderTest, WRITER_KEY } from '../support/test-app';
+
+/** Series that stay comparable across herindelingen, on the real cases. */
+describe('Series across herindelingen: as published with markers, or in one year\'s gemeenten', () => {
+  const app = appUnderTest('all');
+  const get = (url: string) => app().http().get(url);
+  const post = (body: object) => app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(body);
+  const gemeentenOf = async (year: number, region: string): Promise<string[]> =>
+    (await get(`/v1/gemeenten?year=${year}`).expect(200)).body.gemeenten.filter((g: { region: { code: string } }) => g.region.code === region).map((g: { name: string }) => g.name);
+  /** Uploads the region whole; gemeente i has total 4 * (seed + i). Returns each gemeente's total by name. */
+  const upload = async (period: string, region: string, year: number, seed: number): Promise<Map<string, number>> => {
+    const names = await gemeentenOf(year, region);
+    const n = (i: number) => seed + i;
+    await post({
+      period, region,
+      gemeenten: names.map((gemeente, i) => ({ gemeente, gemeenteClients: { withProfile: n(i), withoutProfile: n(i) }, uwvClients: { withProfile: n(i), withoutProfile: n(i) } })),
+    }).expect(201);
+    return new Map(names.map((name, i) => [name, 4 * n(i)]));
+  };
+  const totals = (series: Array<{ period: string; total: number }>) => series.map((p) => [p.period, p.total]);
+
+  test('When Groningen has figures of 2020 and 2021, then Eemsdelta with classification=2021 reaches back into 2020 as the sum of Appingedam, Delfzijl and Loppersum', async () => {
+    const y2020 = await upload('2020-12', 'AM01', 2020, 10);
+    const y2021 = await upload('2021-03', 'AM01', 2021, 50);
+
+    const published = (await get('/v1/gemeenten/Eemsdelta/series').expect(200)).body;
+    const comparable = (await get('/v1/gemeenten/Eemsdelta/series?classification=2021').expect(200)).body;
+
+    const three = ['Appingedam', 'Delfzijl', 'Loppersum'].reduce((sum, name) => sum + (y2020.get(name) as number), 0);
+    expect(totals(published.series)).toEqual([['2021-03', y2021.get('Eemsdelta')]]);
+    expect(comparable.classification).toBe(2021);
+    expect(totals(comparable.series)).toEqual([['2020-12', three], ['2021-03', y2021.get('Eemsdelta')]]);
+    expect([...comparable.series[0].composedOf].sort()).toEqual(['GM0003', 'GM0010', 'GM0024']);
+    expect(comparable.series[1].change.total).toBe((y2021.get('Eemsdelta') as number) - three);
+    expect(comparable.notComparable).toEqual([]);
+  });
+
+  test('When Noordoost-Brabant has figures of 2020, 2021 and 2022, then Land van Cuijk in 2022 gemeenten sums its five, and Haaren\'s successors are not comparable in 2020, with no number', async () => {
+    const y2020 = await upload('2020-12', 'AM27', 2020, 20);
+    const y2021 = await upload('2021-12', 'AM27', 2021, 30);
+    const y2022 = await upload('2022-06', 'AM27', 2022, 40);
+
+    const cuijk = (await get('/v1/gemeenten/Land%20van%20Cuijk/series?classification=2022').expect(200)).body;
+    const vught = (await get('/v1/gemeenten/Vught/series?classification=2021').expect(200)).body;
+
+    const five = ['Boxmeer', 'Cuijk', 'Grave', 'Mill en Sint Hubert', 'Sint Anthonis'];
+    expect(five.every((name) => y2021.has(name))).toBe(true);
+    const sum = (year: Map<string, number>) => five.reduce((s, name) => s + (year.get(name) as number), 0);
+    expect(totals(cuijk.series)).toEqual([['2020-12', sum(y2020)], ['2021-12', sum(y2021)], ['2022-06', y2022.get('Land van Cuijk')]]);
+    expect(vught.series.map((p: { period: string }) => p.period)).toEqual(['2021-12', '2022-06']);
+    expect(vught.notComparable).toEqual([{ period: '2020-12', reason: expect.stringContaining('Haaren (GM0788) in 2020-12 was split over') }]);
+    expect(vught.notComparable[0].reason).toContain('cannot be divided without address counts');
+    expect(JSON.stringify(vught.notComparable)).not.toMatch(/total|withProfile/);
+  });
+
+  test('When Groot Amsterdam has figures on both sides of 24 March 2022, then Amsterdam\'s published series marks the point where Weesp joined, and Weesp\'s series still answers', async () => {
+    await upload('2022-02', 'AM18', 2022, 60);
+    await upload('2022-03', 'AM18', 2022, 70);
+    await upload('2022-02', 'AM12', 2022, 80);
+
+    const amsterdam = (await get('/v1/gemeenten/Amsterdam/series').expect(200)).body;
+    const weesp = (await get('/v1/gemeenten/Weesp/series').expect(200)).body;
+
+    expect(amsterdam.series.map((p: { period: string }) => p.period)).toEqual(['2022-02', '2022-03']);
+    expect(amsterdam.series[0].classificationChange).toBeUndefined();
+    expect(amsterdam.series[1].classificationChange).toBe('Weesp (GM0457) went into Amsterdam (GM0363) on 2022-03-24');
+    expect(weesp.gemeente.code).toBe('GM0457');
+    expect(weesp.series.map((p: { period: string }) => p.period)).toEqual(['2022-02']);
+  });
+
+  test('When Gorinchem and AM99 have figures of 2020 and Gorinchem of 2021, then Gorinchem with classification=2021 sums Vijfheerenlanden into 2020 without a register, and the published series marks where it joined', async () => {
+    const gorinchem2020 = await upload('2020-06', 'AM35', 2020, 90);
+    const am99 = await upload('2020-06', 'AM99', 2020, 95);
+    const gorinchem2021 = await upload('2021-06', 'AM35', 2021, 100);
+
+    const comparable = (await get('/v1/regions/AM35/series?classification=2021').expect(200)).body;
+    const published = (await get('/v1/regions/Gorinchem/series').expect(200)).body;
+
+    const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    expect(comparable.series.map((p: { period: string; total: number; registerTotal: number | null }) => [p.period, p.total, p.registerTotal]))
+      .toEqual([['2020-06', sum(gorinchem2020) + sum(am99), null], ['2021-06', sum(gorinchem2021), null]]);
+    expect(comparable.series[0].composedOf).toEqual(['AM35', 'AM99']);
+    expect(comparable.series[1].composedOf).toBeUndefined();
+    expect(totals(published.series)).toEqual([['2020-06', sum(gorinchem2020)], ['2021-06', sum(gorinchem2021)]]);
+    expect(published.series[1].classificationChange).toContain('Vijfheerenlanden (GM1961)');
+  });
+
+  test('When AM06 has figures of 2023 and 2024, then the published series marks the rename', async () => {
+    await upload('2023-12', 'AM06', 2023, 5);
+    await upload('2024-12', 'AM06', 2024, 6);
+
+    const series = (await get('/v1/regions/AM06/series').expect(200)).body.series;
+
+    expect(series[1].classificationChange).toBe('renamed from Stedendriehoek en Noordwest Veluwe to Veluwe Stedendriehoek');
+    expect(series[0].classificationChange).toBeUndefined();
+  });
+});
