@@ -19,7 +19,7 @@ const WEBHOOKS = {
 const REGIONS = ['AM05', 'AM01', 'AM02', 'AM03'];
 const GEMEENTE: Record<string, string> = { AM05: 'Almelo', AM01: 'Groningen', AM02: 'Leeuwarden', AM03: 'Emmen' };
 const uploadOf = (i: number) => buildUpload({
-  region: REGIONS[i % REGIONS.length], period: `20${10 + Math.floor(i / (REGIONS.length * 12))}-${String((Math.floor(i / REGIONS.length) % 12) + 1).padStart(2, '0')}`,
+  region: REGIONS[i % REGIONS.length], period: `20${22 + Math.floor(i / (REGIONS.length * 12))}-${String((Math.floor(i / REGIONS.length) % 12) + 1).padStart(2, '0')}`,
   registerTotal: i, gemeenten: [{ gemeente: GEMEENTE[REGIONS[i % REGIONS.length]], gemeenteClients: { withProfile: 1, withoutProfile: i }, uwvClients: { withProfile: 0, withoutProfile: 0 } }],
 });
 
