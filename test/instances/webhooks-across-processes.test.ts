@@ -1,7 +1,8 @@
 /**
- * Webhooks when service processes die: instances killed with SIGKILL mid-delivery leave their deliveries
- * to the next once the lease has passed, so that every event arrives, duplicates only as redeliveries with
- * the first attempt's webhook-id.
+ * Webhooks across service processes on one PostgreSQL database: two instances share the outbox, each
+ * delivery attempted by one at a time; instances killed with SIGKILL mid-delivery leave their deliveries to
+ * the next once the lease has passed, so that every event arrives, duplicates only as redeliveries with the
+ * first attempt's webhook-id.
  */
 import { expectFreshBuild, stopChildren } from '../support/child-processes';
 import { buildUpload } from '../support/factories';
@@ -51,7 +52,7 @@ function acceptedIds(receiver: WebhookReceiver): Set<string> {
   return new Set(receiver.accepted().map((e) => e.id));
 }
 
-describe('Webhooks when service processes are killed mid-delivery', () => {
+describe('Webhooks across service processes on one PostgreSQL database', () => {
   let database: TestDatabase;
   let receiver: WebhookReceiver;
   const instances: Instance[] = [];
@@ -96,4 +97,27 @@ describe('Webhooks when service processes are killed mid-delivery', () => {
     }
     expect(receiver.received.every((r) => r.verified)).toBe(true);
   }, 240_000);
+
+  test('When 200 uploads go through two instances to one receiver, then every event is delivered, no delivery is attempted by both at once, and the feed is the same through either', async () => {
+    instances.push(await startInstance(database.url, WEBHOOKS));
+    instances.push(await startInstance(database.url, WEBHOOKS));
+    const [a, b] = instances;
+    receiver.secret = await subscribe(a.base, receiver.url);
+    receiver.delayMs = 5;
+
+    for (let i = 0; i < 200; i++) expect((await postJson(i % 2 === 0 ? a.base : b.base, uploadOf(i))).status).toBe(201);
+    await until(() => acceptedIds(receiver).size >= 200, 60_000);
+
+    expect(acceptedIds(receiver).size).toBe(200);
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+    expect(receiver.overlaps).toBe(0);
+    expect(receiver.received).toHaveLength(200); // no instance crashed: no redelivery at all
+    for (const region of REGIONS) {
+      const ids = receiver.accepted().filter((e) => e.data.region.code === region).map((e) => Number(e.id));
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    }
+    const [throughA, throughB] = await Promise.all([feed(a.base), feed(b.base)]);
+    expect(throughA).toHaveLength(200);
+    expect(throughB).toEqual(throughA);
+  }, 180_000);
 });
