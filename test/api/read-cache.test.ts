@@ -115,33 +115,43 @@ describe('The read cache\'s room', () => {
   });
 });
 
+/**
+ * An express app with kept answers in front of one route, counting requests that arrive and derivations;
+ * `release` lets a derivation held at `gate` go on.
+ */
+async function gatedApp(path: string, route: (req: import('express').Request, res: import('express').Response, count: { derived: number; gate: Promise<void> }) => Promise<void>) {
+  const express = (await import('express')).default;
+  const { KeptAnswers } = await import('../../src/http/kept-answers');
+  const count = { arrived: 0, derived: 0, gate: Promise.resolve() };
+  let release = () => undefined as void;
+  count.gate = new Promise<void>((resolve) => (release = resolve));
+  const app = express();
+  app.locals.answers = new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/');
+  app.use((_req, _res, next) => (count.arrived++, next()));
+  app.use(app.locals.answers.middleware);
+  app.get(path, async (req, res) => {
+    count.derived++;
+    await route(req, res, count);
+  });
+  return { server: app.listen(0), count, release };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('An answer asked for by several requests at once', () => {
   test('When five requests ask for an answer not yet kept, then it is derived once and all five get it', async () => {
-    const express = (await import('express')).default;
-    const request = (await import('supertest')).default;
-    const { KeptAnswers } = await import('../../src/http/kept-answers');
     const { answer } = await import('../../src/http/answer');
-    let arrived = 0;
-    let derived = 0;
-    let release = () => undefined as void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const app = express();
-    app.locals.answers = new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/');
-    app.use((_req, _res, next) => (arrived++, next()));
-    app.use(app.locals.answers.middleware);
-    app.get('/v1/slow', async (req) => {
-      derived++;
-      await gate; // still being derived while the others arrive
-      answer(req, { derived });
+    const { server, count, release } = await gatedApp('/v1/slow', async (req, _res, c) => {
+      await c.gate; // still being derived while the others arrive
+      answer(req, { derived: c.derived });
     });
-    const server = app.listen(0);
     try {
       const answers = Promise.all(Array.from({ length: 5 }, () => request(server).get('/v1/slow').expect(200)));
-      while (arrived < 5 || derived < 1) await new Promise((resolve) => setImmediate(resolve));
+      while (count.arrived < 5 || count.derived < 1) await turn();
       release();
 
       const bodies = (await answers).map((res) => res.body);
-      expect(derived).toBe(1);
+      expect(count.derived).toBe(1);
       expect(bodies).toEqual(Array(5).fill({ derived: 1 }));
     } finally {
       server.close();
@@ -149,38 +159,25 @@ describe('An answer asked for by several requests at once', () => {
   });
 
   test('When the answer being derived fails, then each request that waited for it derives its own', async () => {
-    const express = (await import('express')).default;
-    const request = (await import('supertest')).default;
-    const { KeptAnswers } = await import('../../src/http/kept-answers');
     const { answer } = await import('../../src/http/answer');
-    let arrived = 0;
-    let derived = 0;
-    let release = () => undefined as void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const app = express();
-    app.locals.answers = new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/');
-    app.use((_req, _res, next) => (arrived++, next()));
-    app.use(app.locals.answers.middleware);
-    app.get('/v1/flaky', async (req, res) => {
-      derived++;
-      if (derived === 1) {
-        await gate;
+    const { server, count, release } = await gatedApp('/v1/flaky', async (req, res, c) => {
+      if (c.derived === 1) {
+        await c.gate;
         res.status(503).json({ title: 'Service Unavailable' });
         return;
       }
       answer(req, { derived: 'again' });
     });
-    const server = app.listen(0);
     try {
       const first = request(server).get('/v1/flaky').expect(503).then((res) => res); // sent now, so that it derives
-      while (arrived < 1) await new Promise((resolve) => setImmediate(resolve));
+      while (count.arrived < 1) await turn();
       const others = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/flaky').expect(200)));
-      while (arrived < 4) await new Promise((resolve) => setImmediate(resolve));
+      while (count.arrived < 4) await turn();
       release();
 
       await first;
       expect((await others).map((res) => res.body)).toEqual(Array(3).fill({ derived: 'again' }));
-      expect(derived).toBeGreaterThanOrEqual(2); // the first waiter to go on derives; the rest may wait for it
+      expect(count.derived).toBeGreaterThanOrEqual(2); // the first waiter to go on derives; the rest may wait for it
     } finally {
       server.close();
     }
