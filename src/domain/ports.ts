@@ -214,6 +214,12 @@ export interface ClaimedDelivery {
   subscription: SubscriptionRecord;
 }
 
+/** What became of an attempt: accepted, to be retried at `nextAttemptAt`, or given up. */
+export type DeliveryOutcome = { delivery: ClaimedDelivery; at: string } & (
+  | { kind: 'succeeded' }
+  | { kind: 'retry'; nextAttemptAt: string; error: string }
+  | { kind: 'failed'; error: string });
+
 /**
  * The outbox the writes fill (events, written in the change's own transaction), the feed over it, the
  * subscriptions and their deliveries. Deliveries are claimed with a lease: each is attempted by one
@@ -236,11 +242,13 @@ export interface EventStore {
    * a region's events arrive in commit order), for `token` until `leaseUntil`.
    */
   claimDeliveries(now: string, leaseUntil: string, token: string, limit: number): Promise<ClaimedDelivery[]>;
-  /** The three outcomes of an attempt; each does nothing when the lease was lost meanwhile (false). */
-  deliverySucceeded(d: ClaimedDelivery, now: string): Promise<boolean>;
-  deliveryRetry(d: ClaimedDelivery, nextAttemptAt: string, error: string): Promise<boolean>;
-  /** Marks it failed; disables the subscription after `disableAfter` consecutive failed deliveries (then true in `disabled`). */
-  deliveryFailed(d: ClaimedDelivery, now: string, error: string, disableAfter: number): Promise<{ recorded: boolean; disabled: boolean }>;
+  /**
+   * Records the outcomes of attempts, each delivery's state with its subscription's counters, all in one
+   * transaction (one commit for a round of attempts, not one per delivery). An outcome whose lease was lost
+   * meanwhile changes nothing (`recorded` false); a failed delivery disables its subscription after
+   * `disableAfter` consecutive ones (`disabled` true).
+   */
+  recordOutcomes(outcomes: readonly DeliveryOutcome[], disableAfter: number): Promise<Array<{ recorded: boolean; disabled: boolean }>>;
   /** When the oldest delivery still pending was due (undefined: none). */
   oldestPending(): Promise<string | undefined>;
 }

@@ -29,6 +29,12 @@ export interface Engine {
    * the regions and periods it `touched` when it says so.
    */
   write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T>;
+  /**
+   * Runs `body` in one transaction that changes no figures: all of it commits or none. PostgreSQL takes only
+   * the row locks its statements take (not the figures' write lock, so that it never waits for an upload);
+   * SQLite takes its turn as every write does on its one connection.
+   */
+  transaction<T>(body: (db: Executor) => Promise<T>): Promise<T>;
   /** A new import's staging: uploads set aside in the staging tables under one import id. */
   stage(): EngineStaging;
   /**

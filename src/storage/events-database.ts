@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { StoredEvent } from '../domain/events';
-import type { ClaimedDelivery, EventFilter, EventStore, NewSubscription, SubscriptionRecord } from '../domain/ports';
+import type { ClaimedDelivery, DeliveryOutcome, EventFilter, EventStore, NewSubscription, SubscriptionRecord } from '../domain/ports';
 import type { Engine } from './engine';
 import { EventFeedQueries, spaced, toEvent, unspaced } from './events-store';
 import { prepare } from './prepared';
@@ -116,11 +116,11 @@ export class EventsDatabase implements EventStore {
   }
 
   async deleteSubscription(id: string): Promise<boolean> {
-    return this.run(async () => {
-      const { affected } = await this.q.deleteSubscription.run(this.db, { id });
-      await this.q.forgetDeliveries.run(this.db, { id });
+    return this.run(() => this.engine.transaction(async (db) => {
+      const { affected } = await this.q.deleteSubscription.run(db, { id });
+      await this.q.forgetDeliveries.run(db, { id });
       return affected > 0;
-    });
+    }));
   }
 
   async rotateSecret(id: string, secret: string, previous: string, until: string): Promise<void> {
@@ -145,27 +145,37 @@ export class EventsDatabase implements EventStore {
     return { subscription: d.subscriptionId, seq: d.eventSeq, token: d.token, attempts: d.attempts };
   }
 
-  async deliverySucceeded(d: ClaimedDelivery, now: string): Promise<boolean> {
-    return this.run(async () => {
-      const { affected } = await this.q.succeeded.run(this.db, this.held(d));
-      if (affected > 0) await this.q.countSuccess.run(this.db, { id: d.subscriptionId, now });
-      return affected > 0;
-    });
-  }
-
-  async deliveryRetry(d: ClaimedDelivery, next: string, error: string): Promise<boolean> {
-    return this.run(async () => (await this.q.retry.run(this.db, { ...this.held(d), next, error })).affected > 0);
-  }
-
-  async deliveryFailed(d: ClaimedDelivery, now: string, error: string, disableAfter: number): Promise<{ recorded: boolean; disabled: boolean }> {
-    return this.run(async () => {
-      const { affected } = await this.q.failed.run(this.db, { ...this.held(d), error });
-      if (affected === 0) return { recorded: false, disabled: false };
-      await this.q.countFailure.run(this.db, { id: d.subscriptionId, now, error });
-      const reason = `${disableAfter} consecutive deliveries failed; the last: ${error}`;
-      const { affected: disabled } = await this.q.disable.run(this.db, { id: d.subscriptionId, now, after: disableAfter, reason });
-      return { recorded: true, disabled: disabled > 0 };
-    });
+  // Each delivery's state and its subscription's counters commit together, so that a crash cannot leave the
+  // counts off by one or a subscription not disabled; and a round's outcomes share one commit (on SQLite a
+  // commit is an fsync on the event loop the uploads share).
+  async recordOutcomes(outcomes: readonly DeliveryOutcome[], disableAfter: number): Promise<Array<{ recorded: boolean; disabled: boolean }>> {
+    if (outcomes.length === 0) return [];
+    return this.run(() => this.engine.transaction(async (db) => {
+      const results: Array<{ recorded: boolean; disabled: boolean }> = [];
+      for (const o of outcomes) {
+        const held = this.held(o.delivery);
+        const id = o.delivery.subscriptionId;
+        if (o.kind === 'succeeded') {
+          const { affected } = await this.q.succeeded.run(db, held);
+          if (affected > 0) await this.q.countSuccess.run(db, { id, now: o.at });
+          results.push({ recorded: affected > 0, disabled: false });
+        } else if (o.kind === 'retry') {
+          const { affected } = await this.q.retry.run(db, { ...held, next: o.nextAttemptAt, error: o.error });
+          results.push({ recorded: affected > 0, disabled: false });
+        } else {
+          const { affected } = await this.q.failed.run(db, { ...held, error: o.error });
+          if (affected === 0) {
+            results.push({ recorded: false, disabled: false });
+            continue;
+          }
+          await this.q.countFailure.run(db, { id, now: o.at, error: o.error });
+          const reason = `${disableAfter} consecutive deliveries failed; the last: ${o.error}`;
+          const { affected: disabled } = await this.q.disable.run(db, { id, now: o.at, after: disableAfter, reason });
+          results.push({ recorded: true, disabled: disabled > 0 });
+        }
+      }
+      return results;
+    }));
   }
 
   async oldestPending(): Promise<string | undefined> {

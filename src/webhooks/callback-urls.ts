@@ -25,7 +25,11 @@ export function isBlockedAddress(address: string): boolean {
   return BLOCKED.check(address, 'ipv6');
 }
 
-const resolveAll = (host: string) => new Promise<LookupAddress[]>((resolve, reject) => {
+/** Every address a host name resolves to. */
+export type HostResolver = (host: string) => Promise<LookupAddress[]>;
+
+/** The system's resolver (getaddrinfo, as connections use it), every address in its own order. */
+export const systemResolver: HostResolver = (host) => new Promise<LookupAddress[]>((resolve, reject) => {
   dnsLookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
 });
 
@@ -33,7 +37,7 @@ const resolveAll = (host: string) => new Promise<LookupAddress[]>((resolve, reje
  * Why a callback URL is refused, or undefined when it may be called. `allowPrivate`
  * (WEBHOOK_ALLOW_PRIVATE_URLS, for tests and local development) lets http and private addresses through.
  */
-export function callbackCheck(allowPrivate: boolean): CallbackCheck {
+export function callbackCheck(allowPrivate: boolean, resolveHost: HostResolver = systemResolver): CallbackCheck {
   return async (text) => {
     let url: URL;
     try {
@@ -47,10 +51,11 @@ export function callbackCheck(allowPrivate: boolean): CallbackCheck {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     let addresses: LookupAddress[];
     try {
-      addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolveAll(host);
+      addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolveHost(host);
     } catch {
       return `names a host that does not resolve (${host})`;
     }
+    if (addresses.length === 0) return `names a host that does not resolve (${host})`;
     const blocked = addresses.find((a) => isBlockedAddress(a.address));
     return blocked ? `resolves to ${blocked.address}, a loopback, private, link-local or metadata address` : undefined;
   };
@@ -60,15 +65,18 @@ export function callbackCheck(allowPrivate: boolean): CallbackCheck {
  * The DNS lookup deliveries connect with: the address checked is the address connected to, so that a name
  * that resolves elsewhere since the subscription (DNS rebinding) is refused at delivery.
  */
-export function guardedLookup(allowPrivate: boolean): LookupFunction {
+export function guardedLookup(allowPrivate: boolean, resolveHost: HostResolver = systemResolver): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return (callback as (e: Error) => void)(error);
-      const list = addresses as unknown as LookupAddress[];
+    const fail = callback as (e: Error) => void;
+    resolveHost(hostname).then((all) => {
+      const family = (options as { family?: number | string }).family;
+      const wanted = family === 4 || family === 'IPv4' ? 4 : family === 6 || family === 'IPv6' ? 6 : undefined;
+      const list = wanted === undefined ? all : all.filter((a) => a.family === wanted);
+      if (list.length === 0) return fail(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }));
       const blocked = allowPrivate ? undefined : list.find((a) => isBlockedAddress(a.address));
-      if (blocked) return (callback as (e: Error) => void)(Object.assign(new Error(`${hostname} resolves to ${blocked.address}, an address callbacks may not reach`), { code: 'EBLOCKEDADDRESS' }));
+      if (blocked) return fail(Object.assign(new Error(`${hostname} resolves to ${blocked.address}, an address callbacks may not reach`), { code: 'EBLOCKEDADDRESS' }));
       if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, list);
       return (callback as (e: null, a: string, f: number) => void)(null, list[0].address, list[0].family);
-    });
+    }, fail);
   };
 }

@@ -6,10 +6,10 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import { cloudEventOf } from '../domain/events';
-import type { ClaimedDelivery, EventStore } from '../domain/ports';
+import type { ClaimedDelivery, DeliveryOutcome, EventStore } from '../domain/ports';
 import type { ReferenceData } from '../domain/reference';
 import type { SecretKeeper } from '../domain/subscriptions';
-import { guardedLookup, isBlockedAddress } from './callback-urls';
+import { guardedLookup, type HostResolver, isBlockedAddress } from './callback-urls';
 
 export interface DeliverySettings {
   store: EventStore;
@@ -24,6 +24,8 @@ export interface DeliverySettings {
   leaseMs: number;
   pollMs: number;
   allowPrivate: boolean;
+  /** How callback host names are resolved (the system's resolver unless a test gives its own). */
+  resolveHost?: HostResolver;
   retentionMs: number;
   logger: Logger;
   /** Where the delivery metrics are registered. */
@@ -143,43 +145,49 @@ export class DeliveryWorker {
     if (pruned > 0) this.s.logger.info({ pruned }, 'events older than the retention forgotten');
   }
 
-  /** One round: claims the deliveries due now and attempts them; how many were attempted. */
+  /**
+   * One round: claims the deliveries due now, attempts them at once, and records their outcomes together
+   * once every attempt has ended (within the timeout, so before the lease passes); how many were attempted.
+   */
   async runOnce(): Promise<number> {
     const now = this.clock();
     const claimed = await this.s.store.claimDeliveries(now.toISOString(), new Date(now.getTime() + this.s.leaseMs).toISOString(), randomUUID(), this.s.batch ?? 16);
-    await Promise.all(claimed.map((d) => this.attempt(d)));
+    const attempts = await Promise.all(claimed.map((d) => this.attempt(d)));
+    const results = await this.s.store.recordOutcomes(attempts.map((a) => a.outcome), this.s.disableAfter);
+    attempts.forEach(({ outcome, log }, i) => {
+      if (outcome.kind === 'succeeded') {
+        this.metrics.succeeded.inc();
+        this.s.logger.info({ ...log, outcome: 'delivered' }, 'webhook delivery');
+      } else if (outcome.kind === 'retry') {
+        this.metrics.retried.inc();
+        this.s.logger.info({ ...log, outcome: 'retry', reason: outcome.error, nextAttemptAt: outcome.nextAttemptAt }, 'webhook delivery');
+      } else {
+        this.metrics.failed.inc();
+        this.s.logger.warn({ ...log, outcome: 'failed', reason: outcome.error, disabled: results[i].disabled }, 'webhook delivery');
+      }
+    });
     return claimed.length;
   }
 
-  private async attempt(d: ClaimedDelivery): Promise<void> {
+  /** One attempt, and what is to become of the delivery. */
+  private async attempt(d: ClaimedDelivery): Promise<{ outcome: DeliveryOutcome; log: object }> {
     const started = Date.now();
     const webhookId = `evt_${d.event.seq}`;
-    let outcome: Outcome;
+    let sent: Outcome;
     try {
-      outcome = await this.post(d, webhookId);
+      sent = await this.post(d, webhookId);
     } catch (error) {
-      outcome = { ok: false, reason: (error as Error).message };
+      sent = { ok: false, reason: (error as Error).message };
     }
     this.metrics.attempted.inc();
     const now = this.clock();
-    const log = { subscription: d.subscriptionId, event: d.event.seq, webhookId, attempt: d.attempts, status: outcome.status, ms: Date.now() - started };
-    if (outcome.ok) {
-      await this.s.store.deliverySucceeded(d, now.toISOString());
-      this.metrics.succeeded.inc();
-      this.s.logger.info({ ...log, outcome: 'delivered' }, 'webhook delivery');
-      return;
-    }
+    const at = now.toISOString();
+    const log = { subscription: d.subscriptionId, event: d.event.seq, webhookId, attempt: d.attempts, status: sent.status, ms: Date.now() - started };
+    if (sent.ok) return { outcome: { delivery: d, at, kind: 'succeeded' }, log };
     const wait = this.s.schedule[d.attempts - 1];
-    if (wait !== undefined) {
-      const next = new Date(now.getTime() + Math.round(wait * (1 + JITTER * (2 * this.random() - 1))));
-      await this.s.store.deliveryRetry(d, next.toISOString(), outcome.reason);
-      this.metrics.retried.inc();
-      this.s.logger.info({ ...log, outcome: 'retry', reason: outcome.reason, nextAttemptAt: next.toISOString() }, 'webhook delivery');
-      return;
-    }
-    const { disabled } = await this.s.store.deliveryFailed(d, now.toISOString(), outcome.reason, this.s.disableAfter);
-    this.metrics.failed.inc();
-    this.s.logger.warn({ ...log, outcome: 'failed', reason: outcome.reason, disabled }, 'webhook delivery');
+    if (wait === undefined) return { outcome: { delivery: d, at, kind: 'failed', error: sent.reason }, log };
+    const next = new Date(now.getTime() + Math.round(wait * (1 + JITTER * (2 * this.random() - 1))));
+    return { outcome: { delivery: d, at, kind: 'retry', nextAttemptAt: next.toISOString(), error: sent.reason }, log };
   }
 
   /** The signed POST; never the secret or the body in any message. */
@@ -214,7 +222,7 @@ export class DeliveryWorker {
         clearTimeout(timer);
         resolve(outcome);
       };
-      const req = client.request(url, { method: 'POST', headers, lookup: guardedLookup(this.s.allowPrivate), agent: false }, (res) => {
+      const req = client.request(url, { method: 'POST', headers, lookup: guardedLookup(this.s.allowPrivate, this.s.resolveHost), agent: false }, (res) => {
         res.resume(); // the receiver's body is not ours to keep
         res.on('end', () => settle({ ok: res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300, status: res.statusCode, reason: `HTTP ${res.statusCode}` }));
         res.on('error', (error) => settle({ ok: false, status: res.statusCode, reason: error.message }));

@@ -1,8 +1,14 @@
+import { sql } from 'kysely';
+import type { LookupAddress } from 'node:dns';
 import pino from 'pino';
 import { EVENT_TYPES } from '../../src/domain/events';
 import { DeliveryWorker } from '../../src/webhooks/delivery-worker';
 import { deliverySettingsOf } from '../../src/webhooks/settings';
+import type { HostResolver } from '../../src/webhooks/callback-urls';
 import { loadConfig } from '../../src/config';
+import type { Engine } from '../../src/storage/engine';
+import type { FiguresDatabase } from '../../src/storage/figures-store';
+import { testStoreKind } from '../support/stores';
 import { buildUpload } from '../support/factories';
 import { createTestApp, expectResponsesMatchContract, OTHER_KEY, TestApp, WRITER_KEY } from '../support/test-app';
 import { verifies, WebhookReceiver } from '../support/webhook-receiver';
@@ -14,8 +20,9 @@ const SCHEDULE = loadConfig({}).WEBHOOK_RETRY_SCHEDULE;
 const groningen = (period: string) => ({ period, region: 'AM01', partial: true, gemeenten: [{ gemeente: 'Groningen', gemeenteClients: { withProfile: 1, withoutProfile: 2 }, uwvClients: { withProfile: 3, withoutProfile: 4 } }] });
 
 /** The app with webhooks on (loopback allowed: the receiver is local), a receiver, and a worker on a clock the test moves. */
-async function arrange(env: Record<string, string> = {}, { realClock = false } = {}) {
-  const t = await createTestApp({ WEBHOOK_SECRETS_KEY: SECRETS_KEY, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', API_KEYS: `writer:${WRITER_KEY},other:${OTHER_KEY},twente:${TWENTE_KEY}:AM05`, ...env });
+async function arrange(env: Record<string, string> = {}, { realClock = false, resolveHost }: { realClock?: boolean; resolveHost?: HostResolver } = {}) {
+  const t = await createTestApp({ WEBHOOK_SECRETS_KEY: SECRETS_KEY, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', API_KEYS: `writer:${WRITER_KEY},other:${OTHER_KEY},twente:${TWENTE_KEY}:AM05`, ...env },
+    testStoreKind(), { resolveHost });
   const receiver = await WebhookReceiver.start();
   let now = Date.now(); // deliveries are due from their commit's instant, which the service takes from the real clock
   const clock = {
@@ -24,7 +31,7 @@ async function arrange(env: Record<string, string> = {}, { realClock = false } =
     catchUp: () => { now = Math.max(now, Date.now()); },
   };
   // random 0.5: no jitter, so the waits are the schedule's own.
-  const worker = new DeliveryWorker(deliverySettingsOf(t.config, t.store.events, t.service.reference, pino({ level: 'silent' }), realClock ? {} : { clock: () => new Date(now), random: () => 0.5 }));
+  const worker = new DeliveryWorker(deliverySettingsOf(t.config, t.store.events, t.service.reference, pino({ level: 'silent' }), { resolveHost, ...(realClock ? {} : { clock: () => new Date(now), random: () => 0.5 }) }));
   const subscribe = async (body: object = { url: receiver.url }, key = WRITER_KEY) => {
     const res = await t.http().post('/v1/subscriptions').set('X-API-Key', key).send(body).expect(201);
     receiver.secret = res.body.secret;
@@ -131,6 +138,36 @@ describe('Webhook deliveries to a real receiver that verifies with the standardw
     expect((await a.subscription(id)).counts).toEqual({ delivered: 1, failed: 0, pending: 0, consecutiveFailures: 0 });
   });
 
+  test.each([
+    ['accepted', () => 204 as const, { delivered: 1, failed: 0, pending: 0, consecutiveFailures: 0 }, true],
+    ['given up', () => 500 as const, { delivered: 0, failed: 1, pending: 0, consecutiveFailures: 1 }, false],
+  ])('When a delivery is %s but its subscription\'s counters cannot be written, then the delivery\'s state is not written either, and the next attempt records both', async (_, answer, after, enabled) => {
+    // One retry, and disabled after one failed delivery: the second attempt is the last.
+    a = await arrange({ WEBHOOK_RETRY_SCHEDULE: '1s', WEBHOOK_DISABLE_AFTER_FAILURES: '1' });
+    const { id } = await a.subscribe();
+    a.receiver.answer = answer;
+    await a.upload(buildUpload());
+    a.clock.catchUp();
+    const engine = (a.t.store as FiguresDatabase).engine;
+    if (answer() === 500) {
+      expect(await a.worker.runOnce()).toBe(1);
+      a.clock.advance(1000);
+    }
+
+    await failUpdatesOfSubscriptions(engine, true);
+    await expect(a.worker.runOnce()).rejects.toThrow(/forced failure/);
+    const during = await a.subscription(id);
+    await failUpdatesOfSubscriptions(engine, false);
+    a.clock.advance(a.t.config.WEBHOOK_LEASE_MS); // the lease of the attempt whose outcome was lost passes
+    expect(await a.worker.runOnce()).toBe(1);
+
+    expect(during).toEqual(expect.objectContaining({ enabled: true, counts: { delivered: 0, failed: 0, pending: 1, consecutiveFailures: 0 } }));
+    const shown = await a.subscription(id);
+    expect(shown).toEqual(expect.objectContaining({ enabled, counts: after }));
+    expect(new Set(a.receiver.received.map((r) => r.webhookId)).size).toBe(1);
+    expect(await a.worker.runOnce()).toBe(0);
+  });
+
   test('When deliveries hang, then uploads are answered all the same: the upload never waits for a receiver', async () => {
     a = await arrange({ WEBHOOK_TIMEOUT_MS: '20000', WEBHOOK_POLL_MS: '20' }, { realClock: true });
     await a.subscribe();
@@ -149,6 +186,25 @@ describe('Webhook deliveries to a real receiver that verifies with the standardw
   }, 30_000);
 });
 
+/** Makes every update of a subscription fail (a trigger: the database itself refuses), or stops that. */
+async function failUpdatesOfSubscriptions(engine: Engine, on: boolean): Promise<void> {
+  const statements = engine.dialect === 'sqlite'
+    ? (on ? ["create trigger forced_failure before update on subscriptions begin select raise(abort, 'forced failure of the counters'); end"] : ['drop trigger forced_failure'])
+    : (on ? ["create function forced_failure() returns trigger language plpgsql as $$ begin raise exception 'forced failure of the counters'; end $$",
+      'create trigger forced_failure before update on subscriptions for each row execute function forced_failure()']
+      : ['drop trigger forced_failure on subscriptions', 'drop function forced_failure()']);
+  for (const statement of statements) await sql.raw(statement).execute(engine.db);
+}
+
+/** A resolver of host names under .test, as a DNS server would answer them (no real DNS involved). */
+function resolverOf(names: Record<string, string[]>): HostResolver {
+  return async (host) => {
+    const found = names[host];
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return found.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
+}
+
 describe('Subscriptions', () => {
   let a: Arranged;
   afterEach(async () => {
@@ -166,6 +222,31 @@ describe('Subscriptions', () => {
     }
     const list = await a.t.http().get('/v1/subscriptions').set('X-API-Key', WRITER_KEY).expect(200);
     expect(list.body.subscriptions).toEqual([]);
+  });
+
+  test('When a name resolves to a private address, then subscribing to it is a 400 problem; when a name that resolved to a public one resolves to a private one later, then the delivery is refused', async () => {
+    const names: Record<string, string[]> = {
+      'ten.test': ['10.0.0.7'], 'home.test': ['192.168.178.20'], 'ula.test': ['fd00::7'], 'mixed.test': ['192.0.2.10', '10.0.0.7'], 'public.test': ['192.0.2.10'],
+    };
+    a = await arrange({ WEBHOOK_ALLOW_PRIVATE_URLS: 'false', WEBHOOK_RETRY_SCHEDULE: '1s', WEBHOOK_DISABLE_AFTER_FAILURES: '1' }, { resolveHost: resolverOf(names) });
+    const refused = ['https://ten.test/hook', 'https://home.test/hook', 'https://ula.test/hook', 'https://mixed.test/hook'];
+
+    const answers = [];
+    for (const url of refused) answers.push(await a.t.http().post('/v1/subscriptions').set('X-API-Key', WRITER_KEY).send({ url }));
+    const { id } = await a.subscribe({ url: 'https://public.test/hook' });
+    names['public.test'] = ['10.0.0.7']; // the name is rebound after the subscription
+    await a.upload(buildUpload());
+    a.clock.catchUp();
+    await a.worker.runOnce();
+    a.clock.advance(1000);
+    await a.worker.runOnce();
+
+    expect(answers.map((res) => [res.status, res.headers['content-type'], res.body.errors])).toEqual(refused.map((url) => [
+      400, expect.stringMatching(/^application\/problem\+json/), [expect.objectContaining({ field: 'url', found: url, detail: expect.stringMatching(/resolves to (10\.0\.0\.7|192\.168\.178\.20|fd00::7), a loopback, private/) })]]));
+    expect(await a.subscription(id)).toEqual(expect.objectContaining({
+      enabled: false, counts: { delivered: 0, failed: 1, pending: 0, consecutiveFailures: 1 },
+      lastFailure: { at: expect.any(String), reason: 'EBLOCKEDADDRESS: public.test resolves to 10.0.0.7, an address callbacks may not reach' },
+    }));
   });
 
   test('When WEBHOOK_SECRETS_KEY is not configured, then subscribing is a 503 problem naming it, and the feed still works', async () => {

@@ -9,6 +9,7 @@ import { Config, loadConfig } from '../../src/config';
 import { SonarService } from '../../src/domain/service';
 import { FiguresStore } from '../../src/domain/ports';
 import { eventSettingsOf } from '../../src/webhooks/settings';
+import type { HostResolver } from '../../src/webhooks/callback-urls';
 import { contractViolations, RecordedResponse } from './contract';
 import { createSqliteStore, createTestStore, StoreKind, TestStore, testStoreKind } from './stores';
 
@@ -41,12 +42,18 @@ export interface TestApp {
  * An env naming DATABASE_PATH opens that SQLite file instead, and `kind` names the store outright: for the
  * tests about one store itself (its files, its processes, its backups).
  */
-export async function createTestApp(env: Record<string, string> = {}, kind: StoreKind = testStoreKind()): Promise<TestApp> {
+/** What a test may give the app besides its configuration: a clock, and a resolver of host names (no DNS of its own). */
+export interface TestAppParts {
+  clock?: () => Date;
+  resolveHost?: HostResolver;
+}
+
+export async function createTestApp(env: Record<string, string> = {}, kind: StoreKind = testStoreKind(), parts: TestAppParts = {}): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sonar-test-'));
   let testStore: TestStore | undefined;
   try {
     testStore = env.DATABASE_PATH !== undefined ? await createSqliteStore(env.DATABASE_PATH) : await createTestStore(kind);
-    return await appOn(testStore, dir, env);
+    return await appOn(testStore, dir, env, parts);
   } catch (error) {
     await testStore?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -54,7 +61,7 @@ export async function createTestApp(env: Record<string, string> = {}, kind: Stor
   }
 }
 
-async function appOn(testStore: TestStore, dir: string, env: Record<string, string>): Promise<TestApp> {
+async function appOn(testStore: TestStore, dir: string, env: Record<string, string>, parts: TestAppParts = {}): Promise<TestApp> {
   const { store } = testStore;
   const config = loadConfig({
     ...testStore.config,
@@ -63,7 +70,7 @@ async function appOn(testStore: TestStore, dir: string, env: Record<string, stri
     RATE_LIMIT: 'false',
     ...env,
   });
-  const service = await SonarService.open(store, undefined, eventSettingsOf(config));
+  const service = await SonarService.open(store, parts.clock, eventSettingsOf(config, parts.resolveHost));
   const inner = createApp({ config, service, logger: pino({ level: 'silent' }), isReady: () => store.isAvailable() });
 
   const responses: RecordedResponse[] = [];

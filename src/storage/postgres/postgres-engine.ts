@@ -188,7 +188,28 @@ export class PostgresEngine implements Engine {
     return body(db);
   }, isUnreachable);
 
-  async write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T> {
+  write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T> {
+    let ownVersion: string | undefined;
+    return this.inTransaction(async (db) => {
+      await this.q.lockVersion.run(db, {});
+      const { result, changed, touched } = await body(db);
+      if (changed) {
+        ownVersion = (await this.q.raiseVersion.rows(db, { touched: notifiedScope(touched) }))[0].version;
+        this.listener.committing(ownVersion);
+      }
+      return result;
+    }, () => {
+      // Not committed, or not known to be: its version may be another commit's, so it is not ours to ignore.
+      if (ownVersion !== undefined) this.listener.committing(ownVersion, true);
+    });
+  }
+
+  transaction<T>(body: (db: Executor) => Promise<T>): Promise<T> {
+    return this.inTransaction(body);
+  }
+
+  /** `body` between BEGIN and COMMIT on one pooled connection; rolled back (`onFailure` told) when anything fails. */
+  private async inTransaction<T>(body: (db: Executor) => Promise<T>, onFailure = () => {}): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -197,20 +218,13 @@ export class PostgresEngine implements Engine {
     }
     const db = executorOf(client);
     let broken: unknown;
-    let ownVersion: string | undefined;
     try {
       await client.query('BEGIN');
-      await this.q.lockVersion.run(db, {});
-      const { result, changed, touched } = await body(db);
-      if (changed) {
-        ownVersion = (await this.q.raiseVersion.rows(db, { touched: notifiedScope(touched) }))[0].version;
-        this.listener.committing(ownVersion);
-      }
+      const result = await body(db);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      // Not committed, or not known to be: its version may be another commit's, so it is not ours to ignore.
-      if (ownVersion !== undefined) this.listener.committing(ownVersion, true);
+      onFailure();
       if (isUnreachable(error)) broken = error;
       else await client.query('ROLLBACK').catch((e: unknown) => { broken = e; });
       return this.failed(error);

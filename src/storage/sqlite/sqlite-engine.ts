@@ -123,6 +123,10 @@ export class SqliteEngine implements Engine {
     }
   }
 
+  transaction<T>(body: (db: Executor) => Promise<T>): Promise<T> {
+    return this.write(async (db) => ({ result: await body(db), changed: false }));
+  }
+
   /**
    * Uploads are held in memory up to STAGING_BATCH_ROWS rows, then each staged in one short transaction on
    * the TEMP tables only (no lock on the figures): a statement per row, run synchronously, costs less than
