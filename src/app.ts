@@ -50,7 +50,7 @@ export function createApp({ config, service, logger, isReady, metrics }: AppDeps
   app.set('etag', false); // reads get strong ETags from their answers (http/answer.ts)
   app.set('query parser', 'simple');
   app.set('trust proxy', config.TRUST_PROXY ? 1 : false);
-  const answers = new KeptAnswers(service, `${BASE_PATH}/`);
+  const answers = new KeptAnswers(service, `${BASE_PATH}/`, undefined, () => service.clock().getTime());
   app.locals.service = service;
   checkKeyRegions(config.API_KEYS, service.reference);
   app.locals.apiKeys = new ApiKeys(config.API_KEYS);

@@ -25,6 +25,16 @@ export interface EventPage {
   next: string;
 }
 
+/**
+ * A page, and until when it holds without any commit: the events kept are forgotten, and a cursor turns
+ * 410, by the clock alone, so a page kept for re-serving must not outlive the retention of its oldest
+ * instant (the cursor's, or without one its first event's). Undefined: only a commit changes it.
+ */
+export interface FeedAnswer {
+  page: EventPage;
+  validUntil?: Date;
+}
+
 export interface FeedQuery {
   after?: string;
   type?: string;
@@ -43,7 +53,7 @@ function parseCursor(text: string): { seq: number; time: string } | undefined {
   return { seq: Number(parts[1]), time: parts[2] };
 }
 
-export async function eventFeed(ctx: UseCaseContext, settings: FeedSettings, query: FeedQuery): Promise<EventPage> {
+export async function eventFeed(ctx: UseCaseContext, settings: FeedSettings, query: FeedQuery): Promise<FeedAnswer> {
   const cursor = query.after === undefined ? START : parseCursor(query.after);
   if (!cursor) throw invalid('The cursor is not one this feed gave; start without `after` or use a `next` cursor.', [{ field: 'query.after', detail: 'is not a cursor of this feed', found: query.after }]);
   if (query.type !== undefined && !(ALL_EVENT_TYPES as readonly string[]).includes(query.type)) {
@@ -62,8 +72,12 @@ export async function eventFeed(ctx: UseCaseContext, settings: FeedSettings, que
   // Numbers have no gaps: a first event kept beyond the cursor's next means some after it were forgotten.
   if (bounds.first !== undefined && bounds.first > cursor.seq + 1) throw gone();
   const last = events.at(-1);
+  const oldest = cursor.seq > 0 ? cursor.time : events[0]?.time;
   return {
-    events: events.map((e) => cloudEventOf(e, ctx.reference, settings.apiBase)),
-    next: last ? cursorOf(last.seq, last.time) : (query.after ?? cursorOf(0, '1970-01-01T00:00:00.000Z')),
+    page: {
+      events: events.map((e) => cloudEventOf(e, ctx.reference, settings.apiBase)),
+      next: last ? cursorOf(last.seq, last.time) : (query.after ?? cursorOf(0, '1970-01-01T00:00:00.000Z')),
+    },
+    validUntil: oldest === undefined ? undefined : new Date(Date.parse(oldest) + settings.retentionMs),
   };
 }

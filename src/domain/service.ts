@@ -9,7 +9,7 @@ import { uploadProblems } from './upload';
 import { getUpload, listUploads, UploadFilterInput } from './upload-history';
 import { TableBatchItem, UploadOptions, UploadOutcome, uploadTables } from './uploading';
 import { UseCaseContext } from './use-case';
-import { EventPage, eventFeed, FeedQuery, FeedSettings } from './event-feed';
+import { eventFeed, FeedAnswer, FeedQuery, FeedSettings } from './event-feed';
 import { SubscriptionSettings } from './subscriptions';
 
 /** What the event feed and the webhook subscriptions need from the configuration (webhooks/settings.ts). */
@@ -75,7 +75,7 @@ export class SonarService implements UseCaseContext {
     this.onCommit();
   }
 
-  eventFeed(query: FeedQuery): Promise<EventPage> {
+  eventFeed(query: FeedQuery): Promise<FeedAnswer> {
     return eventFeed(this, this.events, query);
   }
 

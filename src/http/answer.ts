@@ -8,6 +8,8 @@ import './request-state';
 /** What an answer depends on (staleness.ts): a write touching none of it leaves it kept. Everything when not said. */
 export interface Depending {
   dependsOn?: Dependency;
+  /** When the answer turns wrong by the clock alone, without a write (the event feed's retention): not kept past it. */
+  keptUntil?: Date;
 }
 
 /** The forms a read offers besides JSON's default: the `format` values it takes (its default first), and its sheet if a form needs one. */
@@ -46,7 +48,7 @@ export function answer<V>(req: Request, view: V, how?: OwnHeaders | Offer<V>): V
   });
   const head = { contentType: rendering.contentType, headers: [...own, ...rendering.headers] };
   const keep = (kept: KeptAnswer) => {
-    if (req.keeping) req.app.locals.answers.keep(req.keeping, kept, how?.dependsOn);
+    if (req.keeping) req.app.locals.answers.keep(req.keeping, kept, how?.dependsOn, how?.keptUntil?.getTime());
   };
   const whole = (body: Buffer): void => {
     const kept = keptAnswer(body, head);

@@ -82,7 +82,7 @@ export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: Ke
 const sizeOf = (key: string, answer: KeptAnswer): number =>
   answer.body.length + key.length + answer.ok.reduce((n, line) => n + line.length, 0) + answer.notModified.reduce((n, line) => n + line.length, 0);
 
-type Kept = KeptAnswer & { size: number; dependsOn: Dependency };
+type Kept = KeptAnswer & { size: number; dependsOn: Dependency; until: number };
 
 /**
  * The figures change only when a write commits, and each write touches some regions in some periods, so
@@ -103,7 +103,8 @@ export class KeptAnswers {
   private readonly deriving = new Map<string, Promise<void>>();
   private bytes = 0;
 
-  constructor(private readonly source: Versioned, private readonly prefix: string, readonly maxBytes = 32 * 1024 * 1024) {
+  /** `now`: the service's clock, in ms, against which answers kept until an instant expire. */
+  constructor(private readonly source: Versioned, private readonly prefix: string, readonly maxBytes = 32 * 1024 * 1024, private readonly now: () => number = Date.now) {
     this.version = source.version;
   }
 
@@ -136,6 +137,11 @@ export class KeptAnswers {
   private lookup(key: string): KeptAnswer | undefined {
     this.catchUp();
     const found = this.kept.get(key);
+    if (found && found.until !== Infinity && found.until <= this.now()) { // the clock is read only for answers that expire
+      this.kept.delete(key);
+      this.bytes -= found.size;
+      return undefined;
+    }
     if (found) this.served++;
     return found;
   }
@@ -177,11 +183,12 @@ export class KeptAnswers {
   };
 
   /**
-   * Keeps an answer that depends on `dependsOn`, unless a write that committed while it was derived touched
+   * Keeps an answer that depends on `dependsOn` (and holds until `until`, in ms of the clock), unless a write that committed while it was derived touched
    * that (or may have: unknown), which makes it unfit.
    */
-  keep(ticket: KeepTicket, answer: KeptAnswer, dependsOn: Dependency = EVERYTHING): void {
+  keep(ticket: KeepTicket, answer: KeptAnswer, dependsOn: Dependency = EVERYTHING, until = Infinity): void {
     this.catchUp();
+    if (until <= this.now()) return;
     if (this.version !== ticket.version) {
       const touched = this.source.changedSince(ticket.version);
       if (touched === undefined || affects(touched, dependsOn)) return;
@@ -194,7 +201,7 @@ export class KeptAnswers {
       this.kept.delete(oldest);
       this.bytes -= old.size;
     }
-    this.kept.set(ticket.key, { ...answer, size, dependsOn });
+    this.kept.set(ticket.key, { ...answer, size, dependsOn, until });
     this.bytes += size;
   }
 }

@@ -1,6 +1,7 @@
 import { EVENT_TYPES, FiguresEvent } from '../../src/domain/events';
 import { buildUpload, twenteUpload } from '../support/factories';
 import { saveUploads } from '../support/stores';
+import { testStoreKind } from '../support/stores';
 import { createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
 
 interface Page { events: FiguresEvent[]; next: string }
@@ -106,6 +107,26 @@ describe('The event feed', () => {
 
     expect(await t.store.events.listEvents({ after: 0, limit: 10 })).toEqual([]);
     expect(await t.store.countUploads({ limit: 1, offset: 0 })).toBe(0);
+  });
+
+  test('When a page of the feed was kept and its cursor passes the retention with no commit since, then the page is not served from the kept answers but answered 410', async () => {
+    await t.close();
+    let now = Date.now();
+    t = await createTestApp({ PUBLIC_BASE_URL: 'https://sonar.example.org', EVENT_RETENTION_DAYS: '1' }, testStoreKind(), { clock: () => new Date(now) });
+    await upload(t, buildUpload());
+    const { body } = await t.http().get('/v1/events?limit=1').expect(200);
+    const after = `/v1/events?after=${body.next}`;
+    const before = await t.http().get(after).expect(200);
+    const again = await t.http().get(after).set('If-None-Match', before.headers.etag).expect(304); // kept: the same answer
+
+    now += 86_400_000 + 60_000; // a day and a minute later, nothing committed meanwhile
+    const later = await t.http().get(after).expect(410);
+    const first = await t.http().get('/v1/events').expect(200);
+
+    expect(before.body.events).toEqual([]);
+    expect(again.headers.etag).toBe(before.headers.etag);
+    expect(later.body.detail).toMatch(/older than the 1 days events are kept/);
+    expect(first.body.events).toHaveLength(1); // pruning is the worker's; until then the event is still read
   });
 
   test('When the cursor is of an event older than the events are kept, then the answer is 410 saying so; a malformed cursor is 400', async () => {

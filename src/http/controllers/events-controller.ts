@@ -48,9 +48,9 @@ export class EventsController extends Controller {
     @Request() request: ExpressRequest,
     @Query() after?: string, @Query() type?: string, @Query() region?: string, @Query() limit = 100,
   ): Promise<EventPage> {
-    const page = await this.service.eventFeed({ after, type, region, limit });
+    const { page, validUntil } = await this.service.eventFeed({ after, type, region, limit });
     const kept = Object.entries(request.query).filter(([name, value]) => name !== 'after' && typeof value === 'string') as Array<[string, string]>;
     const next = `${request.baseUrl}${request.path}?${new URLSearchParams([...kept, ['after', page.next]]).toString()}`;
-    return answer(request, page, { headers: { Link: `<${next}>; rel="next"` } });
+    return answer(request, page, { headers: { Link: `<${next}>; rel="next"` }, keptUntil: validUntil });
   }
 }
