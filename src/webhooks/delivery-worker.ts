@@ -42,6 +42,11 @@ const JITTER = 0.2;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 interface Outcome { ok: boolean; status?: number; reason: string }
+/** An attempt made: what is to become of its delivery, and what its log line says. */
+interface Attempted { outcome: DeliveryOutcome; log: object }
+
+/** How long an ended attempt's outcome waits for others to share its commit. */
+const OUTCOMES_GATHER_MS = 5;
 
 /**
  * Delivers the outbox's pending deliveries: claims a few under a lease, POSTs each in CloudEvents structured
@@ -61,6 +66,8 @@ export class DeliveryWorker {
   private wake: (() => void) | undefined;
   private nudged = false;
   private prunedAt = -Infinity;
+  private gathered: Array<Attempted & { resolve: () => void; reject: (error: unknown) => void }> = [];
+  private gathering: NodeJS.Timeout | undefined;
 
   constructor(private readonly s: DeliverySettings) {
     this.clock = s.clock ?? (() => new Date());
@@ -146,15 +153,38 @@ export class DeliveryWorker {
   }
 
   /**
-   * One round: claims the deliveries due now, attempts them at once, and records their outcomes together
-   * once every attempt has ended (within the timeout, so before the lease passes); how many were attempted.
+   * One round: claims the deliveries due now and attempts them at once, each outcome recorded as soon as its
+   * attempt ends (a slow receiver never holds back the others' records); how many were attempted.
    */
   async runOnce(): Promise<number> {
     const now = this.clock();
     const claimed = await this.s.store.claimDeliveries(now.toISOString(), new Date(now.getTime() + this.s.leaseMs).toISOString(), randomUUID(), this.s.batch ?? 16);
-    const attempts = await Promise.all(claimed.map((d) => this.attempt(d)));
-    const results = await this.s.store.recordOutcomes(attempts.map((a) => a.outcome), this.s.disableAfter);
-    attempts.forEach(({ outcome, log }, i) => {
+    await Promise.all(claimed.map(async (d) => this.record(await this.attempt(d))));
+    return claimed.length;
+  }
+
+  /**
+   * Records an outcome together with the others that end within OUTCOMES_GATHER_MS (a group commit: on
+   * SQLite every commit is an fsync on the event loop the uploads share); resolves once it is committed.
+   */
+  private record(attempt: Attempted): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.gathered.push({ ...attempt, resolve, reject });
+      this.gathering ??= setTimeout(() => void this.recordGathered(), OUTCOMES_GATHER_MS);
+    });
+  }
+
+  private async recordGathered(): Promise<void> {
+    this.gathering = undefined;
+    const gathered = this.gathered.splice(0);
+    let results: Array<{ disabled: boolean }>;
+    try {
+      results = await this.s.store.recordOutcomes(gathered.map((g) => g.outcome), this.s.disableAfter);
+    } catch (error) {
+      for (const g of gathered) g.reject(error);
+      return;
+    }
+    gathered.forEach(({ outcome, log, resolve }, i) => {
       if (outcome.kind === 'succeeded') {
         this.metrics.succeeded.inc();
         this.s.logger.info({ ...log, outcome: 'delivered' }, 'webhook delivery');
@@ -165,12 +195,12 @@ export class DeliveryWorker {
         this.metrics.failed.inc();
         this.s.logger.warn({ ...log, outcome: 'failed', reason: outcome.error, disabled: results[i].disabled }, 'webhook delivery');
       }
+      resolve();
     });
-    return claimed.length;
   }
 
   /** One attempt, and what is to become of the delivery. */
-  private async attempt(d: ClaimedDelivery): Promise<{ outcome: DeliveryOutcome; log: object }> {
+  private async attempt(d: ClaimedDelivery): Promise<Attempted> {
     const started = Date.now();
     const webhookId = `evt_${d.event.seq}`;
     let sent: Outcome;
