@@ -39,13 +39,17 @@ async function arrange(env: Record<string, string> = {}, { realClock = false, re
   };
   const upload = async (body: object) => (await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(body).expect(201)).body.uploads[0];
   const subscription = async (id: string) => (await t.http().get(`/v1/subscriptions/${id}`).set('X-API-Key', WRITER_KEY).expect(200)).body;
-  const close = async () => {
-    await worker.stop();
-    await receiver.close();
-    expectResponsesMatchContract(t);
-    await t.close();
+  const arranged = {
+    t, receiver, worker, clock, subscribe, upload, subscription,
+    // The receiver a test has now: one that replaced the first must not keep jest from exiting.
+    close: async () => {
+      await worker.stop();
+      await arranged.receiver.close();
+      expectResponsesMatchContract(t);
+      await t.close();
+    },
   };
-  return { t, receiver, worker, clock, subscribe, upload, subscription, close };
+  return arranged;
 }
 
 type Arranged = Awaited<ReturnType<typeof arrange>>;

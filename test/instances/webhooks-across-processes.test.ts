@@ -1,9 +1,12 @@
 /**
- * Webhooks across service processes on one PostgreSQL database: two instances share the outbox, each
- * delivery attempted by one at a time; instances killed with SIGKILL mid-delivery leave their deliveries to
- * the next once the lease has passed, so that every event arrives, duplicates only as redeliveries with the
- * first attempt's webhook-id.
+ * Webhooks across service processes: on one PostgreSQL database two instances share the outbox, each
+ * delivery attempted by one at a time; an instance (PostgreSQL, or SQLite's one process) killed with SIGKILL
+ * while the receiver holds one of its deliveries leaves it to the next once the lease has passed, so that
+ * every event arrives, duplicates only as redeliveries with the first attempt's webhook-id.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expectFreshBuild, stopChildren } from '../support/child-processes';
 import { buildUpload } from '../support/factories';
 import { fetchJson } from '../support/live-server';
@@ -14,7 +17,8 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 
 const WEBHOOKS = {
   WEBHOOK_SECRETS_KEY: 'a-test-key-of-at-least-32-characters', WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-  WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_LEASE_MS: '3000', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s',
+  // An attempt the receiver holds ends by the kill long before its timeout; the lease then passes soon after a restart.
+  WEBHOOK_TIMEOUT_MS: '4000', WEBHOOK_LEASE_MS: '5000', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_SCHEDULE: '100ms,200ms,500ms,1s,1s,1s,1s,1s,1s,1s',
 };
 
 const REGIONS = ['AM05', 'AM01', 'AM02', 'AM03'];
@@ -43,13 +47,64 @@ async function feed(base: string): Promise<unknown[]> {
   }
 }
 
-async function until(done: () => boolean, ms: number): Promise<void> {
-  for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 50));
+/** Waits for an observable state (polled), and fails saying which when it does not come. */
+async function waitFor(done: () => boolean, ms: number, what: string): Promise<void> {
+  for (const end = Date.now() + ms; !done();) {
+    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Each event accepted, its ids accepted once at least; and per region in commit order of first acceptance. */
 function acceptedIds(receiver: WebhookReceiver): Set<string> {
   return new Set(receiver.accepted().map((e) => e.id));
+}
+
+/**
+ * Uploads in rounds of ten; in each the receiver holds one delivery (a different one each run) without
+ * answering, and once it has it the instance is killed with SIGKILL and started again. Every event must then
+ * be accepted; each held delivery arrives again with its webhook-id and is accepted once; any other
+ * duplicate (outcomes not yet recorded at the kill) carries its first attempt's webhook-id.
+ */
+async function killedWhileDelivering(receiver: WebhookReceiver, start: () => Promise<Instance>, instances: Instance[], kills: number): Promise<void> {
+  receiver.delayMs = 20;
+  let instance = await start();
+  instances.push(instance);
+  receiver.secret = await subscribe(instance.base, receiver.url);
+  const seed = Date.now() % 1000;
+  const held: string[] = [];
+  let uploads = 0;
+  for (let kill = 0; kill < kills; kill++) {
+    const holdAt = receiver.received.length + 1 + ((seed + kill) % 4);
+    receiver.answer = (n) => (n === holdAt ? 'hang' : 204);
+    for (let i = 0; i < 10; i++, uploads++) expect((await postJson(instance.base, uploadOf(uploads))).status).toBe(201);
+    await waitFor(() => receiver.received.length >= holdAt, 30_000, `delivery ${holdAt} to reach the receiver`);
+    instance.child.process.kill('SIGKILL');
+    await instance.child.closed;
+    const webhookId = receiver.received[holdAt - 1].webhookId;
+    held.push(webhookId);
+    // The kill interrupted the attempt: the instance never logged an outcome of it.
+    expect(instance.child.lines.filter((line) => line.includes(`"webhookId":"${webhookId}"`))).toEqual([]);
+    instance = await start();
+    instances.push(instance);
+    // Once its lease has passed the next instance delivers the held one; the next kill comes after that is
+    // recorded, so that it is accepted once (a kill before the record would rightly deliver it again).
+    const recorded = new RegExp(`"webhookId":"${webhookId}".*"outcome":"delivered"`);
+    await waitFor(() => instance.child.lines.some((line) => recorded.test(line)), 30_000, `${webhookId} to be delivered again and recorded`);
+  }
+  await waitFor(() => acceptedIds(receiver).size >= uploads, 90_000, `all ${uploads} events to be accepted`);
+
+  expect(acceptedIds(receiver).size).toBe(uploads);
+  for (const webhookId of held) {
+    const arrivals = receiver.received.filter((r) => r.webhookId === webhookId).map((r) => r.status);
+    expect({ webhookId, first: arrivals[0], accepted: arrivals.filter((status) => status === 204).length }).toEqual({ webhookId, first: 0, accepted: 1 });
+  }
+  const firstIdOf = new Map<string, string>();
+  for (const r of receiver.received) {
+    if (!firstIdOf.has(r.event.id)) firstIdOf.set(r.event.id, r.webhookId);
+    expect({ event: r.event.id, webhookId: r.webhookId }).toEqual({ event: r.event.id, webhookId: firstIdOf.get(r.event.id) });
+  }
+  expect(receiver.received.every((r) => r.verified)).toBe(true);
 }
 
 describe('Webhooks across service processes on one PostgreSQL database', () => {
@@ -71,31 +126,8 @@ describe('Webhooks across service processes on one PostgreSQL database', () => {
     await database?.drop();
   });
 
-  test('When instances are killed with SIGKILL in the middle of deliveries, then after a restart every event is delivered, duplicates carrying the first attempt\'s webhook-id', async () => {
-    receiver.delayMs = 150; // deliveries take long enough to be killed in
-    let instance = await startInstance(database.url, WEBHOOKS, 60_000);
-    instances.push(instance);
-    receiver.secret = await subscribe(instance.base, receiver.url);
-    const seed = Date.now() % 1000;
-    let uploads = 0;
-    for (let kill = 0; kill < 4; kill++) {
-      for (let i = 0; i < 10; i++, uploads++) expect((await postJson(instance.base, uploadOf(uploads))).status).toBe(201);
-      const before = receiver.received.length;
-      await until(() => receiver.received.length > before + ((seed + kill) % 3), 20_000);
-      instance.child.process.kill('SIGKILL');
-      await instance.child.closed;
-      instance = await startInstance(database.url, WEBHOOKS, 60_000);
-      instances.push(instance);
-    }
-    await until(() => acceptedIds(receiver).size >= uploads, 60_000);
-
-    expect(acceptedIds(receiver).size).toBe(uploads);
-    const firstIdOf = new Map<string, string>();
-    for (const r of receiver.received) {
-      if (!firstIdOf.has(r.event.id)) firstIdOf.set(r.event.id, r.webhookId);
-      expect({ event: r.event.id, webhookId: r.webhookId }).toEqual({ event: r.event.id, webhookId: firstIdOf.get(r.event.id) });
-    }
-    expect(receiver.received.every((r) => r.verified)).toBe(true);
+  test('When instances are killed with SIGKILL while the receiver holds one of their deliveries, then after a restart every event is delivered, the held one again with its webhook-id and accepted once', async () => {
+    await killedWhileDelivering(receiver, () => startInstance(database.url, WEBHOOKS, 60_000), instances, 4);
   }, 240_000);
 
   test('When 200 uploads go through two instances to one receiver, then every event is delivered, no delivery is attempted by both at once, and the feed is the same through either', async () => {
@@ -106,7 +138,7 @@ describe('Webhooks across service processes on one PostgreSQL database', () => {
     receiver.delayMs = 5;
 
     for (let i = 0; i < 200; i++) expect((await postJson(i % 2 === 0 ? a.base : b.base, uploadOf(i))).status).toBe(201);
-    await until(() => acceptedIds(receiver).size >= 200, 60_000);
+    await waitFor(() => acceptedIds(receiver).size >= 200, 60_000, 'all 200 events to be accepted');
 
     expect(acceptedIds(receiver).size).toBe(200);
     expect(receiver.received.every((r) => r.verified)).toBe(true);
@@ -120,4 +152,28 @@ describe('Webhooks across service processes on one PostgreSQL database', () => {
     expect(throughA).toHaveLength(200);
     expect(throughB).toEqual(throughA);
   }, 180_000);
+});
+
+describe('Webhooks of a SQLite service process', () => {
+  let dir: string;
+  let receiver: WebhookReceiver;
+  const instances: Instance[] = [];
+
+  beforeAll(() => {
+    expectFreshBuild();
+  });
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'sonar-webhooks-'));
+    receiver = await WebhookReceiver.start();
+  });
+  afterEach(async () => {
+    await Promise.all(instances.splice(0).map((i) => stopInstance(i)));
+    stopChildren();
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('When the process is killed with SIGKILL while the receiver holds one of its deliveries, then after a restart every event is delivered, the held one again with its webhook-id and accepted once', async () => {
+    await killedWhileDelivering(receiver, () => startInstance({ file: path.join(dir, 'sonar.db') }, WEBHOOKS, 60_000), instances, 3);
+  }, 240_000);
 });

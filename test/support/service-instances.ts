@@ -9,10 +9,15 @@ export interface Instance {
   base: string;
 }
 
-/** Starts an instance on `url` with a free port and the writer's key; resolves once it says where it listens. */
-export async function startInstance(url: string, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<Instance> {
+/**
+ * Starts an instance on the PostgreSQL database at `url` (or the SQLite file of `{ file }`) with a free port
+ * and the writer's key; resolves once it says where it listens.
+ */
+export async function startInstance(url: string | { file: string }, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<Instance> {
+  // An undefined value leaves the variable out of the child's environment.
+  const database: Record<string, string> = typeof url === 'string' ? { DATABASE_URL: url } : { DATABASE_URL: undefined as unknown as string, DATABASE_PATH: url.file };
   const child = startChild('dist/src/server.js', [], {
-    PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, API_KEYS: `writer:${WRITER_KEY}`, LOG_LEVEL: 'info', RATE_LIMIT: 'false', ...env,
+    PORT: '0', HOST: '127.0.0.1', ...database, API_KEYS: `writer:${WRITER_KEY}`, LOG_LEVEL: 'info', RATE_LIMIT: 'false', ...env,
   });
   const line = await child.line((l) => l.includes('"listening"'), timeoutMs);
   return { child, base: (JSON.parse(line) as { url: string }).url };
