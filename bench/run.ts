@@ -4,7 +4,7 @@
  *
  *   npm run bench                      full run (about 9 minutes on 2 cores)
  *   npm run bench -- --quick           smoke run (about 1 minute); BENCH_QUICK=1 does the same
- *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer, --only=mixed
+ *   npm run bench -- --only=reads      or --only=import, --only=series, --only=exports, --only=postgres, --only=pgbouncer, --only=mixed, --only=webhooks
  *   npm run bench -- --compare=main    this checkout against a build of another revision, side by side (compare.ts;
  *                                      about 9 minutes, --quick about 4, more when it needs npm ci), written to bench/out/compare.md
  *   npm run bench -- --compare=main --only=mixed   reads while the figures change, before and after (mixed.ts), to bench/out/mixed.md
@@ -28,6 +28,7 @@ import { ReadsSettings, runReads } from './reads';
 import { exportsMarkdown, importMarkdown, machine, readsMarkdown, seriesMarkdown } from './report';
 import { runSeries, SeriesSettings } from './series';
 import { installCleanUp } from './targets';
+import { runWebhooks, WebhooksSettings, webhooksMarkdown } from './webhooks';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -70,6 +71,10 @@ const compareSettings: CompareSettings = quick
 const mixed: MixedSettings = quick
   ? { connections: 100, rounds: 1, seconds: 3, warmupSeconds: 1, maxRequests: 1_000_000, periods: 6, writesPerSecond: 30, writers: 3 }
   : { connections: 100, rounds: 3, seconds: 8, warmupSeconds: 2, maxRequests: 1_000_000, periods: 40, writesPerSecond: 30, writers: 3 };
+
+const webhooks: WebhooksSettings = quick
+  ? { rounds: 2, seconds: 3, clients: 4, subscriptions: 10, answerMs: 50, latencyUploads: 20, latencyGapMs: 100, drainTimeoutMs: 120_000 }
+  : { rounds: 5, seconds: 5, clients: 4, subscriptions: 10, answerMs: 50, latencyUploads: 100, latencyGapMs: 100, drainTimeoutMs: 300_000 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -171,6 +176,15 @@ async function main(): Promise<number> {
       failed = true;
       log(`mixed benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
       sections.push(`### Reads while the figures change\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+    }
+  }
+  if (only === undefined || only === 'webhooks') {
+    try {
+      sections.push(webhooksMarkdown(await runWebhooks(webhooks, regions, log)), '');
+    } catch (error) {
+      failed = true;
+      log(`webhooks benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### Webhooks\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
     }
   }
   sections.push(`Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '');
