@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { LookupAddress } from 'node:dns';
 import pino from 'pino';
 import { EVENT_TYPES } from '../../src/domain/events';
@@ -6,8 +5,6 @@ import { DeliveryWorker } from '../../src/webhooks/delivery-worker';
 import { deliverySettingsOf } from '../../src/webhooks/settings';
 import type { HostResolver } from '../../src/webhooks/callback-urls';
 import { loadConfig } from '../../src/config';
-import type { Engine } from '../../src/storage/engine';
-import type { FiguresDatabase } from '../../src/storage/figures-store';
 import { testStoreKind } from '../support/stores';
 import { buildUpload } from '../support/factories';
 import { createTestApp, expectResponsesMatchContract, OTHER_KEY, TestApp, WRITER_KEY } from '../support/test-app';
@@ -142,36 +139,6 @@ describe('Webhook deliveries to a real receiver that verifies with the standardw
     expect((await a.subscription(id)).counts).toEqual({ delivered: 1, failed: 0, pending: 0, consecutiveFailures: 0 });
   });
 
-  test.each([
-    ['accepted', () => 204 as const, { delivered: 1, failed: 0, pending: 0, consecutiveFailures: 0 }, true],
-    ['given up', () => 500 as const, { delivered: 0, failed: 1, pending: 0, consecutiveFailures: 1 }, false],
-  ])('When a delivery is %s but its subscription\'s counters cannot be written, then the delivery\'s state is not written either, and the next attempt records both', async (_, answer, after, enabled) => {
-    // One retry, and disabled after one failed delivery: the second attempt is the last.
-    a = await arrange({ WEBHOOK_RETRY_SCHEDULE: '1s', WEBHOOK_DISABLE_AFTER_FAILURES: '1' });
-    const { id } = await a.subscribe();
-    a.receiver.answer = answer;
-    await a.upload(buildUpload());
-    a.clock.catchUp();
-    const engine = (a.t.store as FiguresDatabase).engine;
-    if (answer() === 500) {
-      expect(await a.worker.runOnce()).toBe(1);
-      a.clock.advance(1000);
-    }
-
-    await failUpdatesOfSubscriptions(engine, true);
-    await expect(a.worker.runOnce()).rejects.toThrow(/forced failure/);
-    const during = await a.subscription(id);
-    await failUpdatesOfSubscriptions(engine, false);
-    a.clock.advance(a.t.config.WEBHOOK_LEASE_MS); // the lease of the attempt whose outcome was lost passes
-    expect(await a.worker.runOnce()).toBe(1);
-
-    expect(during).toEqual(expect.objectContaining({ enabled: true, counts: { delivered: 0, failed: 0, pending: 1, consecutiveFailures: 0 } }));
-    const shown = await a.subscription(id);
-    expect(shown).toEqual(expect.objectContaining({ enabled, counts: after }));
-    expect(new Set(a.receiver.received.map((r) => r.webhookId)).size).toBe(1);
-    expect(await a.worker.runOnce()).toBe(0);
-  });
-
   test('When deliveries hang, then uploads are answered all the same: the upload never waits for a receiver', async () => {
     a = await arrange({ WEBHOOK_TIMEOUT_MS: '20000', WEBHOOK_POLL_MS: '20' }, { realClock: true });
     await a.subscribe();
@@ -189,16 +156,6 @@ describe('Webhook deliveries to a real receiver that verifies with the standardw
     a.receiver = await WebhookReceiver.start();
   }, 30_000);
 });
-
-/** Makes every update of a subscription fail (a trigger: the database itself refuses), or stops that. */
-async function failUpdatesOfSubscriptions(engine: Engine, on: boolean): Promise<void> {
-  const statements = engine.dialect === 'sqlite'
-    ? (on ? ["create trigger forced_failure before update on subscriptions begin select raise(abort, 'forced failure of the counters'); end"] : ['drop trigger forced_failure'])
-    : (on ? ["create function forced_failure() returns trigger language plpgsql as $$ begin raise exception 'forced failure of the counters'; end $$",
-      'create trigger forced_failure before update on subscriptions for each row execute function forced_failure()']
-      : ['drop trigger forced_failure on subscriptions', 'drop function forced_failure()']);
-  for (const statement of statements) await sql.raw(statement).execute(engine.db);
-}
 
 /** A resolver of host names under .test, as a DNS server would answer them (no real DNS involved). */
 function resolverOf(names: Record<string, string[]>): HostResolver {
