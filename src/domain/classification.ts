@@ -145,6 +145,15 @@ export class Classifications {
     return this.has(Number(period.slice(0, 4))) ? this.forPeriod(period) : fallback;
   }
 
+  /**
+   * A region as today's map names it, else as the latest year that had it (AM99 "Niet in te delen" of
+   * 2019-2020): its figures stay readable after the region is gone. Today's 404 when no year knows it.
+   */
+  regionOfAnyYear(key: string, today: ReferenceData): Region {
+    const found = today.findRegion(key) ?? [...this.byYear.values()].reverse().map((y) => y.reference.findRegion(key)).find((r) => r !== undefined);
+    return found ?? today.region(key);
+  }
+
   /** A gemeente code as all years know it. */
   life(code: string): GemeenteLife | undefined {
     return this.lives.get(code);

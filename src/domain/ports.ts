@@ -60,6 +60,8 @@ export interface UploadSums {
 /** One gemeente's counts in one period. */
 export interface GemeentePeriodCounts {
   period: string;
+  /** The region whose upload holds the figures: the gemeente's region in that period. */
+  regionCode: string;
   row: GemeenteCounts;
 }
 

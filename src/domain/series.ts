@@ -62,7 +62,7 @@ export function checkFilters(filters: SeriesFilters): CheckedFilters {
 export async function regionSeries(ctx: UseCaseContext, regionKey: string, filters: SeriesFilters = {}, classification?: string): Promise<RegionSeries> {
   const checked = checkFilters(filters);
   if (classification !== undefined) return comparableRegionSeries(ctx, regionKey, checked, Number(classification));
-  const region = ctx.reference.region(regionKey);
+  const region = ctx.classifications.regionOfAnyYear(regionKey, ctx.reference);
   const sums = await ctx.store.uploadSums(region.code, checked.asOf);
   const points = sums.map((u, i) => {
     const changed = i === 0 ? undefined : membershipChange(ctx, region.code, sums[i - 1].period, u.period);
@@ -161,7 +161,8 @@ export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters
 }
 
 /**
- * A gemeente's figures per period in which its region's upload lists it, oldest first: as published, each
+ * A gemeente's figures per period in which its region of then lists it, oldest first, wherever they were
+ * filed (a point under another region than today's says which): as published, each
  * point where a herindeling touched the gemeente since the point before saying what changed; or, with
  * `classification`, in the gemeenten of that year (see comparable.ts).
  */
@@ -170,10 +171,12 @@ export async function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, f
   if (classification !== undefined) return comparableGemeenteSeries(ctx, gemeenteKey, checked, Number(classification));
   const { gemeente, region } = gemeenteOfAnyYear(ctx, gemeenteKey);
   const history = await ctx.store.gemeenteHistory(gemeente.code, checked.asOf);
-  const points = history.map(({ period, row }, i) => {
+  const points = history.map(({ period, regionCode, row }, i) => {
     const { gemeenteClients, uwvClients, total } = toFigures(row);
     const changed = i === 0 ? undefined : changeBetween(ctx.classifications.herindelingen, [gemeente.code], history[i - 1].period, period);
-    return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null, ...(changed ? { classificationChange: changed } : {}) };
+    const filed = regionCode === region.code ? undefined : ctx.classifications.forPeriodOr(period, ctx.reference).findRegion(regionCode) ?? { code: regionCode, name: regionCode };
+    return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null,
+      ...(changed ? { classificationChange: changed } : {}), ...(filed ? { region: refOf(filed) } : {}) };
   });
   const series = withChanges(points).map(({ coverage, profileShare, ...point }) => point);
   return { gemeente: { ...refOf(gemeente), region: refOf(region) }, series: selectObservations(series, checked) };
@@ -208,8 +211,8 @@ async function comparableGemeenteSeries(ctx: UseCaseContext, gemeenteKey: string
   return { gemeente: { ...refOf(gemeente), region: refOf(region) }, classification: year, series: selectObservations(series, checked), notComparable };
 }
 
-/** The periods in which a region has figures, oldest first. */
+/** The periods in which a region has figures, oldest first; a region of an earlier year (AM99) too. */
 export async function regionPeriods(ctx: UseCaseContext, regionKey: string): Promise<RegionPeriodList> {
-  const region = ctx.reference.region(regionKey);
+  const region = ctx.classifications.regionOfAnyYear(regionKey, ctx.reference);
   return { region: refOf(region), periods: await ctx.store.periods(region.code) };
 }

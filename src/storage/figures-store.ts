@@ -105,10 +105,16 @@ export class FiguresDatabase implements FiguresStore {
         .where('c.period', '=', a.period as string).where('c.region_code', '=', a.region as string)),
       regionSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.region_code', '=', a.region as string).orderBy('c.period')),
-      gemeenteHistory: counting<FigureRow & { period: string }>((d, a) => d.selectFrom('gemeenten as g')
-        .innerJoin('counting as c', 'c.region_code', 'g.region_code')
-        .innerJoin('upload_figures as f', (j) => j.onRef('f.upload_id', '=', 'c.upload_id').onRef('f.gemeente_code', '=', 'g.code'))
-        .select(['c.period', ...figureColumns]).where('g.code', '=', a.gemeente as string).orderBy('c.period')),
+      // Under every region that held the gemeente in some year (Vijfheerenlanden: AM99 in 2020, Gorinchem
+      // from 2021), looked up by the regions' keys rather than through all current uploads.
+      gemeenteHistory: counting<FigureRow & { period: string; region_code: string }>((d, a) => d.selectFrom('counting as c')
+        .innerJoin('upload_figures as f', 'f.upload_id', 'c.upload_id')
+        .innerJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
+        .select(['c.period', 'c.region_code', ...figureColumns])
+        .where('f.gemeente_code', '=', a.gemeente as string)
+        .where('c.region_code', 'in', db.selectFrom('gemeenten').select('region_code').where('code', '=', a.gemeente as string)
+          .union(db.selectFrom('classification_gemeenten').select('region_code').where('code', '=', a.gemeente as string)))
+        .orderBy('c.period')),
       remembered: prepare(db, (d, a: { client: string; key: string; now: string }) => d.selectFrom('idempotency_keys').select(['fingerprint', 'answer'])
         .where('client', '=', a.client).where('key', '=', a.key).where('expires_at', '>', a.now)),
       forgetExpired: prepare(db, (d, a: { now: string }) => d.deleteFrom('idempotency_keys').where('expires_at', '<=', a.now)),
@@ -255,7 +261,7 @@ export class FiguresDatabase implements FiguresStore {
 
   async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
     const rows = await this.read(() => of(this.q.gemeenteHistory, asOf).rows(this.db, { gemeente: gemeenteCode, asOf }));
-    return rows.map((r) => ({ period: r.period, row: toCounts(r) }));
+    return rows.map((r) => ({ period: r.period, regionCode: r.region_code, row: toCounts(r) }));
   }
 
   async getUpload(id: number): Promise<StoredUpload | undefined> {
