@@ -60,6 +60,9 @@ export interface GemeenteLife {
   successors: Linked[];
 }
 
+/** The years loaded and when: equal stamps, equal classifications (a year is only ever written whole, with its time). */
+export const classificationStamp = (years: ReadonlyArray<Pick<YearSource, 'year' | 'loadedAt'>>): string => years.map((y) => `${y.year}@${y.loadedAt}`).join(' ');
+
 const lastDayOf = (period: string): string => {
   const [year, month] = period.split('-').map(Number);
   const day = new Date(Date.UTC(year, month, 0)).getUTCDate();

@@ -117,6 +117,8 @@ export interface FiguresStore {
   referenceData(year?: number): Promise<Region[]>;
   /** Every year's classification and the herindelingen between them. */
   classifications(): Promise<{ years: YearClassification[]; herindelingen: Herindeling[] }>;
+  /** Which years are loaded and when each was: moves whenever a year is loaded or replaced (classificationStamp). */
+  classificationStamp(): Promise<string>;
   /** Stores one year's classification whole, replacing what the year held, in one transaction. */
   storeClassification(year: YearClassification, herindelingen: readonly Herindeling[]): Promise<void>;
   /**

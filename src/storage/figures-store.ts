@@ -6,7 +6,7 @@ import {
 import { sumCounts } from '../domain/figures';
 import { Region } from '../domain/reference';
 import type { Touched } from '../domain/staleness';
-import type { Herindeling, YearClassification } from '../domain/classification';
+import { classificationStamp, type Herindeling, type YearClassification } from '../domain/classification';
 import { ClassificationQueries, classificationQueries, readClassifications, writeClassification } from './classification-store';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
@@ -211,6 +211,11 @@ export class FiguresDatabase implements FiguresStore {
 
   classifications(): Promise<{ years: YearClassification[]; herindelingen: Herindeling[] }> {
     return this.read(() => readClassifications(this.db, this.classified));
+  }
+
+  async classificationStamp(): Promise<string> {
+    const years = await this.read(() => this.classified.years.rows(this.db, {}));
+    return classificationStamp(years.map((y) => ({ year: Number(y.year), loadedAt: y.loaded_at })));
   }
 
   async storeClassification(year: YearClassification, herindelingen: readonly Herindeling[]): Promise<void> {
