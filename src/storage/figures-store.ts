@@ -13,7 +13,7 @@ import { withCounting } from './as-of';
 import type { Engine, StagedUpload } from './engine';
 import { EventsDatabase } from './events-database';
 import { outboxWrites, writeEvents } from './events-store';
-import { EVENT_TYPES } from '../domain/events';
+import { ClassificationEventData, EVENT_TYPES } from '../domain/events';
 import { type Executor, prepare, type Prepared } from './prepared';
 import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadRow } from './rows';
 import type { Schema } from './schema';
@@ -218,8 +218,19 @@ export class FiguresDatabase implements FiguresStore {
     return classificationStamp(years.map((y) => ({ year: Number(y.year), loadedAt: y.loaded_at })));
   }
 
+  /** The year and its event in one transaction; no scope is told, since names and members may change anywhere. */
   async storeClassification(year: YearClassification, herindelingen: readonly Herindeling[]): Promise<void> {
-    await this.engine.write(async (db) => ({ result: await writeClassification(db, this.classified, year, herindelingen), changed: true }));
+    await this.engine.write(async (db) => {
+      const replaced = (await this.classified.years.rows(db, {})).some((y) => Number(y.year) === year.year);
+      await writeClassification(db, this.classified, year, herindelingen);
+      const data: ClassificationEventData = {
+        year: year.year, replaced, gemeenten: year.regions.reduce((n, r) => n + r.gemeenten.length, 0), regions: year.regions.length,
+        gemeentenSource: year.gemeentenSource, membership: year.membership, membershipSource: year.membershipSource, loadedAt: year.loadedAt, loadedBy: year.loadedBy,
+      };
+      await writeEvents(db, this.outbox, (before) => this.outbox.classificationLoaded.run(db, {
+        before, year: String(year.year), at: year.loadedAt, replaced: replaced ? 1 : 0, detail: JSON.stringify(data), type: EVENT_TYPES.classificationLoaded }));
+      return { result: undefined, changed: true };
+    });
   }
 
   async latestPeriod(regionCode?: string, asOf?: string): Promise<string | undefined> {
