@@ -12,6 +12,7 @@ import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { nationalTotalsOf, RegionCounts, refOf, toFigures } from './read-shapes';
 import { GemeenteSeries, NationalSeries, RegionPeriodList, RegionSeries } from './series-views';
 import { UseCaseContext } from './use-case';
+import { GemeenteRef, ReferenceData, Region } from './reference';
 
 /** What a caller may ask of a series, as given: SDMX's filters, periods in any notation, and asOf. */
 export interface SeriesFilters {
@@ -106,18 +107,8 @@ async function comparableRegionSeries(ctx: UseCaseContext, regionKey: string, ch
   for (const u of sums) byPeriod.set(u.period, [...(byPeriod.get(u.period) ?? []), u]);
   for (const [period, uploads] of byPeriod) {
     const then = ctx.classifications.forPeriodOr(period, ctx.reference);
-    const from = lastDayOf(period);
-    const parts: Array<{ code: string; region: string }> = [];
-    let reason: string | undefined;
-    for (const region of then.regions) {
-      for (const g of region.gemeenten) {
-        const related = from === to ? [g.code] : relatedOn(ctx.classifications.herindelingen, g.code, from, to);
-        const inside = related.filter((c) => members.has(c));
-        if (inside.length === 0) continue;
-        if (inside.length < related.length) reason ??= `${g.name} (${g.code}) in ${period} is partly in ${target.name} of ${year} and partly elsewhere; its figures cannot be divided without address counts`;
-        parts.push({ code: g.code, region: region.code });
-      }
-    }
+    const { parts, split } = traced(ctx, then, lastDayOf(period), to, target, members);
+    let reason = split && `${split.name} (${split.code}) in ${period} is partly in ${target.name} of ${year} and partly elsewhere; its figures cannot be divided without address counts`;
     if (parts.length === 0) continue;
     const own = then.findRegion(target.code);
     const same = own !== undefined && own.gemeenten.length === parts.length && parts.every((p) => p.region === target.code);
@@ -140,6 +131,37 @@ async function comparableRegionSeries(ctx: UseCaseContext, regionKey: string, ch
   }
   points.sort((a, b) => (a.period < b.period ? -1 : 1));
   return { region: refOf(target), classification: year, series: selectObservations(withChanges(points), checked), notComparable };
+}
+
+interface Trace { parts: Array<{ code: string; region: string }>; split?: GemeenteRef }
+
+/** Traces kept per period classification (a new Classifications brings new ones, so a reload forgets them). */
+const traces = new WeakMap<ReferenceData, Map<string, Trace>>();
+
+/**
+ * Which gemeenten of a period's classification `then` (as on `from`) make up region `target` as on `to`, with
+ * the first split over it and elsewhere. It depends only on the classification and the herindelingen between
+ * the two days, so every period sharing both (all of a year without mid-year changes) reuses one trace.
+ */
+function traced(ctx: UseCaseContext, then: ReferenceData, from: string, to: string, target: Region, members: ReadonlySet<string>): Trace {
+  const between = ctx.classifications.herindelingen.flatMap((h, i) => ((from < to ? h.date > from && h.date <= to : h.date > to && h.date <= from) ? [i] : []));
+  const key = `${to} ${target.code} ${from < to ? '>' : '<'} ${between.join(',')}`;
+  const kept = traces.get(then) ?? new Map<string, Trace>();
+  traces.set(then, kept);
+  const found = kept.get(key);
+  if (found) return found;
+  const trace: Trace = { parts: [] };
+  for (const region of then.regions) {
+    for (const g of region.gemeenten) {
+      const related = between.length === 0 ? [g.code] : relatedOn(ctx.classifications.herindelingen, g.code, from, to);
+      const inside = related.filter((c) => members.has(c));
+      if (inside.length === 0) continue;
+      if (inside.length < related.length) trace.split ??= g;
+      trace.parts.push({ code: g.code, region: region.code });
+    }
+  }
+  kept.set(key, trace);
+  return trace;
 }
 
 const lastDayOf = (period: string): string => {
