@@ -102,10 +102,10 @@ async function comparableRegionSeries(ctx: UseCaseContext, regionKey: string, ch
   const to = `${year}-01-01`;
   const points = [];
   const notComparable: Array<{ period: string; reason: string }> = [];
-  const sums = await ctx.store.uploadSums(undefined, checked.asOf);
+  const sums = (await Promise.all(contributingRegions(ctx, members).map((code) => ctx.store.uploadSums(code, checked.asOf)))).flat();
   const byPeriod = new Map<string, typeof sums>();
   for (const u of sums) byPeriod.set(u.period, [...(byPeriod.get(u.period) ?? []), u]);
-  for (const [period, uploads] of byPeriod) {
+  for (const [period, uploads] of [...byPeriod].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const then = ctx.classifications.forPeriodOr(period, ctx.reference);
     const { parts, split } = traced(ctx, then, lastDayOf(period), to, target, members);
     let reason = split && `${split.name} (${split.code}) in ${period} is partly in ${target.name} of ${year} and partly elsewhere; its figures cannot be divided without address counts`;
@@ -131,6 +131,17 @@ async function comparableRegionSeries(ctx: UseCaseContext, regionKey: string, ch
   }
   points.sort((a, b) => (a.period < b.period ? -1 : 1));
   return { region: refOf(target), classification: year, series: selectObservations(withChanges(points), checked), notComparable };
+}
+
+/**
+ * The regions that held, in some year loaded or in today's map, a gemeente that herindelingen connect to one
+ * of `members`: the only regions whose figures can make up the target, so the only ones read.
+ */
+function contributingRegions(ctx: UseCaseContext, members: ReadonlySet<string>): string[] {
+  const closure = new Set<string>();
+  for (const m of members) if (!closure.has(m)) for (const c of connected(ctx.classifications.herindelingen, m)) closure.add(c);
+  const maps = [ctx.reference, ...ctx.classifications.years.map((y) => ctx.classifications.year(y.year))];
+  return [...new Set(maps.flatMap((map) => map.regions.filter((r) => r.gemeenten.some((g) => closure.has(g.code))).map((r) => r.code)))];
 }
 
 interface Trace { parts: Array<{ code: string; region: string }>; split?: GemeenteRef }
