@@ -13,6 +13,7 @@ import { nationalTotalsOf, RegionCounts, refOf, toFigures } from './read-shapes'
 import { GemeenteSeries, NationalSeries, RegionPeriodList, RegionSeries } from './series-views';
 import { UseCaseContext } from './use-case';
 import { GemeenteRef, ReferenceData, Region } from './reference';
+import { Classifications } from './classification';
 
 /** What a caller may ask of a series, as given: SDMX's filters, periods in any notation, and asOf. */
 export interface SeriesFilters {
@@ -102,7 +103,7 @@ async function comparableRegionSeries(ctx: UseCaseContext, regionKey: string, ch
   const to = `${year}-01-01`;
   const points = [];
   const notComparable: Array<{ period: string; reason: string }> = [];
-  const sums = (await Promise.all(contributingRegions(ctx, members).map((code) => ctx.store.uploadSums(code, checked.asOf)))).flat();
+  const sums = (await Promise.all(contributingRegions(ctx, target, year, members).map((code) => ctx.store.uploadSums(code, checked.asOf)))).flat();
   const byPeriod = new Map<string, typeof sums>();
   for (const u of sums) byPeriod.set(u.period, [...(byPeriod.get(u.period) ?? []), u]);
   for (const [period, uploads] of [...byPeriod].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -137,12 +138,22 @@ async function comparableRegionSeries(ctx: UseCaseContext, regionKey: string, ch
  * The regions that held, in some year loaded or in today's map, a gemeente that herindelingen connect to one
  * of `members`: the only regions whose figures can make up the target, so the only ones read.
  */
-function contributingRegions(ctx: UseCaseContext, members: ReadonlySet<string>): string[] {
+function contributingRegions(ctx: UseCaseContext, target: Region, year: number, members: ReadonlySet<string>): string[] {
+  // Kept per set of classifications: scanning every year's map costs more than the series itself.
+  const kept = contributors.get(ctx.classifications) ?? new Map<string, string[]>();
+  contributors.set(ctx.classifications, kept);
+  const key = `${year} ${target.code}`;
+  const found = kept.get(key);
+  if (found) return found;
   const closure = new Set<string>();
   for (const m of members) if (!closure.has(m)) for (const c of connected(ctx.classifications.herindelingen, m)) closure.add(c);
   const maps = [ctx.reference, ...ctx.classifications.years.map((y) => ctx.classifications.year(y.year))];
-  return [...new Set(maps.flatMap((map) => map.regions.filter((r) => r.gemeenten.some((g) => closure.has(g.code))).map((r) => r.code)))];
+  const codes = [...new Set(maps.flatMap((map) => map.regions.filter((r) => r.gemeenten.some((g) => closure.has(g.code))).map((r) => r.code)))];
+  kept.set(key, codes);
+  return codes;
 }
+
+const contributors = new WeakMap<Classifications, Map<string, string[]>>();
 
 interface Trace { parts: Array<{ code: string; region: string }>; split?: GemeenteRef }
 
