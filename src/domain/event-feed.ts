@@ -63,7 +63,8 @@ export async function eventFeed(ctx: UseCaseContext, settings: FeedSettings, que
   if (bounds.first !== undefined && bounds.first > cursor.seq + 1) throw gone();
   const last = events.at(-1);
   return {
-    events: events.map((e) => cloudEventOf(e, ctx.reference, settings.apiBase)),
+    // A figures event names its region as its period's classification does (AM99 in 2020, AM06's old name).
+    events: events.map((e) => cloudEventOf(e, e.classification ? ctx.reference : ctx.classifications.forPeriodOr(e.period, ctx.reference), settings.apiBase)),
     next: last ? cursorOf(last.seq, last.time) : (query.after ?? cursorOf(0, '1970-01-01T00:00:00.000Z')),
   };
 }
