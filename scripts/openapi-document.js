@@ -220,7 +220,7 @@ function addWebhookCallback() {
             header('webhook-timestamp', 'When this attempt was signed, in seconds since 1970.', '1782898200'),
             header('webhook-signature', 'One or two (during a secret rotation) signatures `v1,<base64>`, separated by spaces.', 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4='),
           ],
-          requestBody: { required: true, content: { 'application/cloudevents+json': { schema: { $ref: '#/components/schemas/FiguresEvent' } } } },
+          requestBody: { required: true, content: { 'application/cloudevents+json': { schema: { $ref: '#/components/schemas/AnyEvent' } } } },
           // The ADR ruleset asks every operation, callbacks too, for a 400 and an API-Version header; for a
           // receiver both are optional: any 2xx accepts, anything else is retried.
           responses: {

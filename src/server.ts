@@ -28,7 +28,7 @@ export async function start(config: Config, logger: Logger = createLogger(config
   let worker: DeliveryWorker | undefined;
   const metrics = new Registry();
   const service = await SonarService.open(store, undefined, eventSettingsOf(config), () => worker?.nudge());
-  if (config.WEBHOOK_DELIVERY) worker = new DeliveryWorker(deliverySettingsOf(config, store.events, service.reference, logger, { registry: metrics }));
+  if (config.WEBHOOK_DELIVERY) worker = new DeliveryWorker(deliverySettingsOf(config, store.events, service, logger, { registry: metrics }));
   let stopping: Promise<void> | undefined;
   const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined, metrics });
   worker?.start();

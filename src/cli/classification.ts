@@ -66,7 +66,7 @@ export async function loadClassification(store: FiguresStore, options: LoadOptio
   await store.storeClassification({ ...checked.year, loadedAt: now.toISOString(), loadedBy: options.by ?? 'operator' }, checked.herindelingen);
   const gemeenten = checked.year.regions.reduce((n, r) => n + r.gemeenten.length, 0);
   output.log(`Loaded ${options.year}: ${gemeenten} gemeenten in ${checked.year.regions.length} regions, ${checked.herindelingen.length} herindeling rows, membership ${membership}. `
-    + 'Restart the service instances to use it.');
+    + 'Running service instances take it up without a restart, at their next request.');
   return true;
 }
 

@@ -60,6 +60,9 @@ export interface GemeenteLife {
   successors: Linked[];
 }
 
+/** The years loaded and when: equal stamps, equal classifications (a year is only ever written whole, with its time). */
+export const classificationStamp = (years: ReadonlyArray<Pick<YearSource, 'year' | 'loadedAt'>>): string => years.map((y) => `${y.year}@${y.loadedAt}`).join(' ');
+
 const lastDayOf = (period: string): string => {
   const [year, month] = period.split('-').map(Number);
   const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -143,6 +146,15 @@ export class Classifications {
   /** The period's classification, or `fallback` (today's) when its year has none. */
   forPeriodOr(period: string, fallback: ReferenceData): ReferenceData {
     return this.has(Number(period.slice(0, 4))) ? this.forPeriod(period) : fallback;
+  }
+
+  /**
+   * A region as today's map names it, else as the latest year that had it (AM99 "Niet in te delen" of
+   * 2019-2020): its figures stay readable after the region is gone. Today's 404 when no year knows it.
+   */
+  regionOfAnyYear(key: string, today: ReferenceData): Region {
+    const found = today.findRegion(key) ?? [...this.byYear.values()].reverse().map((y) => y.reference.findRegion(key)).find((r) => r !== undefined);
+    return found ?? today.region(key);
   }
 
   /** A gemeente code as all years know it. */

@@ -5,7 +5,7 @@
  * is gone (410): events after it may have been forgotten.
  */
 import { DomainError, invalid } from './errors';
-import { ALL_EVENT_TYPES, cloudEventOf, FiguresEvent } from './events';
+import { ALL_EVENT_TYPES, AnyEvent, cloudEventOf } from './events';
 import { UseCaseContext } from './use-case';
 
 export interface FeedSettings {
@@ -19,8 +19,8 @@ export interface FeedSettings {
  * @example { "events": [], "next": "ZTEuMC4xOTcwLTAxLTAxVDAwOjAwOjAwLjAwMFo" }
  */
 export interface EventPage {
-  /** Oldest first. */
-  events: FiguresEvent[];
+  /** Oldest first: figures events and classification events. */
+  events: AnyEvent[];
   /** The cursor to ask with next (`after=`): after the last event of this page, or the one asked with when it is empty. */
   next: string;
 }
@@ -75,7 +75,7 @@ export async function eventFeed(ctx: UseCaseContext, settings: FeedSettings, que
   const oldest = cursor.seq > 0 ? cursor.time : events[0]?.time;
   return {
     page: {
-      events: events.map((e) => cloudEventOf(e, ctx.reference, settings.apiBase)),
+      events: events.map((e) => cloudEventOf(e, ctx, settings.apiBase)),
       next: last ? cursorOf(last.seq, last.time) : (query.after ?? cursorOf(0, '1970-01-01T00:00:00.000Z')),
     },
     validUntil: oldest === undefined ? undefined : new Date(Date.parse(oldest) + settings.retentionMs),

@@ -6,8 +6,8 @@
  */
 import { Counts, summarize } from './figures';
 import { refOf } from './read-shapes';
-import { ReferenceData } from './reference';
-import { RegionRef } from './reference';
+import type { Classifications } from './classification';
+import { ReferenceData, RegionRef } from './reference';
 import { RegionTotals } from './views';
 
 export const EVENT_TYPES = {
@@ -15,6 +15,11 @@ export const EVENT_TYPES = {
   published: 'nl.uwv.sonar-transparency.figures-published',
   /** An upload was withdrawn; the upload before it, if any, is current again. */
   withdrawn: 'nl.uwv.sonar-transparency.upload-withdrawn',
+  /**
+   * An operator loaded (or replaced) a year's classification of gemeenten and regions. It concerns every
+   * region, so a subscription or feed filtered by region gets it too; one filtered by type only when asked for.
+   */
+  classificationLoaded: 'nl.uwv.sonar-transparency.classification-loaded',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -33,6 +38,49 @@ export interface StoredEvent {
   registerTotal: number | null;
   /** The current figures' sums after the change; null when the region has none for the period. */
   counts: Counts | null;
+  /** A classification event's own data (regionCode is '' and period the year for it); absent for figures events. */
+  classification?: ClassificationEventData;
+}
+
+/**
+ * What a classification event tells: the year loaded, where its gemeenten and its region membership come
+ * from, and whether it replaced the year as loaded before.
+ * @example { "year": 2027, "replaced": false, "gemeenten": 341, "regions": 35, "gemeentenSource": "gemeenten-2027.csv", "membership": "cbs", "membershipSource": "gemeenten-2027.csv", "loadedAt": "2026-12-01T09:00:00.000Z", "loadedBy": "operator" }
+ */
+export interface ClassificationEventData {
+  /**
+   * The year whose classification was loaded.
+   * @isInt
+   * @minimum 2019
+   * @example 2027
+   */
+  year: number;
+  /** Whether the year was loaded before and this replaced it (e.g. derived membership by CBS's own table). */
+  replaced: boolean;
+  /**
+   * How many gemeenten the year has.
+   * @isInt
+   * @minimum 0
+   * @example 341
+   */
+  gemeenten: number;
+  /**
+   * How many arbeidsmarktregio's the year has.
+   * @isInt
+   * @minimum 0
+   * @example 35
+   */
+  regions: number;
+  /** Where the year's gemeenten (codes, names) come from. */
+  gemeentenSource: string;
+  /** Region membership from CBS's own table, or derived from another year. */
+  membership: 'cbs' | 'derived';
+  /** Where the year's region membership comes from; for derived membership, how. */
+  membershipSource: string;
+  /** When it was loaded (RFC 3339). */
+  loadedAt: string;
+  /** Who loaded it. */
+  loadedBy: string;
 }
 
 /**
@@ -105,9 +153,55 @@ export interface FiguresEvent {
   data: FiguresEventData;
 }
 
+/**
+ * A CloudEvent 1.0 (NL GOV profile) telling that a year's classification was loaded.
+ * @example { "specversion": "1.0", "id": "7", "source": "http://localhost:3000/v1", "type": "nl.uwv.sonar-transparency.classification-loaded", "subject": "2027", "time": "2026-12-01T09:00:00.000Z", "datacontenttype": "application/json", "dataref": "http://localhost:3000/v1/regions?year=2027", "data": { "year": 2027, "replaced": false, "gemeenten": 341, "regions": 35, "gemeentenSource": "gemeenten-2027.csv", "membership": "cbs", "membershipSource": "gemeenten-2027.csv", "loadedAt": "2026-12-01T09:00:00.000Z", "loadedBy": "operator" } }
+ */
+export interface ClassificationEvent {
+  /**
+   * The CloudEvents version.
+   * @example "1.0"
+   */
+  specversion: '1.0';
+  /** Unique for this source; events are numbered in commit order. */
+  id: string;
+  /** This service, as a URI. */
+  source: string;
+  /** `nl.uwv.sonar-transparency.classification-loaded`. */
+  type: string;
+  /** The year: `2027`. */
+  subject: string;
+  /** When the classification was committed (RFC 3339). */
+  time: string;
+  /**
+   * The media type of `data`.
+   * @example "application/json"
+   */
+  datacontenttype: 'application/json';
+  /** The read that gives the year's regions and their gemeenten counts. */
+  dataref: string;
+  /** The year, its size and where it comes from. */
+  data: ClassificationEventData;
+}
+
+/** Any event this service announces. */
+export type AnyEvent = FiguresEvent | ClassificationEvent;
+
+/** Where a figures event's region gets its name: the classification of the event's period (AM99 in 2020, AM06's old name). */
+export interface EventNaming {
+  readonly reference: ReferenceData;
+  readonly classifications: Classifications;
+}
+
 /** The CloudEvent of a stored event; `base` is the service's public URL with its API's base path (`https://…/v1`). */
-export function cloudEventOf(event: StoredEvent, reference: ReferenceData, base: string): FiguresEvent {
-  const region = refOf(reference.region(event.regionCode));
+export function cloudEventOf(event: StoredEvent, naming: EventNaming, base: string): AnyEvent {
+  if (event.classification) {
+    return {
+      specversion: '1.0', id: String(event.seq), source: base, type: event.type, subject: event.period, time: event.time,
+      datacontenttype: 'application/json', dataref: `${base}/regions?year=${event.period}`, data: event.classification,
+    };
+  }
+  const region = refOf(naming.classifications.forPeriodOr(event.period, naming.reference).region(event.regionCode));
   const totals = event.counts === null ? null : { region, period: event.period, ...summarize([event.counts], event.registerTotal) };
   return {
     specversion: '1.0',

@@ -60,6 +60,8 @@ export interface UploadSums {
 /** One gemeente's counts in one period. */
 export interface GemeentePeriodCounts {
   period: string;
+  /** The region whose upload holds the figures: the gemeente's region in that period. */
+  regionCode: string;
   row: GemeenteCounts;
 }
 
@@ -115,6 +117,8 @@ export interface FiguresStore {
   referenceData(year?: number): Promise<Region[]>;
   /** Every year's classification and the herindelingen between them. */
   classifications(): Promise<{ years: YearClassification[]; herindelingen: Herindeling[] }>;
+  /** Which years are loaded and when each was: moves whenever a year is loaded or replaced (classificationStamp). */
+  classificationStamp(): Promise<string>;
   /** Stores one year's classification whole, replacing what the year held, in one transaction. */
   storeClassification(year: YearClassification, herindelingen: readonly Herindeling[]): Promise<void>;
   /**

@@ -114,6 +114,11 @@ export interface GemeenteSeriesPoint extends GemeentePeriodFigures, WithChange {
    * `Weesp (GM0457) went into Amsterdam (GM0363) on 2022-03-24`; absent when nothing changed.
    */
   classificationChange?: string;
+  /**
+   * As published: the region whose upload holds this point, named as in its period, when it is not the
+   * gemeente's region above (Vijfheerenlanden in 2020: AM99 "Niet in te delen"); absent otherwise.
+   */
+  region?: RegionRef;
   /** With `classification`: the CBS codes of the period's gemeenten summed into this point, when not the gemeente alone. */
   composedOf?: string[];
 }

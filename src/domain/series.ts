@@ -12,6 +12,8 @@ import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { nationalTotalsOf, RegionCounts, refOf, toFigures } from './read-shapes';
 import { GemeenteSeries, NationalSeries, RegionPeriodList, RegionSeries } from './series-views';
 import { UseCaseContext } from './use-case';
+import { GemeenteRef, ReferenceData, Region } from './reference';
+import { Classifications } from './classification';
 
 /** What a caller may ask of a series, as given: SDMX's filters, periods in any notation, and asOf. */
 export interface SeriesFilters {
@@ -62,7 +64,7 @@ export function checkFilters(filters: SeriesFilters): CheckedFilters {
 export async function regionSeries(ctx: UseCaseContext, regionKey: string, filters: SeriesFilters = {}, classification?: string): Promise<RegionSeries> {
   const checked = checkFilters(filters);
   if (classification !== undefined) return comparableRegionSeries(ctx, regionKey, checked, Number(classification));
-  const region = ctx.reference.region(regionKey);
+  const region = ctx.classifications.regionOfAnyYear(regionKey, ctx.reference);
   const sums = await ctx.store.uploadSums(region.code, checked.asOf);
   const points = sums.map((u, i) => {
     const changed = i === 0 ? undefined : membershipChange(ctx, region.code, sums[i - 1].period, u.period);
@@ -101,23 +103,13 @@ async function comparableRegionSeries(ctx: UseCaseContext, regionKey: string, ch
   const to = `${year}-01-01`;
   const points = [];
   const notComparable: Array<{ period: string; reason: string }> = [];
-  const sums = await ctx.store.uploadSums(undefined, checked.asOf);
+  const sums = (await Promise.all(contributingRegions(ctx, target, year, members).map((code) => ctx.store.uploadSums(code, checked.asOf)))).flat();
   const byPeriod = new Map<string, typeof sums>();
   for (const u of sums) byPeriod.set(u.period, [...(byPeriod.get(u.period) ?? []), u]);
-  for (const [period, uploads] of byPeriod) {
+  for (const [period, uploads] of [...byPeriod].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const then = ctx.classifications.forPeriodOr(period, ctx.reference);
-    const from = lastDayOf(period);
-    const parts: Array<{ code: string; region: string }> = [];
-    let reason: string | undefined;
-    for (const region of then.regions) {
-      for (const g of region.gemeenten) {
-        const related = from === to ? [g.code] : relatedOn(ctx.classifications.herindelingen, g.code, from, to);
-        const inside = related.filter((c) => members.has(c));
-        if (inside.length === 0) continue;
-        if (inside.length < related.length) reason ??= `${g.name} (${g.code}) in ${period} is partly in ${target.name} of ${year} and partly elsewhere; its figures cannot be divided without address counts`;
-        parts.push({ code: g.code, region: region.code });
-      }
-    }
+    const { parts, split } = traced(ctx, then, lastDayOf(period), to, target, members);
+    let reason = split && `${split.name} (${split.code}) in ${period} is partly in ${target.name} of ${year} and partly elsewhere; its figures cannot be divided without address counts`;
     if (parts.length === 0) continue;
     const own = then.findRegion(target.code);
     const same = own !== undefined && own.gemeenten.length === parts.length && parts.every((p) => p.region === target.code);
@@ -142,6 +134,58 @@ async function comparableRegionSeries(ctx: UseCaseContext, regionKey: string, ch
   return { region: refOf(target), classification: year, series: selectObservations(withChanges(points), checked), notComparable };
 }
 
+/**
+ * The regions that held, in some year loaded or in today's map, a gemeente that herindelingen connect to one
+ * of `members`: the only regions whose figures can make up the target, so the only ones read.
+ */
+function contributingRegions(ctx: UseCaseContext, target: Region, year: number, members: ReadonlySet<string>): string[] {
+  // Kept per set of classifications: scanning every year's map costs more than the series itself.
+  const kept = contributors.get(ctx.classifications) ?? new Map<string, string[]>();
+  contributors.set(ctx.classifications, kept);
+  const key = `${year} ${target.code}`;
+  const found = kept.get(key);
+  if (found) return found;
+  const closure = new Set<string>();
+  for (const m of members) if (!closure.has(m)) for (const c of connected(ctx.classifications.herindelingen, m)) closure.add(c);
+  const maps = [ctx.reference, ...ctx.classifications.years.map((y) => ctx.classifications.year(y.year))];
+  const codes = [...new Set(maps.flatMap((map) => map.regions.filter((r) => r.gemeenten.some((g) => closure.has(g.code))).map((r) => r.code)))];
+  kept.set(key, codes);
+  return codes;
+}
+
+const contributors = new WeakMap<Classifications, Map<string, string[]>>();
+
+interface Trace { parts: Array<{ code: string; region: string }>; split?: GemeenteRef }
+
+/** Traces kept per period classification (a new Classifications brings new ones, so a reload forgets them). */
+const traces = new WeakMap<ReferenceData, Map<string, Trace>>();
+
+/**
+ * Which gemeenten of a period's classification `then` (as on `from`) make up region `target` as on `to`, with
+ * the first split over it and elsewhere. It depends only on the classification and the herindelingen between
+ * the two days, so every period sharing both (all of a year without mid-year changes) reuses one trace.
+ */
+function traced(ctx: UseCaseContext, then: ReferenceData, from: string, to: string, target: Region, members: ReadonlySet<string>): Trace {
+  const between = ctx.classifications.herindelingen.flatMap((h, i) => ((from < to ? h.date > from && h.date <= to : h.date > to && h.date <= from) ? [i] : []));
+  const key = `${to} ${target.code} ${from < to ? '>' : '<'} ${between.join(',')}`;
+  const kept = traces.get(then) ?? new Map<string, Trace>();
+  traces.set(then, kept);
+  const found = kept.get(key);
+  if (found) return found;
+  const trace: Trace = { parts: [] };
+  for (const region of then.regions) {
+    for (const g of region.gemeenten) {
+      const related = between.length === 0 ? [g.code] : relatedOn(ctx.classifications.herindelingen, g.code, from, to);
+      const inside = related.filter((c) => members.has(c));
+      if (inside.length === 0) continue;
+      if (inside.length < related.length) trace.split ??= g;
+      trace.parts.push({ code: g.code, region: region.code });
+    }
+  }
+  kept.set(key, trace);
+  return trace;
+}
+
 const lastDayOf = (period: string): string => {
   const [y, m] = period.split('-').map(Number);
   return `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
@@ -161,7 +205,8 @@ export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters
 }
 
 /**
- * A gemeente's figures per period in which its region's upload lists it, oldest first: as published, each
+ * A gemeente's figures per period in which its region of then lists it, oldest first, wherever they were
+ * filed (a point under another region than today's says which): as published, each
  * point where a herindeling touched the gemeente since the point before saying what changed; or, with
  * `classification`, in the gemeenten of that year (see comparable.ts).
  */
@@ -170,10 +215,12 @@ export async function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, f
   if (classification !== undefined) return comparableGemeenteSeries(ctx, gemeenteKey, checked, Number(classification));
   const { gemeente, region } = gemeenteOfAnyYear(ctx, gemeenteKey);
   const history = await ctx.store.gemeenteHistory(gemeente.code, checked.asOf);
-  const points = history.map(({ period, row }, i) => {
+  const points = history.map(({ period, regionCode, row }, i) => {
     const { gemeenteClients, uwvClients, total } = toFigures(row);
     const changed = i === 0 ? undefined : changeBetween(ctx.classifications.herindelingen, [gemeente.code], history[i - 1].period, period);
-    return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null, ...(changed ? { classificationChange: changed } : {}) };
+    const filed = regionCode === region.code ? undefined : ctx.classifications.forPeriodOr(period, ctx.reference).findRegion(regionCode) ?? { code: regionCode, name: regionCode };
+    return { period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null,
+      ...(changed ? { classificationChange: changed } : {}), ...(filed ? { region: refOf(filed) } : {}) };
   });
   const series = withChanges(points).map(({ coverage, profileShare, ...point }) => point);
   return { gemeente: { ...refOf(gemeente), region: refOf(region) }, series: selectObservations(series, checked) };
@@ -208,8 +255,8 @@ async function comparableGemeenteSeries(ctx: UseCaseContext, gemeenteKey: string
   return { gemeente: { ...refOf(gemeente), region: refOf(region) }, classification: year, series: selectObservations(series, checked), notComparable };
 }
 
-/** The periods in which a region has figures, oldest first. */
+/** The periods in which a region has figures, oldest first; a region of an earlier year (AM99) too. */
 export async function regionPeriods(ctx: UseCaseContext, regionKey: string): Promise<RegionPeriodList> {
-  const region = ctx.reference.region(regionKey);
+  const region = ctx.classifications.regionOfAnyYear(regionKey, ctx.reference);
   return { region: refOf(region), periods: await ctx.store.periods(region.code) };
 }

@@ -4,7 +4,7 @@ import { FiguresStore } from './ports';
 import { ChangeLog, Touched } from './staleness';
 import { refOf as ref } from './read-shapes';
 import { ReferenceData } from './reference';
-import { Classifications } from './classification';
+import { Classifications, classificationStamp } from './classification';
 import { uploadProblems } from './upload';
 import { getUpload, listUploads, UploadFilterInput } from './upload-history';
 import { TableBatchItem, UploadOptions, UploadOutcome, uploadTables } from './uploading';
@@ -41,6 +41,10 @@ export class SonarService implements UseCaseContext {
   private externalCheckedAt = -Infinity;
 
   classifications: Classifications;
+  /** The store's classificationStamp as last read; undefined for a service given its reference data (tests of other concerns). */
+  private stamp: string | undefined;
+  /** Checks of the stamp, one after another, so that an older read never replaces a newer one. */
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly store: FiguresStore,
@@ -65,9 +69,23 @@ export class SonarService implements UseCaseContext {
   async reloadClassifications(): Promise<void> {
     const { years, herindelingen } = await this.store.classifications();
     const classifications = new Classifications(years, herindelingen);
+    this.stamp = classificationStamp(years);
     this.reference = classifications.current(this.clock().getUTCFullYear());
     this.classifications = classifications;
     this.changes.record(undefined); // names and members may have changed anywhere: nothing kept stays
+  }
+
+  /**
+   * Reads the classifications again when the store's stamp moved: an operator loaded or replaced a year
+   * from another process (npm run classification) since this service last read them.
+   */
+  refreshClassifications(): Promise<void> {
+    if (this.stamp === undefined) return Promise.resolve();
+    const check = async () => {
+      if ((await this.store.classificationStamp()) !== this.stamp) await this.reloadClassifications();
+    };
+    this.refreshing = this.refreshing.then(check, check);
+    return this.refreshing;
   }
 
   figuresChanged(touched: readonly Touched[]): void {
@@ -89,7 +107,10 @@ export class SonarService implements UseCaseContext {
       this.externalCheckedAt = now;
       for (const touched of this.store.foreignChanges()) this.changes.record(touched);
       const external = this.store.externalChanges();
-      if (this.external !== undefined && external !== this.external) this.changes.record(undefined); // another process's commit, scope unknown
+      if (this.external !== undefined && external !== this.external) {
+        this.changes.record(undefined); // another process's commit, scope unknown: it may have loaded a classification
+        this.refreshClassifications().catch(() => undefined); // the store out of reach: the next commit noticed checks again
+      }
       this.external = external;
     }
     return this.changes.version;

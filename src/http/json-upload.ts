@@ -2,7 +2,7 @@ import express, { type RequestHandler } from 'express';
 import { invalid, shown } from '../domain/errors';
 import { rememberBodyDigest } from './idempotency';
 import { listContentProblems } from './upload-problems';
-import { permittedJsonRegion } from './write-access';
+import { classificationsOfUpload, permittedJsonRegion } from './write-access';
 
 /**
  * A JSON upload carries everything in its body: a query parameter would be dropped silently, so it is
@@ -42,6 +42,9 @@ const onlyJson = (handler: RequestHandler): RequestHandler => (req, res, next) =
 /**
  * POST /v1/uploads with a JSON body, before tsoa checks its shape: the body read (and fingerprinted for
  * Idempotency-Key), refused when it is no object or comes with query parameters, a region the key may not
- * write refused with 403, and its content problems kept to be listed with any shape problem.
+ * write refused with 403, and its content problems kept to be listed with any shape problem. Any upload
+ * (a table too: its period is a query parameter) first makes sure its period's year is taken up if loaded.
  */
-export const jsonUpload: RequestHandler[] = [readJsonBody, checkJsonUpload, permittedJsonRegion, listContentProblems].map(onlyJson);
+export const jsonUpload: RequestHandler[] = [
+  ...[readJsonBody, checkJsonUpload].map(onlyJson), classificationsOfUpload, ...[permittedJsonRegion, listContentProblems].map(onlyJson),
+];

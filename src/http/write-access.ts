@@ -61,6 +61,22 @@ export const permittedJsonRegion: RequestHandler = (req, _res, next) => {
   }
 };
 
+/**
+ * An upload for a year this instance holds no classification of: the store is asked first, since an
+ * operator may have loaded the year from another process (npm run classification) a moment ago, before
+ * this instance noticed the commit. Costs nothing for years already held.
+ */
+export const classificationsOfUpload: RequestHandler = (req, _res, next) => {
+  const service = req.app.locals.service as SonarService;
+  const given = [req.query.period, (req.body as { period?: unknown } | undefined)?.period];
+  const years = given.flatMap((p) => (typeof p === 'string' ? [toPeriod(p)] : [])).flatMap((p) => (p === undefined ? [] : [Number(p.slice(0, 4))]));
+  if (years.every((year) => service.classifications.has(year))) {
+    next();
+    return;
+  }
+  service.refreshClassifications().then(() => next(), next);
+};
+
 /** Start-up check: a key limited to a region code that does not exist is a typing error in API_KEYS. */
 export function checkKeyRegions(entries: readonly ApiKeyEntry[], reference: ReferenceData): void {
   const unknown = entries.flatMap((e) => (e.regions ?? []).filter((code) => !reference.regions.some((r) => r.code === code)).map((code) => `${e.name}: ${code}`));

@@ -5,7 +5,7 @@ import { formatDutchInteger as n } from '../tables/dutch-integer';
 import type { CatalogueSettings } from '../domain/catalogue';
 import { RegionRef } from '../domain/reference';
 import { schemaDataset } from './dataset';
-import { historyChart, lineSample, RegionHistoryPoint, shareBar } from './chart';
+import { herindelingen, herindelingSample, herindelingText, historyChart, lineSample, RegionHistoryPoint, shareBar } from './chart';
 import { MapRegion, regionMap } from './map';
 import { dutchMonth, html, Html, signed } from './html';
 import { REPORT_CSS } from './style';
@@ -90,9 +90,13 @@ ${changeRow(`${T.uwvClients}, ${T.withProfile}`, a.uwvClients.withProfile, b.uwv
 }
 
 function historySection(points: RegionHistoryPoint[]): Html {
+  // Each herindeling inside the series as a line of text under the chart; what changed is the API's words (English).
+  const changes = herindelingen(points);
+  const changeLines = changes.map((h) => html`<span class="herindeling">${herindelingSample()} ${herindelingText(h)}: <span lang="en">${h.change}</span>.</span>`);
+  const changeLegend = changes.length ? html`<span>${herindelingSample()} Herindeling (verticale stippellijn)</span>` : '';
   return html`<section aria-labelledby="history"><h2 id="history">Ontwikkeling over alle perioden</h2>
 <figure>${historyChart(points, 'chart')}
-<figcaption><span class="legend"><span>${lineSample('coverage')} ${T.coverage} (doorgetrokken lijn, rondjes)</span><span>${lineSample('profile')} ${T.profileShare} (gestreepte lijn, vierkantjes)</span></span>Aandeel van het doelgroepregister dat bekend is binnen Sonar, en aandeel van de doelgroep in Sonar met een profiel.</figcaption></figure>
+<figcaption><span class="legend"><span>${lineSample('coverage')} ${T.coverage} (doorgetrokken lijn, rondjes)</span><span>${lineSample('profile')} ${T.profileShare} (gestreepte lijn, vierkantjes)</span>${changeLegend}</span>Aandeel van het doelgroepregister dat bekend is binnen Sonar, en aandeel van de doelgroep in Sonar met een profiel.${changeLines}</figcaption></figure>
 <details><summary>De cijfers bij de grafiek</summary>${scrollTable('cap-history', html`${T.coverage} en ${T.profileShare.toLowerCase()} per periode`, html`
 <thead><tr><th scope="col">Periode</th><th scope="col" class="n">${T.total}</th><th scope="col" class="n">${T.registerTotal}</th><th scope="col" class="n">${T.coverage}</th><th scope="col" class="n">${T.profileShare}</th></tr></thead>
 <tbody>${points.map((p) => html`<tr><th scope="row">${dutchMonth(p.period)}</th><td class="n">${n(p.totals.total)}</td><td class="n">${p.totals.registerTotal === null ? '–' : n(p.totals.registerTotal)}</td><td class="n">${pct(p.totals.coveragePercent)}</td><td class="n">${pct(p.totals.profileSharePercent)}</td></tr>`)}</tbody>`)}</details></section>`;

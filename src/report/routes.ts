@@ -55,7 +55,7 @@ export function reportRoutes(service: SonarService, settings: CatalogueSettings)
       const table = await regionTable(service, region.code, period);
       const { series } = await regionSeries(service, table.region.code);
       const national = await nationalTable(service, table.period);
-      res.send(regionPage(table, series.map((point) => ({ period: point.period, totals: point })), mapRegions(regions, national), settings));
+      res.send(regionPage(table, series.map((point) => ({ period: point.period, totals: point, classificationChange: point.classificationChange })), mapRegions(regions, national), settings));
     } catch (error) {
       errorPage(res, error);
     }

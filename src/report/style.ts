@@ -32,6 +32,7 @@ figure { margin: .5rem 0; }
 figcaption { color: var(--muted); font-size: .9rem; }
 .chart text { font-size: 11px; fill: var(--ink); }
 .bar { width: 12rem; }
+figcaption .herindeling { display: block; margin-top: .3rem; color: var(--ink); }
 .legend { display: flex; flex-wrap: wrap; gap: .3rem 1.5rem; font-size: .9rem; margin: .3rem 0; color: var(--ink); }
 .sample, .swatch { vertical-align: middle; }
 .map { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; }

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { Counts } from '../domain/figures';
-import { EventType, StoredEvent } from '../domain/events';
+import { ClassificationEventData, EventType, StoredEvent } from '../domain/events';
 import type { EventFilter } from '../domain/ports';
 import type { Dialect } from './migrations/migrations';
 import { type Executor, prepare, type Prepared } from './prepared';
@@ -16,6 +16,7 @@ const countsOf = (r: Pick<EventsTable, 'gw' | 'gwo' | 'uw' | 'uwo'>): Counts | n
 export const toEvent = (r: EventsTable): StoredEvent => ({
   seq: Number(r.seq), type: r.type as EventType, regionCode: r.region_code, period: r.period, uploadId: r.upload_id, time: r.time,
   replaced: Number(r.replaced) === 1, currentUploadId: r.current_upload_id, registerTotal: r.register_total, counts: countsOf(r),
+  ...(r.detail ? { classification: JSON.parse(r.detail) as ClassificationEventData } : {}),
 });
 
 /**
@@ -29,7 +30,8 @@ export function outboxWrites(db: Kysely<Schema>) {
     .select(['s.id', 'e.seq', 'e.region_code', sql<string>`'pending'`.as('status'), sql<number>`0`.as('attempts'), 'e.time'])
     .where('e.seq', '>', after)
     .where((eb) => eb.or([eb('s.types', '=', ''), eb('s.types', 'like', sql<string>`'% ' || e.type || ' %'`)]))
-    .where((eb) => eb.or([eb('s.regions', '=', ''), eb('s.regions', 'like', sql<string>`'% ' || e.region_code || ' %'`)]));
+    // An event of no region ('': a classification loaded) concerns every region: region filters let it through.
+    .where((eb) => eb.or([eb('s.regions', '=', ''), eb('e.region_code', '=', ''), eb('s.regions', 'like', sql<string>`'% ' || e.region_code || ' %'`)]));
   return {
     lastSeq: prepare(db, (d) => d.selectFrom('events').select(sql<number>`coalesce(max(seq), 0)`.as('seq'))),
     /** One event per upload of a commit (ids base+1 … base+count), with its sums and whether figures stood before. */
@@ -55,6 +57,10 @@ export function outboxWrites(db: Kysely<Schema>) {
           sql<string>`cast(${a.at} as text)`.as('time'), sql<number>`0`.as('replaced'), 'c.upload_id', 'cu.register_total',
           's.gemeente_with_profile', 's.gemeente_without_profile', 's.uwv_with_profile', 's.uwv_without_profile'])
         .where('u.id', '=', a.id))),
+    /** A year's classification loaded: an event of no region ('') for the year, with its data. */
+    classificationLoaded: prepare(db, (d, a: { before: number; year: string; at: string; replaced: number; detail: string; type: string }) => d.insertInto('events').values({
+      seq: sql<number>`cast(${a.before} as integer) + 1`, type: a.type, region_code: '', period: a.year, upload_id: 0, time: a.at, replaced: a.replaced,
+      current_upload_id: null, register_total: null, gw: null, gwo: null, uw: null, uwo: null, detail: a.detail })),
     fanOut: prepare(db, (d, a: { after: number }) => d.insertInto('deliveries')
       .columns(['subscription_id', 'event_seq', 'region_code', 'status', 'attempts', 'next_attempt_at'])
       .expression(matching(d, a.after))),
@@ -96,7 +102,7 @@ export class EventFeedQueries {
     if (!found) {
       found = prepare(this.db, (d, a: EventFilter) => d.selectFrom('events').selectAll().where('seq', '>', a.after)
         .$if(given.type, (qb) => qb.where('type', '=', a.type as string))
-        .$if(given.region, (qb) => qb.where('region_code', '=', a.regionCode as string))
+        .$if(given.region, (qb) => qb.where((eb) => eb.or([eb('region_code', '=', a.regionCode as string), eb('region_code', '=', '')])))
         .orderBy('seq').limit(a.limit));
       this.lists.set(key, found);
     }

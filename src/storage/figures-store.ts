@@ -6,14 +6,14 @@ import {
 import { sumCounts } from '../domain/figures';
 import { Region } from '../domain/reference';
 import type { Touched } from '../domain/staleness';
-import type { Herindeling, YearClassification } from '../domain/classification';
+import { classificationStamp, type Herindeling, type YearClassification } from '../domain/classification';
 import { ClassificationQueries, classificationQueries, readClassifications, writeClassification } from './classification-store';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
 import type { Engine, StagedUpload } from './engine';
 import { EventsDatabase } from './events-database';
 import { outboxWrites, writeEvents } from './events-store';
-import { EVENT_TYPES } from '../domain/events';
+import { ClassificationEventData, EVENT_TYPES } from '../domain/events';
 import { type Executor, prepare, type Prepared } from './prepared';
 import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadRow } from './rows';
 import type { Schema } from './schema';
@@ -105,10 +105,16 @@ export class FiguresDatabase implements FiguresStore {
         .where('c.period', '=', a.period as string).where('c.region_code', '=', a.region as string)),
       regionSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.region_code', '=', a.region as string).orderBy('c.period')),
-      gemeenteHistory: counting<FigureRow & { period: string }>((d, a) => d.selectFrom('gemeenten as g')
-        .innerJoin('counting as c', 'c.region_code', 'g.region_code')
-        .innerJoin('upload_figures as f', (j) => j.onRef('f.upload_id', '=', 'c.upload_id').onRef('f.gemeente_code', '=', 'g.code'))
-        .select(['c.period', ...figureColumns]).where('g.code', '=', a.gemeente as string).orderBy('c.period')),
+      // Under every region that held the gemeente in some year (Vijfheerenlanden: AM99 in 2020, Gorinchem
+      // from 2021), looked up by the regions' keys rather than through all current uploads.
+      gemeenteHistory: counting<FigureRow & { period: string; region_code: string }>((d, a) => d.selectFrom('counting as c')
+        .innerJoin('upload_figures as f', 'f.upload_id', 'c.upload_id')
+        .innerJoin('gemeenten as g', 'g.code', 'f.gemeente_code')
+        .select(['c.period', 'c.region_code', ...figureColumns])
+        .where('f.gemeente_code', '=', a.gemeente as string)
+        .where('c.region_code', 'in', db.selectFrom('gemeenten').select('region_code').where('code', '=', a.gemeente as string)
+          .union(db.selectFrom('classification_gemeenten').select('region_code').where('code', '=', a.gemeente as string)))
+        .orderBy('c.period')),
       remembered: prepare(db, (d, a: { client: string; key: string; now: string }) => d.selectFrom('idempotency_keys').select(['fingerprint', 'answer'])
         .where('client', '=', a.client).where('key', '=', a.key).where('expires_at', '>', a.now)),
       forgetExpired: prepare(db, (d, a: { now: string }) => d.deleteFrom('idempotency_keys').where('expires_at', '<=', a.now)),
@@ -207,8 +213,24 @@ export class FiguresDatabase implements FiguresStore {
     return this.read(() => readClassifications(this.db, this.classified));
   }
 
+  async classificationStamp(): Promise<string> {
+    const years = await this.read(() => this.classified.years.rows(this.db, {}));
+    return classificationStamp(years.map((y) => ({ year: Number(y.year), loadedAt: y.loaded_at })));
+  }
+
+  /** The year and its event in one transaction; no scope is told, since names and members may change anywhere. */
   async storeClassification(year: YearClassification, herindelingen: readonly Herindeling[]): Promise<void> {
-    await this.engine.write(async (db) => ({ result: await writeClassification(db, this.classified, year, herindelingen), changed: true }));
+    await this.engine.write(async (db) => {
+      const replaced = (await this.classified.years.rows(db, {})).some((y) => Number(y.year) === year.year);
+      await writeClassification(db, this.classified, year, herindelingen);
+      const data: ClassificationEventData = {
+        year: year.year, replaced, gemeenten: year.regions.reduce((n, r) => n + r.gemeenten.length, 0), regions: year.regions.length,
+        gemeentenSource: year.gemeentenSource, membership: year.membership, membershipSource: year.membershipSource, loadedAt: year.loadedAt, loadedBy: year.loadedBy,
+      };
+      await writeEvents(db, this.outbox, (before) => this.outbox.classificationLoaded.run(db, {
+        before, year: String(year.year), at: year.loadedAt, replaced: replaced ? 1 : 0, detail: JSON.stringify(data), type: EVENT_TYPES.classificationLoaded }));
+      return { result: undefined, changed: true };
+    });
   }
 
   async latestPeriod(regionCode?: string, asOf?: string): Promise<string | undefined> {
@@ -255,7 +277,7 @@ export class FiguresDatabase implements FiguresStore {
 
   async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
     const rows = await this.read(() => of(this.q.gemeenteHistory, asOf).rows(this.db, { gemeente: gemeenteCode, asOf }));
-    return rows.map((r) => ({ period: r.period, row: toCounts(r) }));
+    return rows.map((r) => ({ period: r.period, regionCode: r.region_code, row: toCounts(r) }));
   }
 
   async getUpload(id: number): Promise<StoredUpload | undefined> {

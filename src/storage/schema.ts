@@ -97,6 +97,8 @@ export interface EventsTable {
   /** The current figures' register and sums after the change (null: none). */
   register_total: number | null;
   gw: number | null; gwo: number | null; uw: number | null; uwo: number | null;
+  /** An event's own data as JSON when it is not about figures (a classification loaded, migration 12); else null. */
+  detail: string | null;
 }
 
 export interface SubscriptionsTable {

@@ -5,15 +5,15 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
-import { cloudEventOf } from '../domain/events';
+import { cloudEventOf, type EventNaming } from '../domain/events';
 import type { ClaimedDelivery, DeliveryOutcome, EventStore } from '../domain/ports';
-import type { ReferenceData } from '../domain/reference';
 import type { SecretKeeper } from '../domain/subscriptions';
 import { guardedLookup, type HostResolver, isBlockedAddress } from './callback-urls';
 
 export interface DeliverySettings {
   store: EventStore;
-  reference: ReferenceData;
+  /** The live service's classifications: read at each delivery, so a year loaded meanwhile names its regions. */
+  naming: EventNaming;
   /** The events' source and the base of their dataref (`https://…/v1`). */
   apiBase: string;
   secrets?: SecretKeeper;
@@ -228,7 +228,7 @@ export class DeliveryWorker {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (url.protocol !== 'https:' && !(this.s.allowPrivate && url.protocol === 'http:')) return { ok: false, reason: 'the URL is not https' };
     if (!this.s.allowPrivate && isIP(host) && isBlockedAddress(host)) return { ok: false, reason: `${host} is an address callbacks may not reach` };
-    const body = JSON.stringify(cloudEventOf(d.event, this.s.reference, this.s.apiBase));
+    const body = JSON.stringify(cloudEventOf(d.event, this.s.naming, this.s.apiBase));
     const signedAt = new Date();
     const signatures = [new Webhook(keeper.open(d.subscription.secret)).sign(webhookId, signedAt, body)];
     const { previousSecret, previousSecretUntil } = d.subscription;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { EventStore } from '../domain/ports';
-import type { ReferenceData } from '../domain/reference';
+import type { EventNaming } from '../domain/events';
 import type { DeliverySettings } from './delivery-worker';
 import type { EventSettings } from '../domain/service';
 import { callbackCheck, type HostResolver } from './callback-urls';
@@ -18,10 +18,10 @@ export function eventSettingsOf(config: Config, resolveHost?: HostResolver): Eve
 }
 
 /** The delivery worker's settings from the configuration; `extra` for what a test or the server adds. */
-export function deliverySettingsOf(config: Config, store: EventStore, reference: ReferenceData, logger: Logger, extra: Partial<DeliverySettings> = {}): DeliverySettings {
+export function deliverySettingsOf(config: Config, store: EventStore, naming: EventNaming, logger: Logger, extra: Partial<DeliverySettings> = {}): DeliverySettings {
   const events = eventSettingsOf(config, extra.resolveHost);
   return {
-    store, reference, logger, apiBase: events.apiBase, secrets: events.secrets, retentionMs: events.retentionMs,
+    store, naming, logger, apiBase: events.apiBase, secrets: events.secrets, retentionMs: events.retentionMs,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS, schedule: config.WEBHOOK_RETRY_SCHEDULE, disableAfter: config.WEBHOOK_DISABLE_AFTER_FAILURES,
     leaseMs: config.WEBHOOK_LEASE_MS, pollMs: config.WEBHOOK_POLL_MS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS,
     ...extra,

@@ -1,8 +1,7 @@
-import { appUnderTest, WRITER_KEY } from '../support/test-app';
+import { appUnderTest, TestApp, WRITER_KEY } from '../support/test-app';
 
-/** Series that stay comparable across herindelingen, on the real cases. */
-describe('Series across herindelingen: as published with markers, or in one year\'s gemeenten', () => {
-  const app = appUnderTest('all');
+/** The requests and uploads these tests make, on one app. */
+function client(app: () => TestApp) {
   const get = (url: string) => app().http().get(url);
   const post = (body: object) => app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(body);
   const gemeentenOf = async (year: number, region: string): Promise<string[]> =>
@@ -17,7 +16,15 @@ describe('Series across herindelingen: as published with markers, or in one year
     }).expect(201);
     return new Map(names.map((name, i) => [name, 4 * n(i)]));
   };
-  const totals = (series: Array<{ period: string; total: number }>) => series.map((p) => [p.period, p.total]);
+  return { get, upload };
+}
+
+const totals = (series: Array<{ period: string; total: number }>) => series.map((p) => [p.period, p.total]);
+
+/** Series that stay comparable across herindelingen, on the real cases. */
+describe('Series across herindelingen: as published with markers, or in one year\'s gemeenten', () => {
+  const app = appUnderTest('all');
+  const { get, upload } = client(app);
 
   test('When Groningen has figures of 2020 and 2021, then Eemsdelta with classification=2021 reaches back into 2020 as the sum of Appingedam, Delfzijl and Loppersum', async () => {
     const y2020 = await upload('2020-12', 'AM01', 2020, 10);
@@ -93,5 +100,43 @@ describe('Series across herindelingen: as published with markers, or in one year
 
     expect(series[1].classificationChange).toBe('renamed from Stedendriehoek en Noordwest Veluwe to Veluwe Stedendriehoek');
     expect(series[0].classificationChange).toBeUndefined();
+  });
+});
+
+/** AM99 "Niet in te delen" held Vijfheerenlanden in 2019-2020; from 2021 Gorinchem (AM35) does. */
+describe('A region that is gone and a gemeente that changed region', () => {
+  const app = appUnderTest('all');
+  const { get, upload } = client(app);
+
+  test('When AM99 has figures of 2019 and 2020, then its series and periods answer like any region\'s, named as then', async () => {
+    const y2019 = await upload('2019-12', 'AM99', 2019, 7);
+    const y2020 = await upload('2020-03', 'AM99', 2020, 8);
+
+    const series = (await get('/v1/regions/AM99/series').expect(200)).body;
+    const byName = (await get('/v1/regions/Niet%20in%20te%20delen/series').expect(200)).body;
+    const periods = (await get('/v1/regions/AM99/periods').expect(200)).body;
+
+    expect(series.region).toEqual({ code: 'AM99', name: 'Niet in te delen' });
+    expect(totals(series.series)).toEqual([['2019-12', y2019.get('Vijfheerenlanden')], ['2020-03', y2020.get('Vijfheerenlanden')]]);
+    expect(series.series[1].change.total).toBe((y2020.get('Vijfheerenlanden') as number) - (y2019.get('Vijfheerenlanden') as number));
+    expect(byName).toEqual(series);
+    expect(periods).toEqual({ region: { code: 'AM99', name: 'Niet in te delen' }, periods: ['2019-12', '2020-03'] });
+    expect((await get('/v1/regions/AM98/series').expect(404)).body.errors).toEqual([expect.objectContaining({ field: 'region', found: 'AM98' })]);
+  });
+
+  test('When Vijfheerenlanden was filed under AM99 in 2020 and under Gorinchem in 2021, then its series and its latest figures hold both, each point saying where it was filed', async () => {
+    const y2020 = await upload('2020-06', 'AM99', 2020, 3);
+    const y2021 = await upload('2021-06', 'AM35', 2021, 4);
+
+    const series = (await get('/v1/gemeenten/Vijfheerenlanden/series?startPeriod=2020-06&endPeriod=2021-06').expect(200)).body;
+    const comparable = (await get('/v1/gemeenten/GM1961/series?classification=2021&startPeriod=2020-06&endPeriod=2021-06').expect(200)).body;
+    const detail = (await get('/v1/gemeenten/Vijfheerenlanden').expect(200)).body;
+
+    expect(series.gemeente).toEqual({ code: 'GM1961', name: 'Vijfheerenlanden', region: { code: 'AM35', name: 'Gorinchem' } });
+    expect(totals(series.series)).toEqual([['2020-06', y2020.get('Vijfheerenlanden')], ['2021-06', y2021.get('Vijfheerenlanden')]]);
+    expect(series.series[0].region).toEqual({ code: 'AM99', name: 'Niet in te delen' });
+    expect(series.series[1].region).toBeUndefined();
+    expect(totals(comparable.series)).toEqual(totals(series.series));
+    expect(detail.latest).toEqual(expect.objectContaining({ period: '2021-06', total: y2021.get('Vijfheerenlanden') }));
   });
 });

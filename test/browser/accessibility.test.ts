@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Chromium, launchChromium, watch } from '../support/browser';
 import { liveAppUnderTest } from '../support/live-server';
-import { seedReport } from '../support/report-seed';
+import { seedHerindeling, seedReport } from '../support/report-seed';
+import type { TestApp } from '../support/test-app';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -65,13 +66,13 @@ async function tabThrough(page: Page): Promise<{ expected: string[]; reached: Fo
   return { expected, reached };
 }
 
-function describeVariants(title: string, seeded: boolean, variants: Array<[string, string, number?]>): void {
+function describeVariants(title: string, seeded: boolean | ((t: TestApp) => Promise<unknown>), variants: Array<[string, string, number?]>): void {
   describe(title, () => {
     const live = liveAppUnderTest();
     let chromium: Chromium;
     let browser: BrowserContext;
     beforeAll(async () => {
-      if (seeded) await seedReport(live.t());
+      if (seeded) await (seeded === true ? seedReport : seeded)(live.t());
       chromium = await launchChromium({ width: 1100, height: 900 });
       browser = chromium.context;
     }, 60_000);
@@ -122,4 +123,8 @@ describeVariants('The report pages with figures in several periods', true, [
   ['a region in its first period', '/rapport/AM05?period=2025-06'],
   ['a region with one period', '/rapport/AM01'],
   ['a region without figures among others with figures', '/rapport/AM38'],
+]);
+
+describeVariants('The report page of a region with a herindeling inside its series', seedHerindeling, [
+  ['a region whose gemeenten changed between two periods', '/rapport/AM35'],
 ]);

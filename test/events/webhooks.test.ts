@@ -28,7 +28,7 @@ async function arrange(env: Record<string, string> = {}, { realClock = false, re
     catchUp: () => { now = Math.max(now, Date.now()); },
   };
   // random 0.5: no jitter, so the waits are the schedule's own.
-  const worker = new DeliveryWorker(deliverySettingsOf(t.config, t.store.events, t.service.reference, pino({ level: 'silent' }), { resolveHost, ...(realClock ? {} : { clock: () => new Date(now), random: () => 0.5 }) }));
+  const worker = new DeliveryWorker(deliverySettingsOf(t.config, t.store.events, t.service, pino({ level: 'silent' }), { resolveHost, ...(realClock ? {} : { clock: () => new Date(now), random: () => 0.5 }) }));
   const subscribe = async (body: object = { url: receiver.url }, key = WRITER_KEY) => {
     const res = await t.http().post('/v1/subscriptions').set('X-API-Key', key).send(body).expect(201);
     receiver.secret = res.body.secret;

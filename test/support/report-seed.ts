@@ -33,3 +33,20 @@ export async function seedReport(t: TestApp): Promise<void> {
     await post(buildUpload({ region: region.code, registerTotal: Math.round(total / (0.55 + 0.05 * i)), gemeenten }));
   }
 }
+
+/**
+ * Gorinchem (AM35) in June 2020 and June 2021, each with the gemeenten of its year: Vijfheerenlanden joined
+ * it on 1 January 2021, so a herindeling falls inside its series.
+ */
+export async function seedHerindeling(t: TestApp): Promise<Array<{ period: string; total: number }>> {
+  const seeded = [];
+  for (const [period, year, seed] of [['2020-06', 2020, 20], ['2021-06', 2021, 30]] as const) {
+    const gemeenten = t.service.classifications.year(year).region('AM35').gemeenten.map((g, j) => ({
+      gemeente: g.name, gemeenteClients: { withProfile: j % 3, withoutProfile: seed + j }, uwvClients: { withProfile: 2 * seed + j, withoutProfile: seed },
+    }));
+    const total = gemeenten.reduce((s, g) => s + g.gemeenteClients.withProfile + g.gemeenteClients.withoutProfile + g.uwvClients.withProfile + g.uwvClients.withoutProfile, 0);
+    await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send({ period, region: 'AM35', registerTotal: Math.round(total / 0.6), gemeenten }).expect(201);
+    seeded.push({ period, total });
+  }
+  return seeded;
+}

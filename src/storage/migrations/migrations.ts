@@ -258,4 +258,13 @@ export const MIGRATIONS: Migration[] = [
         .addPrimaryKeyConstraint('herindelingen_pkey', ['date', 'old_code', 'new_code'])).execute();
     },
   },
+  {
+    version: 12,
+    name: 'classification_events',
+    // An event that is not about one region's figures (a classification loaded) keeps its own data here, as
+    // JSON; its region_code is '' and its period the year. Versions 9 and 13 are other changes'.
+    async up(db, f) {
+      await db.schema.alterTable('events').addColumn('detail', f.text).execute();
+    },
+  },
 ];
