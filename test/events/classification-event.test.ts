@@ -98,12 +98,16 @@ describe('The event of a classification loaded', () => {
     expect(events.map((e) => [e.subject, e.data.year, e.data.replaced, e.data.membership, e.data.membershipSource])).toEqual([['2025', 2025, true, 'cbs', 'CBS 86059NED (test)']]);
   });
 
-  test('When AM99 uploads Vijfheerenlanden for 2020, then the feed tells it under the region of then', async () => {
+  test('When AM99 uploads Vijfheerenlanden for 2020, then the feed and a delivery tell it under the region of then', async () => {
+    const receiver = await subscribe({});
     const upload = { period: '2020-06', region: 'AM99', gemeenten: [{ gemeente: 'Vijfheerenlanden', gemeenteClients: { withProfile: 1, withoutProfile: 2 }, uwvClients: { withProfile: 3, withoutProfile: 4 } }] };
     await t.http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(upload).expect(201);
+
+    for (let round = 0; round < 10 && (await worker.runOnce()) > 0; round++);
 
     const events = (await t.http().get('/v1/events').expect(200)).body.events as Array<{ subject: string; data: { region: { code: string; name: string } } }>;
 
     expect(events.map((e) => [e.subject, e.data.region])).toEqual([['AM99/2020-06', { code: 'AM99', name: 'Niet in te delen' }]]);
+    expect(receiver.received.filter((x) => x.verified).map((x) => x.event)).toEqual(events);
   });
 });
