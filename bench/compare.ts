@@ -21,6 +21,7 @@ import { BenchRegion, jsonUpload, periods, regionTable, rowTotal } from './data'
 import { postInTurn, Upload } from './fill';
 import { tableUpload } from './import';
 import { cpuMicros, median, RoundsSettings, Sample } from './load';
+import { fillJson } from './fill';
 import { bodyOf, Endpoint, interleaved, largestRegion, readEndpoints, rotate } from './reads';
 import { checkSameBytes, uncachedPaths } from './series';
 import { onCleanUp, startBare, startService, Target, tempDir } from './targets';
@@ -37,6 +38,8 @@ export interface CompareSettings extends RoundsSettings {
   postgresPeriods: number;
   /** Connections of the uncached loads: fewer than for the cached ones, so that a short window holds answers and not a queue. */
   uncachedConnections: number;
+  /** Periods of the further instances of each build on which the national series is loaded besides `periods` (issue 19: flat from 10 to 160). */
+  growthPeriods: number[];
 }
 
 /** A build of the service: where it is and which commit it was built from. */
@@ -91,6 +94,8 @@ export interface CompareReport {
   region: BenchRegion;
   cached: ReadRow[];
   uncached: ReadRow[];
+  /** The national series, uncached and cached, per number of periods stored (ascending). */
+  growth: Array<{ periods: number; uncached: ReadRow; cached: ReadRow }>;
   writes: WriteRow[];
   buildSeconds: number;
 }
@@ -233,16 +238,23 @@ async function sqlitePart(builds: [Build, Build], settings: CompareSettings, reg
     let instant = Date.parse('2030-01-01T00:00:00.000Z');
     const asOf = (p: string) => () => `${p}?asOf=${new Date(instant++).toISOString()}`;
     const regionTotals = `/v1/regions/${region.code}/totals`;
+    const workbook = `/v1/regions/${region.code}/table`;
+    // Each beside its cached self, with the same connections, for issue 19's ratios of uncached to cached.
     const uncachedEndpoints: Endpoint[] = [
       { path: regionTotals, core: true, label: 'region totals (uncached)', paths: asOf(regionTotals) },
       { path: '/v1/totals', core: true, label: 'national totals (uncached)', paths: asOf('/v1/totals') },
+      { path: '/v1/totals', core: true, label: 'national totals (cached)' },
       { path: '/v1/series', core: true, label: 'national series (uncached)', paths: uncachedPaths('/v1/series', settings.periods) },
+      { path: '/v1/series', core: true, label: 'national series (cached)' },
+      { path: workbook, core: true, label: 'region workbook xlsx (uncached)', accept: XLSX, freshAccept: true },
+      { path: workbook, core: true, label: 'region workbook xlsx (cached)', accept: XLSX },
     ];
     for (const t of services) await checkSameBytes(t, uncachedEndpoints);
     for (const e of uncachedEndpoints) bytes.set(e.label as string, [(await bodyOf(before, e.path)).length, (await bodyOf(after, e.path)).length]);
     log('uncached reads: before and after');
     const uncachedOptions = { ...options, connections: settings.uncachedConnections };
     const uncachedSamples = await interleaved([before, after], uncachedEndpoints, settings.rounds, uncachedOptions, settings.warmupSeconds, log);
+    const growth = await seriesGrowth(services, builds, settings, regions, log);
 
     log(`table import (SQLite): ${settings.importRounds} rounds × ${settings.importFiles} TSV files`);
     const imports = await writeRounds(services, importRounds(regions, settings), 'table import (SQLite)', log);
@@ -253,6 +265,7 @@ async function sqlitePart(builds: [Build, Build], settings: CompareSettings, reg
       region,
       cached: cachedEndpoints.map((e) => ({ endpoint: e, bytes: bytes.get(e.path) ?? [0, 0], before: of(cachedSamples, before, e), after: of(cachedSamples, after, e), express: of(cachedSamples, express, e) })),
       uncached: uncachedEndpoints.map((e) => ({ endpoint: e, bytes: bytes.get(e.label as string) ?? [0, 0], before: of(uncachedSamples, before, e), after: of(uncachedSamples, after, e) })),
+      growth,
       writes: [
         { label: 'JSON uploads per second, SQLite', unit: 'uploads', before: json.get('before') ?? [], after: json.get('after') ?? [], target: 1 },
         { label: 'table import rows per second, SQLite', unit: 'rows', before: imports.get('before') ?? [], after: imports.get('after') ?? [], target: 0.9 },
@@ -260,6 +273,46 @@ async function sqlitePart(builds: [Build, Build], settings: CompareSettings, reg
     };
   } finally {
     await Promise.all([...services, ...others].map((t) => t.stop()));
+  }
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/**
+ * The national series, uncached and cached, on further instances of each build holding `growthPeriods`
+ * periods, beside the two holding `periods` (`held`): what an uncached series costs as history grows.
+ */
+async function seriesGrowth(held: Target[], builds: [Build, Build], settings: CompareSettings, regions: BenchRegion[], log: Log): Promise<CompareReport['growth']> {
+  const started: Target[] = [];
+  try {
+    const counts = [...new Set([settings.periods, ...settings.growthPeriods])].sort((a, b) => a - b);
+    const instances = new Map<number, Target[]>([[settings.periods, held]]);
+    for (const count of counts.filter((c) => c !== settings.periods)) {
+      const pair: Target[] = [];
+      for (const b of builds) {
+        const t = await startService({ name: `${b.name} ${count}`, dir: tempDir(), root: b.root });
+        started.push(t);
+        log(`series growth: filling ${t.name} (pid ${t.pid}) with ${regions.length} regions × ${count} periods`);
+        const fill = await fillJson(t, regions, periods(count));
+        log(`  ${fill.uploads} uploads in ${fill.seconds.toFixed(1)} s`);
+        pair.push(t);
+      }
+      instances.set(count, pair);
+    }
+    const named = counts.flatMap((c) => (instances.get(c) as Target[]).map((t, i) => ({ ...t, name: `${builds[i].name} ${c} periods` })));
+    const maxPeriods = Math.max(...counts);
+    const endpoints: Endpoint[] = [
+      { path: '/v1/series', core: true, label: 'national series (uncached)', paths: uncachedPaths('/v1/series', maxPeriods) },
+      { path: '/v1/series', core: true, label: 'national series (cached)' },
+    ];
+    for (const t of named) await checkSameBytes(t, endpoints);
+    const options = { connections: settings.uncachedConnections, seconds: settings.seconds, maxRequests: settings.maxRequests };
+    const samples = await interleaved(named, endpoints, settings.rounds, options, settings.warmupSeconds, log);
+    const of = (build: Build, count: number, e: Endpoint) => samples.get(`${build.name} ${count} periods ${e.label}`) ?? [];
+    const row = (count: number, e: Endpoint): ReadRow => ({ endpoint: e, bytes: [0, 0], before: of(builds[0], count, e), after: of(builds[1], count, e) });
+    return counts.map((count) => ({ periods: count, uncached: row(count, endpoints[0]), cached: row(count, endpoints[1]) }));
+  } finally {
+    await Promise.all(started.map((t) => t.stop()));
   }
 }
 
@@ -293,7 +346,7 @@ export async function runCompare(rev: string, settings: CompareSettings, regions
   const after = thisBuild();
   const sqlite = await sqlitePart([before, after], settings, regions, log);
   const postgres = await postgresPart([before, after], settings, regions, log);
-  return { settings, before, after, region: sqlite.region, cached: sqlite.cached, uncached: sqlite.uncached, writes: [...sqlite.writes, ...postgres], buildSeconds };
+  return { settings, before, after, region: sqlite.region, cached: sqlite.cached, uncached: sqlite.uncached, growth: sqlite.growth, writes: [...sqlite.writes, ...postgres], buildSeconds };
 }
 
 /**
@@ -403,6 +456,7 @@ export function compareMarkdown(r: CompareReport): string {
       ]),
     ),
     '',
+    ...issue19Markdown(r),
     '#### Writes',
     '',
     'One upload at a time through `POST /v1/uploads`; JSON: one region and period per upload; table import: one TSV file per period holding all 35 regions ' +
@@ -419,4 +473,47 @@ export function compareMarkdown(r: CompareReport): string {
       ]),
     ),
   ].join('\n');
+}
+
+/** Issue 19's targets: uncached beside cached in the same rounds, and the uncached national series as history grows. */
+function issue19Markdown(r: CompareReport): string[] {
+  const row = (label: string) => r.uncached.find((x) => x.endpoint.label === label);
+  const sides = ['before', 'after'] as const;
+  // Uncached over cached, by req/s and by CPU (cached CPU over uncached), of one build.
+  const over = (u: ReadRow | undefined, c: ReadRow | undefined, side: 'before' | 'after') => (u && c
+    ? { rps: paired(rps(u[side]), rps(c[side])).median, cpu: paired(cpu(c[side]), cpu(u[side])).median } : { rps: NaN, cpu: NaN });
+  const met = (x: { rps: number; cpu: number }, target: number) => `${x.rps >= target ? 'yes' : '**no**'} / ${x.cpu >= target ? 'yes' : '**no**'}`;
+  const ratioCell = (x: { rps: number; cpu: number }) => `${f2(x.rps)} (${f2(x.cpu)})`;
+  const rows: string[][] = [];
+  const totals = sides.map((side) => over(row('national totals (uncached)'), row('national totals (cached)'), side));
+  rows.push(['uncached national totals / cached', ...totals.map(ratioCell), '≥ 0.10', met(totals[1], 0.1)]);
+  const workbook = sides.map((side) => over(row('region workbook xlsx (uncached)'), row('region workbook xlsx (cached)'), side));
+  rows.push(['uncached region workbook / cached', ...workbook.map(ratioCell), '–', '–']);
+  const largest = r.growth.at(-1);
+  const smallest = r.growth[0];
+  if (largest && smallest) {
+    const series = sides.map((side) => over(largest.uncached, largest.cached, side));
+    rows.push([`uncached national series / cached, ${largest.periods} periods`, ...series.map(ratioCell), '≥ 0.05', met(series[1], 0.05)]);
+    // Growth by CPU per answer only: req/s of instances loaded in turn moves with the machine's other load.
+    const growth = sides.map((side) => mid(cpu(largest.uncached[side])) / mid(cpu(smallest.uncached[side])));
+    rows.push([`uncached national series CPU per answer, ${largest.periods} over ${smallest.periods} periods`, ...growth.map((g) => `${f2(g)} (by CPU)`), '≤ 1.50', growth[1] <= 1.5 ? 'yes (by CPU)' : '**no** (by CPU)']);
+  }
+  const growthTable = r.growth.length === 0 ? [] : [
+    '',
+    table(['periods stored', 'uncached before req/s / CPU µs', 'uncached after req/s / CPU µs', 'cached before req/s / CPU µs', 'cached after req/s / CPU µs', 'uncached after / before (by CPU)'],
+      r.growth.map((g) => [String(g.periods),
+        ...[g.uncached.before, g.uncached.after, g.cached.before, g.cached.after].map((x) => `${n(mid(rps(x)))} / ${n(mid(cpu(x)))}`),
+        `${f2(paired(rps(g.uncached.after), rps(g.uncached.before)).median)} (${f2(paired(cpu(g.uncached.before), cpu(g.uncached.after)).median)})`])),
+  ];
+  return [
+    '#### Issue 19: uncached beside cached, and the national series as history grows',
+    '',
+    'Uncached and cached loads of the same answer in the same rounds, with the uncached loads\' connections; the workbook is the region\'s table as xlsx ' +
+      '(`Accept` xlsx, a different `Accept` on every uncached request). Ratios as medians of per-round ratios, by req/s (by CPU per answer, cached over uncached). ' +
+      `The series also on instances of each build holding ${r.growth.map((g) => g.periods).join(', ')} periods (35 regions each, loaded in turn).`,
+    '',
+    table(['measure', 'before', 'after', 'target', 'met (after)? by req/s / by CPU'], rows),
+    ...growthTable,
+    '',
+  ];
 }

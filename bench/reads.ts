@@ -24,6 +24,10 @@ export interface Endpoint {
   label?: string;
   /** A new path for each request (the same answer under another URL), so that none is a cache hit. */
   paths?: () => string;
+  /** The Accept of every request (e.g. xlsx, where the path has no format to ask by). */
+  accept?: string;
+  /** A different Accept on every request (the read cache keys on it), so that none is a cache hit. */
+  freshAccept?: boolean;
 }
 
 export interface ComparisonRow {
@@ -87,14 +91,14 @@ export async function interleaved(targets: Target[], endpoints: Endpoint[], roun
   const key = (t: Target, e: Endpoint) => `${t.name} ${e.label ?? e.path}`;
   for (const e of endpoints) {
     for (const t of targets) {
-      await load(t.url + e.path, { ...options, seconds: warmupSeconds }, t.pid, e.paths);
+      await load(t.url + e.path, { ...options, seconds: warmupSeconds, accept: e.accept, uncached: e.freshAccept }, t.pid, e.paths);
       samples.set(key(t, e), []);
     }
   }
   for (let round = 0; round < rounds; round++) {
     for (const [ei, e] of endpoints.entries()) {
       for (const t of rotate(targets, round + ei)) {
-        const sample = await load(t.url + e.path, options, t.pid, e.paths);
+        const sample = await load(t.url + e.path, { ...options, accept: e.accept, uncached: e.freshAccept }, t.pid, e.paths);
         samples.get(key(t, e))?.push(sample);
         log(`  round ${round + 1}/${rounds} ${(e.label ?? e.path).padEnd(30)} ${t.name.padEnd(18)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  ${Math.round(sample.cpuPerRequest)} µs CPU/req${sample.failures ? `  ${sample.failures} FAILURES` : ''}`);
       }

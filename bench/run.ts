@@ -65,8 +65,8 @@ const pgbouncer: PgbouncerSettings = quick
   : { connections: 50, rounds: 3, seconds: 3, warmupSeconds: 1, maxRequests: 300_000, fillPeriods: 4, readAfterWrite: 50, checks: [200, 1000] };
 
 const compareSettings: CompareSettings = quick
-  ? { connections: 50, rounds: 3, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 6, importRounds: 3, importFiles: 10, postgresPeriods: 1, uncachedConnections: 10 }
-  : { connections: 50, rounds: 7, seconds: 1.5, warmupSeconds: 1, maxRequests: 300_000, periods: 40, importRounds: 5, importFiles: 59, postgresPeriods: 2, uncachedConnections: 10 };
+  ? { connections: 50, rounds: 3, seconds: 1, warmupSeconds: 0.5, maxRequests: 300_000, periods: 6, importRounds: 3, importFiles: 10, postgresPeriods: 1, uncachedConnections: 10, growthPeriods: [2, 24] }
+  : { connections: 50, rounds: 7, seconds: 1.5, warmupSeconds: 1, maxRequests: 300_000, periods: 40, importRounds: 5, importFiles: 59, postgresPeriods: 2, uncachedConnections: 10, growthPeriods: [10, 160] };
 
 const mixed: MixedSettings = quick
   ? { connections: 100, rounds: 1, seconds: 3, warmupSeconds: 1, maxRequests: 1_000_000, periods: 6, writesPerSecond: 30, writers: 3 }

@@ -131,10 +131,8 @@ export interface ServiceOptions {
  */
 export async function startService(options: ServiceOptions): Promise<Target> {
   const port = await freePort();
-  // This checkout's service checks every period in its year's classification (bench/years.ts).
-  if ((options.root ?? PROJECT_ROOT) === PROJECT_ROOT) {
-    await loadBenchYears({ DATABASE_PATH: path.join(options.dir, 'sonar.db'), ...options.env });
-  }
+  // The service checks every period in its year's classification (bench/years.ts).
+  await loadBenchYears({ DATABASE_PATH: path.join(options.dir, 'sonar.db'), ...options.env }, options.root ?? PROJECT_ROOT);
   const server = path.join(options.root ?? PROJECT_ROOT, 'dist', 'src', 'server.js');
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), server], {
     cwd: options.dir,

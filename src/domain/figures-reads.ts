@@ -26,9 +26,13 @@ export async function regionTotals(ctx: UseCaseContext, regionKey: string, perio
   return { region: refOf(regionThen(ctx, region, sums.period)), period: sums.period, ...summarize([sums.counts], sums.registerTotal) };
 }
 
-export async function nationalTotals(ctx: UseCaseContext, period?: string, asOf?: string): Promise<NationalTotals> {
-  const { period: p, uploads } = await nationalPeriod(ctx, period, asOf);
-  return nationalTotalsOf(p, uploads, ctx.classifications.forPeriodOr(p, ctx.reference));
+/** From the national sums kept per period: one row, whatever the number of regions. */
+export async function nationalTotals(ctx: UseCaseContext, period?: string, asOfText?: string): Promise<NationalTotals> {
+  const asOf = asOfInstant(asOfText);
+  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(undefined, asOf);
+  const [sums] = p === undefined ? [] : await ctx.store.nationalSums({ period: p, asOf });
+  if (p === undefined || !sums) throw noNationalFigures(p, asOf);
+  return nationalTotalsOf(sums, ctx.classifications.forPeriodOr(p, ctx.reference));
 }
 
 export async function coverage(ctx: UseCaseContext, period?: string, asOf?: string): Promise<CoverageReport> {
@@ -77,7 +81,11 @@ async function nationalPeriod(ctx: UseCaseContext, period?: string, asOfText?: s
   const asOf = asOfInstant(asOfText);
   const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(undefined, asOf);
   const uploads = p === undefined ? [] : (await ctx.store.periodSums(p, { asOf })).map((u) => ({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] }));
-  const then = asOf === undefined ? '' : ` as of ${asOf}`;
-  if (p === undefined || uploads.length === 0) throw notFound(p === undefined ? `No figures have been uploaded yet${then}.` : `No region has figures for ${p}${then}.`);
+  if (p === undefined || uploads.length === 0) throw noNationalFigures(p, asOf);
   return { period: p, uploads };
+}
+
+function noNationalFigures(period: string | undefined, asOf: string | undefined): Error {
+  const then = asOf === undefined ? '' : ` as of ${asOf}`;
+  return notFound(period === undefined ? `No figures have been uploaded yet${then}.` : `No region has figures for ${period}${then}.`);
 }

@@ -57,6 +57,22 @@ export interface UploadSums {
   counts: Counts;
 }
 
+/**
+ * A period's figures summed over every region with figures, as kept with each write: what a national total
+ * needs, in one row whatever the number of regions.
+ */
+export interface NationalSums {
+  period: string;
+  /** The regions with figures, in code order. */
+  regionCodes: string[];
+  regionsWithRegister: number;
+  /** The registers summed over the regions that have one; null when none has. */
+  registerTotal: number | null;
+  counts: Counts;
+  /** The total over the regions with a register: what coverage divides by the register. */
+  coveredTotal: number;
+}
+
 /** One gemeente's counts in one period. */
 export interface GemeentePeriodCounts {
   period: string;
@@ -152,6 +168,8 @@ export interface FiguresStore {
   uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]>;
   /** The uploads that count in one period (of one region, or of every region with figures), summed as stored with each, by region code; one query. */
   periodSums(period: string, options?: { regionCode?: string; asOf?: string }): Promise<UploadSums[]>;
+  /** One period's national sums, or every period's (oldest first), of the periods with figures; one query. */
+  nationalSums(options?: { period?: string; asOf?: string }): Promise<NationalSums[]>;
   /** One gemeente's counts in every period its region's upload that counts lists it, oldest first; one query. */
   gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]>;
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */

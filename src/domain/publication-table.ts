@@ -1,7 +1,7 @@
 import { notFound } from './errors';
 import { Counts, rowTotal, summarize, Summary } from './figures';
 import { periodOf } from './period';
-import { nationalSummary } from './read-shapes';
+import { nationalSummary, nationalSumsOf } from './read-shapes';
 import { Region, RegionRef } from './reference';
 import { regionNamed, regionThen } from './figures-reads';
 import { UseCaseContext } from './use-case';
@@ -99,5 +99,5 @@ export async function nationalTable(ctx: UseCaseContext, period?: string): Promi
     const region = then.region(u.regionCode);
     return { region: ref(region), label: labels.get(u.regionCode) ?? region.name, totals: summarize(u.rows, u.registerTotal) };
   });
-  return { period: p, rows, totals: nationalSummary(uploads).summary };
+  return { period: p, rows, totals: nationalSummary(nationalSumsOf(p, uploads)) };
 }

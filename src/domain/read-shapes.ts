@@ -2,7 +2,8 @@
  * How the reads shape figures into answers: shared by the one-period reads and the series, so that a point
  * of a series is exactly what the read of its period gives.
  */
-import { Counts, rowTotal, summarize, Summary } from './figures';
+import { Counts, rowTotal, sumCounts, summarize, Summary } from './figures';
+import { NationalSums } from './ports';
 import { ReferenceData, RegionRef } from './reference';
 import { GemeenteCounts } from './upload';
 import { CoverageReport, GemeenteFigures, NationalTotals, RegionCoverage } from './views';
@@ -21,27 +22,35 @@ export interface RegionCounts {
   rows: readonly Counts[];
 }
 
-/** The regions without figures among those given, in code order. */
-export function missingRegions(present: readonly RegionCounts[], reference: ReferenceData): RegionRef[] {
-  const codes = new Set(present.map((u) => u.regionCode));
+/** The regions of the reference without figures, of those whose codes are given, in code order. */
+export function missingRegions(present: readonly string[], reference: ReferenceData): RegionRef[] {
+  const codes = new Set(present);
   return reference.regions.filter((r) => !codes.has(r.code)).map(refOf);
 }
 
-/** The national totals of one period over the regions with figures in it. */
 /**
- * The sum over regions: `registerTotal` sums the regions that have a register, and coverage is computed
- * over those regions only.
+ * The regions' figures of one period summed (the stores keep this per period as each write commits):
+ * `registerTotal` sums the regions that have a register, and `coveredTotal` the totals of those regions.
  */
-export function nationalSummary(uploads: readonly RegionCounts[]): { summary: Summary; regionsWithRegister: number } {
+export function nationalSumsOf(period: string, uploads: readonly RegionCounts[]): NationalSums {
   const withRegister = uploads.filter((u) => u.registerTotal !== null);
-  const registerTotal = withRegister.length ? withRegister.reduce((sum, u) => sum + (u.registerTotal ?? 0), 0) : null;
-  const coveredTotal = summarize(withRegister.flatMap((u) => u.rows), null).total;
-  return { summary: summarize(uploads.flatMap((u) => u.rows), registerTotal, coveredTotal), regionsWithRegister: withRegister.length };
+  return {
+    period,
+    regionCodes: uploads.map((u) => u.regionCode).sort(),
+    regionsWithRegister: withRegister.length,
+    registerTotal: withRegister.length ? withRegister.reduce((sum, u) => sum + (u.registerTotal ?? 0), 0) : null,
+    counts: sumCounts(uploads.flatMap((u) => u.rows)),
+    coveredTotal: rowTotal(sumCounts(withRegister.flatMap((u) => u.rows))),
+  };
 }
 
-export function nationalTotalsOf(period: string, uploads: readonly RegionCounts[], reference: ReferenceData): NationalTotals {
-  const { summary, regionsWithRegister } = nationalSummary(uploads);
-  return { period, regions: uploads.length, regionsWithRegister, ...summary, missing: missingRegions(uploads, reference) };
+/** The sum over regions, with coverage computed over the regions that have a register only. */
+export const nationalSummary = (sums: NationalSums): Summary => summarize([sums.counts], sums.registerTotal, sums.coveredTotal);
+
+/** The national totals of one period over the regions with figures in it. */
+export function nationalTotalsOf(sums: NationalSums, reference: ReferenceData): NationalTotals {
+  const { period, regionCodes, regionsWithRegister } = sums;
+  return { period, regions: regionCodes.length, regionsWithRegister, ...nationalSummary(sums), missing: missingRegions(regionCodes, reference) };
 }
 
 export function coverageReportOf(period: string, uploads: readonly RegionCounts[], reference: ReferenceData): CoverageReport {
@@ -51,6 +60,6 @@ export function coverageReportOf(period: string, uploads: readonly RegionCounts[
       const { total, registerTotal, coverage, coveragePercent, profileShare, profileSharePercent } = summarize(u.rows, u.registerTotal);
       return { region: refOf(reference.region(u.regionCode)), total, registerTotal, coverage, coveragePercent, profileShare, profileSharePercent };
     }),
-    missing: missingRegions(uploads, reference),
+    missing: missingRegions(uploads.map((u) => u.regionCode), reference),
   };
 }

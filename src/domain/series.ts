@@ -9,7 +9,7 @@ import { changeBetween, compositionOf, connected, relatedOn } from './comparable
 import { gemeenteNationally, gemeenteOfAnyYear } from './gemeenten';
 import { toInstant } from './instant';
 import { PERIOD_NOTATIONS, toPeriod } from './period';
-import { nationalTotalsOf, RegionCounts, refOf, toFigures } from './read-shapes';
+import { nationalTotalsOf, refOf, toFigures } from './read-shapes';
 import { GemeenteSeries, NationalSeries, RegionPeriodList, RegionSeries } from './series-views';
 import { UseCaseContext } from './use-case';
 import { GemeenteRef, ReferenceData, Region } from './reference';
@@ -194,13 +194,8 @@ const lastDayOf = (period: string): string => {
 /** The national totals per period over the regions with figures in it, oldest first. */
 export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters = {}): Promise<NationalSeries> {
   const checked = checkFilters(filters);
-  const byPeriod = new Map<string, RegionCounts[]>();
-  for (const u of await ctx.store.uploadSums(undefined, checked.asOf)) {
-    const regions = byPeriod.get(u.period) ?? [];
-    regions.push({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] });
-    byPeriod.set(u.period, regions);
-  }
-  const points = [...byPeriod].map(([period, regions]) => nationalTotalsOf(period, regions, ctx.classifications.forPeriodOr(period, ctx.reference)));
+  // The national sums kept per period: one row per period, whatever the number of regions.
+  const points = (await ctx.store.nationalSums({ asOf: checked.asOf })).map((sums) => nationalTotalsOf(sums, ctx.classifications.forPeriodOr(sums.period, ctx.reference)));
   return { series: selectObservations(withChanges(points), checked) };
 }
 

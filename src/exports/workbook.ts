@@ -1,5 +1,16 @@
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import type { Cell } from './csv';
+
+/**
+ * The date every part of a workbook's zip carries: the DOS epoch, as Excel writes its own files. exceljs
+ * (4.4, lib/utils/zip-stream.js) adds each part to a JSZip without a date, so JSZip stamps the current time
+ * and two renders of the same data differ in bytes under one strong ETag (which is made from the view), e.g. on
+ * two instances or after the kept answer went (JSZip's "Deterministic writes", Stuk/jszip#183). JSZip's public
+ * defaults are the one place to give it. With the workbook's own dates fixed too, the bytes depend on the data only.
+ */
+const ZIP_DATE = new Date(Date.UTC(1980, 0, 1));
+JSZip.defaults.date = ZIP_DATE;
 
 /** What a workbook is made of: a sheet with its rows at hand, as it crosses to the worker thread. */
 export interface SheetData {

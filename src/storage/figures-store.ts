@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { DomainError } from '../domain/errors';
 import {
-  FiguresStore, GemeentePeriodCounts, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock,
+  FiguresStore, GemeentePeriodCounts, NationalSums, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock,
 } from '../domain/ports';
 import { sumCounts } from '../domain/figures';
 import { Region } from '../domain/reference';
@@ -10,6 +10,7 @@ import { classificationStamp, type Herindeling, type YearClassification } from '
 import { ClassificationQueries, classificationQueries, readClassifications, writeClassification } from './classification-store';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
+import { nationalQueries } from './national-sums';
 import type { Engine, StagedUpload } from './engine';
 import { EventsDatabase } from './events-database';
 import { outboxWrites, writeEvents } from './events-store';
@@ -60,12 +61,14 @@ export class FiguresDatabase implements FiguresStore {
   readonly events: EventsDatabase;
 
   private readonly classified: ClassificationQueries;
+  private readonly national;
 
   constructor(readonly engine: Engine) {
     const db = engine.db;
     this.outbox = outboxWrites(db);
     this.events = new EventsDatabase(engine);
     this.classified = classificationQueries(db);
+    this.national = nationalQueries(db);
     /** A read written once over the uploads that count, prepared for now and for an instant. */
     const counting = <R>(read: (db: ReturnType<typeof withCounting>, a: Partial<Args>) => { compile(): unknown }): Variants<R> => ({
       now: prepare(db, (d, a) => read(withCounting(d, undefined), a) as never),
@@ -77,7 +80,6 @@ export class FiguresDatabase implements FiguresStore {
       .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount])
       .orderBy('u.region_code');
     this.q = {
-      latestPeriod: counting<{ period: string | null }>((d) => d.selectFrom('counting').select((eb) => eb.fn.max('period').as('period'))),
       latestRegionPeriod: counting<{ period: string | null }>((d, a) => d.selectFrom('counting').select((eb) => eb.fn.max('period').as('period'))
         .where('region_code', '=', a.region as string)),
       periods: prepare(db, (d) => d.selectFrom('current_uploads').select('period').distinct().orderBy('period')),
@@ -234,8 +236,8 @@ export class FiguresDatabase implements FiguresStore {
   }
 
   async latestPeriod(regionCode?: string, asOf?: string): Promise<string | undefined> {
-    const read = regionCode === undefined ? this.q.latestPeriod : this.q.latestRegionPeriod;
-    const [row] = await this.read(() => of(read, asOf).rows(this.db, { region: regionCode, asOf }));
+    if (regionCode === undefined) return this.read(() => this.national.latestPeriod(this.db, asOf));
+    const [row] = await this.read(() => of(this.q.latestRegionPeriod, asOf).rows(this.db, { region: regionCode, asOf }));
     return row?.period ?? undefined;
   }
 
@@ -273,6 +275,10 @@ export class FiguresDatabase implements FiguresStore {
     const { regionCode, asOf } = options;
     const read = regionCode === undefined ? this.q.periodSums : this.q.regionPeriodSums;
     return (await this.read(() => of(read, asOf).rows(this.db, { period, region: regionCode, asOf }))).map(toSums);
+  }
+
+  async nationalSums(options: { period?: string; asOf?: string } = {}): Promise<NationalSums[]> {
+    return this.read(() => this.national.read(this.db, options.period, options.asOf));
   }
 
   async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {
@@ -386,8 +392,9 @@ export class FiguresDatabase implements FiguresStore {
           await this.q.makeStagedCurrent.run(db, args);
           await forget(db, flushed.importId);
         }
-        // The outbox: an event per upload, and its deliveries, committed with the figures or not at all.
+        // The national sums of their periods, and the outbox (an event per upload, and its deliveries), with the figures or not at all.
         if (staged.length > 0) {
+          await this.national.keep(db, staged[0].base + 1, staged[0].base + staged.length, uploadedAt);
           await writeEvents(db, this.outbox, (before) => this.outbox.published.run(db, { before, base: staged[0].base, count: staged.length, type: EVENT_TYPES.published }));
         }
         const last = new Map(staged.map((u) => [`${u.region_code} ${u.period}`, u.seq]));
@@ -440,6 +447,7 @@ export class FiguresDatabase implements FiguresStore {
         const [previous] = await this.q.latestStanding.rows(db, { region: current.region_code, period: current.period });
         if (previous === undefined) await this.q.forgetCurrent.run(db, { region: current.region_code, period: current.period });
         else await this.q.makeCurrent.run(db, { region: current.region_code, period: current.period, id: previous.id });
+        await this.national.keep(db, id, id, at);
       }
       await writeEvents(db, this.outbox, (before) => this.outbox.withdrawn.run(db, { before, id, at, type: EVENT_TYPES.withdrawn }));
       return { result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period }] };

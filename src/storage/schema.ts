@@ -41,6 +41,27 @@ export interface UploadSumsTable {
   uwv_without_profile: number;
 }
 
+/** Each period's national sums, a row per write that changed them (migration 9, national-sums.ts). */
+export interface NationalSumsTable {
+  period: string;
+  /** The period's rows numbered in commit order, from 1. */
+  n: number;
+  valid_from: string;
+  /** The next row's valid_from; null while current. */
+  valid_until: string | null;
+  regions: number;
+  regions_with_register: number;
+  register_total: number | null;
+  gw: number;
+  gwo: number;
+  uw: number;
+  uwo: number;
+  /** The total over the regions with a register. */
+  covered_total: number;
+  /** The regions' codes, separated by spaces, in code order. */
+  region_codes: string;
+}
+
 export interface CurrentUploadsTable { region_code: string; period: string; upload_id: number }
 
 export interface IdempotencyKeysTable { client: string; key: string; fingerprint: string; answer: string; expires_at: string }
@@ -144,6 +165,7 @@ export interface Schema {
   upload_figures: UploadFiguresTable;
   upload_sums: UploadSumsTable;
   current_uploads: CurrentUploadsTable;
+  national_sums: NationalSumsTable;
   idempotency_keys: IdempotencyKeysTable;
   schema_migrations: SchemaMigrationsTable;
   staged_uploads: StagedUploadsTable;

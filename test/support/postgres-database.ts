@@ -64,7 +64,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
 }
 
 /** Every table uploads write, emptied between the tests of a file; ids start at 1 again. */
-const WRITTEN_TABLES = 'uploads, upload_figures, upload_sums, current_uploads, idempotency_keys, staged_uploads, staged_figures, events, subscriptions, deliveries';
+const WRITTEN_TABLES = 'uploads, upload_figures, upload_sums, current_uploads, national_sums, idempotency_keys, staged_uploads, staged_figures, events, subscriptions, deliveries';
 
 const idle: TestDatabase[] = [];
 

@@ -6,6 +6,8 @@
  * coordination tables (7), as its version 1 (see migrator.ts).
  */
 import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
+import { countsAt } from '../as-of';
+import { NATIONAL_COLUMNS, nationalAggregates } from '../national-sums';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -165,11 +167,48 @@ export const MIGRATIONS: Migration[] = [
     },
   },
   {
+    version: 9,
+    name: 'national_sums',
+    // Each period's national sums, a row per write valid from its instant (national-sums.ts), so that a
+    // national total or series, now or as of an instant, reads one row per period. Filled by replaying the
+    // history: a row per period and instant at which an upload of it was made or withdrawn, summing the
+    // uploads that counted then (as-of.ts), each valid until the period's next.
+    async up(db, f) {
+      let table = f.keyed(db.schema.createTable('national_sums')
+        .addColumn('period', f.text, (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addColumn('valid_from', f.text, (c) => c.notNull())
+        .addColumn('valid_until', f.text)
+        .addColumn('regions', 'integer', (c) => c.notNull())
+        .addColumn('regions_with_register', 'integer', (c) => c.notNull())
+        .addColumn('register_total', 'integer'));
+      for (const column of ['gw', 'gwo', 'uw', 'uwo', 'covered_total']) table = table.addColumn(column, 'integer', (c) => c.notNull());
+      await table.addColumn('region_codes', f.text, (c) => c.notNull()).addPrimaryKeyConstraint('national_sums_pkey', ['period', 'n']).execute();
+      await db.schema.createIndex('national_sums_as_of').on('national_sums').columns(['period', 'valid_from', 'n']).execute();
+      // One current row per period: a write that failed to end the one before cannot commit.
+      await db.schema.createIndex('national_sums_current').unique().on('national_sums').column('period').where(sql.ref('valid_until'), 'is', null).execute();
+      await sql`with instants as (
+          select period, uploaded_at as at from uploads
+          union select period, withdrawn_at from uploads where withdrawn_at is not null),
+        counting as (
+          select i.period, i.at, u.id as upload_id, u.region_code from instants i
+            join uploads u on u.period = i.period and ${countsAt('u', sql.ref('i.at'))})
+        insert into national_sums (period, n, valid_from, valid_until, ${sql.join(NATIONAL_COLUMNS.map((c) => sql.ref(c)))})
+        select i.period, row_number() over w, i.at, lead(i.at) over w, ${nationalAggregates}
+        from instants i
+          left join counting c on c.period = i.period and c.at = i.at
+          left join uploads u on u.id = c.upload_id
+          left join upload_sums s on s.upload_id = c.upload_id
+        group by i.period, i.at
+        window w as (partition by i.period order by i.at)`.execute(db);
+    },
+  },
+  {
     version: 10,
     name: 'events_and_webhooks',
     // The outbox: each committed change of the figures as an event (numbered in commit order, written in the
     // change's own transaction), the webhook subscriptions, and one delivery per event and subscription that
-    // wants it, which the instances claim with a lease. Version 9 is another change's.
+    // wants it, which the instances claim with a lease.
     async up(db, f) {
       await db.schema.createTable('events')
         .addColumn('seq', 'integer', (c) => c.primaryKey())
