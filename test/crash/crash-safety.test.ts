@@ -314,8 +314,9 @@ describe('Crash safety of a multi-region file import, on the SQLite file (SQLite
       if (committedNow > 0) current = (first + committedNow - 1) % 2;
 
       // Nothing anywhere in the main database beyond whole uploads: no staging table, no stray row; and one
-      // event per upload committed (the outbox commits with the figures or not at all).
-      const expectedRows = { ...freshRows, uploads: committedImports * regions.length, events: committedImports * regions.length, upload_figures: committedImports * gemeenten, upload_sums: committedImports * regions.length, current_uploads: current === undefined ? 0 : regions.length };
+      // event per upload committed (the outbox commits with the figures or not at all), and one national sum
+      // of the period per import committed (each valid from its commit).
+      const expectedRows = { ...freshRows, uploads: committedImports * regions.length, events: committedImports * regions.length, upload_figures: committedImports * gemeenten, upload_sums: committedImports * regions.length, national_sums: committedImports, current_uploads: current === undefined ? 0 : regions.length };
       expect({ context, rows: state.rowCounts }).toEqual({ context, rows: expectedRows });
       const expectedCurrent = current === undefined ? { count: 0, imports: 0, newest: true } : { count: regions.length, imports: 1, newest: true };
       expect({ context, current: state.current }).toEqual({ context, current: expectedCurrent });
