@@ -11,6 +11,7 @@ import { openStore } from './storage/open-store';
 import { databaseForLogs } from './storage/postgres/open-postgres';
 import { DeliveryWorker } from './webhooks/delivery-worker';
 import { deliverySettingsOf, eventSettingsOf } from './webhooks/settings';
+import { WritesInFlight } from './http/writes-in-flight';
 import { Registry } from 'prom-client';
 
 export interface RunningService {
@@ -27,10 +28,11 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const store = await openStore(config, logger);
   let worker: DeliveryWorker | undefined;
   const metrics = new Registry();
+  const writes = new WritesInFlight();
   const service = await SonarService.open(store, undefined, eventSettingsOf(config), () => worker?.nudge());
-  if (config.WEBHOOK_DELIVERY) worker = new DeliveryWorker(deliverySettingsOf(config, store.events, service, logger, { registry: metrics }));
+  if (config.WEBHOOK_DELIVERY) worker = new DeliveryWorker(deliverySettingsOf(config, store.events, service, logger, { registry: metrics, busy: () => writes.busy }));
   let stopping: Promise<void> | undefined;
-  const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined, metrics });
+  const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined, metrics, writes });
   worker?.start();
   if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
 
