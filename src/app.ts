@@ -12,7 +12,6 @@ import { errorHandler, notFoundHandler, sendProblem } from './http/problem';
 import { readCors } from './http/protection';
 import { RateLimits } from './http/rate-limits';
 import { KeptAnswers } from './http/kept-answers';
-import { WritesInFlight } from './http/writes-in-flight';
 import { answer } from './http/answer';
 import { RequestListener, requestListener } from './http/request-listener';
 import { routeLabeler } from './http/route-label';
@@ -37,15 +36,13 @@ export interface AppDeps {
   isReady: () => boolean;
   /** Metrics kept elsewhere (the webhook deliveries), served with the request metrics. */
   metrics?: Registry;
-  /** Counts the writes being answered (the delivery worker holds back meanwhile). */
-  writes?: WritesInFlight;
 }
 
 /**
  * Builds the service's request listener: kept answers first, then the express app. Listening, signals and
  * the database's lifetime belong to server.ts.
  */
-export function createApp({ config, service, logger, isReady, metrics, writes }: AppDeps): RequestListener {
+export function createApp({ config, service, logger, isReady, metrics }: AppDeps): RequestListener {
   const app = express();
   app.set('strict routing', true); // /v1/regions/ is not /v1/regions
   app.set('case sensitive routing', true);
@@ -72,7 +69,6 @@ export function createApp({ config, service, logger, isReady, metrics, writes }:
   observeKeptAnswers(observed.registry, () => answers.served);
   const onError = (error: unknown) => logger.error({ err: error }, 'unexpected error');
 
-  if (writes) app.use(writes.middleware);
   app.use(readCors);
   app.use(answers.middleware);
   app.use(rejectUnknownQueryParameters(paths));

@@ -11,7 +11,6 @@ import { openStore } from './storage/open-store';
 import { databaseForLogs } from './storage/postgres/open-postgres';
 import { DeliveryWorker } from './webhooks/delivery-worker';
 import { deliverySettingsOf, eventSettingsOf } from './webhooks/settings';
-import { WritesInFlight } from './http/writes-in-flight';
 import { Registry } from 'prom-client';
 
 export interface RunningService {
@@ -28,11 +27,10 @@ export async function start(config: Config, logger: Logger = createLogger(config
   const store = await openStore(config, logger);
   let worker: DeliveryWorker | undefined;
   const metrics = new Registry();
-  const writes = new WritesInFlight();
   const service = await SonarService.open(store, undefined, eventSettingsOf(config), () => worker?.nudge());
-  if (config.WEBHOOK_DELIVERY) worker = new DeliveryWorker(deliverySettingsOf(config, store.events, service, logger, { registry: metrics, busy: () => writes.busy }));
+  if (config.WEBHOOK_DELIVERY) worker = new DeliveryWorker(deliverySettingsOf(config, store.events, service, logger, { registry: metrics }));
   let stopping: Promise<void> | undefined;
-  const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined, metrics, writes });
+  const listener = createApp({ config, service, logger, isReady: () => store.isAvailable() && stopping === undefined, metrics });
   worker?.start();
   if (config.API_KEYS.length === 0) logger.warn('API_KEYS is empty: the service answers reads, but every upload is refused');
 

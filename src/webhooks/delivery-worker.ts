@@ -35,8 +35,6 @@ export interface DeliverySettings {
   random?: () => number;
   /** Deliveries claimed at once. */
   batch?: number;
-  /** True while this process answers writes: the worker holds back (at most YIELD_MAX_MS) before each round. */
-  busy?: () => boolean;
 }
 
 /** ±20% around each wait, so that retries of many deliveries spread out. */
@@ -46,13 +44,6 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 interface Outcome { ok: boolean; status?: number; reason: string }
 /** An attempt made: what is to become of its delivery, and what its log line says. */
 interface Attempted { outcome: DeliveryOutcome; log: object }
-
-/**
- * How long the worker waits for the writes in flight to end before a round: uploads first, but a steady
- * stream of them still leaves a round a second to the deliveries.
- */
-const YIELD_MAX_MS = 1000;
-const YIELD_CHECK_MS = 10;
 
 /** How long an ended attempt's outcome waits for others to share its commit. */
 const OUTCOMES_GATHER_MS = 5;
@@ -125,21 +116,12 @@ export class DeliveryWorker {
     while (!this.stopped) {
       let attempted = 0;
       try {
-        await this.yieldToWrites();
         attempted = await this.runOnce();
         await this.pruneNow();
       } catch (error) {
         this.s.logger.warn({ err: error }, 'webhook deliveries: could not claim; trying again');
       }
       if (attempted === 0 && !this.stopped) await this.sleep();
-    }
-  }
-
-  private async yieldToWrites(): Promise<void> {
-    const busy = this.s.busy;
-    if (!busy) return;
-    for (let waited = 0; busy() && waited < YIELD_MAX_MS && !this.stopped; waited += YIELD_CHECK_MS) {
-      await new Promise((resolve) => setTimeout(resolve, YIELD_CHECK_MS).unref());
     }
   }
 
