@@ -116,11 +116,8 @@ export interface FiguresEventData {
   totals?: RegionTotals;
 }
 
-/**
- * A CloudEvent 1.0 (NL GOV profile) telling of one committed change of the figures.
- * @example { "specversion": "1.0", "id": "1", "source": "http://localhost:3000/v1", "type": "nl.uwv.sonar-transparency.figures-published", "subject": "AM05/2026-06", "time": "2026-07-01T09:30:00.000Z", "datacontenttype": "application/json", "dataref": "http://localhost:3000/v1/regions/AM05/totals?period=2026-06", "data": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "uploadId": 1, "replaced": false, "currentUploadId": 1 } }
- */
-export interface FiguresEvent {
+/** What every CloudEvent 1.0 of this service carries (NL GOV profile), whatever it tells. */
+export interface CloudEventEnvelope {
   /**
    * The CloudEvents version.
    * @example "1.0"
@@ -136,10 +133,6 @@ export interface FiguresEvent {
    * @example "https://sonar.example.org/v1"
    */
   source: string;
-  /** Reverse-DNS type: `nl.uwv.sonar-transparency.figures-published` or `nl.uwv.sonar-transparency.upload-withdrawn`. */
-  type: string;
-  /** The region's CBS code and the period: `AM05/2026-06`. */
-  subject: string;
   /** When the change was committed (RFC 3339). */
   time: string;
   /**
@@ -147,6 +140,17 @@ export interface FiguresEvent {
    * @example "application/json"
    */
   datacontenttype: 'application/json';
+}
+
+/**
+ * A CloudEvent 1.0 (NL GOV profile) telling of one committed change of the figures.
+ * @example { "specversion": "1.0", "id": "1", "source": "http://localhost:3000/v1", "type": "nl.uwv.sonar-transparency.figures-published", "subject": "AM05/2026-06", "time": "2026-07-01T09:30:00.000Z", "datacontenttype": "application/json", "dataref": "http://localhost:3000/v1/regions/AM05/totals?period=2026-06", "data": { "region": { "code": "AM05", "name": "Twente" }, "period": "2026-06", "uploadId": 1, "replaced": false, "currentUploadId": 1 } }
+ */
+export interface FiguresEvent extends CloudEventEnvelope {
+  /** Reverse-DNS type: `nl.uwv.sonar-transparency.figures-published` or `nl.uwv.sonar-transparency.upload-withdrawn`. */
+  type: string;
+  /** The region's CBS code and the period: `AM05/2026-06`. */
+  subject: string;
   /** The read that gives the new figures. */
   dataref: string;
   /** The region, period, upload and the region totals now. */
@@ -157,27 +161,11 @@ export interface FiguresEvent {
  * A CloudEvent 1.0 (NL GOV profile) telling that a year's classification was loaded.
  * @example { "specversion": "1.0", "id": "7", "source": "http://localhost:3000/v1", "type": "nl.uwv.sonar-transparency.classification-loaded", "subject": "2027", "time": "2026-12-01T09:00:00.000Z", "datacontenttype": "application/json", "dataref": "http://localhost:3000/v1/regions?year=2027", "data": { "year": 2027, "replaced": false, "gemeenten": 341, "regions": 35, "gemeentenSource": "gemeenten-2027.csv", "membership": "cbs", "membershipSource": "gemeenten-2027.csv", "loadedAt": "2026-12-01T09:00:00.000Z", "loadedBy": "operator" } }
  */
-export interface ClassificationEvent {
-  /**
-   * The CloudEvents version.
-   * @example "1.0"
-   */
-  specversion: '1.0';
-  /** Unique for this source; events are numbered in commit order. */
-  id: string;
-  /** This service, as a URI. */
-  source: string;
+export interface ClassificationEvent extends CloudEventEnvelope {
   /** `nl.uwv.sonar-transparency.classification-loaded`. */
   type: string;
   /** The year: `2027`. */
   subject: string;
-  /** When the classification was committed (RFC 3339). */
-  time: string;
-  /**
-   * The media type of `data`.
-   * @example "application/json"
-   */
-  datacontenttype: 'application/json';
   /** The read that gives the year's regions and their gemeenten counts. */
   dataref: string;
   /** The year, its size and where it comes from. */
