@@ -189,7 +189,9 @@ export function cloudEventOf(event: StoredEvent, naming: EventNaming, base: stri
       datacontenttype: 'application/json', dataref: `${base}/regions?year=${event.period}`, data: event.classification,
     };
   }
-  const region = refOf(naming.classifications.forPeriodOr(event.period, naming.reference).region(event.regionCode));
+  // A region its period's classification no longer knows (a year replaced since) keeps the name a year gave it.
+  const region = refOf(naming.classifications.forPeriodOr(event.period, naming.reference).findRegion(event.regionCode)
+    ?? naming.classifications.regionOfAnyYear(event.regionCode, naming.reference));
   const totals = event.counts === null ? null : { region, period: event.period, ...summarize([event.counts], event.registerTotal) };
   return {
     specversion: '1.0',

@@ -150,28 +150,33 @@ export class EventsDatabase implements EventStore {
   // commit is an fsync on the event loop the uploads share).
   async recordOutcomes(outcomes: readonly DeliveryOutcome[], disableAfter: number): Promise<Array<{ recorded: boolean; disabled: boolean }>> {
     if (outcomes.length === 0) return [];
+    // Subscriptions are updated in the order of their ids, so that two of these transactions (two instances,
+    // or two batches of one) never lock the same two subscriptions in opposite orders (a deadlock on PostgreSQL).
+    const order = outcomes.map((_, i) => i).sort((a, b) => (outcomes[a].delivery.subscriptionId < outcomes[b].delivery.subscriptionId ? -1
+      : outcomes[a].delivery.subscriptionId > outcomes[b].delivery.subscriptionId ? 1 : a - b));
     return this.run(() => this.engine.transaction(async (db) => {
-      const results: Array<{ recorded: boolean; disabled: boolean }> = [];
-      for (const o of outcomes) {
+      const results: Array<{ recorded: boolean; disabled: boolean }> = new Array(outcomes.length);
+      for (const i of order) {
+        const o = outcomes[i];
         const held = this.held(o.delivery);
         const id = o.delivery.subscriptionId;
         if (o.kind === 'succeeded') {
           const { affected } = await this.q.succeeded.run(db, held);
           if (affected > 0) await this.q.countSuccess.run(db, { id, now: o.at });
-          results.push({ recorded: affected > 0, disabled: false });
+          results[i] = { recorded: affected > 0, disabled: false };
         } else if (o.kind === 'retry') {
           const { affected } = await this.q.retry.run(db, { ...held, next: o.nextAttemptAt, error: o.error });
-          results.push({ recorded: affected > 0, disabled: false });
+          results[i] = { recorded: affected > 0, disabled: false };
         } else {
           const { affected } = await this.q.failed.run(db, { ...held, error: o.error });
           if (affected === 0) {
-            results.push({ recorded: false, disabled: false });
+            results[i] = { recorded: false, disabled: false };
             continue;
           }
           await this.q.countFailure.run(db, { id, now: o.at, error: o.error });
           const reason = `${disableAfter} consecutive deliveries failed; the last: ${o.error}`;
           const { affected: disabled } = await this.q.disable.run(db, { id, now: o.at, after: disableAfter, reason });
-          results.push({ recorded: true, disabled: disabled > 0 });
+          results[i] = { recorded: true, disabled: disabled > 0 };
         }
       }
       return results;
