@@ -114,77 +114,26 @@ async function main(): Promise<number> {
     return 0;
   }
   const sections: string[] = [`## ${quick ? 'Quick run (smoke test: one short round, figures only indicative)' : 'Full run'}`, '', machine(command()), ''];
+  // Each part in turn; one that fails is reported in its section and makes the run fail, the others still run.
+  const parts: Array<[name: string, title: string, run: () => Promise<string>]> = [
+    ['reads', 'Reads', async () => readsMarkdown(await runReads(reads, regions, log))],
+    ['series', 'Series', async () => seriesMarkdown(await runSeries(series, regions, log))],
+    ['import', 'Import', async () => importMarkdown(await runImport(imports, regions, log))],
+    ['exports', 'Exports', async () => exportsMarkdown(await runExports(exportsSettings, regions, log))],
+    ['postgres', 'PostgreSQL', async () => postgresMarkdown(await runPostgres(postgres, regions, log))],
+    ['pgbouncer', 'pgbouncer', async () => pgbouncerMarkdown(await runPgbouncer(pgbouncer, regions, log))],
+    ['mixed', 'Reads while the figures change', async () => mixedMarkdown(await runMixed([thisBuild()], mixed, regions, log))],
+    ['webhooks', 'Webhooks', async () => webhooksMarkdown(await runWebhooks(webhooks, regions, log))],
+  ];
   let failed = false;
-  if (only === undefined || only === 'reads') {
+  for (const [name, title, run] of parts) {
+    if (only !== undefined && only !== name) continue;
     try {
-      sections.push(readsMarkdown(await runReads(reads, regions, log)), '');
+      sections.push(await run(), '');
     } catch (error) {
       failed = true;
-      log(`reads benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
-      sections.push(`### Reads\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
-    }
-  }
-  if (only === undefined || only === 'series') {
-    try {
-      sections.push(seriesMarkdown(await runSeries(series, regions, log)), '');
-    } catch (error) {
-      failed = true;
-      log(`series benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
-      sections.push(`### Series\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
-    }
-  }
-  if (only === undefined || only === 'import') {
-    try {
-      sections.push(importMarkdown(await runImport(imports, regions, log)), '');
-    } catch (error) {
-      failed = true;
-      log(`import benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
-      sections.push(`### Import\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
-    }
-  }
-  if (only === undefined || only === 'exports') {
-    try {
-      sections.push(exportsMarkdown(await runExports(exportsSettings, regions, log)), '');
-    } catch (error) {
-      failed = true;
-      log(`exports benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
-      sections.push(`### Exports\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
-    }
-  }
-  if (only === undefined || only === 'postgres') {
-    try {
-      sections.push(postgresMarkdown(await runPostgres(postgres, regions, log)), '');
-    } catch (error) {
-      failed = true;
-      log(`postgres benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
-      sections.push(`### PostgreSQL\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
-    }
-  }
-  if (only === undefined || only === 'pgbouncer') {
-    try {
-      sections.push(pgbouncerMarkdown(await runPgbouncer(pgbouncer, regions, log)), '');
-    } catch (error) {
-      failed = true;
-      log(`pgbouncer benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
-      sections.push(`### pgbouncer\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
-    }
-  }
-  if (only === undefined || only === 'mixed') {
-    try {
-      sections.push(mixedMarkdown(await runMixed([thisBuild()], mixed, regions, log)), '');
-    } catch (error) {
-      failed = true;
-      log(`mixed benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
-      sections.push(`### Reads while the figures change\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
-    }
-  }
-  if (only === undefined || only === 'webhooks') {
-    try {
-      sections.push(webhooksMarkdown(await runWebhooks(webhooks, regions, log)), '');
-    } catch (error) {
-      failed = true;
-      log(`webhooks benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
-      sections.push(`### Webhooks\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
+      log(`${name} benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sections.push(`### ${title}\n\nFailed: ${error instanceof Error ? error.message : String(error)}`, '');
     }
   }
   sections.push(`Total run time: ${((Date.now() - started) / 1000).toFixed(0)} s.`, '');
