@@ -14,7 +14,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import { PROJECT_ROOT } from '../src/paths';
 import { startCluster } from '../test/support/postgres-cluster';
 import { BenchRegion, jsonUpload, periods, regionTable, rowTotal } from './data';
@@ -24,7 +23,7 @@ import { cpuMicros, median, RoundsSettings, Sample } from './load';
 import { fillJson } from './fill';
 import { bodyOf, Endpoint, interleaved, largestRegion, readEndpoints, rotate } from './reads';
 import { checkSameBytes, uncachedPaths } from './series';
-import { onCleanUp, startBare, startService, Target, tempDir } from './targets';
+import { createDatabases, onCleanUp, startBare, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 
@@ -320,10 +319,7 @@ async function postgresPart(builds: [Build, Build], settings: CompareSettings, r
   const cluster = await startCluster();
   const services: Target[] = [];
   try {
-    const admin = new Client({ connectionString: cluster.url('postgres') });
-    await admin.connect();
-    for (const b of builds) await admin.query(`CREATE DATABASE sonar_${b.name}`);
-    await admin.end();
+    await createDatabases(cluster, builds.map((b) => `sonar_${b.name}`));
     for (const b of builds) services.push(await startService({ name: b.name, dir: tempDir(), root: b.root, env: { DATABASE_URL: cluster.url(`sonar_${b.name}`) } }));
     log(`PostgreSQL ${cluster.url('')}: before (pid ${services[0].pid}) and after (pid ${services[1].pid})`);
     const json = await writeRounds(services, jsonRounds(regions, periods(settings.rounds * settings.postgresPeriods), settings.rounds), 'JSON uploads (PostgreSQL)', log);

@@ -7,14 +7,13 @@
  * and on PostgreSQL with two instances on one database (reads spread over both, writes alternating).
  * With `--compare=<rev>` each build is measured in turn within every round, so before and after stand side by side.
  */
-import { Client } from 'pg';
 import { startCluster } from '../test/support/postgres-cluster';
 import type { Build } from './compare';
 import { BenchRegion, jsonUpload, periods, regionTable } from './data';
 import { fillJson, post } from './fill';
 import { load, median, Sample } from './load';
 import { largestRegion } from './reads';
-import { API_KEY, startService, Target, tempDir } from './targets';
+import { API_KEY, createDatabases, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 
@@ -187,10 +186,7 @@ export async function runMixed(builds: Build[], settings: MixedSettings, regions
 
   const cluster = await startCluster();
   try {
-    const admin = new Client({ connectionString: cluster.url('postgres') });
-    await admin.connect();
-    for (const build of builds) await admin.query(`CREATE DATABASE sonar_mixed_${build.name}`);
-    await admin.end();
+    await createDatabases(cluster, builds.map((build) => `sonar_mixed_${build.name}`));
     log(`mixed, PostgreSQL ${cluster.url('')}: two instances per build`);
     const postgres: Subject[] = [];
     for (const build of builds) {

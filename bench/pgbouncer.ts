@@ -6,7 +6,6 @@
  * after A's 201, how soon B serves the new figures through its version check, at more than one interval.
  * PostgreSQL and pgbouncer are the tests' throwaway ones (test/support/postgres-cluster.ts, pgbouncer.ts).
  */
-import { Client } from 'pg';
 import { Pgbouncer, startPgbouncer } from '../test/support/pgbouncer';
 import { startCluster } from '../test/support/postgres-cluster';
 import { BenchRegion, periods } from './data';
@@ -14,7 +13,7 @@ import { fillJson, FillResult } from './fill';
 import { median, RoundsSettings, summarize, Summary } from './load';
 import { readAfterWrite } from './postgres';
 import { Endpoint, interleaved } from './reads';
-import { startService, Target, tempDir } from './targets';
+import { createDatabases, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 
@@ -48,10 +47,7 @@ export async function runPgbouncer(settings: PgbouncerSettings, regions: BenchRe
     bouncers.push(bouncer);
     const sessionBouncer = await startPgbouncer(cluster.port, 'session');
     bouncers.push(sessionBouncer);
-    const admin = new Client({ connectionString: cluster.url('postgres') });
-    await admin.connect();
-    for (const way of WAYS) await admin.query(`CREATE DATABASE sonar_${way}`);
-    await admin.end();
+    await createDatabases(cluster, WAYS.map((way) => `sonar_${way}`));
     log(`PostgreSQL on port ${cluster.port}, pgbouncer in transaction mode on port ${bouncer.port}, in session mode on port ${sessionBouncer.port}`);
 
     const targets: Record<Way, Target> = {

@@ -7,14 +7,13 @@
  * PostgreSQL is a throwaway cluster (test/support/postgres-cluster.ts) with the server's defaults except
  * fsync: a managed server with durable commits costs more per write than this.
  */
-import { Client } from 'pg';
 import { startCluster } from '../test/support/postgres-cluster';
 import { BenchRegion, jsonUpload, periods, regionTable, RegionTable } from './data';
 import { fillJson, FillResult, post, postInTurn } from './fill';
 import { tableUpload } from './import';
 import { median, RoundsSettings, summarize, Summary } from './load';
 import { bodyOf, Endpoint, interleaved } from './reads';
-import { memoryOf, resetPeak, startBare, startService, Target, tempDir } from './targets';
+import { createDatabases, memoryOf, resetPeak, startBare, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 
@@ -85,10 +84,7 @@ export async function readAfterWrite(a: Target, b: Target, region: BenchRegion, 
 export async function runPostgres(settings: PostgresSettings, regions: BenchRegion[], log: Log): Promise<PostgresReport> {
   const cluster = await startCluster();
   try {
-    const admin = new Client({ connectionString: cluster.url('postgres') });
-    await admin.connect();
-    for (const name of ['sonar_reads', 'sonar_import']) await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    await createDatabases(cluster, ['sonar_reads', 'sonar_import']);
     log(`PostgreSQL ${cluster.url('')} started`);
 
     // Reads: one service per store, the same uploads in each, then bare express serving the same bytes.

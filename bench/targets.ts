@@ -9,7 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { PROJECT_ROOT } from '../src/paths';
+import type { Cluster } from '../test/support/postgres-cluster';
 import { loadBenchYears } from './years';
 
 export const API_KEY_NAME = 'bench';
@@ -241,5 +243,16 @@ export function resetPeak(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Creates empty databases in a throwaway cluster, for the services a benchmark starts on it. */
+export async function createDatabases(cluster: Cluster, names: readonly string[]): Promise<void> {
+  const admin = new Client({ connectionString: cluster.url('postgres') });
+  await admin.connect();
+  try {
+    for (const name of names) await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
   }
 }

@@ -14,13 +14,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { startCluster } from '../test/support/postgres-cluster';
 import { BenchRegion, jsonUpload, periods, regionTable } from './data';
 import { post } from './fill';
 import { cpuMicros, median } from './load';
-import { API_KEY, startService, Target, tempDir } from './targets';
+import { API_KEY, createDatabases, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 
@@ -263,10 +262,7 @@ export async function runWebhooks(settings: WebhooksSettings, regions: BenchRegi
 
     const cluster = await startCluster();
     try {
-      const admin = new Client({ connectionString: cluster.url('postgres') });
-      await admin.connect();
-      for (const db of ['sonar_webhooks_0', 'sonar_webhooks_10']) await admin.query(`CREATE DATABASE ${db}`);
-      await admin.end();
+      await createDatabases(cluster, ['sonar_webhooks_0', 'sonar_webhooks_10']);
       log(`webhooks, PostgreSQL ${cluster.url('')}`);
       const without = await subjectOn('pg0', 'PostgreSQL', 0, { DATABASE_URL: cluster.url('sonar_webhooks_0') });
       const withSubs = await subjectOn('pg10', 'PostgreSQL', settings.subscriptions, { DATABASE_URL: cluster.url('sonar_webhooks_10') });
