@@ -233,8 +233,11 @@ export interface ClaimedDelivery {
   attempts: number;
   token: string;
   event: StoredEvent;
-  subscription: SubscriptionRecord;
+  subscription: DeliveryTarget;
 }
+
+/** What a delivery needs of its subscription: where to, and the secrets to sign with. */
+export type DeliveryTarget = Pick<SubscriptionRecord, 'id' | 'url' | 'secret' | 'previousSecret' | 'previousSecretUntil'>;
 
 /** What became of an attempt: accepted, to be retried at `nextAttemptAt`, or given up. */
 export type DeliveryOutcome = { delivery: ClaimedDelivery; at: string } & (
@@ -260,8 +263,9 @@ export interface EventStore {
   deleteSubscription(id: string): Promise<boolean>;
   rotateSecret(id: string, secret: string, previous: string, previousUntil: string): Promise<void>;
   /**
-   * Claims up to `limit` due deliveries, each the earliest undone of its subscription and region (so that
-   * a region's events arrive in commit order), for `token` until `leaseUntil`.
+   * Writes the deliveries of the events committed since it last did, then claims up to `limit` due ones,
+   * the longest due first, each the earliest undone of its subscription and region (so that a region's
+   * events arrive in commit order), for `token` until `leaseUntil`.
    */
   claimDeliveries(now: string, leaseUntil: string, token: string, limit: number): Promise<ClaimedDelivery[]>;
   /**

@@ -3,7 +3,7 @@ import { Summary } from './figures';
 import { IdempotencyClaim, Remember, UploadRecord } from './ports';
 import { refOf } from './read-shapes';
 import { Region } from './reference';
-import { repeatChecker } from './repeats';
+import { repeatWarning } from './repeats';
 import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
 import { jsonLocator, Locator, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
@@ -103,7 +103,6 @@ export async function uploadTables(
  */
 async function readTables(ctx: UseCaseContext, tables: AsyncIterable<TableBatchItem>, problems: ProblemCollector, stage: (valid: ValidUpload) => Promise<void>): Promise<void> {
   const seen = new Set<string>();
-  const repeatWarning = repeatChecker(ctx.store);
   let tableCount = 0;
   let registerGivenAt: Locator | undefined;
   for await (const item of tables) {
@@ -127,7 +126,7 @@ async function readTables(ctx: UseCaseContext, tables: AsyncIterable<TableBatchI
     }
     seen.add(key);
     if (problems.size > 0) continue; // nothing will be stored: keep checking, stop staging
-    const repeat = await repeatWarning(valid);
+    const repeat = await repeatWarning(ctx.store, valid);
     if (repeat) valid.warnings.push(repeat);
     await stage(valid);
   }

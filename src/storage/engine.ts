@@ -32,9 +32,12 @@ export interface Engine {
   /**
    * Runs `body` in one transaction that changes no figures: all of it commits or none. PostgreSQL takes only
    * the row locks its statements take (not the figures' write lock, so that it never waits for an upload);
-   * SQLite takes its turn as every write does on its one connection.
+   * SQLite takes its turn as every write does on its one connection. Not `durable`: it commits without
+   * waiting for the disk, so a crash of the machine (not only of the process) may lose it, whole; for what a
+   * crash makes happen again anyway, such as a delivery's lease or outcome (SQLite: without an fsync on the
+   * event loop the uploads share).
    */
-  transaction<T>(body: (db: Executor) => Promise<T>): Promise<T>;
+  transaction<T>(body: (db: Executor) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   /** A new import's staging: uploads set aside in the staging tables under one import id. */
   stage(): EngineStaging;
   /**

@@ -22,16 +22,10 @@ export const toEvent = (r: EventsTable): StoredEvent => ({
 /**
  * The outbox's writes, run inside a write of the figures (figures-store.ts), each written once for both
  * engines. Events are numbered after the largest so far, under the write lock, so numbers follow commit
- * order without gaps; each event gets a delivery for every active subscription that wants it, in the same
- * transaction.
+ * order without gaps. Their deliveries are written later, by the deliveries' side (events-database.ts), so
+ * that an upload pays for one row whatever the number of subscriptions.
  */
 export function outboxWrites(db: Kysely<Schema>) {
-  const matching = (d: Kysely<Schema>, after: number) => d.selectFrom('events as e').innerJoin('subscriptions as s', (j) => j.on('s.disabled_at', 'is', null))
-    .select(['s.id', 'e.seq', 'e.region_code', sql<string>`'pending'`.as('status'), sql<number>`0`.as('attempts'), 'e.time'])
-    .where('e.seq', '>', after)
-    .where((eb) => eb.or([eb('s.types', '=', ''), eb('s.types', 'like', sql<string>`'% ' || e.type || ' %'`)]))
-    // An event of no region ('': a classification loaded) concerns every region: region filters let it through.
-    .where((eb) => eb.or([eb('s.regions', '=', ''), eb('e.region_code', '=', ''), eb('s.regions', 'like', sql<string>`'% ' || e.region_code || ' %'`)]));
   return {
     lastSeq: prepare(db, (d) => d.selectFrom('events').select(sql<number>`coalesce(max(seq), 0)`.as('seq'))),
     /** One event per upload of a commit (ids base+1 … base+count), with its sums and whether figures stood before. */
@@ -61,20 +55,15 @@ export function outboxWrites(db: Kysely<Schema>) {
     classificationLoaded: prepare(db, (d, a: { before: number; year: string; at: string; replaced: number; detail: string; type: string }) => d.insertInto('events').values({
       seq: sql<number>`cast(${a.before} as integer) + 1`, type: a.type, region_code: '', period: a.year, upload_id: 0, time: a.at, replaced: a.replaced,
       current_upload_id: null, register_total: null, gw: null, gwo: null, uw: null, uwo: null, detail: a.detail })),
-    fanOut: prepare(db, (d, a: { after: number }) => d.insertInto('deliveries')
-      .columns(['subscription_id', 'event_seq', 'region_code', 'status', 'attempts', 'next_attempt_at'])
-      .expression(matching(d, a.after))),
   };
 }
 
 export type OutboxWrites = ReturnType<typeof outboxWrites>;
 
-/** Writes the events of a change (`write` inserts them) and their deliveries, inside the change's transaction. */
+/** Writes the events of a change (`write` inserts them), inside the change's transaction. */
 export async function writeEvents(db: Executor, q: OutboxWrites, write: (before: number) => Promise<unknown>): Promise<void> {
   const [{ seq }] = await q.lastSeq.rows(db, {});
-  const before = Number(seq);
-  await write(before);
-  await q.fanOut.run(db, { after: before });
+  await write(Number(seq));
 }
 
 /** The feed's reads, one prepared query per combination of filters. */
@@ -85,12 +74,14 @@ export class EventFeedQueries {
 
   constructor(private readonly db: Kysely<Schema>, readonly dialect: Dialect) {
     this.bounds = prepare(db, (d) => d.selectFrom('events').select([sql<number | null>`min(seq)`.as('first'), sql<number | null>`max(seq)`.as('last')]));
-    // The newest event stays whatever its age, so that numbering goes on after it.
+    // The newest event stays whatever its age, so that numbering goes on after it; and one whose deliveries
+    // are not written yet (beyond the delivery cursor) stays until they are.
     this.prune = {
       deliveries: prepare(db, (d, a: { before: string }) => d.deleteFrom('deliveries').where('status', '<>', 'pending')
         .where('event_seq', 'in', d.selectFrom('events').select('seq').where('time', '<', a.before))),
       events: prepare(db, (d, a: { before: string }) => d.deleteFrom('events').where('time', '<', a.before)
         .where('seq', '<', d.selectFrom('events as m').select(sql<number>`max(m.seq)`.as('m')))
+        .where('seq', '<=', d.selectFrom('delivery_cursor').select('seq'))
         .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries as p').select(sql`1`.as('one')).whereRef('p.event_seq', '=', 'events.seq'))))),
     };
   }

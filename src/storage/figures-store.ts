@@ -392,7 +392,7 @@ export class FiguresDatabase implements FiguresStore {
           await this.q.makeStagedCurrent.run(db, args);
           await forget(db, flushed.importId);
         }
-        // The national sums of their periods, and the outbox (an event per upload, and its deliveries), with the figures or not at all.
+        // The national sums of their periods, and the outbox (an event per upload), with the figures or not at all.
         if (staged.length > 0) {
           await this.national.keep(db, staged[0].base + 1, staged[0].base + staged.length, uploadedAt);
           await writeEvents(db, this.outbox, (before) => this.outbox.published.run(db, { before, base: staged[0].base, count: staged.length, type: EVENT_TYPES.published }));

@@ -141,6 +141,14 @@ export interface SubscriptionsTable {
   last_failure_at: string | null;
   last_failure_reason: string | null;
   last_success_at: string | null;
+  /** The subscription gets the events after this one (the last when it was made). */
+  after_seq: ColumnType<number, number | undefined, number>;
+}
+
+/** Its one row: the last event whose deliveries are written. */
+export interface DeliveryCursorTable {
+  id: number;
+  seq: number;
 }
 
 export interface DeliveriesTable {
@@ -159,6 +167,7 @@ export interface Schema {
   events: EventsTable;
   subscriptions: SubscriptionsTable;
   deliveries: DeliveriesTable;
+  delivery_cursor: DeliveryCursorTable;
   regions: RegionsTable;
   gemeenten: GemeentenTable;
   uploads: UploadsTable;

@@ -61,9 +61,31 @@ export function callbackCheck(allowPrivate: boolean, resolveHost: HostResolver =
   };
 }
 
+/** Why addresses a name resolved to may not be called (an error with its code, as a failed connection gives), or undefined. */
+function refusalOf(hostname: string, list: readonly LookupAddress[], allowPrivate: boolean): NodeJS.ErrnoException | undefined {
+  if (list.length === 0) return Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' });
+  const blocked = allowPrivate ? undefined : list.find((a) => isBlockedAddress(a.address));
+  return blocked && Object.assign(new Error(`${hostname} resolves to ${blocked.address}, an address callbacks may not reach`), { code: 'EBLOCKEDADDRESS' });
+}
+
+/**
+ * The check each delivery makes before it is sent, also on a connection kept open from an earlier one: a
+ * name that resolves elsewhere since (DNS rebinding) is refused. Why it is refused, or undefined.
+ */
+export async function deliveryRefusal(hostname: string, resolveHost: HostResolver = systemResolver): Promise<string | undefined> {
+  if (isIP(hostname)) return isBlockedAddress(hostname) ? `${hostname} is an address callbacks may not reach` : undefined;
+  let refused: NodeJS.ErrnoException | undefined;
+  try {
+    refused = refusalOf(hostname, await resolveHost(hostname), false);
+  } catch (error) {
+    refused = error as NodeJS.ErrnoException;
+  }
+  return refused && (refused.code ? `${refused.code}: ${refused.message}` : refused.message);
+}
+
 /**
  * The DNS lookup deliveries connect with: the address checked is the address connected to, so that a name
- * that resolves elsewhere since the subscription (DNS rebinding) is refused at delivery.
+ * that resolves elsewhere between the check and the connection is refused too.
  */
 export function guardedLookup(allowPrivate: boolean, resolveHost: HostResolver = systemResolver): LookupFunction {
   return (hostname, options, callback) => {
@@ -72,9 +94,8 @@ export function guardedLookup(allowPrivate: boolean, resolveHost: HostResolver =
       const family = (options as { family?: number | string }).family;
       const wanted = family === 4 || family === 'IPv4' ? 4 : family === 6 || family === 'IPv6' ? 6 : undefined;
       const list = wanted === undefined ? all : all.filter((a) => a.family === wanted);
-      if (list.length === 0) return fail(Object.assign(new Error(`${hostname} does not resolve`), { code: 'ENOTFOUND' }));
-      const blocked = allowPrivate ? undefined : list.find((a) => isBlockedAddress(a.address));
-      if (blocked) return fail(Object.assign(new Error(`${hostname} resolves to ${blocked.address}, an address callbacks may not reach`), { code: 'EBLOCKEDADDRESS' }));
+      const refused = refusalOf(hostname, list, allowPrivate);
+      if (refused) return fail(refused);
       if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, list);
       return (callback as (e: null, a: string, f: number) => void)(null, list[0].address, list[0].family);
     }, fail);

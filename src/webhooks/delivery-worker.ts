@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import { cloudEventOf, type EventNaming } from '../domain/events';
 import type { ClaimedDelivery, DeliveryOutcome, EventStore } from '../domain/ports';
 import type { SecretKeeper } from '../domain/subscriptions';
-import { guardedLookup, type HostResolver, isBlockedAddress } from './callback-urls';
+import { deliveryRefusal, guardedLookup, type HostResolver } from './callback-urls';
 
 export interface DeliverySettings {
   store: EventStore;
@@ -40,6 +39,8 @@ export interface DeliverySettings {
 /** ±20% around each wait, so that retries of many deliveries spread out. */
 const JITTER = 0.2;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/** Secrets opened and kept at most (a few per subscription: more are opened again). */
+const MAX_SIGNERS = 1000;
 
 interface Outcome { ok: boolean; status?: number; reason: string }
 /** An attempt made: what is to become of its delivery, and what its log line says. */
@@ -68,8 +69,18 @@ export class DeliveryWorker {
   private prunedAt = -Infinity;
   private gathered: Array<Attempted & { resolve: () => void; reject: (error: unknown) => void }> = [];
   private gathering: NodeJS.Timeout | undefined;
+  /**
+   * Connections kept open between deliveries to one receiver: a new one for each would cost the uploads'
+   * event loop more than the delivery itself. The receiver's name is checked before each delivery, and the
+   * address a new connection is made to as it is looked up.
+   */
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  /** Signers by sealed secret: a secret is opened once, not at every delivery. */
+  private readonly signers = new Map<string, Webhook>();
 
   constructor(private readonly s: DeliverySettings) {
+    const lookup = guardedLookup(s.allowPrivate, s.resolveHost);
+    this.agents = { http: new http.Agent({ keepAlive: true, lookup }), https: new https.Agent({ keepAlive: true, lookup }) };
     this.clock = s.clock ?? (() => new Date());
     this.random = s.random ?? Math.random;
     const registers = s.registry ? [s.registry] : [];
@@ -110,6 +121,8 @@ export class DeliveryWorker {
     this.stopped = true;
     this.wake?.();
     await this.running;
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   private async loop(): Promise<void> {
@@ -159,7 +172,10 @@ export class DeliveryWorker {
   async runOnce(): Promise<number> {
     const now = this.clock();
     const claimed = await this.s.store.claimDeliveries(now.toISOString(), new Date(now.getTime() + this.s.leaseMs).toISOString(), randomUUID(), this.s.batch ?? 16);
-    await Promise.all(claimed.map(async (d) => this.record(await this.attempt(d))));
+    // An event claimed for several subscriptions is the same body to each.
+    const bodies = new Map<number, string>();
+    const bodyOf = (d: ClaimedDelivery) => bodies.get(d.eventSeq) ?? bodies.set(d.eventSeq, JSON.stringify(cloudEventOf(d.event, this.s.naming, this.s.apiBase))).get(d.eventSeq) as string;
+    await Promise.all(claimed.map(async (d) => this.record(await this.attempt(d, bodyOf))));
     return claimed.length;
   }
 
@@ -200,12 +216,12 @@ export class DeliveryWorker {
   }
 
   /** One attempt, and what is to become of the delivery. */
-  private async attempt(d: ClaimedDelivery): Promise<Attempted> {
+  private async attempt(d: ClaimedDelivery, bodyOf: (d: ClaimedDelivery) => string): Promise<Attempted> {
     const started = Date.now();
     const webhookId = `evt_${d.event.seq}`;
     let sent: Outcome;
     try {
-      sent = await this.post(d, webhookId);
+      sent = await this.post(d, webhookId, bodyOf);
     } catch (error) {
       sent = { ok: false, reason: (error as Error).message };
     }
@@ -221,19 +237,30 @@ export class DeliveryWorker {
   }
 
   /** The signed POST; never the secret or the body in any message. */
-  private async post(d: ClaimedDelivery, webhookId: string): Promise<Outcome> {
+  private signer(keeper: SecretKeeper, sealed: string): Webhook {
+    let found = this.signers.get(sealed);
+    if (!found) {
+      if (this.signers.size >= MAX_SIGNERS) this.signers.clear();
+      found = new Webhook(keeper.open(sealed));
+      this.signers.set(sealed, found);
+    }
+    return found;
+  }
+
+  private async post(d: ClaimedDelivery, webhookId: string, bodyOf: (d: ClaimedDelivery) => string): Promise<Outcome> {
     const keeper = this.s.secrets;
     if (!keeper) return { ok: false, reason: 'WEBHOOK_SECRETS_KEY is not configured: deliveries cannot be signed' };
     const url = new URL(d.subscription.url);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (url.protocol !== 'https:' && !(this.s.allowPrivate && url.protocol === 'http:')) return { ok: false, reason: 'the URL is not https' };
-    if (!this.s.allowPrivate && isIP(host) && isBlockedAddress(host)) return { ok: false, reason: `${host} is an address callbacks may not reach` };
-    const body = JSON.stringify(cloudEventOf(d.event, this.s.naming, this.s.apiBase));
+    const refused = this.s.allowPrivate ? undefined : await deliveryRefusal(host, this.s.resolveHost);
+    if (refused) return { ok: false, reason: refused };
+    const body = bodyOf(d);
     const signedAt = new Date();
-    const signatures = [new Webhook(keeper.open(d.subscription.secret)).sign(webhookId, signedAt, body)];
+    const signatures = [this.signer(keeper, d.subscription.secret).sign(webhookId, signedAt, body)];
     const { previousSecret, previousSecretUntil } = d.subscription;
     if (previousSecret && previousSecretUntil && previousSecretUntil > this.clock().toISOString()) {
-      signatures.push(new Webhook(keeper.open(previousSecret)).sign(webhookId, signedAt, body));
+      signatures.push(this.signer(keeper, previousSecret).sign(webhookId, signedAt, body));
     }
     const headers = {
       'content-type': 'application/cloudevents+json; charset=utf-8',
@@ -243,7 +270,7 @@ export class DeliveryWorker {
       'webhook-signature': signatures.join(' '),
       'user-agent': 'sonar-transparency-webhooks/1',
     };
-    const client = url.protocol === 'https:' ? https : http;
+    const [client, agent] = url.protocol === 'https:' ? [https, this.agents.https] : [http, this.agents.http];
     return new Promise<Outcome>((resolve) => {
       let settled = false;
       const settle = (outcome: Outcome) => {
@@ -252,7 +279,7 @@ export class DeliveryWorker {
         clearTimeout(timer);
         resolve(outcome);
       };
-      const req = client.request(url, { method: 'POST', headers, lookup: guardedLookup(this.s.allowPrivate, this.s.resolveHost), agent: false }, (res) => {
+      const req = client.request(url, { method: 'POST', headers, agent }, (res) => {
         res.resume(); // the receiver's body is not ours to keep
         res.on('end', () => settle({ ok: res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300, status: res.statusCode, reason: `HTTP ${res.statusCode}` }));
         res.on('error', (error) => settle({ ok: false, status: res.statusCode, reason: error.message }));

@@ -91,6 +91,19 @@ describe('Webhook deliveries to a real receiver that verifies with the standardw
     expect(await a.subscription(id)).toEqual(expect.objectContaining({ enabled: true, counts: { delivered: 6, failed: 0, pending: 0, consecutiveFailures: 0 } }));
   });
 
+  test('When a subscription is made after some uploads, then it gets the events committed after it only, written once however often the worker looks', async () => {
+    a = await arrange();
+    await a.upload(buildUpload({ period: '2026-01' }));
+    const { id } = await a.subscribe();
+    const later = [await a.upload(buildUpload({ period: '2026-02' })), await a.upload(groningen('2026-02'))];
+    a.clock.catchUp();
+
+    for (let round = 0; round < 5; round++) await a.worker.runOnce();
+
+    expect(a.receiver.accepted().map((e) => e.data.uploadId).sort((x, y) => x - y)).toEqual(later.map((u) => u.id));
+    expect(await a.subscription(id)).toEqual(expect.objectContaining({ counts: { delivered: 2, failed: 0, pending: 0, consecutiveFailures: 0 } }));
+  });
+
   test('When the receiver never answers, then each attempt times out, it is retried on the schedule for at least 24 hours, then marked failed, and the subscription says so and is disabled', async () => {
     a = await arrange({ WEBHOOK_TIMEOUT_MS: '200', WEBHOOK_DISABLE_AFTER_FAILURES: '1' });
     const { id } = await a.subscribe();

@@ -202,7 +202,7 @@ describe('Several FiguresDatabase instances on one database', () => {
     const admin = new Client({ connectionString: fresh.url });
     await admin.connect();
     try {
-      await admin.query('DROP TABLE national_sums, deliveries, subscriptions, events, herindelingen, classification_gemeenten, classification_regions, classification_years, staged_figures, staged_uploads, figures_version, idempotency_keys, current_uploads, upload_sums, upload_figures, uploads, gemeenten, regions, schema_migrations');
+      await admin.query('DROP TABLE national_sums, delivery_cursor, deliveries, subscriptions, events, herindelingen, classification_gemeenten, classification_regions, classification_years, staged_figures, staged_uploads, figures_version, idempotency_keys, current_uploads, upload_sums, upload_figures, uploads, gemeenten, regions, schema_migrations');
       await admin.query('DROP SEQUENCE staged_imports');
       const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgres(fresh.url)));
       const migrations = await admin.query<{ version: number; n: number }>('SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version');

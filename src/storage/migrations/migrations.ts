@@ -301,9 +301,34 @@ export const MIGRATIONS: Migration[] = [
     version: 12,
     name: 'classification_events',
     // An event that is not about one region's figures (a classification loaded) keeps its own data here, as
-    // JSON; its region_code is '' and its period the year. Versions 9 and 13 are other changes'.
+    // JSON; its region_code is '' and its period the year.
     async up(db, f) {
       await db.schema.alterTable('events').addColumn('detail', f.text).execute();
+    },
+  },
+  {
+    version: 13,
+    name: 'deliveries_in_line',
+    // Deliveries are written apart from the uploads, by the deliveries' side: delivery_cursor holds the last
+    // event they were written for (its one row, locked by whoever writes them, so that they are written in
+    // event order), and a subscription gets the events after after_seq (the last when it was made).
+    // Only the head of each subscription's line of one region's deliveries is due; the pending ones behind it
+    // wait with next_attempt_at far in the future ('9999-12-31T23:59:59.999Z', WAITING in events-database.ts)
+    // until it ends, so that claiming reads the due heads alone, however long the lines. The indexes hold
+    // pending deliveries only: a delivery that ends leaves them, and they stay as small as the backlog.
+    async up(db, f) {
+      await f.keyed(db.schema.createTable('delivery_cursor')
+        .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+        .addColumn('seq', 'integer', (c) => c.notNull())).execute();
+      await sql`insert into delivery_cursor (id, seq) select 1, coalesce(max(seq), 0) from events`.execute(db);
+      await db.schema.alterTable('subscriptions').addColumn('after_seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.dropIndex('deliveries_in_order').execute();
+      await db.schema.dropIndex('deliveries_due').execute();
+      const pending = sql.ref('status');
+      await db.schema.createIndex('deliveries_due').on('deliveries').column('next_attempt_at').where(pending, '=', sql.lit('pending')).execute();
+      await db.schema.createIndex('deliveries_in_line').on('deliveries').columns(['subscription_id', 'region_code', 'event_seq']).where(pending, '=', sql.lit('pending')).execute();
+      await sql`update deliveries set next_attempt_at = '9999-12-31T23:59:59.999Z' where status = 'pending' and exists (select 1 from deliveries p
+        where p.subscription_id = deliveries.subscription_id and p.status = 'pending' and p.region_code = deliveries.region_code and p.event_seq < deliveries.event_seq)`.execute(db);
     },
   },
 ];

@@ -204,8 +204,12 @@ export class PostgresEngine implements Engine {
     });
   }
 
-  transaction<T>(body: (db: Executor) => Promise<T>): Promise<T> {
-    return this.inTransaction(body);
+  transaction<T>(body: (db: Executor) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
+    if (options.durable ?? true) return this.inTransaction(body);
+    return this.inTransaction(async (db) => {
+      await db.query('set local synchronous_commit to off', []);
+      return body(db);
+    });
   }
 
   /** `body` between BEGIN and COMMIT on one pooled connection; rolled back (`onFailure` told) when anything fails. */

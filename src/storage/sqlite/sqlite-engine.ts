@@ -10,7 +10,7 @@ import { FiguresDatabase } from '../figures-store';
 import { migrate, transactionOn } from '../migrations/migrator';
 import { type Executor, prepare } from '../prepared';
 import type { Schema } from '../schema';
-import { openFile } from './sqlite-file';
+import { openFile, SYNCHRONOUS } from './sqlite-file';
 
 /**
  * Staged uploads live in TEMP tables: private to this connection and outside the main database, so staging
@@ -100,7 +100,16 @@ export class SqliteEngine implements Engine {
   readonly exclusively = <T>(body: (db: Kysely<Schema>) => Promise<T>): Promise<T> => transactionOn(this.db, 'begin immediate', body);
 
   /** IMMEDIATE: the write lock is held before anything is read, so instants taken inside follow commit order. */
-  async write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T> {
+  write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T> {
+    return this.inTurn(body, true);
+  }
+
+  transaction<T>(body: (db: Executor) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
+    return this.inTurn(async (db) => ({ result: await body(db), changed: false }), options.durable ?? true);
+  }
+
+  /** Not `durable`: synchronous NORMAL for this transaction (in WAL mode its commit is fsynced with a later one). */
+  private async inTurn<T>(body: (db: Executor) => Promise<WriteOutcome<T>>, durable: boolean): Promise<T> {
     this.writing++;
     const before = this.turn;
     let done = () => undefined as void;
@@ -108,6 +117,7 @@ export class SqliteEngine implements Engine {
     try {
       await before;
       const tx: Executor = { query: (text, values) => this.run(text, values) };
+      if (!durable) this.raw.pragma('synchronous = NORMAL');
       this.raw.exec('BEGIN IMMEDIATE');
       try {
         const { result } = await body(tx);
@@ -118,14 +128,12 @@ export class SqliteEngine implements Engine {
         throw error;
       }
     } finally {
+      if (!durable) this.raw.pragma(`synchronous = ${SYNCHRONOUS}`);
       this.writing--;
       done();
     }
   }
 
-  transaction<T>(body: (db: Executor) => Promise<T>): Promise<T> {
-    return this.write(async (db) => ({ result: await body(db), changed: false }));
-  }
 
   /**
    * Uploads are held in memory up to STAGING_BATCH_ROWS rows, then each staged in one short transaction on

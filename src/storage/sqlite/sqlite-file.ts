@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 
 const BUSY_TIMEOUT_MS = 5000;
+/** An answered upload survives a power cut, not only a crash. */
+export const SYNCHRONOUS = 'FULL';
 
 /**
  * Switching a new file to WAL needs it to itself, and SQLite answers BUSY at once, without waiting, when
@@ -24,6 +26,6 @@ export function openFile(file: string): Database.Database {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`); // first: other processes may be opening the same file right now
   whenNotBusy(() => db.pragma('journal_mode = WAL'));
   db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = FULL'); // an answered upload survives a power cut, not only a crash
+  db.pragma(`synchronous = ${SYNCHRONOUS}`);
   return db;
 }
