@@ -254,8 +254,16 @@ export interface EventStore {
   listEvents(filter: EventFilter): Promise<StoredEvent[]>;
   /** The first and last event kept (undefined when there are none). */
   eventBounds(): Promise<{ first?: number; last?: number }>;
-  /** Forgets events older than `before` (the newest always stays) whose deliveries are done; how many went. */
+  /**
+   * Forgets events older than `before` (the newest always stays) whose deliveries are written and done; how
+   * many went.
+   */
   pruneEvents(before: string): Promise<number>;
+  /**
+   * Makes due, at `now`, the first pending delivery of each subscription and region that has none due (a
+   * line that no ended delivery will move on: left by an instance of an earlier version); how many.
+   */
+  repairLines(now: string): Promise<number>;
   createSubscription(subscription: NewSubscription): Promise<void>;
   getSubscription(id: string): Promise<SubscriptionRecord | undefined>;
   listSubscriptions(owner: string): Promise<SubscriptionRecord[]>;

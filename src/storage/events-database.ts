@@ -21,7 +21,7 @@ interface Held { subscription: string; seq: number; token: string; attempts: num
 /** Lines made due by one statement (each is two parameters). */
 const LINES_AT_ONCE = 16;
 /** Events whose deliveries one claim writes at most. */
-const EVENTS_AT_ONCE = 500;
+const EVENTS_AT_ONCE = 100;
 
 /**
  * A pending delivery's next_attempt_at while an earlier one of its subscription and region is pending: only the
@@ -52,7 +52,9 @@ const fanOut = (d: Kysely<Schema>, a: { after: number; upto: number }) => d.inse
     .where('e.seq', '>', a.after).where('e.seq', '<=', a.upto)
     .where(wants('e.type'))
     // An event of no region ('': a classification loaded) concerns every region: region filters let it through.
-    .where((eb) => eb.or([eb('s.regions', '=', ''), eb('e.region_code', '=', ''), eb('s.regions', 'like', sql<string>`'% ' || e.region_code || ' %'`)])));
+    .where((eb) => eb.or([eb('s.regions', '=', ''), eb('e.region_code', '=', ''), eb('s.regions', 'like', sql<string>`'% ' || e.region_code || ' %'`)])))
+  // Written already by an instance of an earlier version, which wrote them with the upload.
+  .onConflict((oc) => oc.columns(['subscription_id', 'event_seq']).doNothing());
 
 /**
  * The event feed, the subscriptions and the deliveries, on either engine; each query written once. The
@@ -79,8 +81,15 @@ export class EventsDatabase implements EventStore {
           after_seq: eb.selectFrom('events').select(sql<number>`coalesce(max(seq), 0)`.as('seq')) }))),
       // Whoever writes deliveries holds the cursor (PostgreSQL: another instance doing so is not waited for).
       cursor: prepare(db, (d) => d.selectFrom('delivery_cursor').select('seq').$if(engine.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())),
-      // Making the next in a line due holds off writing deliveries, lest one be written behind a head that ended unseen.
+      // Making the next in a line due, or removing a subscription's deliveries, holds off writing deliveries,
+      // lest one be written behind a head that ended unseen, or for a subscription removed meanwhile.
       holdCursor: prepare(db, (d) => d.selectFrom('delivery_cursor').select('seq').forShare()),
+      // Each line whose first pending delivery waits has no head: it is made due (a line left so by an instance
+      // of an earlier version while both ran, or by hand). Reads every waiting delivery: run now and then only.
+      headless: prepare(db, (d, a: { now: string }) => d.updateTable('deliveries').set({ next_attempt_at: a.now })
+        .where('status', '=', PENDING).where('next_attempt_at', '=', WAITING)
+        .where('event_seq', '=', (eb) => eb.selectFrom('deliveries as p').select((p) => p.fn.min<number>('p.event_seq').as('first'))
+          .whereRef('p.subscription_id', '=', 'deliveries.subscription_id').where('p.status', '=', PENDING).whereRef('p.region_code', '=', 'deliveries.region_code'))),
       lastEvent: prepare(db, (d) => d.selectFrom('events').select(sql<number>`coalesce(max(seq), 0)`.as('seq'))),
       fanOut: prepare(db, fanOut),
       moveCursor: prepare(db, (d, a: { seq: number }) => d.updateTable('delivery_cursor').set({ seq: a.seq })),
@@ -161,11 +170,20 @@ export class EventsDatabase implements EventStore {
   }
 
   async deleteSubscription(id: string): Promise<boolean> {
+    // Deliveries before the subscription, in the order outcomes lock them (no deadlock with a batch of outcomes).
     return this.run(() => this.engine.transaction(async (db) => {
-      const { affected } = await this.q.deleteSubscription.run(db, { id });
+      if (this.engine.dialect === 'postgres') await this.q.holdCursor.run(db, {});
       await this.q.forgetDeliveries.run(db, { id });
+      const { affected } = await this.q.deleteSubscription.run(db, { id });
       return affected > 0;
     }));
+  }
+
+  async repairLines(now: string): Promise<number> {
+    return this.run(() => this.engine.transaction(async (db) => {
+      if (this.engine.dialect === 'postgres') await this.q.holdCursor.run(db, {});
+      return (await this.q.headless.run(db, { now })).affected;
+    }, { durable: false }));
   }
 
   async rotateSecret(id: string, secret: string, previous: string, until: string): Promise<void> {

@@ -39,6 +39,8 @@ export interface DeliverySettings {
 /** ±20% around each wait, so that retries of many deliveries spread out. */
 const JITTER = 0.2;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const REPAIR_EVERY_MS = 60 * 1000;
+const IDLE_CONNECTION_MS = 4000;
 /** Secrets opened and kept at most (a few per subscription: more are opened again). */
 const MAX_SIGNERS = 1000;
 
@@ -67,6 +69,7 @@ export class DeliveryWorker {
   private wake: (() => void) | undefined;
   private nudged = false;
   private prunedAt = -Infinity;
+  private repairedAt = -Infinity;
   private gathered: Array<Attempted & { resolve: () => void; reject: (error: unknown) => void }> = [];
   private gathering: NodeJS.Timeout | undefined;
   /**
@@ -80,7 +83,9 @@ export class DeliveryWorker {
 
   constructor(private readonly s: DeliverySettings) {
     const lookup = guardedLookup(s.allowPrivate, s.resolveHost);
-    this.agents = { http: new http.Agent({ keepAlive: true, lookup }), https: new https.Agent({ keepAlive: true, lookup }) };
+    // An idle connection is closed before a receiver's own idle timeout (node's default: 5 s) would close it under a delivery.
+    const kept = { keepAlive: true, timeout: IDLE_CONNECTION_MS, lookup };
+    this.agents = { http: new http.Agent(kept), https: new https.Agent(kept) };
     this.clock = s.clock ?? (() => new Date());
     this.random = s.random ?? Math.random;
     const registers = s.registry ? [s.registry] : [];
@@ -130,7 +135,7 @@ export class DeliveryWorker {
       let attempted = 0;
       try {
         attempted = await this.runOnce();
-        await this.pruneNow();
+        await this.upkeep();
       } catch (error) {
         this.s.logger.warn({ err: error }, 'webhook deliveries: could not claim; trying again');
       }
@@ -157,8 +162,14 @@ export class DeliveryWorker {
     });
   }
 
-  private async pruneNow(): Promise<void> {
+  /** Now and then: forgets events past their retention, and moves on any line of deliveries left without a head. */
+  private async upkeep(): Promise<void> {
     const now = this.clock().getTime();
+    if (now - this.repairedAt >= REPAIR_EVERY_MS) {
+      this.repairedAt = now;
+      const repaired = await this.s.store.repairLines(new Date(now).toISOString());
+      if (repaired > 0) this.s.logger.warn({ repaired }, 'webhook deliveries: lines of deliveries found without one due, made due');
+    }
     if (now - this.prunedAt < PRUNE_EVERY_MS) return;
     this.prunedAt = now;
     const pruned = await this.s.store.pruneEvents(new Date(now - this.s.retentionMs).toISOString());
@@ -180,8 +191,8 @@ export class DeliveryWorker {
   }
 
   /**
-   * Records an outcome together with the others that end within OUTCOMES_GATHER_MS (a group commit: on
-   * SQLite every commit is an fsync on the event loop the uploads share); resolves once it is committed.
+   * Records an outcome together with the others that end within OUTCOMES_GATHER_MS (one commit for them all,
+   * on the event loop the uploads share); resolves once it is committed.
    */
   private record(attempt: Attempted): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -236,7 +247,6 @@ export class DeliveryWorker {
     return { outcome: { delivery: d, at, kind: 'retry', nextAttemptAt: next.toISOString(), error: sent.reason }, log };
   }
 
-  /** The signed POST; never the secret or the body in any message. */
   private signer(keeper: SecretKeeper, sealed: string): Webhook {
     let found = this.signers.get(sealed);
     if (!found) {
@@ -247,6 +257,7 @@ export class DeliveryWorker {
     return found;
   }
 
+  /** The signed POST; never the secret or the body in any message. */
   private async post(d: ClaimedDelivery, webhookId: string, bodyOf: (d: ClaimedDelivery) => string): Promise<Outcome> {
     const keeper = this.s.secrets;
     if (!keeper) return { ok: false, reason: 'WEBHOOK_SECRETS_KEY is not configured: deliveries cannot be signed' };
@@ -270,10 +281,17 @@ export class DeliveryWorker {
       'webhook-signature': signatures.join(' '),
       'user-agent': 'sonar-transparency-webhooks/1',
     };
+    // A kept connection the receiver closed just as it was reused fails at once: sent again on a new one.
+    const sent = await this.send(url, headers, body);
+    return sent.closedUnderUs ? this.send(url, headers, body) : sent;
+  }
+
+  /** One POST, on a kept connection if there is one; `closedUnderUs` when a reused one was reset before any answer. */
+  private send(url: URL, headers: Record<string, string>, body: string): Promise<Outcome & { closedUnderUs?: boolean }> {
     const [client, agent] = url.protocol === 'https:' ? [https, this.agents.https] : [http, this.agents.http];
-    return new Promise<Outcome>((resolve) => {
+    return new Promise((resolve) => {
       let settled = false;
-      const settle = (outcome: Outcome) => {
+      const settle = (outcome: Outcome & { closedUnderUs?: boolean }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -289,7 +307,8 @@ export class DeliveryWorker {
         req.destroy();
       }, this.s.timeoutMs);
       timer.unref();
-      req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, reason: error.code ? `${error.code}: ${error.message}` : error.message }));
+      req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, reason: error.code ? `${error.code}: ${error.message}` : error.message,
+        closedUnderUs: req.reusedSocket && error.code === 'ECONNRESET' }));
       req.end(body);
     });
   }

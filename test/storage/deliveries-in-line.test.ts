@@ -112,4 +112,30 @@ describe.each(kinds)('Deliveries in line per subscription and region, on $name',
       await close();
     }
   });
+
+  test('When a head is to be retried, then its line waits; when it has failed for good, then the next is due; and a line left with none due is made due by repairLines', async () => {
+    const { events, run, close } = await kind.open();
+    try {
+      const lease = new Date(Date.now() + 600_000).toISOString();
+      const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
+      const heads = await events.claimDeliveries(soon(0), lease, 'heads', 10);
+      const [twente, groningen] = heads;
+      await events.recordOutcomes([
+        { delivery: twente, at: soon(0), kind: 'retry', nextAttemptAt: soon(5_000), error: 'HTTP 500' },
+        { delivery: groningen, at: soon(0), kind: 'succeeded' }], 5);
+      const whileRetrying = await events.claimDeliveries(soon(0), lease, 'waiting', 10);
+      const retried = await events.claimDeliveries(soon(5_000), lease, 'retried', 10);
+      await events.recordOutcomes(retried.map((delivery) => ({ delivery, at: soon(5_000), kind: 'failed' as const, error: 'HTTP 500' })), 5);
+      // Event 4's delivery is due now; left waiting (as an instance of an earlier version may leave a line), nothing moves it but a repair.
+      await run(`update deliveries set next_attempt_at = '9999-12-31T23:59:59.999Z' where event_seq = 4`);
+      const headless = await events.claimDeliveries(soon(5_000), lease, 'headless', 10);
+      const repaired = await events.repairLines(soon(5_000));
+      const afterRepair = await events.claimDeliveries(soon(5_000), lease, 'repaired', 10);
+
+      expect([claimed(heads), claimed(whileRetrying), claimed(retried), claimed(headless), repaired, claimed(afterRepair)]).toEqual([[2, 3], [], [2], [], 1, [4]]);
+      expect(await events.getSubscription('sub')).toEqual(expect.objectContaining({ delivered: 1, failed: 1, pending: 1 }));
+    } finally {
+      await close();
+    }
+  });
 });
