@@ -134,7 +134,6 @@ export class SqliteEngine implements Engine {
     }
   }
 
-
   /**
    * Uploads are held in memory up to STAGING_BATCH_ROWS rows, then each staged in one short transaction on
    * the TEMP tables only (no lock on the figures): a statement per row, run synchronously, costs less than
