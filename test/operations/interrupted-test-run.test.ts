@@ -14,14 +14,33 @@ import { clearAbandoned } from '../support/throwaway-servers';
 const SUPPORT = path.join(__dirname, '..', 'support');
 const MODULES = ['throwaway-servers', 'postgres-cluster', 'pgbouncer'];
 
-/** The pids of the processes whose command line names `dir` (a server started in it). */
+/** Whether a process's command line names `dir`; false once it has ended. */
+function names(pid: string, dir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+  } catch {
+    return false; // ended meanwhile
+  }
+}
+
+function parentOf(pid: string): string | undefined {
+  try {
+    return /^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The pids of the servers started in `dir`: the processes whose command line names it, less those whose parent
+ * does too. PostgreSQL forks its workers and backends now and then, and a child carries its parent's command
+ * line until it sets its own title: counting it would count one server twice.
+ */
 function processesIn(dir: string): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
-    } catch {
-      return false; // ended meanwhile
-    }
+  const naming = readdirSync('/proc').filter((name) => /^\d+$/.test(name) && names(name, dir));
+  return naming.filter((pid) => {
+    const parent = parentOf(pid);
+    return !(parent !== undefined && naming.includes(parent));
   }).map(Number);
 }
 
