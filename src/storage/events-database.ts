@@ -1,8 +1,8 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { StoredEvent } from '../domain/events';
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryTarget, EventFilter, EventStore, NewSubscription, SubscriptionRecord } from '../domain/ports';
 import type { Engine } from './engine';
-import { EventFeedQueries, spaced, toEvent, unspaced } from './events-store';
+import { EventFeedQueries, lastEventSeq, spaced, toEvent, unspaced } from './events-store';
 import { type Executor, prepare, type Prepared } from './prepared';
 import type { EventsTable, Schema, SubscriptionsTable } from './schema';
 
@@ -34,6 +34,11 @@ export const WAITING = '9999-12-31T23:59:59.999Z';
  * and neither engine uses such an index for a query whose status is a parameter.
  */
 const PENDING = sql.lit('pending');
+
+/** The first pending delivery of a subscription and region (a line's head, or the one to become it). */
+const firstPending = (d: Kysely<Schema>, subscription: string | RawBuilder<unknown>, region: string | RawBuilder<unknown>) =>
+  d.selectFrom('deliveries as p').select((p) => p.fn.min<number>('p.event_seq').as('first'))
+    .where('p.subscription_id', '=', subscription as string).where('p.status', '=', PENDING).where('p.region_code', '=', region as string);
 
 const wants = (type: string) => sql<boolean>`(s.types = '' or s.types like '% ' || ${sql.ref(type)} || ' %')`;
 
@@ -77,8 +82,8 @@ export class EventsDatabase implements EventStore {
     this.q = {
       event: prepare(db, (d, a: { seq: number }) => d.selectFrom('events').selectAll().where('seq', '=', a.seq)),
       insertSubscription: prepare(db, (d, a: { id: string; owner: string; url: string; types: string; regions: string; secret: string; createdAt: string }) => d.insertInto('subscriptions')
-        .values((eb) => ({ id: a.id, owner: a.owner, url: a.url, types: a.types, regions: a.regions, secret: a.secret, created_at: a.createdAt,
-          after_seq: eb.selectFrom('events').select(sql<number>`coalesce(max(seq), 0)`.as('seq')) }))),
+        .values({ id: a.id, owner: a.owner, url: a.url, types: a.types, regions: a.regions, secret: a.secret, created_at: a.createdAt,
+          after_seq: lastEventSeq(d) })),
       // Whoever writes deliveries holds the cursor (PostgreSQL: another instance doing so is not waited for).
       cursor: prepare(db, (d) => d.selectFrom('delivery_cursor').select('seq').$if(engine.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())),
       // Making the next in a line due, or removing a subscription's deliveries, holds off writing deliveries,
@@ -88,9 +93,8 @@ export class EventsDatabase implements EventStore {
       // of an earlier version while both ran, or by hand). Reads every waiting delivery: run now and then only.
       headless: prepare(db, (d, a: { now: string }) => d.updateTable('deliveries').set({ next_attempt_at: a.now })
         .where('status', '=', PENDING).where('next_attempt_at', '=', WAITING)
-        .where('event_seq', '=', (eb) => eb.selectFrom('deliveries as p').select((p) => p.fn.min<number>('p.event_seq').as('first'))
-          .whereRef('p.subscription_id', '=', 'deliveries.subscription_id').where('p.status', '=', PENDING).whereRef('p.region_code', '=', 'deliveries.region_code'))),
-      lastEvent: prepare(db, (d) => d.selectFrom('events').select(sql<number>`coalesce(max(seq), 0)`.as('seq'))),
+        .where('event_seq', '=', firstPending(d, sql.ref('deliveries.subscription_id'), sql.ref('deliveries.region_code')))),
+      lastEvent: prepare(db, lastEventSeq),
       fanOut: prepare(db, fanOut),
       moveCursor: prepare(db, (d, a: { seq: number }) => d.updateTable('delivery_cursor').set({ seq: a.seq })),
       subscription: prepare(db, (d, a: { id: string }) => d.selectFrom('subscriptions as s').selectAll('s').select(pending).where('s.id', '=', a.id)),
@@ -172,7 +176,7 @@ export class EventsDatabase implements EventStore {
   async deleteSubscription(id: string): Promise<boolean> {
     // Deliveries before the subscription, in the order outcomes lock them (no deadlock with a batch of outcomes).
     return this.run(() => this.engine.transaction(async (db) => {
-      if (this.engine.dialect === 'postgres') await this.q.holdCursor.run(db, {});
+      await this.holdDeliveryWriting(db);
       await this.q.forgetDeliveries.run(db, { id });
       const { affected } = await this.q.deleteSubscription.run(db, { id });
       return affected > 0;
@@ -181,7 +185,7 @@ export class EventsDatabase implements EventStore {
 
   async repairLines(now: string): Promise<number> {
     return this.run(() => this.engine.transaction(async (db) => {
-      if (this.engine.dialect === 'postgres') await this.q.holdCursor.run(db, {});
+      await this.holdDeliveryWriting(db);
       return (await this.q.headless.run(db, { now })).affected;
     }, { durable: false }));
   }
@@ -217,6 +221,11 @@ export class EventsDatabase implements EventStore {
     });
   }
 
+  /** Until the transaction ends, no deliveries are written (PostgreSQL: SQLite's transactions run alone anyway). */
+  private async holdDeliveryWriting(db: Executor): Promise<void> {
+    if (this.engine.dialect === 'postgres') await this.q.holdCursor.run(db, {});
+  }
+
   /** The deliveries of the events since the cursor, in event order (at most EVENTS_AT_ONCE events). */
   private async writeDeliveries(db: Executor): Promise<void> {
     const [cursor] = await this.q.cursor.rows(db, {});
@@ -235,7 +244,7 @@ export class EventsDatabase implements EventStore {
    */
   private async nextInLine(db: Executor, lines: ReadonlyMap<string, { subscription: string; region: string }>, at: string): Promise<void> {
     if (lines.size === 0) return;
-    if (this.engine.dialect === 'postgres') await this.q.holdCursor.run(db, {});
+    await this.holdDeliveryWriting(db);
     const all = [...lines.values()];
     for (let start = 0; start < all.length; start += LINES_AT_ONCE) {
       const chunk = all.slice(start, start + LINES_AT_ONCE);
@@ -252,8 +261,7 @@ export class EventsDatabase implements EventStore {
       found = prepare(this.engine.db, (d, a: Record<string, string>) => d.updateTable('deliveries')
         .set((eb) => ({ next_attempt_at: eb.case().when('next_attempt_at', '=', WAITING).then(a.at).else(eb.ref('next_attempt_at')).end() }))
         .where((eb) => eb.or(Array.from({ length: count }, (_, i) => eb.and([eb('subscription_id', '=', a[`s${i}`]),
-          eb('event_seq', '=', eb.selectFrom('deliveries as p').select((p) => p.fn.min<number>('p.event_seq').as('first'))
-            .where('p.subscription_id', '=', a[`s${i}`]).where('p.status', '=', PENDING).where('p.region_code', '=', a[`r${i}`]))])))));
+          eb('event_seq', '=', firstPending(d, a[`s${i}`], a[`r${i}`]))])))));
       this.promotions.set(count, found);
     }
     return found;

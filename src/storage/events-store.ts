@@ -6,6 +6,9 @@ import type { Dialect } from './migrations/migrations';
 import { type Executor, prepare, type Prepared } from './prepared';
 import type { EventsTable, Schema } from './schema';
 
+/** The number of the last event (0: none yet). */
+export const lastEventSeq = (d: Kysely<Schema>) => d.selectFrom('events').select(sql<number>`coalesce(max(seq), 0)`.as('seq'));
+
 /** ' a b ' for a list, '' for "all": what subscriptions hold, matched with LIKE alike on both engines. */
 export const spaced = (items: readonly string[]): string => (items.length === 0 ? '' : ` ${items.join(' ')} `);
 export const unspaced = (text: string): string[] => text.trim().split(' ').filter((s) => s !== '');
@@ -27,7 +30,7 @@ export const toEvent = (r: EventsTable): StoredEvent => ({
  */
 export function outboxWrites(db: Kysely<Schema>) {
   return {
-    lastSeq: prepare(db, (d) => d.selectFrom('events').select(sql<number>`coalesce(max(seq), 0)`.as('seq'))),
+    lastSeq: prepare(db, lastEventSeq),
     /** One event per upload of a commit (ids base+1 … base+count), with its sums and whether figures stood before. */
     published: prepare(db, (d, a: { before: number; base: number; count: number; type: string }) => d.insertInto('events')
       .columns(['seq', 'type', 'region_code', 'period', 'upload_id', 'time', 'replaced', 'current_upload_id', 'register_total', 'gw', 'gwo', 'uw', 'uwo'])
