@@ -18,14 +18,14 @@ const waiting = new Map<number, Waiting>();
 let worker: Worker | undefined;
 let ids = 0;
 
-/** The one worker thread, started on first use; unref'd, so that it never keeps a process alive. */
+/** The one worker thread, started on first use; it keeps the process alive only while a workbook is being made. */
 function started(): Worker {
   if (worker) return worker;
   const w = new Worker(workerFile());
-  w.unref();
   w.on('message', (m: { id: number; bytes?: Uint8Array; error?: string }) => {
     const w8 = waiting.get(m.id);
     waiting.delete(m.id);
+    if (waiting.size === 0) w.unref();
     if (m.bytes) w8?.resolve(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
     else w8?.reject(new Error(`The workbook could not be made: ${m.error}`));
   });
@@ -37,6 +37,9 @@ function started(): Worker {
   };
   w.on('error', failed);
   w.on('exit', (code) => failed(new Error(`The workbook thread ended (exit code ${code}).`)));
+  // Unref'd only after the listeners: a 'message' listener added after unref() refs the worker's port again,
+  // and the thread then kept every process that made a workbook alive (nodejs/node#53036, closed as wontfix).
+  w.unref();
   worker = w;
   return w;
 }
@@ -51,7 +54,9 @@ export function workbookOffThread(sheet: Sheet): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const id = ++ids;
     waiting.set(id, { resolve, reject });
-    started().postMessage({ id, sheet: data });
+    const w = started();
+    w.ref();
+    w.postMessage({ id, sheet: data });
   });
 }
 

@@ -6,7 +6,9 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { workbook } from '../../src/exports/workbook';
 import { stopWorkbookThread, workbookOffThread } from '../../src/exports/workbook-thread';
-import { expectFreshBuild } from '../support/child-processes';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { expectFreshBuild, PROJECT_ROOT } from '../support/child-processes';
 
 const sheet = (rows: number) => ({
   name: 'bench', title: 'A sheet', count: rows,
@@ -50,6 +52,18 @@ describe('Workbooks made on a worker thread', () => {
       expect(book.worksheets[0].getRow(2 + sizes[i]).getCell(1).value).toBe(`Gemeente ${sizes[i] - 1}`);
     }
   });
+
+  test('When a process has made a workbook and has nothing left to do, then it ends: the worker thread does not keep it alive', async () => {
+    const made = `require(${JSON.stringify(path.join(PROJECT_ROOT, 'dist/src/exports/workbook-thread.js'))})
+      .workbookOffThread({ name: 'x', title: 'x', head: [['a']], rows: [['b']], count: 1 }).then((bytes) => console.log(bytes.length));`;
+
+    // Left alive, the child runs until the kill after 30 s: an error with signal SIGTERM.
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      execFile(process.execPath, ['-e', made], { timeout: 30_000 }, (error, out) => (error ? reject(error) : resolve({ stdout: out })));
+    });
+
+    expect(Number(stdout.trim())).toBeGreaterThan(1000);
+  }, 40_000);
 
   test('When the same data is made into a workbook again later, then every part of its zip carries the same fixed date and the bytes are the same', async () => {
     const s = sheet(12);
