@@ -63,6 +63,8 @@ export interface UploadSums {
  */
 export interface NationalSums {
   period: string;
+  /** Names these sums of the period as kept: another write to the period gives another version; absent when summed on the fly. */
+  version?: string;
   /** The regions with figures, in code order. */
   regionCodes: string[];
   regionsWithRegister: number;
@@ -72,6 +74,8 @@ export interface NationalSums {
   /** The total over the regions with a register: what coverage divides by the register. */
   coveredTotal: number;
 }
+
+export type NationalSumsVersion = Required<Pick<NationalSums, 'period' | 'version'>>;
 
 /** One gemeente's counts in one period. */
 export interface GemeentePeriodCounts {
@@ -170,6 +174,8 @@ export interface FiguresStore {
   periodSums(period: string, options?: { regionCode?: string; asOf?: string }): Promise<UploadSums[]>;
   /** One period's national sums, or every period's (oldest first), of the periods with figures; one query. */
   nationalSums(options?: { period?: string; asOf?: string }): Promise<NationalSums[]>;
+  /** The versions of every period's national sums that `nationalSums` would give, oldest first: one short read. */
+  nationalSumVersions(asOf?: string): Promise<NationalSumsVersion[]>;
   /** One gemeente's counts in every period its region's upload that counts lists it, oldest first; one query. */
   gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]>;
   /** The fingerprint and answer remembered for a client's key, unless it has expired. */

@@ -10,7 +10,8 @@ import { gemeenteNationally, gemeenteOfAnyYear } from './gemeenten';
 import { toInstant } from './instant';
 import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { nationalTotalsOf, refOf, toFigures } from './read-shapes';
-import { GemeenteSeries, NationalSeries, RegionPeriodList, RegionSeries } from './series-views';
+import { GemeenteSeries, NationalSeries, NationalSeriesPoint, RegionPeriodList, RegionSeries } from './series-views';
+import { deepFreeze } from './frozen';
 import { UseCaseContext } from './use-case';
 import { GemeenteRef, ReferenceData, Region } from './reference';
 import { Classifications } from './classification';
@@ -191,12 +192,62 @@ const lastDayOf = (period: string): string => {
   return `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
 };
 
-/** The national totals per period over the regions with figures in it, oldest first. */
+/**
+ * The national totals per period over the regions with figures in it, oldest first. A point is shaped once
+ * per version of its period's kept sums and of the period's before it (its change), and kept, frozen: a
+ * write makes a new version of the periods it touched only, so after it a series shapes those points
+ * again and takes the others as they were, now or as of an instant. Only when some point is not kept are
+ * the sums read whole. The series as it stands now is kept until the figures' version grows.
+ */
 export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters = {}): Promise<NationalSeries> {
   const checked = checkFilters(filters);
-  // The national sums kept per period: one row per period, whatever the number of regions.
-  const points = (await ctx.store.nationalSums({ asOf: checked.asOf })).map((sums) => nationalTotalsOf(sums, ctx.classifications.forPeriodOr(sums.period, ctx.reference)));
-  return { series: selectObservations(withChanges(points), checked) };
+  const kept = keptNationalPoints(ctx.classifications);
+  const points = checked.asOf === undefined ? await kept.now(ctx) : await kept.series(ctx, checked.asOf);
+  return { series: selectObservations(points, checked) };
+}
+
+/** The national points shaped, one per period (the latest asked for), under the versions they were shaped from. */
+class KeptPoints {
+  private readonly byPeriod = new Map<string, { versions: string; point: NationalSeriesPoint }>();
+  private current?: { version: number; points: readonly NationalSeriesPoint[] };
+
+  /** The series now: as kept while the figures' version stands (read before the store, so never older than it). */
+  async now(ctx: UseCaseContext): Promise<readonly NationalSeriesPoint[]> {
+    const version = ctx.version;
+    if (this.current?.version === version) return this.current.points;
+    const points = await this.series(ctx, undefined);
+    this.current = { version, points };
+    return points;
+  }
+
+  async series(ctx: UseCaseContext, asOf: string | undefined): Promise<readonly NationalSeriesPoint[]> {
+    const versions = await ctx.store.nationalSumVersions(asOf);
+    const found = versions.map((v, i) => this.find(v.period, v.version, versions[i - 1]?.version));
+    if (found.every((p) => p !== undefined)) return found as NationalSeriesPoint[];
+    const sums = await ctx.store.nationalSums({ asOf });
+    const totals = sums.map((s) => nationalTotalsOf(s, ctx.classifications.forPeriodOr(s.period, ctx.reference)));
+    return withChanges(totals).map((point, i) => this.keep(point, sums[i].version, sums[i - 1]?.version));
+  }
+
+  private find(period: string, version: string, before: string | undefined): NationalSeriesPoint | undefined {
+    const found = this.byPeriod.get(period);
+    return found?.versions === `${before} ${version}` ? found.point : undefined;
+  }
+
+  private keep(point: NationalSeriesPoint, version: string | undefined, before: string | undefined): NationalSeriesPoint {
+    const frozen = deepFreeze(point);
+    if (version !== undefined) this.byPeriod.set(point.period, { versions: `${before} ${version}`, point: frozen });
+    return frozen;
+  }
+}
+
+/** Kept per set of classifications, which name the missing regions: a reload of the classifications forgets them. */
+const nationalPoints = new WeakMap<Classifications, KeptPoints>();
+
+function keptNationalPoints(classifications: Classifications): KeptPoints {
+  const kept = nationalPoints.get(classifications) ?? new KeptPoints();
+  nationalPoints.set(classifications, kept);
+  return kept;
 }
 
 /**

@@ -15,6 +15,11 @@ export interface UseCaseContext {
   /** Every year's classification: a period's figures are read and checked in the one in force then. */
   readonly classifications: Classifications;
   readonly clock: () => Date;
+  /**
+   * The figures' version: grows with every commit this process makes and every commit of another it has
+   * noticed (as the kept answers see them); what was read from the store at one version still holds at it.
+   */
+  readonly version: number;
   /** Call after every committed write, before its answer is sent, with the regions and periods it wrote. */
   figuresChanged(touched: readonly Touched[]): void;
 }

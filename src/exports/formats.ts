@@ -1,5 +1,6 @@
 import type { CatalogueDocument } from '../domain/catalogue';
 import { BOM, Cell, chunked, csvLines, Delimiter } from './csv';
+import { jsonBytes } from './json';
 import { turtle } from './linked-data';
 import { workbookOffThread } from './workbook-thread';
 
@@ -70,7 +71,7 @@ function* tsvLines(sheet: Sheet): Generator<string> {
 export const RENDERERS = {
   json: {
     mediaType: 'application/json',
-    render: ({ view }) => ({ contentType: 'application/json; charset=utf-8', headers: [], body: Buffer.from(JSON.stringify(view)) }),
+    render: ({ view }) => ({ contentType: 'application/json; charset=utf-8', headers: [], body: jsonBytes(view) }),
   },
   csv: csv('comma'),
   /** What Dutch Excel opens directly: `;` between cells, a byte order mark, decimal commas. */
@@ -92,7 +93,7 @@ export const RENDERERS = {
   /** Linked data: a view that is a JSON-LD document (the catalogue), as it is. */
   jsonld: {
     mediaType: 'application/ld+json',
-    render: ({ view }) => ({ contentType: 'application/ld+json; charset=utf-8', headers: [], body: Buffer.from(JSON.stringify(view)) }),
+    render: ({ view }) => ({ contentType: 'application/ld+json; charset=utf-8', headers: [], body: jsonBytes(view) }),
   },
   /** The same graph as Turtle. */
   turtle: {

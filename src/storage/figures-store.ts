@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { DomainError } from '../domain/errors';
 import {
-  FiguresStore, GemeentePeriodCounts, NationalSums, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock,
+  FiguresStore, GemeentePeriodCounts, NationalSums, NationalSumsVersion, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock,
 } from '../domain/ports';
 import { sumCounts } from '../domain/figures';
 import { Region } from '../domain/reference';
@@ -279,6 +279,10 @@ export class FiguresDatabase implements FiguresStore {
 
   async nationalSums(options: { period?: string; asOf?: string } = {}): Promise<NationalSums[]> {
     return this.read(() => this.national.read(this.db, options.period, options.asOf));
+  }
+
+  async nationalSumVersions(asOf?: string): Promise<NationalSumsVersion[]> {
+    return this.read(() => this.national.versions(this.db, asOf));
   }
 
   async gemeenteHistory(gemeenteCode: string, asOf?: string): Promise<GemeentePeriodCounts[]> {

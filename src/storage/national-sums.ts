@@ -7,7 +7,7 @@
  * holds the sums of the uploads that counted then (as-of.ts): the property tests check it.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { NationalSums } from '../domain/ports';
+import type { NationalSums, NationalSumsVersion } from '../domain/ports';
 import { unspaced } from './events-store';
 import { type Executor, prepare } from './prepared';
 import type { NationalSumsTable, Schema } from './schema';
@@ -33,8 +33,20 @@ const columnList = sql.join(NATIONAL_COLUMNS.map((c) => sql.ref(c)));
 const validAt = (period: RawBuilder<string> | string, asOf: string, column: 'n' | 'regions') => sql<number>`(select ${sql.ref(`x.${column}`)} from national_sums x
   where x.period = ${period} and x.valid_from <= ${asOf} order by x.valid_from desc, x.n desc limit 1)`;
 
-type Row = Pick<NationalSumsTable, 'period' | typeof NATIONAL_COLUMNS[number]>;
-const rowColumns = ['h.period', ...NATIONAL_COLUMNS.map((c) => `h.${c}` as const)] as const;
+/** A row's version: its period and number, which no other row of the table has, so that it names the sums it holds. */
+const versionOf = sql<string>`h.period || ':' || h.n`;
+
+type Row = Pick<NationalSumsTable, 'period' | typeof NATIONAL_COLUMNS[number]> & { version: string };
+const rowColumns = ['h.period', ...NATIONAL_COLUMNS.map((c) => `h.${c}` as const), versionOf.as('version')] as const;
+/** The versions of the rows a read selects, in one text, oldest period first. */
+const versionList = sql<string | null>`string_agg(${versionOf}, ' ' order by h.period)`.as('versions');
+
+const allNow = (d: Kysely<Schema>) => d.selectFrom('national_sums as h').where('h.valid_until', 'is', null).where('h.regions', '>', 0);
+
+// Every period has a current row (a period whose uploads were all withdrawn keeps one with no regions): it leads to the period's row then.
+const allAsOf = (d: Kysely<Schema>, asOf: string) => d.selectFrom('national_sums as cur')
+  .innerJoin('national_sums as h', (j) => j.onRef('h.period', '=', 'cur.period').on('h.n', '=', validAt(sql.ref('cur.period'), asOf, 'n')))
+  .where('cur.valid_until', 'is', null).where('h.regions', '>', 0);
 
 export function nationalQueries(db: Kysely<Schema>) {
   const q = {
@@ -54,12 +66,10 @@ export function nationalQueries(db: Kysely<Schema>) {
       .where('h.period', '=', a.period).where('h.valid_until', 'is', null).where('h.regions', '>', 0)),
     asOf: prepare(db, (d, a: { period: string; asOf: string }) => d.selectFrom('national_sums as h').select(rowColumns)
       .where('h.period', '=', a.period).where('h.valid_from', '<=', a.asOf).orderBy('h.valid_from', 'desc').orderBy('h.n', 'desc').limit(1)),
-    allNow: prepare(db, (d) => d.selectFrom('national_sums as h').select(rowColumns)
-      .where('h.valid_until', 'is', null).where('h.regions', '>', 0).orderBy('h.period')),
-    // Every period has a current row (a period whose uploads were all withdrawn keeps one with no regions): it leads to the period's row then.
-    allAsOf: prepare(db, (d, a: { asOf: string }) => d.selectFrom('national_sums as cur')
-      .innerJoin('national_sums as h', (j) => j.onRef('h.period', '=', 'cur.period').on('h.n', '=', validAt(sql.ref('cur.period'), a.asOf, 'n')))
-      .select(rowColumns).where('cur.valid_until', 'is', null).where('h.regions', '>', 0).orderBy('cur.period')),
+    allNow: prepare(db, (d) => allNow(d).select(rowColumns).orderBy('h.period')),
+    allAsOf: prepare(db, (d, a: { asOf: string }) => allAsOf(d, a.asOf).select(rowColumns).orderBy('h.period')),
+    versionsNow: prepare(db, (d) => allNow(d).select(versionList)),
+    versionsAsOf: prepare(db, (d, a: { asOf: string }) => allAsOf(d, a.asOf).select(versionList)),
     latestNow: prepare(db, (d) => d.selectFrom('national_sums').select((eb) => eb.fn.max('period').as('period'))
       .where('valid_until', 'is', null).where('regions', '>', 0)),
     latestAsOf: prepare(db, (d, a: { asOf: string }) => d.selectFrom('national_sums as cur').select('cur.period')
@@ -79,6 +89,11 @@ export function nationalQueries(db: Kysely<Schema>) {
         : (await (asOf === undefined ? q.now.rows(db, { period }) : q.asOf.rows(db, { period, asOf }))).filter((r) => Number(r.regions) > 0);
       return rows.map(toNational);
     },
+    /** The versions of what `read` gives for every period: one short row, whatever the number of periods. */
+    versions: async (db: Executor, asOf: string | undefined): Promise<NationalSumsVersion[]> => {
+      const [row] = await (asOf === undefined ? q.versionsNow.rows(db, {}) : q.versionsAsOf.rows(db, { asOf }));
+      return unspaced(row?.versions ?? '').map((version) => ({ period: version.slice(0, version.indexOf(':')), version }));
+    },
     latestPeriod: async (db: Executor, asOf: string | undefined): Promise<string | undefined> => {
       const [row] = await (asOf === undefined ? q.latestNow.rows(db, {}) : q.latestAsOf.rows(db, { asOf }));
       return row?.period ?? undefined;
@@ -88,6 +103,7 @@ export function nationalQueries(db: Kysely<Schema>) {
 
 const toNational = (r: Row): NationalSums => ({
   period: r.period,
+  version: r.version,
   regionCodes: unspaced(r.region_codes),
   regionsWithRegister: Number(r.regions_with_register),
   registerTotal: r.register_total === null ? null : Number(r.register_total),

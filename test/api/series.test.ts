@@ -119,6 +119,30 @@ describe('Series on five quarters of generated figures with gaps', () => {
     expect(december.change.fromPeriod).toBe('2025-09');
   });
 
+  test('When one period\'s figures change, then the national series changes that point and the next one\'s change only, and as of before it is as it was', async () => {
+    const before = (await get('/v1/series').expect(200)).body;
+    await new Promise((resolve) => setTimeout(resolve, 2)); // an instant strictly before the write
+    const instant = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const december = stored().find((u) => u.region === 'AM01' && u.period === '2025-12') as UploadRequest;
+    await app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY)
+      .send({ ...december, gemeenten: december.gemeenten.map((g) => ({ ...g, uwvClients: { ...g.uwvClients, withProfile: g.uwvClients.withProfile + 2 }, total: undefined })) })
+      .expect(201);
+    const added = 2 * december.gemeenten.length;
+
+    const after = (await get('/v1/series').expect(200)).body;
+    const [, , changed, next] = after.series;
+    expect(changed.total).toBe(before.series[2].total + added);
+    expect(changed.change.total).toBe(before.series[2].change.total + added);
+    expect(next.change.total).toBe(before.series[3].change.total - added);
+    expect(next.change.fromPeriod).toBe('2025-12');
+    for (const i of [0, 1, 4]) expect(after.series[i]).toEqual(before.series[i]);
+    for (const { change, ...point } of after.series as Point[]) expect(point).toEqual((await get(`/v1/totals?period=${point.period}`).expect(200)).body);
+    expect((await get(`/v1/series?asOf=${instant}`).expect(200)).body).toEqual(before);
+    expect((await get('/v1/series?startPeriod=1999-01').expect(200)).body).toEqual(after);
+    expect((await get(`/v1/series?asOf=${instant}&startPeriod=1999-01`).expect(200)).body).toEqual(before);
+  });
+
   test('When the coverage of a period with a region missing is read, then that region is listed as missing', async () => {
     const res = await get('/v1/coverage?period=2025-12').expect(200);
 
@@ -239,6 +263,21 @@ describe('Series without figures', () => {
     expect(national.body).toEqual({ series: [] });
     expect(gemeente.body.series).toEqual([]);
     expect(periods.body.periods).toEqual([]);
+  });
+
+  test('When a period\'s only upload is withdrawn, then the national series leaves the period out and the next point changes from the one before it', async () => {
+    const twente = (period: string) => allRegionsBatch(Number(period.slice(5)), period).find((u) => u.region === 'AM05') as UploadRequest;
+    const ids: number[] = [];
+    for (const period of ['2026-01', '2026-02', '2026-03']) {
+      ids.push((await app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twente(period)).expect(201)).body.uploads[0].id);
+    }
+    const all = (await app().http().get('/v1/series').expect(200)).body.series;
+    await app().http().delete(`/v1/uploads/${ids[1]}`).set('X-API-Key', WRITER_KEY).expect(200);
+
+    const after = (await app().http().get('/v1/series').expect(200)).body.series;
+    expect(after.map((p: Point) => p.period)).toEqual(['2026-01', '2026-03']);
+    expect(after[0]).toEqual(all[0]);
+    expect(after[1].change).toEqual(expect.objectContaining({ fromPeriod: '2026-01', total: all[2].total - all[0].total }));
   });
 
   test('When a series names an unknown region or gemeente, then it is a 404', async () => {
