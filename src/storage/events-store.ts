@@ -3,7 +3,7 @@ import { Counts } from '../domain/figures';
 import { ClassificationEventData, EventType, StoredEvent } from '../domain/events';
 import type { EventFilter } from '../domain/ports';
 import type { Dialect } from './migrations/migrations';
-import { type Executor, prepare, type Prepared } from './prepared';
+import { prepare, type Prepared } from './prepared';
 import type { EventsTable, Schema } from './schema';
 
 /** The number of the last event (0: none yet). */
@@ -24,50 +24,43 @@ export const toEvent = (r: EventsTable): StoredEvent => ({
 
 /**
  * The outbox's writes, run inside a write of the figures (figures-store.ts), each written once for both
- * engines. Events are numbered after the largest so far, under the write lock, so numbers follow commit
- * order without gaps. Their deliveries are written later, by the deliveries' side (events-database.ts), so
+ * engines. Events are numbered after the largest so far, in the statement that writes them and under the
+ * write lock, so numbers follow commit order without gaps. Their deliveries are written later, by the deliveries' side (events-database.ts), so
  * that an upload pays for one row whatever the number of subscriptions.
  */
 export function outboxWrites(db: Kysely<Schema>) {
   return {
-    lastSeq: prepare(db, lastEventSeq),
     /** One event per upload of a commit (ids base+1 … base+count), with its sums and whether figures stood before. */
-    published: prepare(db, (d, a: { before: number; base: number; count: number; type: string }) => d.insertInto('events')
+    published: prepare(db, (d, a: { base: number; count: number; type: string }) => d.insertInto('events')
       .columns(['seq', 'type', 'region_code', 'period', 'upload_id', 'time', 'replaced', 'current_upload_id', 'register_total', 'gw', 'gwo', 'uw', 'uwo'])
       .expression(d.selectFrom('uploads as u').innerJoin('upload_sums as s', 's.upload_id', 'u.id')
         .leftJoin('current_uploads as c', (j) => j.onRef('c.region_code', '=', 'u.region_code').onRef('c.period', '=', 'u.period'))
         .select((eb) => [
-          sql<number>`cast(${a.before} as integer) + u.id - cast(${a.base} as integer)`.as('seq'), sql<string>`cast(${a.type} as text)`.as('type'),
+          sql<number>`(${lastEventSeq(d)}) + u.id - cast(${a.base} as integer)`.as('seq'), sql<string>`cast(${a.type} as text)`.as('type'),
           'u.region_code', 'u.period', 'u.id', 'u.uploaded_at',
           eb.case().when(eb.exists(eb.selectFrom('uploads as p').select(sql`1`.as('one')).whereRef('p.region_code', '=', 'u.region_code')
             .whereRef('p.period', '=', 'u.period').whereRef('p.id', '<', 'u.id').where('p.withdrawn_at', 'is', null))).then(1).else(0).end().as('replaced'),
           'c.upload_id', 'u.register_total', 's.gemeente_with_profile', 's.gemeente_without_profile', 's.uwv_with_profile', 's.uwv_without_profile'])
         .where('u.id', '>', a.base).where('u.id', '<=', sql<number>`cast(${a.base} as integer) + cast(${a.count} as integer)`))),
     /** The withdrawal of one upload, with the upload current afterwards and its sums (none: nulls). */
-    withdrawn: prepare(db, (d, a: { before: number; id: number; at: string; type: string }) => d.insertInto('events')
+    withdrawn: prepare(db, (d, a: { id: number; at: string; type: string }) => d.insertInto('events')
       .columns(['seq', 'type', 'region_code', 'period', 'upload_id', 'time', 'replaced', 'current_upload_id', 'register_total', 'gw', 'gwo', 'uw', 'uwo'])
       .expression(d.selectFrom('uploads as u')
         .leftJoin('current_uploads as c', (j) => j.onRef('c.region_code', '=', 'u.region_code').onRef('c.period', '=', 'u.period'))
         .leftJoin('uploads as cu', 'cu.id', 'c.upload_id')
         .leftJoin('upload_sums as s', 's.upload_id', 'c.upload_id')
-        .select([sql<number>`cast(${a.before} as integer) + 1`.as('seq'), sql<string>`cast(${a.type} as text)`.as('type'), 'u.region_code', 'u.period', 'u.id',
+        .select([sql<number>`(${lastEventSeq(d)}) + 1`.as('seq'), sql<string>`cast(${a.type} as text)`.as('type'), 'u.region_code', 'u.period', 'u.id',
           sql<string>`cast(${a.at} as text)`.as('time'), sql<number>`0`.as('replaced'), 'c.upload_id', 'cu.register_total',
           's.gemeente_with_profile', 's.gemeente_without_profile', 's.uwv_with_profile', 's.uwv_without_profile'])
         .where('u.id', '=', a.id))),
     /** A year's classification loaded: an event of no region ('') for the year, with its data. */
-    classificationLoaded: prepare(db, (d, a: { before: number; year: string; at: string; replaced: number; detail: string; type: string }) => d.insertInto('events').values({
-      seq: sql<number>`cast(${a.before} as integer) + 1`, type: a.type, region_code: '', period: a.year, upload_id: 0, time: a.at, replaced: a.replaced,
+    classificationLoaded: prepare(db, (d, a: { year: string; at: string; replaced: number; detail: string; type: string }) => d.insertInto('events').values({
+      seq: sql<number>`(${lastEventSeq(d)}) + 1`, type: a.type, region_code: '', period: a.year, upload_id: 0, time: a.at, replaced: a.replaced,
       current_upload_id: null, register_total: null, gw: null, gwo: null, uw: null, uwo: null, detail: a.detail })),
   };
 }
 
 export type OutboxWrites = ReturnType<typeof outboxWrites>;
-
-/** Writes the events of a change (`write` inserts them), inside the change's transaction. */
-export async function writeEvents(db: Executor, q: OutboxWrites, write: (before: number) => Promise<unknown>): Promise<void> {
-  const [{ seq }] = await q.lastSeq.rows(db, {});
-  await write(Number(seq));
-}
 
 /** The feed's reads, one prepared query per combination of filters. */
 export class EventFeedQueries {

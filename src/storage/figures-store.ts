@@ -13,7 +13,7 @@ import { withCounting } from './as-of';
 import { nationalQueries } from './national-sums';
 import type { Engine, StagedUpload } from './engine';
 import { EventsDatabase } from './events-database';
-import { outboxWrites, writeEvents } from './events-store';
+import { outboxWrites } from './events-store';
 import { ClassificationEventData, EVENT_TYPES } from '../domain/events';
 import { type Executor, prepare, type Prepared } from './prepared';
 import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadRow } from './rows';
@@ -165,11 +165,13 @@ export class FiguresDatabase implements FiguresStore {
       forgetStagedUploads: prepare(db, (d, a: { importId: number }) => d.deleteFrom('staged_uploads').where('import_id', '=', a.importId)),
       withdraw: prepare(db, (d, a: { id: number; at: string; by: string }) => d.updateTable('uploads').set({ withdrawn_at: a.at, withdrawn_by: a.by })
         .where('id', '=', a.id).where('withdrawn_at', 'is', null)),
-      scopeOf: prepare(db, (d, a: { id: number }) => d.selectFrom('uploads').select(['region_code', 'period']).where('id', '=', a.id)),
-      currentOf: prepare(db, (d, a: { id: number }) => d.selectFrom('current_uploads').select(['region_code', 'period']).where('upload_id', '=', a.id)),
-      latestStanding: prepare(db, (d, a: { region: string; period: string }) => d.selectFrom('uploads').select('id')
-        .where('region_code', '=', a.region).where('period', '=', a.period).where('withdrawn_at', 'is', null)
-        .orderBy('uploaded_at', 'desc').orderBy('id', 'desc').limit(1)),
+      /** A withdrawn upload's region and period, whether it was current, and the latest upload of them still standing. */
+      withdrawnScope: prepare(db, (d, a: { id: number }) => d.selectFrom('uploads as u')
+        .leftJoin('current_uploads as c', 'c.upload_id', 'u.id')
+        .select((eb) => ['u.region_code', 'u.period', 'c.upload_id as current', eb.selectFrom('uploads as p').select('p.id')
+          .whereRef('p.region_code', '=', 'u.region_code').whereRef('p.period', '=', 'u.period').where('p.withdrawn_at', 'is', null)
+          .orderBy('p.uploaded_at', 'desc').orderBy('p.id', 'desc').limit(1).as('standing')])
+        .where('u.id', '=', a.id)),
       forgetCurrent: prepare(db, (d, a: { region: string; period: string }) => d.deleteFrom('current_uploads').where('region_code', '=', a.region).where('period', '=', a.period)),
       makeCurrent: prepare(db, (d, a: { region: string; period: string; id: number }) => d.insertInto('current_uploads')
         .values({ region_code: a.region, period: a.period, upload_id: a.id })
@@ -229,8 +231,8 @@ export class FiguresDatabase implements FiguresStore {
         year: year.year, replaced, gemeenten: year.regions.reduce((n, r) => n + r.gemeenten.length, 0), regions: year.regions.length,
         gemeentenSource: year.gemeentenSource, membership: year.membership, membershipSource: year.membershipSource, loadedAt: year.loadedAt, loadedBy: year.loadedBy,
       };
-      await writeEvents(db, this.outbox, (before) => this.outbox.classificationLoaded.run(db, {
-        before, year: String(year.year), at: year.loadedAt, replaced: replaced ? 1 : 0, detail: JSON.stringify(data), type: EVENT_TYPES.classificationLoaded }));
+      await this.outbox.classificationLoaded.run(db, {
+        year: String(year.year), at: year.loadedAt, replaced: replaced ? 1 : 0, detail: JSON.stringify(data), type: EVENT_TYPES.classificationLoaded });
       return { result: undefined, changed: true };
     });
   }
@@ -399,7 +401,7 @@ export class FiguresDatabase implements FiguresStore {
         // The national sums of their periods, and the outbox (an event per upload), with the figures or not at all.
         if (staged.length > 0) {
           await this.national.keep(db, staged[0].base + 1, staged[0].base + staged.length, uploadedAt);
-          await writeEvents(db, this.outbox, (before) => this.outbox.published.run(db, { before, base: staged[0].base, count: staged.length, type: EVENT_TYPES.published }));
+          await this.outbox.published.run(db, { base: staged[0].base, count: staged.length, type: EVENT_TYPES.published });
         }
         const last = new Map(staged.map((u) => [`${u.region_code} ${u.period}`, u.seq]));
         const records = staged.map((u) => toRecord({ ...u, id: u.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
@@ -445,15 +447,14 @@ export class FiguresDatabase implements FiguresStore {
       const at = now();
       const { affected } = await this.q.withdraw.run(db, { id, at, by: withdrawnBy });
       if (affected === 0) return { result: false, changed: false };
-      const [scope] = await this.q.scopeOf.rows(db, { id });
-      const [current] = await this.q.currentOf.rows(db, { id });
-      if (current) {
-        const [previous] = await this.q.latestStanding.rows(db, { region: current.region_code, period: current.period });
-        if (previous === undefined) await this.q.forgetCurrent.run(db, { region: current.region_code, period: current.period });
-        else await this.q.makeCurrent.run(db, { region: current.region_code, period: current.period, id: previous.id });
+      const [scope] = await this.q.withdrawnScope.rows(db, { id });
+      const where = { region: scope.region_code, period: scope.period };
+      if (scope.current !== null) {
+        if (scope.standing === null) await this.q.forgetCurrent.run(db, where);
+        else await this.q.makeCurrent.run(db, { ...where, id: Number(scope.standing) });
         await this.national.keep(db, id, id, at);
       }
-      await writeEvents(db, this.outbox, (before) => this.outbox.withdrawn.run(db, { before, id, at, type: EVENT_TYPES.withdrawn }));
+      await this.outbox.withdrawn.run(db, { id, at, type: EVENT_TYPES.withdrawn });
       return { result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period }] };
     });
   }

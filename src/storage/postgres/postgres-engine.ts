@@ -45,6 +45,15 @@ const STALE_STAGING_SWEEP_MS = 10 * 60 * 1000;
 const MIGRATION_LOCK = 0x50_4e_41_52;
 
 /**
+ * How a write begins: with the lock on the version row that makes writes of every instance take turns, in
+ * the same round trip (a simple query of two statements), since every round trip inside the lock waits for
+ * an event loop that is also serving reads.
+ */
+const BEGIN_LOCKED = 'BEGIN; SELECT version FROM figures_version FOR UPDATE';
+/** A transaction that need not wait for the disk at COMMIT (deliveries' claims and outcomes). */
+const BEGIN_NOT_DURABLE = 'BEGIN; SET LOCAL synchronous_commit TO off';
+
+/**
  * The pool as Kysely uses it, with every statement that has parameters named after its text, so that each
  * connection parses and plans it once. Behind a transaction pooler the client drops the names (pool-mode.ts).
  */
@@ -143,7 +152,6 @@ export class PostgresEngine implements Engine {
       forgetStale: prepare(this.db, () => sql`with stale as (
           delete from staged_uploads where staged_at < now() - interval '${sql.raw(STALE_STAGING)}' returning import_id)
         delete from staged_figures where import_id in (select import_id from stale)`),
-      lockVersion: prepare(this.db, (d) => d.selectFrom('figures_version').select('version').forUpdate()),
       raiseVersion: prepare(this.db, (_d, a: { touched: string }) => sql<{ version: string }>`with raised as (update figures_version set version = version + 1 returning version)
         select version::text as version, pg_notify(${sql.lit(FIGURES_CHANNEL)}, version::text || ${a.touched}::text) from raised`),
     };
@@ -191,29 +199,27 @@ export class PostgresEngine implements Engine {
   write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T> {
     let ownVersion: string | undefined;
     return this.inTransaction(async (db) => {
-      await this.q.lockVersion.run(db, {});
       const { result, changed, touched } = await body(db);
       if (changed) {
         ownVersion = (await this.q.raiseVersion.rows(db, { touched: notifiedScope(touched) }))[0].version;
         this.listener.committing(ownVersion);
       }
       return result;
-    }, () => {
+    }, BEGIN_LOCKED, () => {
       // Not committed, or not known to be: its version may be another commit's, so it is not ours to ignore.
       if (ownVersion !== undefined) this.listener.committing(ownVersion, true);
     });
   }
 
   transaction<T>(body: (db: Executor) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
-    if (options.durable ?? true) return this.inTransaction(body);
-    return this.inTransaction(async (db) => {
-      await db.query('set local synchronous_commit to off', []);
-      return body(db);
-    });
+    return this.inTransaction(body, options.durable ?? true ? 'BEGIN' : BEGIN_NOT_DURABLE);
   }
 
-  /** `body` between BEGIN and COMMIT on one pooled connection; rolled back (`onFailure` told) when anything fails. */
-  private async inTransaction<T>(body: (db: Executor) => Promise<T>, onFailure = () => {}): Promise<T> {
+  /**
+   * `body` between `begin` (BEGIN, and what the transaction starts with) and COMMIT on one pooled connection;
+   * rolled back (`onFailure` told) when anything fails.
+   */
+  private async inTransaction<T>(body: (db: Executor) => Promise<T>, begin = 'BEGIN', onFailure = () => {}): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -223,7 +229,7 @@ export class PostgresEngine implements Engine {
     const db = executorOf(client);
     let broken: unknown;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await body(db);
       await client.query('COMMIT');
       return result;
