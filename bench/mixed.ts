@@ -1,19 +1,23 @@
 /**
  * Issue 19: reads while the figures change. 100 connections read a mix (a region's totals, the national
  * totals, the coverage as CSV, the national series and the region's xlsx table; one read in ten of the JSON
- * ones as of the current second, a new `asOf` each second), first alone, then while a writer uploads a region's
- * figures for the latest period and withdraws that upload again (three writers at once, about 30 writes/s in all).
+ * ones as of the current second, a new `asOf` each second), first alone, then while writers upload a region's
+ * figures for the latest period and withdraw that upload again (three writers at once in a process of their own,
+ * about 30 writes/s in all).
  * Reported: reads/s, p50 and p99 of each phase, writes/s, and mixed / reads-only. On SQLite (one process)
  * and on PostgreSQL with two instances on one database (reads spread over both, writes alternating).
  * With `--compare=<rev>` each build is measured in turn within every round, so before and after stand side by side.
  */
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { startCluster } from '../test/support/postgres-cluster';
 import type { Build } from './compare';
-import { BenchRegion, jsonUpload, periods, regionTable } from './data';
-import { fillJson, post } from './fill';
+import { BenchRegion, periods } from './data';
+import { fillJson } from './fill';
+import type { Written, WritersOrder } from './mixed-writers';
 import { load, median, Sample } from './load';
 import { largestRegion } from './reads';
-import { API_KEY, createDatabases, startService, Target, tempDir } from './targets';
+import { createDatabases, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 
@@ -73,57 +77,29 @@ function readMix(region: BenchRegion): { paths: string[]; next: () => string } {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Uploads a region's table for `period` and withdraws that upload, one write after another, at about
- * `perSecond` writes, alternating over `targets`, until `stopAt` (performance.now()).
+ * `settings.writers` writers at once, in a process of their own (mixed-writers.ts): on the bench's event
+ * loop, beside the load generator's 100 connections, their requests would wait for the readers' and the
+ * writes/s measured would be the bench's, not the service's.
  */
-async function writeUntil(targets: Target[], regions: BenchRegion[], period: string, perSecond: number, stopAt: number): Promise<{ writes: number; failures: number; seconds: number }> {
-  const started = performance.now();
-  let writes = 0;
-  let failures = 0;
-  let due = started;
-  let withdraw: number | undefined;
-  while (performance.now() < stopAt) {
-    const target = targets[writes % targets.length];
-    try {
-      if (withdraw === undefined) {
-        const region = regions[Math.floor(Math.random() * regions.length)];
-        const res = await post(`${target.url}/v1/uploads`, jsonUpload(regionTable(region, period)), 'application/json');
-        if (res.status === 201) withdraw = (JSON.parse(res.text) as { uploads: Array<{ id: number }> }).uploads[0].id;
-        else failures++;
-      } else {
-        const res = await fetch(`${target.url}/v1/uploads/${withdraw}`, { method: 'DELETE', headers: { 'X-API-Key': API_KEY }, signal: AbortSignal.timeout(60_000) });
-        await res.arrayBuffer();
-        if (res.status !== 200) failures++;
-        withdraw = undefined;
-      }
-    } catch {
-      failures++;
-    }
-    writes++;
-    due += 1000 / perSecond;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-  }
-  return { writes, failures, seconds: (performance.now() - started) / 1000 };
-}
-
-/** `settings.writers` writers at once, each starting on another instance; their writes added up. */
-async function writers(instances: Target[], regions: BenchRegion[], period: string, settings: MixedSettings, stopAt: number): Promise<{ writes: number; failures: number; seconds: number }> {
-  const each = await Promise.all(Array.from({ length: settings.writers }, (_, k) =>
-    writeUntil([...instances.slice(k % instances.length), ...instances.slice(0, k % instances.length)], regions, period, settings.writesPerSecond / settings.writers, stopAt)));
-  return { writes: each.reduce((n, w) => n + w.writes, 0), failures: each.reduce((n, w) => n + w.failures, 0), seconds: Math.max(...each.map((w) => w.seconds)) };
+function writers(instances: Target[], period: string, settings: MixedSettings, seconds: number): Promise<Written> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'mixed-writers.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let written: Written | undefined;
+    child.on('message', (message: Written) => { written = message; });
+    child.on('error', reject);
+    child.on('exit', (code) => (written ? resolve(written) : reject(new Error(`the writers' process ended with ${code} and no count`))));
+    const order: WritersOrder = { urls: instances.map((t) => t.url), period, writers: settings.writers, writesPerSecond: settings.writesPerSecond, seconds };
+    child.send(order);
+  });
 }
 
 /** The read mix on every instance at once (the connections shared out), with or without the writer. */
-async function phase(instances: Target[], region: BenchRegion, regions: BenchRegion[], period: string, settings: MixedSettings, seconds: number, writing: boolean): Promise<Phase> {
-  const stopAt = performance.now() + seconds * 1000;
+async function phase(instances: Target[], region: BenchRegion, period: string, settings: MixedSettings, seconds: number, writing: boolean): Promise<Phase> {
   const options = { connections: Math.ceil(settings.connections / instances.length), seconds, maxRequests: settings.maxRequests };
   const [samples, written] = await Promise.all([
     Promise.all(instances.map((t) => load(t.url, options, t.pid, readMix(region).next))),
-    writing ? writers(instances, regions, period, settings, stopAt) : Promise.resolve({ writes: 0, failures: 0, seconds }),
+    writing ? writers(instances, period, settings, seconds) : Promise.resolve({ writes: 0, failures: 0, seconds }),
   ]);
   const reads: Sample = {
     rps: samples.reduce((n, s) => n + s.rps, 0),
@@ -148,13 +124,13 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
   const region = largestRegion(regions);
   const latest = periods(settings.periods).at(-1) as string;
   const rows = subjects.map((s) => ({ build: { name: s.build.name, commit: s.build.commit, dirty: s.build.dirty }, store: s.store, readsOnly: [] as Phase[], mixed: [] as Phase[] }));
-  for (const s of subjects) await phase(s.instances, region, regions, latest, settings, settings.warmupSeconds, false);
+  for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, false);
   for (let round = 0; round < settings.rounds; round++) {
     for (let k = 0; k < subjects.length; k++) {
       const i = (round + k) % subjects.length;
       const s = subjects[i];
-      const alone = await phase(s.instances, region, regions, latest, settings, settings.seconds, false);
-      const mixed = await phase(s.instances, region, regions, latest, settings, settings.seconds, true);
+      const alone = await phase(s.instances, region, latest, settings, settings.seconds, false);
+      const mixed = await phase(s.instances, region, latest, settings, settings.seconds, true);
       rows[i].readsOnly.push(alone);
       rows[i].mixed.push(mixed);
       log(`  round ${round + 1} ${s.store} ${s.build.name}: reads only ${alone.reads.rps.toFixed(0)}/s p99 ${alone.reads.p99} ms; ` +
