@@ -2,7 +2,7 @@
  * Progress over time: a region's, a gemeente's and the nation's figures per period, each point exactly the
  * one-period read of its period, with the change from the period before. Each series is read in one query.
  */
-import { Selection, selectObservations, withChanges } from './change';
+import { changeBetween as changeOf, Selection, selectObservations, withChanges } from './change';
 import { DomainError, ProblemItem } from './errors';
 import { Counts, summarize, sumCounts } from './figures';
 import { changeBetween, compositionOf, connected, relatedOn } from './comparable';
@@ -196,13 +196,14 @@ const lastDayOf = (period: string): string => {
  * The national totals per period over the regions with figures in it, oldest first. A point is shaped once
  * per version of its period's kept sums and of the period's before it (its change), and kept, frozen: a
  * write makes a new version of the periods it touched only, so after it a series shapes those points
- * again and takes the others as they were, now or as of an instant. Only when some point is not kept are
- * the sums read whole. The series as it stands now is kept until the figures' version grows.
+ * again and takes the others as they were, now or as of an instant. The series now is kept until the
+ * figures' version grows; as of an instant, the versions are read first and the sums whole only when some
+ * point is not kept.
  */
 export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters = {}): Promise<NationalSeries> {
   const checked = checkFilters(filters);
   const kept = keptNationalPoints(ctx.classifications);
-  const points = checked.asOf === undefined ? await kept.now(ctx) : await kept.series(ctx, checked.asOf);
+  const points = checked.asOf === undefined ? await kept.now(ctx) : await kept.asOf(ctx, checked.asOf);
   return { series: selectObservations(points, checked) };
 }
 
@@ -211,27 +212,45 @@ class KeptPoints {
   private readonly byPeriod = new Map<string, { versions: string; point: NationalSeriesPoint }>();
   private current?: { version: number; points: readonly NationalSeriesPoint[] };
 
-  /** The series now: as kept while the figures' version stands (read before the store, so never older than it). */
+  /**
+   * The series now: as kept while the figures' version stands (read before the store, so never older than
+   * it). A new version has changed some period, so the sums are read whole at once: one round trip.
+   */
   async now(ctx: UseCaseContext): Promise<readonly NationalSeriesPoint[]> {
     const version = ctx.version;
     if (this.current?.version === version) return this.current.points;
-    const points = await this.series(ctx, undefined);
+    const points = await this.shaped(ctx, undefined);
     this.current = { version, points };
     return points;
   }
 
-  async series(ctx: UseCaseContext, asOf: string | undefined): Promise<readonly NationalSeriesPoint[]> {
+  /** The series as of an instant: its versions first (one short read), and the sums whole only when a point is not kept. */
+  async asOf(ctx: UseCaseContext, asOf: string): Promise<readonly NationalSeriesPoint[]> {
     const versions = await ctx.store.nationalSumVersions(asOf);
     const found = versions.map((v, i) => this.find(v.period, v.version, versions[i - 1]?.version));
-    if (found.every((p) => p !== undefined)) return found as NationalSeriesPoint[];
-    const sums = await ctx.store.nationalSums({ asOf });
-    const totals = sums.map((s) => nationalTotalsOf(s, ctx.classifications.forPeriodOr(s.period, ctx.reference)));
-    return withChanges(totals).map((point, i) => this.keep(point, sums[i].version, sums[i - 1]?.version));
+    return found.every((p) => p !== undefined) ? found as NationalSeriesPoint[] : this.shaped(ctx, asOf);
   }
 
-  private find(period: string, version: string, before: string | undefined): NationalSeriesPoint | undefined {
+  /** Every point from the sums read whole, each taken as kept when its versions are. */
+  private async shaped(ctx: UseCaseContext, asOf: string | undefined): Promise<NationalSeriesPoint[]> {
+    const sums = await ctx.store.nationalSums({ asOf });
+    const points: NationalSeriesPoint[] = [];
+    for (const [i, s] of sums.entries()) {
+      const before = sums[i - 1]?.version;
+      const kept = this.find(s.period, s.version, before);
+      if (kept) {
+        points.push(kept);
+        continue;
+      }
+      const totals = nationalTotalsOf(s, ctx.classifications.forPeriodOr(s.period, ctx.reference));
+      points.push(this.keep({ ...totals, change: i === 0 ? null : changeOf(points[i - 1], totals) }, s.version, before));
+    }
+    return points;
+  }
+
+  private find(period: string, version: string | undefined, before: string | undefined): NationalSeriesPoint | undefined {
     const found = this.byPeriod.get(period);
-    return found?.versions === `${before} ${version}` ? found.point : undefined;
+    return version !== undefined && found?.versions === `${before} ${version}` ? found.point : undefined;
   }
 
   private keep(point: NationalSeriesPoint, version: string | undefined, before: string | undefined): NationalSeriesPoint {

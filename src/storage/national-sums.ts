@@ -89,7 +89,7 @@ export function nationalQueries(db: Kysely<Schema>) {
         : (await (asOf === undefined ? q.now.rows(db, { period }) : q.asOf.rows(db, { period, asOf }))).filter((r) => Number(r.regions) > 0);
       return rows.map(toNational);
     },
-    /** The versions of what `read` gives for every period: one short row, whatever the number of periods. */
+    /** The versions of what `read` gives for every period, in one row (about a dozen bytes per period): no row objects to build. */
     versions: async (db: Executor, asOf: string | undefined): Promise<NationalSumsVersion[]> => {
       const [row] = await (asOf === undefined ? q.versionsNow.rows(db, {}) : q.versionsAsOf.rows(db, { asOf }));
       return unspaced(row?.versions ?? '').map((version) => ({ period: version.slice(0, version.indexOf(':')), version }));
