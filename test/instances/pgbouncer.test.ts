@@ -189,16 +189,20 @@ describe('Stores opened through pgbouncer', () => {
     });
   });
 
-  test('When a transaction begins on a transaction-mode client, then it runs under the limits, which end with it', async () => {
+  test.each([
+    ['BEGIN', 'on'],
+    // As a write or a claim begins: with more in the same round trip, which the limits must bound too.
+    ['BEGIN; SET LOCAL synchronous_commit TO off', 'off'],
+  ])('When a transaction begins on a transaction-mode client with %p, then it runs under the limits, which end with it', async (begin, synchronous) => {
     const pool = new Pool({ connectionString: bouncer.url('postgres'), max: 1, ...poolOptions('transaction', { statementTimeoutMs: 1234, idleInTransactionMs: 5678 }) });
     const client = await pool.connect();
     try {
-      const limits = { name: 'limits', text: "SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle", values: [] };
-      await client.query('BEGIN');
-      expect((await client.query(limits)).rows).toEqual([{ statement: '1234ms', idle: '5678ms' }]);
+      const limits = { name: 'limits', text: "SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle, current_setting('synchronous_commit') AS synchronous", values: [] };
+      await client.query(begin);
+      expect((await client.query(limits)).rows).toEqual([{ statement: '1234ms', idle: '5678ms', synchronous }]);
       await client.query('COMMIT');
       // Gone with their transaction: the server connection serves its next client without them.
-      expect((await client.query(limits)).rows).toEqual([{ statement: '0', idle: '0' }]);
+      expect((await client.query(limits)).rows).toEqual([{ statement: '0', idle: '0', synchronous: 'on' }]);
     } finally {
       client.release();
       await pool.end();

@@ -36,8 +36,10 @@ const ms = (value: number) => Math.trunc(value);
 /**
  * A client for a transaction pooler. A named statement is prepared on the server connection that served it
  * and is missing (or already there) on the next one, so names are dropped: the same SQL goes through the
- * extended protocol unnamed, parsed each time. A plain `BEGIN` carries the limits as SET LOCAL, which end
- * with the transaction and so never leak to the next client of that server connection.
+ * extended protocol unnamed, parsed each time. A `BEGIN`, alone or leading a simple query (a write's BEGIN
+ * takes its lock in the same round trip), carries the limits as SET LOCAL before anything else, so that
+ * they bound that too; they end with the transaction and so never leak to the next client of that server
+ * connection.
  */
 function transactionPooledClient(limits: ConnectionLimits): typeof Client {
   const begin = `BEGIN; SET LOCAL statement_timeout = ${ms(limits.statementTimeoutMs)};`
@@ -52,8 +54,14 @@ function transactionPooledClient(limits: ConnectionLimits): typeof Client {
   return TransactionPooledClient;
 }
 
+const LEADING_BEGIN = /^\s*BEGIN\s*(;|$)/i;
+
 function unnamed(config: unknown, begin: string): unknown {
-  if (typeof config === 'string') return /^\s*BEGIN\s*;?\s*$/i.test(config) ? begin : config;
+  if (typeof config === 'string') {
+    if (!LEADING_BEGIN.test(config)) return config;
+    const rest = config.replace(LEADING_BEGIN, '').trim();
+    return rest === '' ? begin : `${begin}; ${rest}`;
+  }
   if (config === null || typeof config !== 'object' || 'submit' in config || !('name' in config)) return config;
   const { name: _name, ...rest } = config as QueryConfig;
   return { ...rest, queryMode: 'extended' };
