@@ -202,15 +202,20 @@ const lastDayOf = (period: string): string => {
  */
 export async function nationalSeries(ctx: UseCaseContext, filters: SeriesFilters = {}): Promise<NationalSeries> {
   const checked = checkFilters(filters);
-  const kept = keptNationalPoints(ctx.classifications);
+  const kept = keptNationalPoints(ctx);
   const points = checked.asOf === undefined ? await kept.now(ctx) : await kept.asOf(ctx, checked.asOf);
   return { series: selectObservations(points, checked) };
 }
 
-/** The national points shaped, one per period (the latest asked for), under the versions they were shaped from. */
+/**
+ * A service's national points, shaped in one set of classifications (they name the missing regions), one per
+ * period (the latest asked for), under the versions they were shaped from.
+ */
 class KeptPoints {
   private readonly byPeriod = new Map<string, { versions: string; point: NationalSeriesPoint }>();
   private current?: { version: number; points: readonly NationalSeriesPoint[] };
+
+  constructor(readonly classifications: Classifications, private readonly reference: ReferenceData) {}
 
   /**
    * The series now: as kept while the figures' version stands (read before the store, so never older than
@@ -220,7 +225,7 @@ class KeptPoints {
     const version = ctx.version;
     if (this.current?.version === version) return this.current.points;
     const points = await this.shaped(ctx, undefined);
-    this.current = { version, points };
+    if (version > (this.current?.version ?? -1)) this.current = { version, points }; // not over a newer one read meanwhile
     return points;
   }
 
@@ -242,7 +247,7 @@ class KeptPoints {
         points.push(kept);
         continue;
       }
-      const totals = nationalTotalsOf(s, ctx.classifications.forPeriodOr(s.period, ctx.reference));
+      const totals = nationalTotalsOf(s, this.classifications.forPeriodOr(s.period, this.reference));
       points.push(this.keep({ ...totals, change: i === 0 ? null : changeOf(points[i - 1], totals) }, s.version, before));
     }
     return points;
@@ -260,12 +265,14 @@ class KeptPoints {
   }
 }
 
-/** Kept per set of classifications, which name the missing regions: a reload of the classifications forgets them. */
-const nationalPoints = new WeakMap<Classifications, KeptPoints>();
+/** Kept per service (its store, its data versions) until it reloads its classifications. */
+const nationalPoints = new WeakMap<UseCaseContext, KeptPoints>();
 
-function keptNationalPoints(classifications: Classifications): KeptPoints {
-  const kept = nationalPoints.get(classifications) ?? new KeptPoints();
-  nationalPoints.set(classifications, kept);
+function keptNationalPoints(ctx: UseCaseContext): KeptPoints {
+  const found = nationalPoints.get(ctx);
+  if (found?.classifications === ctx.classifications) return found;
+  const kept = new KeptPoints(ctx.classifications, ctx.reference);
+  nationalPoints.set(ctx, kept);
   return kept;
 }
 

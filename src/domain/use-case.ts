@@ -16,8 +16,9 @@ export interface UseCaseContext {
   readonly classifications: Classifications;
   readonly clock: () => Date;
   /**
-   * The figures' version: grows with every commit this process makes and every commit of another it has
-   * noticed (as the kept answers see them); what was read from the store at one version still holds at it.
+   * The figures' version, as the kept answers see it: grows at once with every commit this process makes,
+   * and with another process's commit once noticed (its notification, or the version check). What was read
+   * from the store at one version is kept under it, and read again when it grows.
    */
   readonly version: number;
   /** Call after every committed write, before its answer is sent, with the regions and periods it wrote. */

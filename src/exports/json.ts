@@ -1,20 +1,21 @@
 /**
- * JSON of a view, byte for byte what JSON.stringify gives, with each frozen object in a list of the view
- * written once and its bytes kept while it lives (domain/frozen.ts): a series of 160 points of which one
- * changed is then one point serialized and a join, not 160 points serialized for every answer.
+ * JSON of a view, byte for byte what JSON.stringify gives, with each deeply frozen object in a list of the
+ * view written once and its bytes kept while it lives (domain/frozen.ts): a series of 160 points of which
+ * one changed is then one point serialized and a join, not 160 points serialized for every answer.
  */
+import { isDeeplyFrozen } from '../domain/frozen';
+
 const written = new WeakMap<object, Buffer>();
 
 const isPlain = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype && !('toJSON' in value);
 
-const hasFrozenItems = (value: unknown): value is object[] =>
-  Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'object' && item !== null && Object.isFrozen(item));
+const hasFrozenItems = (value: unknown): value is object[] => Array.isArray(value) && value.length > 0 && value.every(isDeeplyFrozen);
 
 function itemBytes(item: object): Buffer {
   let bytes = written.get(item);
   if (!bytes) {
-    bytes = Buffer.from(JSON.stringify(item));
+    bytes = Buffer.from(JSON.stringify(item) ?? 'null'); // as in a list, where a toJSON giving undefined writes null
     written.set(item, bytes);
   }
   return bytes;

@@ -1,5 +1,6 @@
 import type { UploadRequest } from '../../src/domain/upload';
 import { allRegionsBatch, referenceRegions } from '../support/region-batches';
+import { nationalSeries } from '../../src/domain/series';
 import { appUnderTest, WRITER_KEY } from '../support/test-app';
 
 /** Five quarters of generated figures for every region, with gaps (see `stored`). */
@@ -278,6 +279,26 @@ describe('Series without figures', () => {
     expect(after.map((p: Point) => p.period)).toEqual(['2026-01', '2026-03']);
     expect(after[0]).toEqual(all[0]);
     expect(after[1].change).toEqual(expect.objectContaining({ fromPeriod: '2026-01', total: all[2].total - all[0].total }));
+  });
+
+  test('When the national series is derived again, then each point a write did not change is the one shaped before, until the classifications are read again', async () => {
+    const twente = (period: string, registerTotal: number) => ({ ...(allRegionsBatch(1, period).find((u) => u.region === 'AM05') as UploadRequest), registerTotal });
+    const upload = (period: string, registerTotal: number) => app().http().post('/v1/uploads').set('X-API-Key', WRITER_KEY).send(twente(period, registerTotal)).expect(201);
+    for (const period of ['2025-04', '2025-05', '2025-06']) await upload(period, 10_000);
+    const first = (await nationalSeries(app().service, { startPeriod: '2025-04', endPeriod: '2025-06' })).series;
+    const again = (await nationalSeries(app().service, { startPeriod: '2025-04', endPeriod: '2025-06' })).series;
+
+    await upload('2025-05', 20_000);
+    const after = (await nationalSeries(app().service, { startPeriod: '2025-04', endPeriod: '2025-06' })).series;
+    await app().service.reloadClassifications();
+    const reloaded = (await nationalSeries(app().service, { startPeriod: '2025-04', endPeriod: '2025-06' })).series;
+
+    expect(again.every((point, i) => point === first[i])).toBe(true);
+    expect([after[0] === first[0], after[1] === first[1], after[2] === first[2]]).toEqual([true, false, false]); // May, and June's change from it
+    expect(after[1].registerTotal).toBe(20_000);
+    expect(after[2].change?.coverage).not.toBe(first[2].change?.coverage);
+    expect(reloaded.some((point, i) => point === after[i])).toBe(false);
+    expect(reloaded).toEqual(after);
   });
 
   test('When a series names an unknown region or gemeente, then it is a 404', async () => {

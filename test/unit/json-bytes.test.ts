@@ -23,6 +23,16 @@ describe('JSON of a view with frozen points', () => {
     }), { numRuns: 500 });
   });
 
+  test('When a list holds objects frozen only on the outside, then they are written anew each time: what is inside may have changed', () => {
+    const inner = { total: 1 };
+    const view = { series: [Object.freeze({ period: '2026-06', change: inner })] };
+    expect(jsonBytes(view).toString()).toBe(JSON.stringify(view));
+
+    inner.total = 2;
+
+    expect(jsonBytes(view).toString()).toBe('{"series":[{"period":"2026-06","change":{"total":2}}]}');
+  });
+
   test('When frozen points are written again in other views, then each is written as it is, whatever view held it first', () => {
     const points = ['2026-03', '2026-06', '2026-09'].map((period, i) => deepFreeze({ period, total: 7898 + i, name: 'Súdwest-Fryslân', change: i === 0 ? null : { total: 1 } }));
     const all = { series: points };
