@@ -56,7 +56,13 @@ export function workbookOffThread(sheet: Sheet): Promise<Buffer> {
     waiting.set(id, { resolve, reject });
     const w = started();
     w.ref();
-    w.postMessage({ id, sheet: data });
+    try {
+      w.postMessage({ id, sheet: data });
+    } catch (error) { // a sheet that cannot be copied to the thread: nothing is waiting for it
+      waiting.delete(id);
+      if (waiting.size === 0) w.unref();
+      reject(error as Error);
+    }
   });
 }
 
