@@ -1,9 +1,10 @@
 /**
  * The mixed load's writers (mixed.ts), run in a process of their own: each uploads a random region's table
  * for the latest period and withdraws that upload again, one write after another at its share of the rate,
- * alternating over the instances. Given a WritersOrder by IPC, it answers what was Written and exits.
+ * alternating over the instances. It says it is ready by IPC; given a WritersOrder, it answers what was
+ * Written and exits.
  */
-import { jsonUpload, loadRegions, regionTable } from './data';
+import { BenchRegion, jsonUpload, loadRegions, regionTable } from './data';
 import { post } from './fill';
 import { API_KEY } from './targets';
 
@@ -26,8 +27,7 @@ export interface Written {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One writer: uploads and withdraws, one write after another at about `perSecond`, over `urls` in turn, until `stopAt` (performance.now()). */
-async function writeUntil(urls: string[], period: string, perSecond: number, stopAt: number): Promise<Written> {
-  const regions = loadRegions();
+async function writeUntil(regions: BenchRegion[], urls: string[], period: string, perSecond: number, stopAt: number): Promise<Written> {
   const started = performance.now();
   let writes = 0;
   let failures = 0;
@@ -58,19 +58,21 @@ async function writeUntil(urls: string[], period: string, perSecond: number, sto
   return { writes, failures, seconds: (performance.now() - started) / 1000 };
 }
 
-async function writeAll(order: WritersOrder): Promise<Written> {
+async function writeAll(regions: BenchRegion[], order: WritersOrder): Promise<Written> {
   const stopAt = performance.now() + order.seconds * 1000;
   const { urls } = order;
   const each = await Promise.all(Array.from({ length: order.writers }, (_, k) =>
-    writeUntil([...urls.slice(k % urls.length), ...urls.slice(0, k % urls.length)], order.period, order.writesPerSecond / order.writers, stopAt)));
+    writeUntil(regions, [...urls.slice(k % urls.length), ...urls.slice(0, k % urls.length)], order.period, order.writesPerSecond / order.writers, stopAt)));
   return { writes: each.reduce((n, w) => n + w.writes, 0), failures: each.reduce((n, w) => n + w.failures, 0), seconds: Math.max(...each.map((w) => w.seconds)) };
 }
 
 if (process.send) {
+  const regions = loadRegions();
   process.once('message', (order: WritersOrder) => {
-    writeAll(order).then((written) => process.send?.(written, () => process.exit(0)), (error: unknown) => {
+    writeAll(regions, order).then((written) => process.send?.(written, () => process.exit(0)), (error: unknown) => {
       console.error(error);
       process.exit(1);
     });
   });
+  process.send('ready');
 }

@@ -78,28 +78,34 @@ function readMix(region: BenchRegion): { paths: string[]; next: () => string } {
 }
 
 /**
- * `settings.writers` writers at once, in a process of their own (mixed-writers.ts): on the bench's event
- * loop, beside the load generator's 100 connections, their requests would wait for the readers' and the
- * writes/s measured would be the bench's, not the service's.
+ * Starts `settings.writers` writers in a process of their own (mixed-writers.ts): on the bench's event loop,
+ * beside the load generator's 100 connections, their requests would wait for the readers' and the writes/s
+ * measured would be the bench's, not the service's. Resolves once the process is ready, with what sets the
+ * writers going for `seconds` and gives what they wrote.
  */
-function writers(instances: Target[], period: string, settings: MixedSettings, seconds: number): Promise<Written> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'mixed-writers.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let written: Written | undefined;
-    child.on('message', (message: Written) => { written = message; });
-    child.on('error', reject);
-    child.on('exit', (code) => (written ? resolve(written) : reject(new Error(`the writers' process ended with ${code} and no count`))));
+async function startWriters(instances: Target[], period: string, settings: MixedSettings): Promise<(seconds: number) => Promise<Written>> {
+  const child = fork(path.join(__dirname, 'mixed-writers.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ended = new Promise<never>((_, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the writers' process ended with ${code} before it reported`)));
+  });
+  ended.catch(() => undefined); // awaited below, in a race
+  const next = () => Promise.race([new Promise<unknown>((resolve) => child.once('message', resolve)), ended]);
+  await next(); // ready
+  return async (seconds) => {
     const order: WritersOrder = { urls: instances.map((t) => t.url), period, writers: settings.writers, writesPerSecond: settings.writesPerSecond, seconds };
     child.send(order);
-  });
+    return (await next()) as Written;
+  };
 }
 
 /** The read mix on every instance at once (the connections shared out), with or without the writer. */
 async function phase(instances: Target[], region: BenchRegion, period: string, settings: MixedSettings, seconds: number, writing: boolean): Promise<Phase> {
   const options = { connections: Math.ceil(settings.connections / instances.length), seconds, maxRequests: settings.maxRequests };
+  const write = writing ? await startWriters(instances, period, settings) : undefined;
   const [samples, written] = await Promise.all([
     Promise.all(instances.map((t) => load(t.url, options, t.pid, readMix(region).next))),
-    writing ? writers(instances, period, settings, seconds) : Promise.resolve({ writes: 0, failures: 0, seconds }),
+    write ? write(seconds) : Promise.resolve({ writes: 0, failures: 0, seconds }),
   ]);
   const reads: Sample = {
     rps: samples.reduce((n, s) => n + s.rps, 0),
