@@ -46,7 +46,7 @@ const wants = (type: string) => sql<boolean>`(s.types = '' or s.types like '% ' 
 const fanOut = (d: Kysely<Schema>, a: { after: number; upto: number }) => d.insertInto('deliveries')
   .columns(['subscription_id', 'event_seq', 'region_code', 'status', 'attempts', 'next_attempt_at'])
   .expression(d.selectFrom('events as e').innerJoin('subscriptions as s', (j) => j.on('s.disabled_at', 'is', null).onRef('e.seq', '>', 's.after_seq'))
-    .select((eb) => ['s.id', 'e.seq', 'e.region_code', sql<string>`'pending'`.as('status'), sql<number>`0`.as('attempts'),
+    .select((eb) => ['s.id', 'e.seq', 'e.region_code', PENDING.as('status'), sql<number>`0`.as('attempts'),
       // In line behind a pending delivery of the subscription and region, stored or written by this statement: it waits.
       eb.case().when(eb.or([
         eb.exists(eb.selectFrom('deliveries as p').select(sql`1`.as('one'))
@@ -84,8 +84,10 @@ export class EventsDatabase implements EventStore {
       insertSubscription: prepare(db, (d, a: { id: string; owner: string; url: string; types: string; regions: string; secret: string; createdAt: string }) => d.insertInto('subscriptions')
         .values({ id: a.id, owner: a.owner, url: a.url, types: a.types, regions: a.regions, secret: a.secret, created_at: a.createdAt,
           after_seq: lastEventSeq(d) })),
-      // Whoever writes deliveries holds the cursor (PostgreSQL: another instance doing so is not waited for).
-      cursor: prepare(db, (d) => d.selectFrom('delivery_cursor').select('seq').$if(engine.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())),
+      // Whoever writes deliveries holds the cursor (PostgreSQL: another instance doing so is not waited for);
+      // with the last event, in the same read.
+      cursor: prepare(db, (d) => d.selectFrom('delivery_cursor').select(['seq', lastEventSeq(d).as('last')])
+        .$if(engine.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())),
       // Making the next in a line due, or removing a subscription's deliveries, holds off writing deliveries,
       // lest one be written behind a head that ended unseen, or for a subscription removed meanwhile.
       holdCursor: prepare(db, (d) => d.selectFrom('delivery_cursor').select('seq').forShare()),
@@ -94,7 +96,6 @@ export class EventsDatabase implements EventStore {
       headless: prepare(db, (d, a: { now: string }) => d.updateTable('deliveries').set({ next_attempt_at: a.now })
         .where('status', '=', PENDING).where('next_attempt_at', '=', WAITING)
         .where('event_seq', '=', firstPending(d, sql.ref('deliveries.subscription_id'), sql.ref('deliveries.region_code')))),
-      lastEvent: prepare(db, lastEventSeq),
       fanOut: prepare(db, fanOut),
       moveCursor: prepare(db, (d, a: { seq: number }) => d.updateTable('delivery_cursor').set({ seq: a.seq })),
       subscription: prepare(db, (d, a: { id: string }) => d.selectFrom('subscriptions as s').selectAll('s').select(pending).where('s.id', '=', a.id)),
@@ -231,8 +232,7 @@ export class EventsDatabase implements EventStore {
     const [cursor] = await this.q.cursor.rows(db, {});
     if (!cursor) return; // another instance is writing them
     const after = Number(cursor.seq);
-    const [{ seq: last }] = await this.q.lastEvent.rows(db, {});
-    const upto = Math.min(Number(last), after + EVENTS_AT_ONCE);
+    const upto = Math.min(Number(cursor.last), after + EVENTS_AT_ONCE);
     if (upto <= after) return;
     await this.q.fanOut.run(db, { after, upto });
     await this.q.moveCursor.run(db, { seq: upto });
