@@ -80,8 +80,11 @@ export async function deliveryRefusal(hostname: string, resolveHost: HostResolve
   } catch (error) {
     refused = error as NodeJS.ErrnoException;
   }
-  return refused && (refused.code ? `${refused.code}: ${refused.message}` : refused.message);
+  return refused && failureReason(refused);
 }
+
+/** A failed lookup's or connection's reason as a delivery records it: its code, then its message. */
+export const failureReason = (error: NodeJS.ErrnoException): string => (error.code ? `${error.code}: ${error.message}` : error.message);
 
 /**
  * The DNS lookup deliveries connect with: the address checked is the address connected to, so that a name

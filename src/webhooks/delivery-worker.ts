@@ -7,7 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { cloudEventOf, type EventNaming } from '../domain/events';
 import type { ClaimedDelivery, DeliveryOutcome, EventStore } from '../domain/ports';
 import type { SecretKeeper } from '../domain/subscriptions';
-import { deliveryRefusal, guardedLookup, type HostResolver } from './callback-urls';
+import { deliveryRefusal, failureReason, guardedLookup, type HostResolver } from './callback-urls';
 
 export interface DeliverySettings {
   store: EventStore;
@@ -307,7 +307,7 @@ export class DeliveryWorker {
         req.destroy();
       }, this.s.timeoutMs);
       timer.unref();
-      req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, reason: error.code ? `${error.code}: ${error.message}` : error.message,
+      req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, reason: failureReason(error),
         closedUnderUs: req.reusedSocket && error.code === 'ECONNRESET' }));
       req.end(body);
     });
