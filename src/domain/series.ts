@@ -255,15 +255,18 @@ class KeptPoints {
 
   private find(period: string, version: string | undefined, before: string | undefined): NationalSeriesPoint | undefined {
     const found = this.byPeriod.get(period);
-    return version !== undefined && found?.versions === `${before} ${version}` ? found.point : undefined;
+    return version !== undefined && found?.versions === versionsOf(before, version) ? found.point : undefined;
   }
 
   private keep(point: NationalSeriesPoint, version: string | undefined, before: string | undefined): NationalSeriesPoint {
     const frozen = deepFreeze(point);
-    if (version !== undefined) this.byPeriod.set(point.period, { versions: `${before} ${version}`, point: frozen });
+    if (version !== undefined) this.byPeriod.set(point.period, { versions: versionsOf(before, version), point: frozen });
     return frozen;
   }
 }
+
+/** What a point is shaped from: its period's sums and those of the period before it (its change). */
+const versionsOf = (before: string | undefined, version: string): string => `${before} ${version}`;
 
 /** Kept per service (its store, its data versions) until it reloads its classifications. */
 const nationalPoints = new WeakMap<UseCaseContext, KeptPoints>();
