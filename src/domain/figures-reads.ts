@@ -20,7 +20,7 @@ export async function regionGemeenten(ctx: UseCaseContext, regionKey: string, pe
 export async function regionTotals(ctx: UseCaseContext, regionKey: string, period?: string, asOfText?: string): Promise<RegionTotals> {
   const region = regionNamed(ctx, regionKey, period);
   const asOf = asOfInstant(asOfText);
-  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code, asOf);
+  const p = await periodAsked(ctx, period, region.code, asOf);
   const [sums] = p === undefined ? [] : await ctx.store.periodSums(p, { regionCode: region.code, asOf });
   if (!sums) throw noFigures(region, p, asOf);
   return { region: refOf(regionThen(ctx, region, sums.period)), period: sums.period, ...summarize([sums.counts], sums.registerTotal) };
@@ -29,7 +29,7 @@ export async function regionTotals(ctx: UseCaseContext, regionKey: string, perio
 /** From the national sums kept per period: one row, whatever the number of regions. */
 export async function nationalTotals(ctx: UseCaseContext, period?: string, asOfText?: string): Promise<NationalTotals> {
   const asOf = asOfInstant(asOfText);
-  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(undefined, asOf);
+  const p = await periodAsked(ctx, period, undefined, asOf);
   const [sums] = p === undefined ? [] : await ctx.store.nationalSums({ period: p, asOf });
   if (p === undefined || !sums) throw noNationalFigures(p, asOf);
   return nationalTotalsOf(sums, ctx.classifications.forPeriodOr(p, ctx.reference));
@@ -62,7 +62,7 @@ export function totalsOf(region: Region, upload: StoredUpload): RegionTotals {
 async function countingUpload(ctx: UseCaseContext, regionKey: string, period?: string, asOfText?: string): Promise<{ region: Region; upload: StoredUpload }> {
   const region = regionNamed(ctx, regionKey, period);
   const asOf = asOfInstant(asOfText);
-  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(region.code, asOf);
+  const p = await periodAsked(ctx, period, region.code, asOf);
   const upload = p === undefined ? undefined : (await ctx.store.currentUploads(p, { regionCode: region.code, asOf }))[0];
   if (!upload) throw noFigures(region, p, asOf);
   return { region, upload };
@@ -79,10 +79,15 @@ function noFigures(region: Region, period: string | undefined, asOf: string | un
  */
 async function nationalPeriod(ctx: UseCaseContext, period?: string, asOfText?: string): Promise<{ period: string; uploads: RegionCounts[] }> {
   const asOf = asOfInstant(asOfText);
-  const p = period !== undefined ? periodOf(period) : await ctx.store.latestPeriod(undefined, asOf);
+  const p = await periodAsked(ctx, period, undefined, asOf);
   const uploads = p === undefined ? [] : (await ctx.store.periodSums(p, { asOf })).map((u) => ({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] }));
   if (p === undefined || uploads.length === 0) throw noNationalFigures(p, asOf);
   return { period: p, uploads };
+}
+
+/** The period asked for, or the latest with figures (of the region, or of any) now or as of an instant. */
+async function periodAsked(ctx: UseCaseContext, period: string | undefined, regionCode: string | undefined, asOf: string | undefined): Promise<string | undefined> {
+  return period !== undefined ? periodOf(period) : ctx.store.latestPeriod(regionCode, asOf);
 }
 
 function noNationalFigures(period: string | undefined, asOf: string | undefined): Error {
