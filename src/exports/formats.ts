@@ -1,6 +1,6 @@
 import type { CatalogueDocument } from '../domain/catalogue';
 import { BOM, Cell, chunked, csvLines, Delimiter } from './csv';
-import { jsonBytes } from './json';
+import { jsonAnswer } from './json';
 import { turtle } from './linked-data';
 import { workbookOffThread } from './workbook-thread';
 
@@ -29,6 +29,8 @@ export interface Rendering {
   headers: Array<[string, string]>;
   /** The bytes at once, text chunks as they are written (a large CSV), or a file made asynchronously. */
   body: Buffer | Iterable<string> | Promise<Buffer>;
+  /** A SHA-256 that changes whenever the bytes at once do, when the renderer knows one without hashing them all. */
+  digest?: Buffer;
 }
 
 /** What a renderer is given: the view, and its sheet, derived only when the form needs it. */
@@ -68,10 +70,15 @@ function* tsvLines(sheet: Sheet): Generator<string> {
   for (const row of sheet.rows) yield `${row.map((cell) => cell ?? '').join('\t')}\n`;
 }
 
+function json(contentType: string, view: unknown): Rendering {
+  const { bytes, digest } = jsonAnswer(view);
+  return { contentType, headers: [], body: bytes, digest };
+}
+
 export const RENDERERS = {
   json: {
     mediaType: 'application/json',
-    render: ({ view }) => ({ contentType: 'application/json; charset=utf-8', headers: [], body: jsonBytes(view) }),
+    render: ({ view }) => json('application/json; charset=utf-8', view),
   },
   csv: csv('comma'),
   /** What Dutch Excel opens directly: `;` between cells, a byte order mark, decimal commas. */
@@ -93,7 +100,7 @@ export const RENDERERS = {
   /** Linked data: a view that is a JSON-LD document (the catalogue), as it is. */
   jsonld: {
     mediaType: 'application/ld+json',
-    render: ({ view }) => ({ contentType: 'application/ld+json; charset=utf-8', headers: [], body: jsonBytes(view) }),
+    render: ({ view }) => json('application/ld+json; charset=utf-8', view),
   },
   /** The same graph as Turtle. */
   turtle: {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Dependency } from '../domain/staleness';
-import { Format, RENDERERS, Sheet } from '../exports/formats';
+import { Format, RENDERERS, Rendering, Sheet } from '../exports/formats';
 import { beginAnswer, headLines, keptAnswer, KeptAnswer, sendAnswer, strongEtag } from './kept-answers';
 import { chosenFormat, OfferedFormat } from './representation';
 import './request-state';
@@ -39,7 +39,7 @@ export function answer<V>(req: Request, view: V, how?: OwnHeaders | Offer<V>): V
   const offer = how && 'formats' in how ? how : undefined;
   const own = how && 'headers' in how && how.headers ? Object.entries(how.headers) : [];
   const format: Format = offer ? chosenFormat(req, offer.formats) : 'json';
-  const rendering = RENDERERS[format].render({
+  const rendering: Rendering = RENDERERS[format].render({
     view,
     sheet: () => {
       if (!offer?.sheet) throw new Error(`${format} needs a sheet, and this read offers none`);
@@ -50,14 +50,14 @@ export function answer<V>(req: Request, view: V, how?: OwnHeaders | Offer<V>): V
   const keep = (kept: KeptAnswer) => {
     if (req.keeping) req.app.locals.answers.keep(req.keeping, kept, how?.dependsOn, how?.keptUntil?.getTime());
   };
-  const whole = (body: Buffer): void => {
-    const kept = keptAnswer(body, head);
+  const whole = (body: Buffer, digest?: Buffer): void => {
+    const kept = keptAnswer(body, head, digest);
     sendAnswer(req, res, kept);
     keep(kept);
   };
   const { body } = rendering;
   if (Buffer.isBuffer(body)) {
-    whole(body);
+    whole(body, rendering.digest);
     return offer ? Promise.resolve(view) : view;
   }
   if (body instanceof Promise) return body.then((bytes) => (whole(bytes), view));
