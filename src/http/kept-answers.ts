@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { affects, Dependency, EVERYTHING, Touched } from '../domain/staleness';
@@ -34,6 +34,16 @@ export interface AnswerHead {
 export interface KeepTicket {
   key: string;
   version: number;
+  /** The requests that arrived while it was derived, at the same version, waiting for its answer. */
+  flight?: Flight;
+}
+
+/** One derivation of an answer, and those waiting for it: it is fresh for every request that arrived before a newer version. */
+interface Flight {
+  version: number;
+  /** The answer, once derived; none when the read failed or gave no answer to keep. */
+  answer?: KeptAnswer;
+  done: Promise<void>;
 }
 
 export const READ_CACHE_CONTROL = 'public, no-cache';
@@ -102,7 +112,7 @@ export class KeptAnswers {
   /** Answers served as kept, for the metrics. */
   served = 0;
   /** Reads being derived, by key, until their answer is sent: others asking meanwhile wait for it (single flight). */
-  private readonly deriving = new Map<string, Promise<void>>();
+  private readonly deriving = new Map<string, Flight>();
   private bytes = 0;
 
   /** `now`: the service's clock, in ms, against which answers kept until an instant expire. */
@@ -159,36 +169,44 @@ export class KeptAnswers {
    * or notes under which key and data version the answer about to be derived may be kept. While one request
    * derives an answer, others for the same key wait for it instead of deriving it too: after a write, a
    * hundred clients asking for the national series cost one derivation, not a hundred on the one event loop.
+   * A request joins a derivation only if no write is known to have committed since it began, so what it
+   * gets is at least as new as what any 201 before it promised; it gets that answer even when a write
+   * committing meanwhile makes it unfit to keep (the read and that write overlap, so either figures are
+   * right), instead of every waiter deriving its own.
    */
   readonly middleware: RequestHandler = (req, res, next) => {
     const key = this.keyOf(req, req.originalUrl);
     if (key === undefined) return next();
     const hit = this.lookup(key);
     if (hit) return sendAnswer(req, res, hit);
-    const deriving = this.deriving.get(key);
-    if (deriving) {
-      // Derived once for all who ask at once: wait for it, then serve it if it could be kept, else derive.
-      void deriving.then(() => {
-        const kept = this.lookup(key);
-        if (kept) return sendAnswer(req, res, kept);
-        req.keeping = { key, version: this.version };
-        next();
-      });
+    const flight = this.deriving.get(key);
+    if (flight?.version === this.version) {
+      // Without an answer (the read failed), asked again: kept by now, or another waiter derives it, or this one.
+      void flight.done.then(() => (flight.answer ? sendAnswer(req, res, flight.answer) : this.middleware(req, res, next)));
       return;
     }
-    req.keeping = { key, version: this.version };
-    this.deriving.set(key, new Promise<void>((resolve) => res.once('close', () => {
-      this.deriving.delete(key);
-      resolve();
-    })));
+    this.lead(key, req, res);
     next();
   };
+
+  /** Makes the request derive the answer under `key` for the current version, for itself and whoever asks meanwhile. */
+  private lead(key: string, req: Request, res: Response): void {
+    let settle = () => {};
+    const flight: Flight = { version: this.version, done: new Promise<void>((resolve) => (settle = resolve)) };
+    this.deriving.set(key, flight);
+    req.keeping = { key, version: this.version, flight };
+    res.once('close', () => {
+      if (this.deriving.get(key) === flight) this.deriving.delete(key);
+      settle();
+    });
+  }
 
   /**
    * Keeps an answer that depends on `dependsOn` (and holds until `until`, in ms of the clock), unless a write that committed while it was derived touched
    * that (or may have: unknown), which makes it unfit.
    */
   keep(ticket: KeepTicket, answer: KeptAnswer, dependsOn: Dependency = EVERYTHING, until = Infinity): void {
+    if (ticket.flight) ticket.flight.answer = answer;
     this.catchUp();
     if (until <= this.now()) return;
     if (this.version !== ticket.version) {

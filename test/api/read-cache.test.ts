@@ -119,14 +119,15 @@ describe('The read cache\'s room', () => {
  * An express app with kept answers in front of one route, counting requests that arrive and derivations;
  * `release` lets a derivation held at `gate` go on.
  */
-async function gatedApp(path: string, route: (req: import('express').Request, res: import('express').Response, count: { derived: number; gate: Promise<void> }) => Promise<void>) {
+async function gatedApp(path: string, route: (req: import('express').Request, res: import('express').Response, count: { derived: number; gate: Promise<void> }) => Promise<void>,
+  source: import('../../src/http/kept-answers').Versioned = { version: 1, changedSince: () => [] }) {
   const express = (await import('express')).default;
   const { KeptAnswers } = await import('../../src/http/kept-answers');
   const count = { arrived: 0, derived: 0, gate: Promise.resolve() };
   let release = () => undefined as void;
   count.gate = new Promise<void>((resolve) => (release = resolve));
   const app = express();
-  app.locals.answers = new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/');
+  app.locals.answers = new KeptAnswers(source, '/v1/');
   app.use((_req, _res, next) => (count.arrived++, next()));
   app.use(app.locals.answers.middleware);
   app.get(path, async (req, res) => {
@@ -158,7 +159,33 @@ describe('An answer asked for by several requests at once', () => {
     }
   });
 
-  test('When the answer being derived fails, then each request that waited for it derives its own', async () => {
+  test('When a write commits while an answer is derived, then those who asked before it share that answer, and who asks after it gets a new one', async () => {
+    const { answer } = await import('../../src/http/answer');
+    const source = { version: 1, changedSince: (): undefined => undefined }; // what a write touched unknown: it touches everything
+    const { server, count, release } = await gatedApp('/v1/changing', async (req, _res, c) => {
+      const derivation = c.derived;
+      await c.gate;
+      answer(req, { derivation });
+    }, source);
+    try {
+      const before = Promise.all(Array.from({ length: 4 }, () => request(server).get('/v1/changing').expect(200)));
+      while (count.arrived < 4 || count.derived < 1) await turn();
+      source.version = 2; // a write commits: the answer being derived may not be kept
+      const after = request(server).get('/v1/changing').expect(200).then((res) => res); // sent now
+      while (count.arrived < 5 || count.derived < 2) await turn();
+      release();
+
+      expect((await before).map((res) => res.body)).toEqual(Array(4).fill({ derivation: 1 }));
+      expect((await after).body).toEqual({ derivation: 2 });
+      expect(count.derived).toBe(2);
+      await request(server).get('/v1/changing').expect(200, { derivation: 2 }); // the answer derived after the write is kept
+      expect(count.derived).toBe(2);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('When the answer being derived fails, then one request that waited for it derives it for the rest', async () => {
     const { answer } = await import('../../src/http/answer');
     const { server, count, release } = await gatedApp('/v1/flaky', async (req, res, c) => {
       if (c.derived === 1) {
@@ -177,7 +204,7 @@ describe('An answer asked for by several requests at once', () => {
 
       await first;
       expect((await others).map((res) => res.body)).toEqual(Array(3).fill({ derived: 'again' }));
-      expect(count.derived).toBeGreaterThanOrEqual(2); // the first waiter to go on derives; the rest may wait for it
+      expect(count.derived).toBe(2); // the first waiter to go on derives; the rest wait for it
     } finally {
       server.close();
     }
