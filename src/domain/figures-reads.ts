@@ -20,8 +20,8 @@ export async function regionGemeenten(ctx: UseCaseContext, regionKey: string, pe
 export async function regionTotals(ctx: UseCaseContext, regionKey: string, period?: string, asOfText?: string): Promise<RegionTotals> {
   const region = regionNamed(ctx, regionKey, period);
   const asOf = asOfInstant(asOfText);
-  const p = await periodAsked(ctx, period, region.code, asOf);
-  const [sums] = p === undefined ? [] : await ctx.store.periodSums(p, { regionCode: region.code, asOf });
+  const p = periodAsked(period);
+  const [sums] = await ctx.store.periodSums(p, { regionCode: region.code, asOf });
   if (!sums) throw noFigures(region, p, asOf);
   return { region: refOf(regionThen(ctx, region, sums.period)), period: sums.period, ...summarize([sums.counts], sums.registerTotal) };
 }
@@ -29,10 +29,10 @@ export async function regionTotals(ctx: UseCaseContext, regionKey: string, perio
 /** From the national sums kept per period: one row, whatever the number of regions. */
 export async function nationalTotals(ctx: UseCaseContext, period?: string, asOfText?: string): Promise<NationalTotals> {
   const asOf = asOfInstant(asOfText);
-  const p = await periodAsked(ctx, period, undefined, asOf);
-  const [sums] = p === undefined ? [] : await ctx.store.nationalSums({ period: p, asOf });
-  if (p === undefined || !sums) throw noNationalFigures(p, asOf);
-  return nationalTotalsOf(sums, ctx.classifications.forPeriodOr(p, ctx.reference));
+  const p = periodAsked(period);
+  const sums = await ctx.store.periodNationalSums(p, asOf);
+  if (!sums) throw noNationalFigures(p, asOf);
+  return nationalTotalsOf(sums, ctx.classifications.forPeriodOr(sums.period, ctx.reference));
 }
 
 export async function coverage(ctx: UseCaseContext, period?: string, asOf?: string): Promise<CoverageReport> {
@@ -62,8 +62,8 @@ export function totalsOf(region: Region, upload: StoredUpload): RegionTotals {
 async function countingUpload(ctx: UseCaseContext, regionKey: string, period?: string, asOfText?: string): Promise<{ region: Region; upload: StoredUpload }> {
   const region = regionNamed(ctx, regionKey, period);
   const asOf = asOfInstant(asOfText);
-  const p = await periodAsked(ctx, period, region.code, asOf);
-  const upload = p === undefined ? undefined : (await ctx.store.currentUploads(p, { regionCode: region.code, asOf }))[0];
+  const p = periodAsked(period);
+  const [upload] = await ctx.store.currentUploads(p, { regionCode: region.code, asOf });
   if (!upload) throw noFigures(region, p, asOf);
   return { region, upload };
 }
@@ -79,16 +79,14 @@ function noFigures(region: Region, period: string | undefined, asOf: string | un
  */
 async function nationalPeriod(ctx: UseCaseContext, period?: string, asOfText?: string): Promise<{ period: string; uploads: RegionCounts[] }> {
   const asOf = asOfInstant(asOfText);
-  const p = await periodAsked(ctx, period, undefined, asOf);
-  const uploads = p === undefined ? [] : (await ctx.store.periodSums(p, { asOf })).map((u) => ({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] }));
-  if (p === undefined || uploads.length === 0) throw noNationalFigures(p, asOf);
-  return { period: p, uploads };
+  const p = periodAsked(period);
+  const sums = await ctx.store.periodSums(p, { asOf });
+  if (sums.length === 0) throw noNationalFigures(p, asOf);
+  return { period: sums[0].period, uploads: sums.map((u) => ({ regionCode: u.regionCode, registerTotal: u.registerTotal, rows: [u.counts] })) };
 }
 
-/** The period asked for, or the latest with figures (of the region, or of any) now or as of an instant. */
-async function periodAsked(ctx: UseCaseContext, period: string | undefined, regionCode: string | undefined, asOf: string | undefined): Promise<string | undefined> {
-  return period !== undefined ? periodOf(period) : ctx.store.latestPeriod(regionCode, asOf);
-}
+/** The period asked for, canonical; none for the latest with figures, which the store finds in the same read. */
+const periodAsked = (period: string | undefined): string | undefined => (period === undefined ? undefined : periodOf(period));
 
 function noNationalFigures(period: string | undefined, asOf: string | undefined): Error {
   const then = asOf === undefined ? '' : ` as of ${asOf}`;

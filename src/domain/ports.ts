@@ -166,14 +166,19 @@ export interface FiguresStore {
   printedUpload(regionCode: string, period: string): Promise<PrintedUpload | undefined>;
   /** The region labels of the period's current uploads, by region code; regions without one are left out. */
   regionLabels(period: string): Promise<Map<string, string>>;
-  /** The uploads that count in a period (of one region, or of every region with figures), by region code. */
-  currentUploads(period: string, options?: { regionCode?: string; asOf?: string }): Promise<StoredUpload[]>;
+  /**
+   * The uploads that count in a period (of one region, or of every region with figures), by region code. Here and
+   * in `periodSums`, without a period: in the latest with figures (of the region, or of any), found in the same query.
+   */
+  currentUploads(period: string | undefined, options?: { regionCode?: string; asOf?: string }): Promise<StoredUpload[]>;
   /** Of one region, or of all: each upload that counts, summed, by period then region; in one query. */
   uploadSums(regionCode?: string, asOf?: string): Promise<UploadSums[]>;
   /** The uploads that count in one period (of one region, or of every region with figures), summed as stored with each, by region code; one query. */
-  periodSums(period: string, options?: { regionCode?: string; asOf?: string }): Promise<UploadSums[]>;
-  /** One period's national sums, or every period's (oldest first), of the periods with figures; one query. */
-  nationalSums(options?: { period?: string; asOf?: string }): Promise<NationalSums[]>;
+  periodSums(period: string | undefined, options?: { regionCode?: string; asOf?: string }): Promise<UploadSums[]>;
+  /** Every period's national sums, of the periods with figures, oldest first; one query. */
+  nationalSums(options?: { asOf?: string }): Promise<NationalSums[]>;
+  /** One period's national sums, or without a period the latest's with figures; none when it has none; one query. */
+  periodNationalSums(period: string | undefined, asOf?: string): Promise<NationalSums | undefined>;
   /** The versions of every period's national sums that `nationalSums` would give, oldest first: one short read. */
   nationalSumVersions(asOf?: string): Promise<NationalSumsVersion[]>;
   /** One gemeente's counts in every period its region's upload that counts lists it, oldest first; one query. */

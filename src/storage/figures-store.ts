@@ -10,7 +10,7 @@ import { classificationStamp, type Herindeling, type YearClassification } from '
 import { ClassificationQueries, classificationQueries, readClassifications, writeClassification } from './classification-store';
 import { GemeenteCounts } from '../domain/upload';
 import { withCounting } from './as-of';
-import { nationalQueries } from './national-sums';
+import { nationalQueries, periodOrLatest } from './national-sums';
 import type { Engine, StagedUpload } from './engine';
 import { EventsDatabase } from './events-database';
 import { outboxWrites } from './events-store';
@@ -45,7 +45,7 @@ function withRows(uploads: UploadRow[], figures: Array<FigureRow & { upload_id: 
   return uploads.map((u) => ({ ...toRecord(u), rows: byUpload.get(u.id) ?? [] }));
 }
 
-interface Args { region: string; period: string; asOf: string; gemeente: string; id: number }
+interface Args { region: string; period: string | null; asOf: string; gemeente: string; id: number }
 type Variants<R> = { now: Prepared<Partial<Args>, R>; asOf: Prepared<Partial<Args>, R> };
 
 /**
@@ -70,10 +70,17 @@ export class FiguresDatabase implements FiguresStore {
     this.classified = classificationQueries(db);
     this.national = nationalQueries(db);
     /** A read written once over the uploads that count, prepared for now and for an instant. */
-    const counting = <R>(read: (db: ReturnType<typeof withCounting>, a: Partial<Args>) => { compile(): unknown }): Variants<R> => ({
-      now: prepare(db, (d, a) => read(withCounting(d, undefined), a) as never),
-      asOf: prepare(db, (d, a) => read(withCounting(d, a.asOf), a) as never),
+    const counting = <R>(read: (db: ReturnType<typeof withCounting>, a: Partial<Args>, asOf: string | undefined) => { compile(): unknown }): Variants<R> => ({
+      now: prepare(db, (d, a) => read(withCounting(d, undefined), a, undefined) as never),
+      asOf: prepare(db, (d, a) => read(withCounting(d, a.asOf), a, a.asOf) as never),
     });
+    /**
+     * The period asked for, or when none is (null) the latest with figures: of the region, from the uploads that
+     * count; of any, from the national sums kept per period. In the read's own statement, not a round trip before it.
+     */
+    const periodAsked = (a: Partial<Args>, asOf: string | undefined, region?: 'of the region') => (region
+      ? sql<string>`coalesce(${a.period}, (select max(l.period) from counting l where l.region_code = ${a.region}))`
+      : periodOrLatest(db, a.period as string, asOf));
     // An upload's row and its gemeenten's rows are read apart (withFigures): one wide row per gemeente costs more.
     const countingUploads = (d: ReturnType<typeof withCounting>) => d.selectFrom('counting as c')
       .innerJoin('uploads as u', 'u.id', 'c.upload_id')
@@ -84,8 +91,9 @@ export class FiguresDatabase implements FiguresStore {
         .where('region_code', '=', a.region as string)),
       periods: prepare(db, (d) => d.selectFrom('current_uploads').select('period').distinct().orderBy('period')),
       regionPeriods: prepare(db, (d, a: { region: string }) => d.selectFrom('current_uploads').select('period').where('region_code', '=', a.region).orderBy('period')),
-      uploads: counting<UploadRow>((d, a) => countingUploads(d).where('c.period', '=', a.period as string)),
-      regionUpload: counting<UploadRow>((d, a) => countingUploads(d).where('c.period', '=', a.period as string).where('c.region_code', '=', a.region as string)),
+      uploads: counting<UploadRow>((d, a, asOf) => countingUploads(d).where('c.period', '=', periodAsked(a, asOf))),
+      regionUpload: counting<UploadRow>((d, a, asOf) => countingUploads(d).where('c.period', '=', periodAsked(a, asOf, 'of the region'))
+        .where('c.region_code', '=', a.region as string)),
       upload: prepare(db, (d, a: { id: number }) => d.selectFrom('uploads as u')
         .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount, 'u.region_label']).where('u.id', '=', a.id)),
       printedUpload: prepare(db, (d, a: { region: string; period: string }) => d.selectFrom('current_uploads as c')
@@ -100,11 +108,11 @@ export class FiguresDatabase implements FiguresStore {
       // One query for a whole series: each upload that counts, with its sums (one row per upload).
       allSums: counting<SumsRow>((d) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).orderBy('c.period').orderBy('c.region_code')),
-      periodSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
-        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.period', '=', a.period as string).orderBy('c.region_code')),
-      regionPeriodSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+      periodSums: counting<SumsRow>((d, a, asOf) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
+        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.period', '=', periodAsked(a, asOf)).orderBy('c.region_code')),
+      regionPeriodSums: counting<SumsRow>((d, a, asOf) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns)
-        .where('c.period', '=', a.period as string).where('c.region_code', '=', a.region as string)),
+        .where('c.period', '=', periodAsked(a, asOf, 'of the region')).where('c.region_code', '=', a.region as string)),
       regionSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.region_code', '=', a.region as string).orderBy('c.period')),
       // Under every region that held the gemeente in some year (Vijfheerenlanden: AM99 in 2020, Gorinchem
@@ -248,10 +256,10 @@ export class FiguresDatabase implements FiguresStore {
     return rows.map((r) => r.period);
   }
 
-  async currentUploads(period: string, options: { regionCode?: string; asOf?: string } = {}): Promise<StoredUpload[]> {
+  async currentUploads(period: string | undefined, options: { regionCode?: string; asOf?: string } = {}): Promise<StoredUpload[]> {
     const { regionCode, asOf } = options;
     const read = regionCode === undefined ? this.q.uploads : this.q.regionUpload;
-    return this.read(async () => this.withFigures(await of(read, asOf).rows(this.db, { period, region: regionCode, asOf })));
+    return this.read(async () => this.withFigures(await of(read, asOf).rows(this.db, { period: period ?? null, region: regionCode, asOf })));
   }
 
   async printedUpload(regionCode: string, period: string): Promise<PrintedUpload | undefined> {
@@ -273,14 +281,18 @@ export class FiguresDatabase implements FiguresStore {
     return (await this.read(() => of(read, asOf).rows(this.db, { region: regionCode, asOf }))).map(toSums);
   }
 
-  async periodSums(period: string, options: { regionCode?: string; asOf?: string } = {}): Promise<UploadSums[]> {
+  async periodSums(period: string | undefined, options: { regionCode?: string; asOf?: string } = {}): Promise<UploadSums[]> {
     const { regionCode, asOf } = options;
     const read = regionCode === undefined ? this.q.periodSums : this.q.regionPeriodSums;
-    return (await this.read(() => of(read, asOf).rows(this.db, { period, region: regionCode, asOf }))).map(toSums);
+    return (await this.read(() => of(read, asOf).rows(this.db, { period: period ?? null, region: regionCode, asOf }))).map(toSums);
   }
 
-  async nationalSums(options: { period?: string; asOf?: string } = {}): Promise<NationalSums[]> {
-    return this.read(() => this.national.read(this.db, options.period, options.asOf));
+  async nationalSums(options: { asOf?: string } = {}): Promise<NationalSums[]> {
+    return this.read(() => this.national.all(this.db, options.asOf));
+  }
+
+  async periodNationalSums(period: string | undefined, asOf?: string): Promise<NationalSums | undefined> {
+    return this.read(() => this.national.period(this.db, period, asOf));
   }
 
   async nationalSumVersions(asOf?: string): Promise<NationalSumsVersion[]> {

@@ -48,6 +48,22 @@ const allAsOf = (d: Kysely<Schema>, asOf: string) => d.selectFrom('national_sums
   .innerJoin('national_sums as h', (j) => j.onRef('h.period', '=', 'cur.period').on('h.n', '=', validAt(sql.ref('cur.period'), asOf, 'n')))
   .where('cur.valid_until', 'is', null).where('h.regions', '>', 0);
 
+/** The latest period with figures now (the kept rows say which): what a read naming no period reads. */
+const latestNow = (d: Kysely<Schema>) => d.selectFrom('national_sums').select((eb) => eb.fn.max('period').as('period'))
+  .where('valid_until', 'is', null).where('regions', '>', 0);
+
+/** The latest period that had figures at `asOf`: of every period's current row, the latest whose row then had regions. */
+const latestAsOf = (d: Kysely<Schema>, asOf: string) => d.selectFrom('national_sums as cur').select('cur.period')
+  .where('cur.valid_until', 'is', null).where(validAt(sql.ref('cur.period'), asOf, 'regions'), '>', 0)
+  .orderBy('cur.period', 'desc').limit(1);
+
+/**
+ * The period given (a value or a parameter), or when it is null the latest with figures, now or as of an
+ * instant: a read naming no period resolves it in its own statement, not in a round trip before it.
+ */
+export const periodOrLatest = (d: Kysely<Schema>, period: string, asOf: string | undefined) =>
+  sql<string>`coalesce(${period}, (${asOf === undefined ? latestNow(d) : latestAsOf(d, asOf)}))`;
+
 export function nationalQueries(db: Kysely<Schema>) {
   const q = {
     /** Ends the current rows of the periods of uploads first … last (those a write made or withdrew). */
@@ -62,19 +78,17 @@ export function nationalQueries(db: Kysely<Schema>) {
         left join uploads u on u.id = c.upload_id
         left join upload_sums s on s.upload_id = c.upload_id
       group by p.period`),
-    now: prepare(db, (d, a: { period: string }) => d.selectFrom('national_sums as h').select(rowColumns)
-      .where('h.period', '=', a.period).where('h.valid_until', 'is', null).where('h.regions', '>', 0)),
-    asOf: prepare(db, (d, a: { period: string; asOf: string }) => d.selectFrom('national_sums as h').select(rowColumns)
-      .where('h.period', '=', a.period).where('h.valid_from', '<=', a.asOf).orderBy('h.valid_from', 'desc').orderBy('h.n', 'desc').limit(1)),
+    now: prepare(db, (d, a: { period: string | null }) => d.selectFrom('national_sums as h').select(rowColumns)
+      .where('h.period', '=', periodOrLatest(d, a.period as string, undefined)).where('h.valid_until', 'is', null).where('h.regions', '>', 0)),
+    asOf: prepare(db, (d, a: { period: string | null; asOf: string }) => d.selectFrom('national_sums as h').select(rowColumns)
+      .where('h.period', '=', periodOrLatest(d, a.period as string, a.asOf)).where('h.valid_from', '<=', a.asOf)
+      .orderBy('h.valid_from', 'desc').orderBy('h.n', 'desc').limit(1)),
     allNow: prepare(db, (d) => allNow(d).select(rowColumns).orderBy('h.period')),
     allAsOf: prepare(db, (d, a: { asOf: string }) => allAsOf(d, a.asOf).select(rowColumns).orderBy('h.period')),
     versionsNow: prepare(db, (d) => allNow(d).select(versionList)),
     versionsAsOf: prepare(db, (d, a: { asOf: string }) => allAsOf(d, a.asOf).select(versionList)),
-    latestNow: prepare(db, (d) => d.selectFrom('national_sums').select((eb) => eb.fn.max('period').as('period'))
-      .where('valid_until', 'is', null).where('regions', '>', 0)),
-    latestAsOf: prepare(db, (d, a: { asOf: string }) => d.selectFrom('national_sums as cur').select('cur.period')
-      .where('cur.valid_until', 'is', null).where(validAt(sql.ref('cur.period'), a.asOf, 'regions'), '>', 0)
-      .orderBy('cur.period', 'desc').limit(1)),
+    latestNow: prepare(db, latestNow),
+    latestAsOf: prepare(db, (d, a: { asOf: string }) => latestAsOf(d, a.asOf)),
   };
   return {
     /** Inside a write that made or withdrew uploads first … last, after current_uploads took it in. */
@@ -82,12 +96,14 @@ export function nationalQueries(db: Kysely<Schema>) {
       await q.supersede.run(tx, { first, last, at });
       await q.record.run(tx, { first, last, at });
     },
-    /** One period's, or every period's (oldest first), that had figures, now or as of an instant. */
-    read: async (db: Executor, period: string | undefined, asOf: string | undefined): Promise<NationalSums[]> => {
-      const rows: Row[] = period === undefined
-        ? await (asOf === undefined ? q.allNow.rows(db, {}) : q.allAsOf.rows(db, { asOf }))
-        : (await (asOf === undefined ? q.now.rows(db, { period }) : q.asOf.rows(db, { period, asOf }))).filter((r) => Number(r.regions) > 0);
-      return rows.map(toNational);
+    /** Every period's that had figures (oldest first), now or as of an instant. */
+    all: async (db: Executor, asOf: string | undefined): Promise<NationalSums[]> =>
+      (await (asOf === undefined ? q.allNow.rows(db, {}) : q.allAsOf.rows(db, { asOf }))).map(toNational),
+    /** One period's, or the latest's with figures when none is given, now or as of an instant; none without figures. */
+    period: async (db: Executor, period: string | undefined, asOf: string | undefined): Promise<NationalSums | undefined> => {
+      const given = period ?? null;
+      const [row] = await (asOf === undefined ? q.now.rows(db, { period: given }) : q.asOf.rows(db, { period: given, asOf }));
+      return row && Number(row.regions) > 0 ? toNational(row) : undefined;
     },
     /** The versions of what `read` gives for every period, in one row (about a dozen bytes per period): no row objects to build. */
     versions: async (db: Executor, asOf: string | undefined): Promise<NationalSumsVersion[]> => {

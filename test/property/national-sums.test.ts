@@ -120,10 +120,21 @@ async function expectKeptEqualDerived(store: FiguresStore, instants: string[]): 
       else sumsOfVersion.set(s.version as string, withoutVersion(s));
     }
     for (const period of PERIODS) {
-      const one = (await store.nationalSums({ period, asOf })).map(withoutVersion);
-      expect({ asOf, period, sums: one }).toEqual({ asOf, period, sums: expected.filter((s) => s.period === period) });
+      const one = await store.periodNationalSums(period, asOf);
+      expect({ asOf, period, sums: one && withoutVersion(one) }).toEqual({ asOf, period, sums: expected.find((s) => s.period === period) });
     }
     expect({ asOf, latest: await store.latestPeriod(undefined, asOf) }).toEqual({ asOf, latest: expected.at(-1)?.period });
+    // Without a period, the latest with figures, found in the same read: the same sums as naming it.
+    const latest = await store.periodNationalSums(undefined, asOf);
+    expect({ asOf, latest: latest && withoutVersion(latest) }).toEqual({ asOf, latest: expected.at(-1) });
+    const latestRegions = (await store.periodSums(undefined, { asOf })).map((u) => u.regionCode);
+    expect({ asOf, latestRegions }).toEqual({ asOf, latestRegions: expected.at(-1)?.regionCodes ?? [] });
+    const counting = await store.uploadSums(undefined, asOf); // by period, then region
+    for (const regionCode of new Set(counting.map((u) => u.regionCode))) {
+      const latestOfRegion = counting.filter((u) => u.regionCode === regionCode).at(-1);
+      expect({ asOf, regionCode, sums: await store.periodSums(undefined, { regionCode, asOf }) }).toEqual({ asOf, regionCode, sums: [latestOfRegion] });
+      expect({ asOf, regionCode, period: (await store.currentUploads(undefined, { regionCode, asOf }))[0]?.period }).toEqual({ asOf, regionCode, period: latestOfRegion?.period });
+    }
   }
 }
 
