@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
+import { finished } from 'node:stream';
 import { affects, Dependency, EVERYTHING, Touched } from '../domain/staleness';
 import { representationKey } from './representation';
 import './request-state';
@@ -34,16 +35,18 @@ export interface AnswerHead {
 export interface KeepTicket {
   key: string;
   version: number;
-  /** The requests that arrived while it was derived, at the same version, waiting for its answer. */
+  /** The derivation this read leads, which others asking meanwhile wait for. */
   flight?: Flight;
 }
 
-/** One derivation of an answer, and those waiting for it: it is fresh for every request that arrived before a newer version. */
+/** One derivation of an answer, at the data version it began at. */
 interface Flight {
   version: number;
   /** The answer, once derived; none when the read failed or gave no answer to keep. */
   answer?: KeptAnswer;
+  /** Settles once the answer is derived, or once the leading request ended without one. */
   done: Promise<void>;
+  end(): void;
 }
 
 export const READ_CACHE_CONTROL = 'public, no-cache';
@@ -172,7 +175,8 @@ export class KeptAnswers {
    * A request joins a derivation only if no write is known to have committed since it began, so what it
    * gets is at least as new as what any 201 before it promised; it gets that answer even when a write
    * committing meanwhile makes it unfit to keep (the read and that write overlap, so either figures are
-   * right), instead of every waiter deriving its own.
+   * right), instead of every waiter deriving its own. When the derivation gives no answer (it failed, or
+   * its answer is never kept), each waiter derives its own, at once.
    */
   readonly middleware: RequestHandler = (req, res, next) => {
     const key = this.keyOf(req, req.originalUrl);
@@ -181,8 +185,11 @@ export class KeptAnswers {
     if (hit) return sendAnswer(req, res, hit);
     const flight = this.deriving.get(key);
     if (flight?.version === this.version) {
-      // Without an answer (the read failed), asked again: kept by now, or another waiter derives it, or this one.
-      void flight.done.then(() => (flight.answer ? sendAnswer(req, res, flight.answer) : this.middleware(req, res, next)));
+      void flight.done.then(() => {
+        if (flight.answer) return sendAnswer(req, res, flight.answer);
+        req.keeping = { key, version: this.version };
+        next();
+      });
       return;
     }
     this.lead(key, req, res);
@@ -192,21 +199,29 @@ export class KeptAnswers {
   /** Makes the request derive the answer under `key` for the current version, for itself and whoever asks meanwhile. */
   private lead(key: string, req: Request, res: Response): void {
     let settle = () => {};
-    const flight: Flight = { version: this.version, done: new Promise<void>((resolve) => (settle = resolve)) };
+    const flight: Flight = {
+      version: this.version,
+      done: new Promise<void>((resolve) => (settle = resolve)),
+      end: () => {
+        if (this.deriving.get(key) === flight) this.deriving.delete(key);
+        settle();
+      },
+    };
     this.deriving.set(key, flight);
     req.keeping = { key, version: this.version, flight };
-    res.once('close', () => {
-      if (this.deriving.get(key) === flight) this.deriving.delete(key);
-      settle();
-    });
+    finished(res, () => flight.end()); // also when the response has ended already (its client gone)
   }
 
   /**
-   * Keeps an answer that depends on `dependsOn` (and holds until `until`, in ms of the clock), unless a write that committed while it was derived touched
-   * that (or may have: unknown), which makes it unfit.
+   * Hands the answer to the requests waiting for it, and keeps it as depending on `dependsOn` (and holding
+   * until `until`, in ms of the clock), unless a write that committed while it was derived touched that (or
+   * may have: unknown), which makes it unfit.
    */
   keep(ticket: KeepTicket, answer: KeptAnswer, dependsOn: Dependency = EVERYTHING, until = Infinity): void {
-    if (ticket.flight) ticket.flight.answer = answer;
+    if (ticket.flight) {
+      ticket.flight.answer = answer;
+      ticket.flight.end();
+    }
     this.catchUp();
     if (until <= this.now()) return;
     if (this.version !== ticket.version) {

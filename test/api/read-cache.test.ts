@@ -123,12 +123,16 @@ async function gatedApp(path: string, route: (req: import('express').Request, re
   source: import('../../src/http/kept-answers').Versioned = { version: 1, changedSince: () => [] }) {
   const express = (await import('express')).default;
   const { KeptAnswers } = await import('../../src/http/kept-answers');
-  const count = { arrived: 0, derived: 0, gate: Promise.resolve() };
+  const count = { arrived: 0, derived: 0, closed: 0, gate: Promise.resolve() };
   let release = () => undefined as void;
   count.gate = new Promise<void>((resolve) => (release = resolve));
   const app = express();
   app.locals.answers = new KeptAnswers(source, '/v1/');
-  app.use((_req, _res, next) => (count.arrived++, next()));
+  app.use((_req, res, next) => {
+    count.arrived++;
+    res.once('close', () => count.closed++);
+    next();
+  });
   app.use(app.locals.answers.middleware);
   app.get(path, async (req, res) => {
     count.derived++;
@@ -139,6 +143,15 @@ async function gatedApp(path: string, route: (req: import('express').Request, re
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Waits until `condition` holds, turn by turn; fails, saying what it waited for, if it does not within 5 s. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`still waiting after 5 s for ${what}`);
+    await turn();
+  }
+}
+
 describe('An answer asked for by several requests at once', () => {
   test('When five requests ask for an answer not yet kept, then it is derived once and all five get it', async () => {
     const { answer } = await import('../../src/http/answer');
@@ -148,7 +161,7 @@ describe('An answer asked for by several requests at once', () => {
     });
     try {
       const answers = Promise.all(Array.from({ length: 5 }, () => request(server).get('/v1/slow').expect(200)));
-      while (count.arrived < 5 || count.derived < 1) await turn();
+      await until(() => count.arrived === 5 && count.derived === 1, 'five requests, one derivation');
       release();
 
       const bodies = (await answers).map((res) => res.body);
@@ -169,10 +182,10 @@ describe('An answer asked for by several requests at once', () => {
     }, source);
     try {
       const before = Promise.all(Array.from({ length: 4 }, () => request(server).get('/v1/changing').expect(200)));
-      while (count.arrived < 4 || count.derived < 1) await turn();
+      await until(() => count.arrived === 4 && count.derived === 1, 'four requests, one derivation');
       source.version = 2; // a write commits: the answer being derived may not be kept
       const after = request(server).get('/v1/changing').expect(200).then((res) => res); // sent now
-      while (count.arrived < 5 || count.derived < 2) await turn();
+      await until(() => count.arrived === 5 && count.derived === 2, 'the request after the write deriving its own');
       release();
 
       expect((await before).map((res) => res.body)).toEqual(Array(4).fill({ derivation: 1 }));
@@ -185,7 +198,7 @@ describe('An answer asked for by several requests at once', () => {
     }
   });
 
-  test('When the answer being derived fails, then one request that waited for it derives it for the rest', async () => {
+  test('When the answer being derived fails, then each request that waited for it derives its own', async () => {
     const { answer } = await import('../../src/http/answer');
     const { server, count, release } = await gatedApp('/v1/flaky', async (req, res, c) => {
       if (c.derived === 1) {
@@ -197,18 +210,71 @@ describe('An answer asked for by several requests at once', () => {
     });
     try {
       const first = request(server).get('/v1/flaky').expect(503).then((res) => res); // sent now, so that it derives
-      while (count.arrived < 1) await turn();
+      await until(() => count.arrived === 1, 'the first request');
       const others = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/flaky').expect(200)));
-      while (count.arrived < 4) await turn();
+      await until(() => count.arrived === 4, 'the waiting requests');
       release();
 
       await first;
       expect((await others).map((res) => res.body)).toEqual(Array(3).fill({ derived: 'again' }));
-      expect(count.derived).toBe(2); // the first waiter to go on derives; the rest wait for it
+      expect(count.derived).toBe(4); // each waiter derives its own
     } finally {
       server.close();
     }
   });
+  test('When answers that are never kept are asked for at once, then the waiters derive theirs at the same time, not one after another', async () => {
+    let releaseRest = () => undefined as void;
+    const rest = new Promise<void>((resolve) => (releaseRest = resolve));
+    const { server, count, release } = await gatedApp('/v1/missing', async (_req, res, c) => {
+      await (c.derived === 1 ? c.gate : rest); // the waiters' derivations are held until all of them have begun
+      res.status(404).json({ title: 'Not Found' });
+    });
+    try {
+      const first = request(server).get('/v1/missing').expect(404).then((res) => res);
+      await until(() => count.derived === 1, 'the first derivation');
+      const others = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/missing').expect(404)));
+      await until(() => count.arrived === 4, 'the waiting requests');
+      const firstDone = first.then(() => undefined);
+      release();
+      await firstDone;
+
+      await until(() => count.derived === 4, 'the three waiters deriving at once'); // one at a time, only one would have begun
+      releaseRest();
+      await others;
+    } finally {
+      server.close();
+    }
+  });
+
+  test('When a waiting client goes away and the derivation fails, then the next request for that answer still gets it', async () => {
+    const { answer } = await import('../../src/http/answer');
+    const { server, count, release } = await gatedApp('/v1/abandoned', async (req, res, c) => {
+      if (c.derived <= 2) { // the first, held until the second has gone; the second's, for a client gone, fails too
+        if (c.derived === 1) await c.gate;
+        res.status(503).json({ title: 'Service Unavailable' });
+        return;
+      }
+      answer(req, { derived: c.derived });
+    });
+    try {
+      const first = request(server).get('/v1/abandoned').expect(503).then((res) => res);
+      await until(() => count.arrived === 1, 'the first request');
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const gone = (await import('node:http')).get({ port, path: '/v1/abandoned' }).on('error', () => undefined);
+      await until(() => count.arrived === 2, 'the waiter that will go away');
+      gone.destroy();
+      await until(() => count.closed === 1, 'the server to see the client gone');
+      release();
+      await first;
+
+      await until(() => count.derived === 2, 'the gone client\'s own derivation');
+      const next = await request(server).get('/v1/abandoned').timeout(3000).expect(200);
+      expect(next.body).toEqual({ derived: 3 });
+    } finally {
+      server.close();
+    }
+  });
+
 });
 
 /** The headers of an answer that say what it is: all but the date, which moves, and the request's own id. */
