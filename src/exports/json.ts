@@ -1,17 +1,17 @@
 /**
  * JSON of a view, byte for byte what JSON.stringify gives, and a digest of it for the ETag. Whatever is deeply
- * frozen (domain/frozen.ts) never changes, so what is made of it is kept while it lives: each frozen object's
- * bytes in a list, a list of such objects joined, and the answers lately made with that list. A series of 160
- * points of which one changed is then one point serialized and one join; the same points asked for under
- * another URL are the bytes already made. The digest is made of the parts' digests, so kept bytes are never
- * hashed again.
+ * frozen (domain/frozen.ts) never changes, so what is made of it may be kept: each frozen object's bytes in a
+ * list (while the object lives), and the lists of such objects lately written, joined, each with the last
+ * answers made with it. A series of 160 points of which one changed is then one point serialized and one
+ * join; the same points asked for under another URL are the bytes already made. The digest is made of the
+ * parts' digests, so kept bytes are never hashed again.
  */
 import { createHash } from 'node:crypto';
 import { isDeeplyFrozen } from '../domain/frozen';
 
 export interface JsonAnswer {
   bytes: Buffer;
-  /** SHA-256 over the parts: different bytes always give a different digest; equal parts, the same one. */
+  /** SHA-256 over the parts: different bytes always give a different digest; the same parts, the same one. */
   digest: Buffer;
 }
 
@@ -20,7 +20,7 @@ interface Written {
   digest: Buffer;
 }
 
-/** A list of frozen objects as written between its brackets, and the answers lately made with it. */
+/** A list of frozen objects as written between its brackets, and the last answers made with it (newest first). */
 interface Run extends Written {
   items: readonly object[];
   answers: Array<{ parts: readonly Part[]; answer: JsonAnswer }>;
@@ -29,10 +29,15 @@ interface Run extends Written {
 /** What an answer is made of: text, and joined lists. */
 type Part = string | Run;
 
-/** A few per first object: a series now and as of an instant before its latest change share their first point. */
-const RUNS_PER_FIRST_ITEM = 4;
-/** A few per list: the same points with the surrounding members of a few different reads. */
-const ANSWERS_PER_RUN = 4;
+/**
+ * Runs kept at most, the least recently used out first: the selections clients make (any start, end or
+ * count of points) cannot make them grow, and each holds its points, its bytes and its answers.
+ */
+export const MAX_RUNS = 16;
+/** Per run: the same points with the surrounding members of a couple of different reads. */
+const ANSWERS_PER_RUN = 2;
+/** Leads the digest of an answer made of parts, so that it is never the digest of some body's bytes alone. */
+const PARTS_DIGEST = 'json parts\n';
 
 const sha256 = (data: Buffer | string): Buffer => createHash('sha256').update(data).digest();
 
@@ -51,14 +56,27 @@ function itemWritten(item: object): Written {
   return written;
 }
 
-/** Newest first, at most `max`. */
-function remember<T>(list: T[], value: T, max: number): void {
-  list.unshift(value);
-  if (list.length > max) list.pop();
+const runsByFirstItem = new WeakMap<object, Run[]>();
+/** Every run kept, least recently used first. */
+const recentRuns: Run[] = [];
+const COMMA = Buffer.from(',');
+
+function used(run: Run): Run {
+  const at = recentRuns.indexOf(run);
+  if (at !== recentRuns.length - 1) recentRuns.push(...recentRuns.splice(at, 1));
+  return run;
 }
 
-const runsByFirstItem = new WeakMap<object, Run[]>();
-const COMMA = Buffer.from(',');
+function keepRun(run: Run): void {
+  const first = run.items[0];
+  runsByFirstItem.set(first, [...(runsByFirstItem.get(first) ?? []), run]);
+  recentRuns.push(run);
+  if (recentRuns.length <= MAX_RUNS) return;
+  const old = recentRuns.shift() as Run;
+  const others = (runsByFirstItem.get(old.items[0]) ?? []).filter((r) => r !== old);
+  if (others.length > 0) runsByFirstItem.set(old.items[0], others);
+  else runsByFirstItem.delete(old.items[0]);
+}
 
 /** The run of exactly these objects, joined once; undefined unless the value is a list of deeply frozen objects. */
 function runOf(value: unknown): Run | undefined {
@@ -66,21 +84,20 @@ function runOf(value: unknown): Run | undefined {
   const list = value as object[];
   const runs = runsByFirstItem.get(list[0]);
   const known = runs?.find((run) => run.items.length === list.length && run.items.every((item, i) => item === list[i]));
-  if (known) return known; // its objects were all deeply frozen when it was joined, and stay so
+  if (known) return used(known); // its objects were all deeply frozen when it was joined, and stay so
   if (!list.every(isDeeplyFrozen)) return undefined;
   const written = list.map(itemWritten);
   const hash = createHash('sha256');
   for (const w of written) hash.update(w.digest);
   const run: Run = { items: [...list], bytes: Buffer.concat(written.flatMap((w, i) => (i === 0 ? [w.bytes] : [COMMA, w.bytes]))), digest: hash.digest(), answers: [] };
-  if (runs) remember(runs, run, RUNS_PER_FIRST_ITEM);
-  else runsByFirstItem.set(list[0], [run]);
+  keepRun(run);
   return run;
 }
 
 const sameParts = (a: readonly Part[], b: readonly Part[]) => a.length === b.length && a.every((part, i) => part === b[i]);
 
 function made(parts: readonly Part[]): JsonAnswer {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(PARTS_DIGEST);
   for (const part of parts) {
     // Each part with its kind and length first, so that no two sequences of parts hash alike.
     if (typeof part === 'string') hash.update(`t${Buffer.byteLength(part)}:`).update(part);
@@ -89,10 +106,16 @@ function made(parts: readonly Part[]): JsonAnswer {
   return { bytes: Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part.bytes))), digest: hash.digest() };
 }
 
+/**
+ * The digest depends on how the view is made as well as on its bytes: a list of frozen points and the same
+ * bytes from objects not frozen get different ones. Each read makes its views one way (the national series
+ * always of frozen points), so a URL's answer keeps one ETag on every instance.
+ */
 export function jsonAnswer(view: unknown): JsonAnswer {
-  const runs = isPlain(view) ? Object.values(view).map(runOf) : [];
+  const plain = isPlain(view);
+  const runs = plain ? Object.values(view).map(runOf) : [];
   const first = runs.find((run) => run !== undefined);
-  if (!isPlain(view) || first === undefined) {
+  if (!plain || first === undefined) {
     const bytes = Buffer.from(JSON.stringify(view));
     return { bytes, digest: sha256(bytes) };
   }
@@ -113,6 +136,7 @@ export function jsonAnswer(view: unknown): JsonAnswer {
   const again = first.answers.find((a) => sameParts(a.parts, parts));
   if (again) return again.answer;
   const answer = made(parts);
-  remember(first.answers, { parts, answer }, ANSWERS_PER_RUN);
+  first.answers.unshift({ parts, answer });
+  first.answers.length = Math.min(first.answers.length, ANSWERS_PER_RUN);
   return answer;
 }

@@ -29,3 +29,13 @@ export function withCounting(db: Kysely<Schema>, asOf: string | undefined) {
     .select(['u.region_code', 'u.period', 'u.id as upload_id'])
     .where(countsAt('u', asOf)));
 }
+
+/**
+ * The latest period in which the region has an upload that counts, now or at the instant `asOf` (one row,
+ * `period`). Not from `counting`: a statement naming that twice makes PostgreSQL materialize it whole.
+ */
+export function latestOfRegion(db: Kysely<Schema>, region: string, asOf: string | undefined) {
+  return asOf === undefined
+    ? db.selectFrom('current_uploads').select((eb) => eb.fn.max('period').as('period')).where('region_code', '=', region)
+    : db.selectFrom('uploads as l').select((eb) => eb.fn.max('l.period').as('period')).where('l.region_code', '=', region).where(countsAt('l', asOf));
+}

@@ -9,7 +9,7 @@ import type { Touched } from '../domain/staleness';
 import { classificationStamp, type Herindeling, type YearClassification } from '../domain/classification';
 import { ClassificationQueries, classificationQueries, readClassifications, writeClassification } from './classification-store';
 import { GemeenteCounts } from '../domain/upload';
-import { withCounting } from './as-of';
+import { latestOfRegion, withCounting } from './as-of';
 import { nationalQueries, periodOrLatest } from './national-sums';
 import type { Engine, StagedUpload } from './engine';
 import { EventsDatabase } from './events-database';
@@ -74,25 +74,23 @@ export class FiguresDatabase implements FiguresStore {
       now: prepare(db, (d, a) => read(withCounting(d, undefined), a, undefined) as never),
       asOf: prepare(db, (d, a) => read(withCounting(d, a.asOf), a, a.asOf) as never),
     });
-    /**
-     * The period asked for, or when none is (null) the latest with figures: of the region, from the uploads that
-     * count; of any, from the national sums kept per period. In the read's own statement, not a round trip before it.
-     */
-    const periodAsked = (a: Partial<Args>, asOf: string | undefined, region?: 'of the region') => (region
-      ? sql<string>`coalesce(${a.period}, (select max(l.period) from counting l where l.region_code = ${a.region}))`
-      : periodOrLatest(db, a.period as string, asOf));
+    /** The period asked for, or when none is (null) the region's latest with figures, in the read's own statement. */
+    const regionPeriodOrLatest = (a: Partial<Args>, asOf: string | undefined) =>
+      sql<string>`coalesce(${a.period}, (${latestOfRegion(db, a.region as string, asOf)}))`;
     // An upload's row and its gemeenten's rows are read apart (withFigures): one wide row per gemeente costs more.
     const countingUploads = (d: ReturnType<typeof withCounting>) => d.selectFrom('counting as c')
       .innerJoin('uploads as u', 'u.id', 'c.upload_id')
       .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount])
       .orderBy('u.region_code');
     this.q = {
-      latestRegionPeriod: counting<{ period: string | null }>((d, a) => d.selectFrom('counting').select((eb) => eb.fn.max('period').as('period'))
-        .where('region_code', '=', a.region as string)),
+      latestRegionPeriod: {
+        now: prepare(db, (d, a: Partial<Args>) => latestOfRegion(d, a.region as string, undefined)),
+        asOf: prepare(db, (d, a: Partial<Args>) => latestOfRegion(d, a.region as string, a.asOf)),
+      } satisfies Variants<{ period: string | null }>,
       periods: prepare(db, (d) => d.selectFrom('current_uploads').select('period').distinct().orderBy('period')),
       regionPeriods: prepare(db, (d, a: { region: string }) => d.selectFrom('current_uploads').select('period').where('region_code', '=', a.region).orderBy('period')),
-      uploads: counting<UploadRow>((d, a, asOf) => countingUploads(d).where('c.period', '=', periodAsked(a, asOf))),
-      regionUpload: counting<UploadRow>((d, a, asOf) => countingUploads(d).where('c.period', '=', periodAsked(a, asOf, 'of the region'))
+      uploads: counting<UploadRow>((d, a, asOf) => countingUploads(d).where('c.period', '=', periodOrLatest(db, a.period ?? null, asOf))),
+      regionUpload: counting<UploadRow>((d, a, asOf) => countingUploads(d).where('c.period', '=', regionPeriodOrLatest(a, asOf))
         .where('c.region_code', '=', a.region as string)),
       upload: prepare(db, (d, a: { id: number }) => d.selectFrom('uploads as u')
         .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount, 'u.region_label']).where('u.id', '=', a.id)),
@@ -109,10 +107,10 @@ export class FiguresDatabase implements FiguresStore {
       allSums: counting<SumsRow>((d) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).orderBy('c.period').orderBy('c.region_code')),
       periodSums: counting<SumsRow>((d, a, asOf) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
-        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.period', '=', periodAsked(a, asOf)).orderBy('c.region_code')),
+        .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.period', '=', periodOrLatest(db, a.period ?? null, asOf)).orderBy('c.region_code')),
       regionPeriodSums: counting<SumsRow>((d, a, asOf) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns)
-        .where('c.period', '=', periodAsked(a, asOf, 'of the region')).where('c.region_code', '=', a.region as string)),
+        .where('c.period', '=', regionPeriodOrLatest(a, asOf)).where('c.region_code', '=', a.region as string)),
       regionSums: counting<SumsRow>((d, a) => d.selectFrom('counting as c').innerJoin('uploads as u', 'u.id', 'c.upload_id')
         .innerJoin('upload_sums as s', 's.upload_id', 'c.upload_id').select(sumColumns).where('c.region_code', '=', a.region as string).orderBy('c.period')),
       // Under every region that held the gemeente in some year (Vijfheerenlanden: AM99 in 2020, Gorinchem

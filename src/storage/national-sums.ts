@@ -61,7 +61,7 @@ const latestAsOf = (d: Kysely<Schema>, asOf: string) => d.selectFrom('national_s
  * The period given (a value or a parameter), or when it is null the latest with figures, now or as of an
  * instant: a read naming no period resolves it in its own statement, not in a round trip before it.
  */
-export const periodOrLatest = (d: Kysely<Schema>, period: string, asOf: string | undefined) =>
+export const periodOrLatest = (d: Kysely<Schema>, period: string | null, asOf: string | undefined) =>
   sql<string>`coalesce(${period}, (${asOf === undefined ? latestNow(d) : latestAsOf(d, asOf)}))`;
 
 export function nationalQueries(db: Kysely<Schema>) {
@@ -79,9 +79,9 @@ export function nationalQueries(db: Kysely<Schema>) {
         left join upload_sums s on s.upload_id = c.upload_id
       group by p.period`),
     now: prepare(db, (d, a: { period: string | null }) => d.selectFrom('national_sums as h').select(rowColumns)
-      .where('h.period', '=', periodOrLatest(d, a.period as string, undefined)).where('h.valid_until', 'is', null).where('h.regions', '>', 0)),
+      .where('h.period', '=', periodOrLatest(d, a.period, undefined)).where('h.valid_until', 'is', null).where('h.regions', '>', 0)),
     asOf: prepare(db, (d, a: { period: string | null; asOf: string }) => d.selectFrom('national_sums as h').select(rowColumns)
-      .where('h.period', '=', periodOrLatest(d, a.period as string, a.asOf)).where('h.valid_from', '<=', a.asOf)
+      .where('h.period', '=', periodOrLatest(d, a.period, a.asOf)).where('h.valid_from', '<=', a.asOf)
       .orderBy('h.valid_from', 'desc').orderBy('h.n', 'desc').limit(1)),
     allNow: prepare(db, (d) => allNow(d).select(rowColumns).orderBy('h.period')),
     allAsOf: prepare(db, (d, a: { asOf: string }) => allAsOf(d, a.asOf).select(rowColumns).orderBy('h.period')),
@@ -105,7 +105,7 @@ export function nationalQueries(db: Kysely<Schema>) {
       const [row] = await (asOf === undefined ? q.now.rows(db, { period: given }) : q.asOf.rows(db, { period: given, asOf }));
       return row && Number(row.regions) > 0 ? toNational(row) : undefined;
     },
-    /** The versions of what `read` gives for every period, in one row (about a dozen bytes per period): no row objects to build. */
+    /** The versions of what `all` gives for every period, in one row (about a dozen bytes per period): no row objects to build. */
     versions: async (db: Executor, asOf: string | undefined): Promise<NationalSumsVersion[]> => {
       const [row] = await (asOf === undefined ? q.versionsNow.rows(db, {}) : q.versionsAsOf.rows(db, { asOf }));
       return unspaced(row?.versions ?? '').map((version) => ({ period: version.slice(0, version.indexOf(':')), version }));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { deepFreeze } from '../../src/domain/frozen';
-import { jsonAnswer } from '../../src/exports/json';
+import { jsonAnswer, MAX_RUNS } from '../../src/exports/json';
 
 /** A view as reads give them: members of any JSON value, some of them lists of objects, frozen or not. */
 const views = fc.dictionary(
@@ -55,6 +55,20 @@ describe('JSON of a view with frozen points', () => {
     expect(changed.bytes.toString()).toBe('{"series":[{"period":"2026-01","total":7898},{"period":"2026-02","total":7901},{"period":"2026-03","total":7951}]}');
     expect(changed.digest.equals(first.digest)).toBe(false);
     expect(jsonAnswer({ asOf: '2026-07-01T00:00:00Z', series: series.slice() }).bytes.toString()).toBe(JSON.stringify({ asOf: '2026-07-01T00:00:00Z', series }));
+  });
+
+  test('When more lists of frozen points are written than are kept, then the least recently used is joined anew, with the same bytes', () => {
+    const lists = Array.from({ length: MAX_RUNS + 1 }, (_, k) => points([k, k + 1]));
+    const first = jsonAnswer({ series: lists[0] });
+    for (const list of lists.slice(1, MAX_RUNS)) jsonAnswer({ series: list });
+
+    expect(jsonAnswer({ series: lists[0] }).bytes).toBe(first.bytes); // still kept: used again, so now the most recent
+
+    for (const list of lists.slice(1)) jsonAnswer({ series: list }); // the other 16 are used after it
+    const again = jsonAnswer({ series: lists[0] });
+    expect(again.bytes).not.toBe(first.bytes);
+    expect(again.bytes.equals(first.bytes)).toBe(true);
+    expect(again.digest.equals(first.digest)).toBe(true);
   });
 
   test('When a list holds objects frozen only on the outside, then they are written anew each time: what is inside may have changed', () => {
