@@ -37,7 +37,7 @@ export const MAX_RUNS = 16;
 /** Per run: the same points with the surrounding members of a couple of different reads. */
 const ANSWERS_PER_RUN = 2;
 /** Leads the digest of an answer made of parts, so that it is never the digest of some body's bytes alone. */
-const PARTS_DIGEST = 'json parts\n';
+const PARTS_TAG = 'json parts\n';
 
 const sha256 = (data: Buffer | string): Buffer => createHash('sha256').update(data).digest();
 
@@ -97,7 +97,7 @@ function runOf(value: unknown): Run | undefined {
 const sameParts = (a: readonly Part[], b: readonly Part[]) => a.length === b.length && a.every((part, i) => part === b[i]);
 
 function made(parts: readonly Part[]): JsonAnswer {
-  const hash = createHash('sha256').update(PARTS_DIGEST);
+  const hash = createHash('sha256').update(PARTS_TAG);
   for (const part of parts) {
     // Each part with its kind and length first, so that no two sequences of parts hash alike.
     if (typeof part === 'string') hash.update(`t${Buffer.byteLength(part)}:`).update(part);

@@ -46,6 +46,7 @@ interface Flight {
   answer?: KeptAnswer;
   /** Settles once the answer is derived, or once the leading request ended without one. */
   done: Promise<void>;
+  /** Settles `done` and lets the next request for the key lead a derivation of its own. */
   end(): void;
 }
 
@@ -187,6 +188,7 @@ export class KeptAnswers {
     if (flight?.version === this.version) {
       void flight.done.then(() => {
         if (flight.answer) return sendAnswer(req, res, flight.answer);
+        this.catchUp(); // its own answer may be kept for the version it is derived at
         req.keeping = { key, version: this.version };
         next();
       });
@@ -209,7 +211,11 @@ export class KeptAnswers {
     };
     this.deriving.set(key, flight);
     req.keeping = { key, version: this.version, flight };
-    finished(res, () => flight.end()); // also when the response has ended already (its client gone)
+    // Also when the response has ended already (its client gone); its listeners go with it, an error's too.
+    const cleanUp = finished(res, () => {
+      cleanUp();
+      flight.end();
+    });
   }
 
   /**

@@ -222,6 +222,7 @@ describe('An answer asked for by several requests at once', () => {
       server.close();
     }
   });
+
   test('When answers that are never kept are asked for at once, then the waiters derive theirs at the same time, not one after another', async () => {
     let releaseRest = () => undefined as void;
     const rest = new Promise<void>((resolve) => (releaseRest = resolve));
@@ -274,7 +275,6 @@ describe('An answer asked for by several requests at once', () => {
       server.close();
     }
   });
-
 });
 
 /** The headers of an answer that say what it is: all but the date, which moves, and the request's own id. */
