@@ -37,5 +37,6 @@ export function withCounting(db: Kysely<Schema>, asOf: string | undefined) {
 export function latestOfRegion(db: Kysely<Schema>, region: string, asOf: string | undefined) {
   return asOf === undefined
     ? db.selectFrom('current_uploads').select((eb) => eb.fn.max('period').as('period')).where('region_code', '=', region)
-    : db.selectFrom('uploads as l').select((eb) => eb.fn.max('l.period').as('period')).where('l.region_code', '=', region).where(countsAt('l', asOf));
+    // A period in which some upload of the region stood then has one that counted then: no need to find which.
+    : db.selectFrom('uploads as l').select((eb) => eb.fn.max('l.period').as('period')).where('l.region_code', '=', region).where(stood('l', asOf));
 }
