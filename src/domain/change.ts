@@ -29,9 +29,12 @@ export function changeBetween(from: Observation, to: Observation): Change {
   };
 }
 
+/** A point's change from the point before it; none for the first point. */
+export const changeFrom = (before: Observation | undefined, point: Observation): Change | null => (before === undefined ? null : changeBetween(before, point));
+
 /** Each point with its change from the point before it (the points are the periods with figures, oldest first). */
 export function withChanges<T extends Observation>(points: readonly T[]): Array<T & { change: Change | null }> {
-  return points.map((point, i) => ({ ...point, change: i === 0 ? null : changeBetween(points[i - 1], point) }));
+  return points.map((point, i) => ({ ...point, change: changeFrom(points[i - 1], point) }));
 }
 
 /** The filters of an SDMX data query, periods in their canonical form. */

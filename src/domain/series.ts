@@ -2,7 +2,7 @@
  * Progress over time: a region's, a gemeente's and the nation's figures per period, each point exactly the
  * one-period read of its period, with the change from the period before. Each series is read in one query.
  */
-import { changeBetween as changeOf, Selection, selectObservations, withChanges } from './change';
+import { changeFrom, Selection, selectObservations, withChanges } from './change';
 import { DomainError, ProblemItem } from './errors';
 import { Counts, summarize, sumCounts } from './figures';
 import { changeBetween, compositionOf, connected, relatedOn } from './comparable';
@@ -248,7 +248,7 @@ class KeptPoints {
         continue;
       }
       const totals = nationalTotalsOf(s, this.classifications.forPeriodOr(s.period, this.reference));
-      points.push(this.keep({ ...totals, change: i === 0 ? null : changeOf(points[i - 1], totals) }, s.version, before));
+      points.push(this.keep({ ...totals, change: changeFrom(points[i - 1], totals) }, s.version, before));
     }
     return points;
   }
