@@ -29,8 +29,7 @@ export async function withdrawUpload(ctx: UseCaseContext, id: number, writer: Wr
     throw alreadyWithdrawn(id, now?.withdrawnAt ?? null, now?.withdrawnBy ?? null); // withdrawn meanwhile, by another process
   }
   ctx.figuresChanged([{ regionCode: upload.regionCode, period: upload.period }]);
-  const withdrawn = await ctx.store.getUpload(id);
-  const [current] = await ctx.store.currentUploads(upload.period, { regionCode: upload.regionCode });
+  const [withdrawn, [current]] = await Promise.all([ctx.store.getUpload(id), ctx.store.currentUploads(upload.period, { regionCode: upload.regionCode })]);
   return {
     withdrawn: summaryOf(ctx, withdrawn ?? upload),
     ...(current ? { current: summaryOf(ctx, current) } : {}),

@@ -5,7 +5,7 @@
  */
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Herindeling, YearClassification } from '../domain/classification';
-import { type Executor, prepare } from './prepared';
+import { type Executor, oneByOne, prepare } from './prepared';
 import type { Schema } from './schema';
 
 export type ClassificationQueries = ReturnType<typeof classificationQueries>;
@@ -90,10 +90,8 @@ export async function writeClassification(x: Executor, q: ClassificationQueries,
 
 /** A Kysely connection (the migrator's transaction) as an Executor, so that it runs the same prepared queries. */
 export function executorOn(db: Kysely<Schema>): Executor {
-  return {
-    async query<R>(text: string, parameters: readonly unknown[]) {
-      const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]));
-      return { rows: result.rows, affected: Number(result.numAffectedRows ?? 0) };
-    },
-  };
+  return oneByOne(async <R>(text: string, parameters: readonly unknown[]) => {
+    const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...parameters]));
+    return { rows: result.rows, affected: Number(result.numAffectedRows ?? 0) };
+  });
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NewUpload } from '../domain/ports';
 import type { Touched } from '../domain/staleness';
-import type { Executor } from './prepared';
+import type { Executor, Statement } from './prepared';
 import type { Schema } from './schema';
 import type { Dialect } from './migrations/migrations';
 
@@ -25,8 +25,10 @@ export interface Engine {
   readonly reads: Executor;
   /**
    * Runs `body` in one write transaction that holds the write lock from its start (so that instants taken
-   * inside follow commit order) and, when `body` says it changed something, tells other processes so, with
-   * the regions and periods it `touched` when it says so.
+   * inside follow commit order), then the `closing` statements it gives, and, when `body` says it changed
+   * something, tells other processes so, with the regions and periods it `touched` when it says so.
+   * PostgreSQL sends the lock with the body's first statements and the closing ones with the COMMIT, one
+   * round trip each (every round trip inside the lock waits for an event loop that is also serving reads).
    */
   write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T>;
   /**
@@ -59,6 +61,8 @@ export interface WriteOutcome<T> {
   changed: boolean;
   /** The regions and periods a change wrote, for other processes to forget only what depends on them. */
   touched?: Touched[];
+  /** Statements to run last, in order, whose outcomes the write does not need. */
+  closing?: ReadonlyArray<Statement<unknown>>;
 }
 
 export interface EngineStaging {

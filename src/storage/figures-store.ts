@@ -364,8 +364,7 @@ export class FiguresDatabase implements FiguresStore {
   /** Inside an upload's write: a key taken meanwhile (by another process) undoes the upload. */
   private async remember(db: Executor, remember: Remember | undefined, records: UploadRecord[]): Promise<void> {
     if (!remember) return;
-    await this.q.forgetExpired.run(db, { now: remember.now });
-    const { affected } = await this.q.remember.run(db, { ...remember, answer: remember.answer(records) });
+    const [, { affected }] = await db.batch([this.q.forgetExpired.with({ now: remember.now }), this.q.remember.with({ ...remember, answer: remember.answer(records) })]);
     if (affected === 0) {
       throw new DomainError('conflict', 'Conflict', 'Another request with this Idempotency-Key was stored at the same moment; send it again to get that answer.');
     }
@@ -380,10 +379,7 @@ export class FiguresDatabase implements FiguresStore {
    */
   async beginStaging(): Promise<Staging> {
     const staging = this.engine.stage();
-    const forget = async (db: Executor, id: number | string) => {
-      await this.q.forgetStagedFigures.run(db, { importId: id as number });
-      await this.q.forgetStagedUploads.run(db, { importId: id as number });
-    };
+    const forgetting = (id: number | string) => [this.q.forgetStagedFigures.with({ importId: id as number }), this.q.forgetStagedUploads.with({ importId: id as number })];
     const commit = async (now: WriteClock, remember?: Remember): Promise<UploadRecord[]> => {
       // An import that never left memory is written straight into the figures.
       const held = staging.held();
@@ -399,25 +395,22 @@ export class FiguresDatabase implements FiguresStore {
         } else {
           staged = await this.q.staged.rows(db, { importId: flushed.importId as number });
           const args = { importId: flushed.importId as number, at: uploadedAt, base: staged[0]?.base ?? 0 };
-          await this.q.insertStaged.run(db, args);
-          const { affected: moved } = await this.q.moveStaged.run(db, args);
+          const [, { affected: moved }] = await db.batch([this.q.insertStaged.with(args), this.q.moveStaged.with(args), this.q.sumStaged.with(args),
+            this.q.makeStagedCurrent.with(args), ...forgetting(flushed.importId)]);
           // Never a partial file. Staged rows are gone only if something cleared them under a running import
           // (PostgreSQL's stale-staging sweep, or its UNLOGGED tables emptied by a crash): send the file again.
           if (staged.length !== flushed.count || moved !== staged.reduce((n, u) => n + u.gemeente_count, 0)) throw unavailable();
-          await this.q.sumStaged.run(db, args);
-          await this.q.makeStagedCurrent.run(db, args);
-          await forget(db, flushed.importId);
-        }
-        // The national sums of their periods, and the outbox (an event per upload), with the figures or not at all.
-        if (staged.length > 0) {
-          await this.national.keep(db, staged[0].base + 1, staged[0].base + staged.length, uploadedAt);
-          await this.outbox.published.run(db, { base: staged[0].base, count: staged.length, type: EVENT_TYPES.published });
         }
         const last = new Map(staged.map((u) => [`${u.region_code} ${u.period}`, u.seq]));
         const records = staged.map((u) => toRecord({ ...u, id: u.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
           current: last.get(`${u.region_code} ${u.period}`) === u.seq }));
         await this.remember(db, remember, records);
-        return { result: records, changed: true, touched: staged.map((u) => ({ regionCode: u.region_code, period: u.period })) };
+        return {
+          result: records, changed: true, touched: staged.map((u) => ({ regionCode: u.region_code, period: u.period })),
+          // The national sums of their periods, and the outbox (an event per upload), with the figures or not at all.
+          closing: staged.length === 0 ? [] : [...this.national.keeping(staged[0].base + 1, staged[0].base + staged.length, uploadedAt),
+            this.outbox.published.with({ base: staged[0].base, count: staged.length, type: EVENT_TYPES.published })],
+        };
       });
     };
     return {
@@ -425,7 +418,7 @@ export class FiguresDatabase implements FiguresStore {
       commit,
       discard: async () => {
         const importId = staging.stagedAs();
-        if (importId !== undefined) await this.read(() => forget(this.db, importId));
+        if (importId !== undefined) await this.read(() => this.db.batch(forgetting(importId)));
       },
     };
   }
@@ -455,17 +448,15 @@ export class FiguresDatabase implements FiguresStore {
     if (!isId(id)) return false;
     return this.engine.write(async (db) => {
       const at = now();
-      const { affected } = await this.q.withdraw.run(db, { id, at, by: withdrawnBy });
+      const [{ affected }, { rows: [scope] }] = await db.batch([this.q.withdraw.with({ id, at, by: withdrawnBy }), this.q.withdrawnScope.with({ id })]);
       if (affected === 0) return { result: false, changed: false };
-      const [scope] = await this.q.withdrawnScope.rows(db, { id });
       const where = { region: scope.region_code, period: scope.period };
-      if (scope.current !== null) {
-        if (scope.standing === null) await this.q.forgetCurrent.run(db, where);
-        else await this.q.makeCurrent.run(db, { ...where, id: Number(scope.standing) });
-        await this.national.keep(db, id, id, at);
-      }
-      await this.outbox.withdrawn.run(db, { id, at, type: EVENT_TYPES.withdrawn });
-      return { result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period }] };
+      const current = scope.current === null ? []
+        : [scope.standing === null ? this.q.forgetCurrent.with(where) : this.q.makeCurrent.with({ ...where, id: Number(scope.standing) }), ...this.national.keeping(id, id, at)];
+      return {
+        result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period }],
+        closing: [...current, this.outbox.withdrawn.with({ id, at, type: EVENT_TYPES.withdrawn })],
+      };
     });
   }
 }

@@ -9,7 +9,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { NationalSums, NationalSumsVersion } from '../domain/ports';
 import { unspaced } from './events-store';
-import { type Executor, prepare } from './prepared';
+import { type Executor, prepare, type Statement } from './prepared';
 import type { NationalSumsTable, Schema } from './schema';
 
 /** The columns a national row's sums fill, in the order of `nationalAggregates`. */
@@ -91,11 +91,8 @@ export function nationalQueries(db: Kysely<Schema>) {
     latestAsOf: prepare(db, (d, a: { asOf: string }) => latestAsOf(d, a.asOf)),
   };
   return {
-    /** Inside a write that made or withdrew uploads first … last, after current_uploads took it in. */
-    keep: async (tx: Executor, first: number, last: number, at: string) => {
-      await q.supersede.run(tx, { first, last, at });
-      await q.record.run(tx, { first, last, at });
-    },
+    /** A write's closing statements when it made or withdrew uploads first … last, run after current_uploads took it in. */
+    keeping: (first: number, last: number, at: string): Array<Statement<unknown>> => [q.supersede.with({ first, last, at }), q.record.with({ first, last, at })],
     /** Every period's that had figures (oldest first), now or as of an instant. */
     all: async (db: Executor, asOf: string | undefined): Promise<NationalSums[]> =>
       (await (asOf === undefined ? q.allNow.rows(db, {}) : q.allAsOf.rows(db, { asOf }))).map(toNational),

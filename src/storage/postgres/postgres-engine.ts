@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
-import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
 import type { Logger } from 'pino';
 import { DomainError } from '../../domain/errors';
 import type { NewUpload } from '../../domain/ports';
@@ -9,7 +9,8 @@ import type { Touched } from '../../domain/staleness';
 import { type Engine, type EngineStaging, STAGING_BATCH_ROWS, type StagedUpload, type WriteOutcome } from '../engine';
 import { FiguresDatabase } from '../figures-store';
 import { migrate, transactionOn } from '../migrations/migrator';
-import { type Executor, prepare } from '../prepared';
+import { type Executor, oneByOne, type Outcome, prepare, type Statement } from '../prepared';
+import { inlined } from './inlined';
 import type { Schema } from '../schema';
 import { unavailable } from '../unavailable';
 import { ChangeListener, FIGURES_CHANNEL, notifiedScope } from './change-listener';
@@ -47,9 +48,9 @@ const MIGRATION_LOCK = 0x50_4e_41_52;
 /**
  * How a write begins: with the lock on the version row that makes writes of every instance take turns, in
  * the same round trip (a simple query of two statements), since every round trip inside the lock waits for
- * an event loop that is also serving reads.
+ * an event loop that is also serving reads. The version it reads is the one the write raises.
  */
-const BEGIN_LOCKED = 'BEGIN; SELECT version FROM figures_version FOR UPDATE';
+const BEGIN_LOCKED = 'BEGIN; SELECT version::text AS version FROM figures_version FOR UPDATE';
 /** A transaction that need not wait for the disk at COMMIT (deliveries' claims and outcomes). */
 const BEGIN_NOT_DURABLE = 'BEGIN; SET LOCAL synchronous_commit TO off';
 
@@ -70,14 +71,34 @@ const nameOf = (text: string) => {
 /** A statement as pg runs it: named after its text when it has parameters, so that each connection prepares it once. */
 const statement = (text: string, values: readonly unknown[]) => (values.length === 0 ? text : { name: nameOf(text), text, values: [...values] });
 
-/** Runs statements on a pool (each on any connection) or on one checked-out client. */
-function executorOf(target: Pool | PoolClient): Executor {
-  return {
-    query: async <R>(text: string, values: readonly unknown[]) => {
-      const result = await target.query(statement(text, values) as string);
-      return { rows: result.rows as R[], affected: result.rowCount ?? 0 };
-    },
-  };
+/** Runs a statement on a pool (on any connection) or on one checked-out client. */
+const queryOn = (target: Pool | PoolClient): Executor['query'] => async <R>(text: string, values: readonly unknown[]) => {
+  const result = await target.query(statement(text, values) as string);
+  return { rows: result.rows as R[], affected: result.rowCount ?? 0 };
+};
+
+/**
+ * A transaction on one checked-out client: a batch of several statements goes as one simple query, its
+ * arguments written in (inlined.ts), so in one round trip, and so do its closing statements with the
+ * COMMIT; a statement alone is sent named, with parameters, as everywhere else.
+ */
+class OpenTransaction implements Executor {
+  readonly query: Executor['query'];
+
+  constructor(private readonly client: PoolClient) {
+    this.query = queryOn(client);
+  }
+
+  batch = (async (statements: ReadonlyArray<Statement<unknown>>) => (statements.length === 1
+    ? [await this.query(statements[0].sql, statements[0].parameters)]
+    : this.simple(statements.map(inlined)))) as Executor['batch'];
+
+  /** Statements without arguments (BEGIN, COMMIT) and the statements given, in order, in one round trip; their outcomes. */
+  async simple(texts: readonly string[]): Promise<Array<Outcome<Record<string, unknown>>>> {
+    if (texts.length === 0) return [];
+    const results = await this.client.query(texts.join(';\n'));
+    return (Array.isArray(results) ? results : [results]).map((r: QueryResult) => ({ rows: r.rows as Array<Record<string, unknown>>, affected: r.rowCount ?? 0 }));
+  }
 }
 
 function namingStatements(pool: Pool): PostgresPool {
@@ -109,7 +130,7 @@ export class PostgresEngine implements Engine {
 
   private constructor(private readonly pool: Pool, private readonly listener: ChangeListener, sweepMs: number, logger?: Logger) {
     this.db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
-    this.reads = executorOf(pool);
+    this.reads = oneByOne(queryOn(pool));
     this.q = {
       /** A batch of staged uploads and all their rows in one statement; the first batch draws the import's id. */
       stage: prepare(this.db, (_d, a: StagedColumns) => sql<{ id: string }>`with import as (select coalesce(${a.importId}::bigint, nextval('staged_imports')) as id),
@@ -198,13 +219,14 @@ export class PostgresEngine implements Engine {
 
   write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T> {
     let ownVersion: string | undefined;
-    return this.inTransaction(async (db) => {
-      const { result, changed, touched } = await body(db);
-      if (changed) {
-        ownVersion = (await this.q.raiseVersion.rows(db, { touched: notifiedScope(touched) }))[0].version;
-        this.listener.committing(ownVersion);
-      }
-      return result;
+    return this.inTransaction(async (tx, opened) => {
+      const { result, changed, touched, closing = [] } = await body(tx);
+      if (!changed) return { result, closing };
+      // The version row is locked by this write (the opening's last statement read it), so the version it
+      // raises to is the next.
+      ownVersion = (BigInt(String(opened.at(-1)?.rows[0]?.version)) + 1n).toString();
+      this.listener.committing(ownVersion);
+      return { result, closing: [...closing, this.q.raiseVersion.with({ touched: notifiedScope(touched) })] };
     }, BEGIN_LOCKED, () => {
       // Not committed, or not known to be: its version may be another commit's, so it is not ours to ignore.
       if (ownVersion !== undefined) this.listener.committing(ownVersion, true);
@@ -212,26 +234,29 @@ export class PostgresEngine implements Engine {
   }
 
   transaction<T>(body: (db: Executor) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
-    return this.inTransaction(body, options.durable ?? true ? 'BEGIN' : BEGIN_NOT_DURABLE);
+    return this.inTransaction(async (tx) => ({ result: await body(tx) }), options.durable ?? true ? 'BEGIN' : BEGIN_NOT_DURABLE);
   }
 
   /**
-   * `body` between `begin` (BEGIN, and what the transaction starts with) and COMMIT on one pooled connection;
-   * rolled back (`onFailure` told) when anything fails.
+   * `body` between `begin` (BEGIN, and what the transaction starts with; its outcomes given to `body`) and
+   * the closing statements `body` gives with COMMIT, in one round trip, on one pooled connection; rolled back
+   * (`onFailure` told) when anything fails.
    */
-  private async inTransaction<T>(body: (db: Executor) => Promise<T>, begin = 'BEGIN', onFailure = () => {}): Promise<T> {
+  private async inTransaction<T>(
+    body: (tx: OpenTransaction, opened: Array<Outcome<Record<string, unknown>>>) => Promise<{ result: T; closing?: ReadonlyArray<Statement<unknown>> }>,
+    begin: string, onFailure = () => {},
+  ): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
     } catch (error) {
       return this.failed(error);
     }
-    const db = executorOf(client);
+    const tx = new OpenTransaction(client);
     let broken: unknown;
     try {
-      await client.query(begin);
-      const result = await body(db);
-      await client.query('COMMIT');
+      const { result, closing = [] } = await body(tx, await tx.simple([begin]));
+      await tx.simple([...closing.map(inlined), 'COMMIT']);
       return result;
     } catch (error) {
       onFailure();

@@ -8,7 +8,7 @@ import type { Touched } from '../../domain/staleness';
 import { type Engine, type EngineStaging, STAGING_BATCH_ROWS, type WriteOutcome } from '../engine';
 import { FiguresDatabase } from '../figures-store';
 import { migrate, transactionOn } from '../migrations/migrator';
-import { type Executor, prepare } from '../prepared';
+import { type Executor, oneByOne, prepare } from '../prepared';
 import type { Schema } from '../schema';
 import { openFile, SYNCHRONOUS } from './sqlite-file';
 
@@ -60,11 +60,11 @@ export class SqliteEngine implements Engine {
     raw.exec(STAGING_SCHEMA);
     this.statements = preparedOnce(raw);
     this.db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: this.statements }) });
-    this.reads = { query: async (text, values) => {
+    this.reads = oneByOne(async (text, values) => {
       // A write holds the connection across awaits: what runs meanwhile would run inside its transaction.
       while (this.writing > 0) await this.turn;
       return this.run(text, values);
-    } };
+    });
     this.dataVersion = raw.prepare('PRAGMA data_version').pluck();
     this.q = {
       stageUpload: prepare(this.db, (d, a: { importId: number; seq: number; regionCode: string; period: string; registerTotal: number | null; uploadedBy: string; source: string; regionLabel: string | null }) =>
@@ -116,11 +116,12 @@ export class SqliteEngine implements Engine {
     this.turn = new Promise<void>((resolve) => (done = resolve));
     try {
       await before;
-      const tx: Executor = { query: (text, values) => this.run(text, values) };
+      const tx = oneByOne((text, values) => this.run(text, values));
       if (!durable) this.raw.pragma('synchronous = NORMAL');
       this.raw.exec('BEGIN IMMEDIATE');
       try {
-        const { result } = await body(tx);
+        const { result, closing } = await body(tx);
+        if (closing) await tx.batch(closing);
         this.raw.exec('COMMIT');
         return result;
       } catch (error) {
@@ -144,7 +145,7 @@ export class SqliteEngine implements Engine {
     let staged = 0;
     let pending: NewUpload[] = [];
     let pendingRows = 0;
-    const direct: Executor = { query: (text, values) => this.run(text, values) };
+    const direct = oneByOne((text, values) => this.run(text, values));
     const stageTable = this.raw.transaction((uploads: NewUpload[]) => {
       for (const u of uploads) {
         const seq = ++staged;
