@@ -3,7 +3,7 @@ import type { StoredEvent } from '../domain/events';
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryTarget, EventFilter, EventStore, NewSubscription, SubscriptionRecord } from '../domain/ports';
 import type { Engine } from './engine';
 import { EventFeedQueries, lastEventSeq, spaced, toEvent, unspaced } from './events-store';
-import { type Executor, prepare, type Prepared } from './prepared';
+import { type Executor, type Outcome, prepare, type Prepared, type RowOf, type Statement } from './prepared';
 import type { EventsTable, Schema, SubscriptionsTable } from './schema';
 
 type SubscriptionRow = Selectable<SubscriptionsTable> & { pending: number };
@@ -200,8 +200,9 @@ export class EventsDatabase implements EventStore {
       // Deliveries lost in a crash of the machine are written again from their events, and a lease lost only
       // lets its delivery be claimed again sooner: neither waits for the disk.
       const rows = await this.engine.transaction(async (db) => {
-        await this.writeDeliveries(db);
-        return this.q.claim.rows(db, { now, until, token, limit });
+        const claim = this.q.claim.with({ now, until, token, limit });
+        const outcomes = await db.batch([...(await this.deliveriesToWrite(db)), claim]);
+        return (outcomes.at(-1) as Outcome<RowOf<typeof claim>>).rows;
       }, { durable: false });
       // A claim holds a few events, each for several subscriptions: each is read once.
       const events = new Map<number, Promise<EventsTable | undefined>>();
@@ -227,15 +228,14 @@ export class EventsDatabase implements EventStore {
     if (this.engine.dialect === 'postgres') await this.q.holdCursor.run(db, {});
   }
 
-  /** The deliveries of the events since the cursor, in event order (at most EVENTS_AT_ONCE events). */
-  private async writeDeliveries(db: Executor): Promise<void> {
+  /** The statements that write the deliveries of the events since the cursor, in event order (at most EVENTS_AT_ONCE events). */
+  private async deliveriesToWrite(db: Executor): Promise<Array<Statement<unknown>>> {
     const [cursor] = await this.q.cursor.rows(db, {});
-    if (!cursor) return; // another instance is writing them
+    if (!cursor) return []; // another instance is writing them
     const after = Number(cursor.seq);
     const upto = Math.min(Number(cursor.last), after + EVENTS_AT_ONCE);
-    if (upto <= after) return;
-    await this.q.fanOut.run(db, { after, upto });
-    await this.q.moveCursor.run(db, { seq: upto });
+    if (upto <= after) return [];
+    return [this.q.fanOut.with({ after, upto }), this.q.moveCursor.with({ seq: upto })];
   }
 
   /**

@@ -19,7 +19,7 @@ export interface Outcome<R> { rows: R[]; affected: number }
 
 /** A compiled statement with its arguments in place, to be run in a batch; `R` is its row. */
 export interface Statement<R> { readonly sql: string; readonly parameters: readonly unknown[]; readonly row?: R }
-type RowOf<S> = S extends Statement<infer R> ? R : never;
+export type RowOf<S> = S extends Statement<infer R> ? R : never;
 
 /** An executor that runs a batch one statement after another. */
 export function oneByOne(query: Executor['query']): Executor {
