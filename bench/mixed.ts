@@ -2,8 +2,9 @@
  * Issue 19: reads while the figures change. 100 connections read a mix (a region's totals, the national
  * totals, the coverage as CSV, the national series and the region's xlsx table; one read in ten of the JSON
  * ones as of the current second, a new `asOf` each second), first alone, then while writers upload a region's
- * figures for the latest period and withdraw that upload again (three writers at once, in a process of their
- * own; about 30 writes/s in all).
+ * figures for the latest period and withdraw that upload again (four writers at once, in a process of their
+ * own, each one write after another, at up to 30 writes/s in all: a write takes about 100-140 ms on
+ * PostgreSQL under this read load, so fewer writers could not offer 30 writes/s on any build).
  * Reported: reads/s, p50 and p99 of each phase, writes/s, and mixed / reads-only. On SQLite (one process)
  * and on PostgreSQL with two instances on one database (reads spread over both, writes alternating).
  * With `--compare=<rev>` each build is measured in turn within every round, so before and after stand side by side.

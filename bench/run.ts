@@ -69,8 +69,8 @@ const compareSettings: CompareSettings = quick
   : { connections: 50, rounds: 7, seconds: 1.5, warmupSeconds: 1, maxRequests: 300_000, periods: 40, importRounds: 5, importFiles: 59, postgresPeriods: 2, uncachedConnections: 10, growthPeriods: [10, 160] };
 
 const mixed: MixedSettings = quick
-  ? { connections: 100, rounds: 1, seconds: 3, warmupSeconds: 1, maxRequests: 1_000_000, periods: 6, writesPerSecond: 30, writers: 3 }
-  : { connections: 100, rounds: 3, seconds: 8, warmupSeconds: 2, maxRequests: 1_000_000, periods: 40, writesPerSecond: 30, writers: 3 };
+  ? { connections: 100, rounds: 1, seconds: 3, warmupSeconds: 1, maxRequests: 1_000_000, periods: 6, writesPerSecond: 30, writers: 4 }
+  : { connections: 100, rounds: 3, seconds: 8, warmupSeconds: 2, maxRequests: 1_000_000, periods: 40, writesPerSecond: 30, writers: 4 };
 
 const webhooks: WebhooksSettings = quick
   ? { rounds: 2, seconds: 3, clients: 4, subscriptions: 10, answerMs: 50, latencyUploads: 20, latencyGapMs: 100, drainTimeoutMs: 120_000 }

@@ -27,8 +27,8 @@ export interface Engine {
    * Runs `body` in one write transaction that holds the write lock from its start (so that instants taken
    * inside follow commit order), then the `closing` statements it gives, and, when `body` says it changed
    * something, tells other processes so, with the regions and periods it `touched` when it says so.
-   * PostgreSQL sends the lock with the body's first statements and the closing ones with the COMMIT, one
-   * round trip each (every round trip inside the lock waits for an event loop that is also serving reads).
+   * PostgreSQL sends the closing statements with the COMMIT, in one round trip, as it does a batch
+   * (Executor.batch): every round trip inside the lock waits for an event loop that is also serving reads.
    */
   write<T>(body: (db: Executor) => Promise<WriteOutcome<T>>): Promise<T>;
   /**

@@ -25,5 +25,12 @@ function element(value: unknown): string {
  * compiles them; none of our statements has a `$` elsewhere.
  */
 export function inlined(statement: Statement<unknown>): string {
-  return statement.sql.replace(/\$(\d+)/g, (_, n: string) => literal(statement.parameters[Number(n) - 1]));
+  const { sql, parameters } = statement;
+  let placed = 0;
+  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+    placed = Math.max(placed, Number(n));
+    return literal(parameters[Number(n) - 1]);
+  });
+  if (placed !== parameters.length) throw new TypeError(`The statement has ${placed} placeholders for ${parameters.length} arguments`);
+  return text;
 }
