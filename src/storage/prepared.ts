@@ -10,7 +10,7 @@ export interface Executor {
   query<R>(sql: string, parameters: readonly unknown[]): Promise<Outcome<R>>;
   /**
    * Runs `statements` in order, each seeing what the ones before it wrote; their outcomes in that order. An
-   * engine may send them at once (PostgreSQL inside a transaction: one round trip, engine.ts).
+   * engine may send them at once (PostgreSQL inside a transaction: one round trip, postgres-engine.ts).
    */
   batch<S extends ReadonlyArray<Statement<unknown>> | []>(statements: S): Promise<{ -readonly [K in keyof S]: Outcome<RowOf<S[K]>> }>;
 }

@@ -29,17 +29,36 @@ const text = fc.oneof(fc.string({ unit: tricky }), fc.string({ unit: 'grapheme' 
   .filter((s) => !s.includes('\u0000'));
 const int = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
 
-const SELECT = 'select $1::text as t, $2::int as i, $3::text as n, $4::text[] as ts, $5::int[] as "is", $6::bigint as b, $1 || $3 as joined';
+/**
+ * Typed by casts, and untyped (typed by their place, as in our statements: compared with a column or a number,
+ * or not at all), with a placeholder past $9 and a `$1` inside quotes that is no placeholder.
+ */
+const SELECT = `select $1::text as t, $2::int as i, $3::text as n, $4::text[] as ts, $5::int[] as "is", $6::bigint as b,
+  $7 as untyped, $8 + 1 as counted, coalesce($9, 'none') as fallback, ($10 = 'x') as compared, $11 as last, '$1' as "$2"`;
+
+const writtenAsSent = (client: Client) => async (t: string, i: number, n: string | null, ts: Array<string | null>, is: Array<number | null>, b: number | null) => {
+  const parameters = [t, i, n, ts, is, b, t, i, n, t, ts];
+  const sent = await client.query(SELECT, parameters);
+  const written = await client.query(inlined({ sql: SELECT, parameters }));
+  expect(written.rows).toEqual(sent.rows);
+  expect(sent.rows[0]).toMatchObject({ t, i, n, ts, is, untyped: t, $2: '$1' });
+};
+
+const argumentsOfEveryKind = [text, int, fc.option(text), fc.array(fc.option(text)), fc.array(fc.option(int)), fc.option(int)] as const;
 
 test('When any arguments are written into a statement, then it reads them back as it does parameters', async () => {
-  await fc.assert(fc.asyncProperty(text, int, fc.option(text), fc.array(fc.option(text)), fc.array(fc.option(int)), fc.option(int),
-    async (t, i, n, ts, is, b) => {
-      const parameters = [t, i, n, ts, is, b];
-      const sent = await client.query(SELECT, parameters);
-      const written = await client.query(inlined({ sql: SELECT, parameters }));
-      expect(written.rows).toEqual(sent.rows);
-      expect(sent.rows[0]).toMatchObject({ t, i, n, ts, is });
-    }), { numRuns: 300 });
+  await fc.assert(fc.asyncProperty(...argumentsOfEveryKind, writtenAsSent(client)), { numRuns: 300 });
+});
+
+test('When the server reads backslashes in quotes as escapes (standard_conforming_strings off), then the arguments still read back as parameters do', async () => {
+  const old = new Client({ connectionString: database.url });
+  await old.connect();
+  try {
+    await old.query('SET standard_conforming_strings = off');
+    await fc.assert(fc.asyncProperty(...argumentsOfEveryKind, writtenAsSent(old)), { numRuns: 100 });
+  } finally {
+    await old.end();
+  }
 });
 
 test('When a batch holds several statements with arguments, then each gets its own', async () => {
@@ -48,7 +67,10 @@ test('When a batch holds several statements with arguments, then each gets its o
   expect(results.map((r) => r.rows)).toEqual([[{ a: "it's", b: 2 }], [{ a: 'x\\y', b: 10 }]]);
 });
 
-test('When an argument is of a type no literal is written for, then it is refused, not sent as something else', () => {
+test('When an argument is of a type no literal is written for, or placeholders and arguments do not match, then it is refused, not sent as something else', () => {
   expect(() => inlined({ sql: 'select $1', parameters: [new Date(0)] })).toThrow(TypeError);
   expect(() => inlined({ sql: 'select $1', parameters: [[{ a: 1 }]] })).toThrow(TypeError);
+  expect(() => inlined({ sql: 'select $1, $2', parameters: [1] })).toThrow(TypeError);
+  expect(() => inlined({ sql: 'select $1', parameters: [1, 2] })).toThrow(TypeError);
+  expect(() => inlined({ sql: "select '$1'", parameters: [1] })).toThrow(TypeError);
 });

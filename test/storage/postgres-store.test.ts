@@ -3,6 +3,7 @@
  * the SQLite store's for the same calls, and what only several instances on one database can show —
  * concurrent writers, change notification, the fallback version check, migrations started at once, outages.
  */
+import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -169,6 +170,42 @@ describe('FiguresDatabase answers every read and write as the SQLite store does'
     expect(await pg.latestPeriod('AM05')).toBe('2026-09');
   });
 
+  test('When a statement the write sends with its COMMIT fails, then nothing of the upload or withdrawal is stored, on either database', async () => {
+    const [standing] = await both((s) => saveUploads(s, [upload('AM20', '2027-09', 1)], at('2027-10-01T10:00:00.000Z')));
+    // The events are written last, with the COMMIT: refusing them fails the write's closing statements.
+    const sqliteRaw = new Database(path.join(dir, 'sonar.db'));
+    const pgRaw = new Client({ connectionString: database.url });
+    await pgRaw.connect();
+    const count = async () => ({
+      events: [Number((sqliteRaw.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n), Number((await pgRaw.query('SELECT count(*) AS n FROM events')).rows[0].n)],
+      version: (await pgRaw.query('SELECT version::text AS v FROM figures_version')).rows[0].v as string,
+    });
+    const stored = () => both(async (s) => ({
+      uploads: await s.countUploads({ limit: 1, offset: 0 }), current: await currentUpload(s, 'AM20', '2027-09'),
+      national: await s.nationalSums(), standing: await s.getUpload(standing.id),
+    }));
+    try {
+      sqliteRaw.exec("CREATE TRIGGER refuse_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'refused'); END");
+      await pgRaw.query("CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$");
+      await pgRaw.query('CREATE TRIGGER refuse_events BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_events()');
+      const before = await stored();
+      const counted = await count();
+      for (const store of [sqlite, pg]) {
+        await expect(saveUploads(store, [upload('AM20', '2027-09', 2), upload('AM21', '2027-09', 3)], at('2027-10-02T10:00:00.000Z'))).rejects.toThrow(/refused/);
+        await expect(store.withdrawUpload(standing.id, 'writer', at('2027-10-03T10:00:00.000Z'))).rejects.toThrow(/refused/);
+      }
+      expect(await stored()).toEqual(before);
+      expect(await count()).toEqual(counted);
+    } finally {
+      sqliteRaw.exec('DROP TRIGGER IF EXISTS refuse_events');
+      await pgRaw.query('DROP TRIGGER IF EXISTS refuse_events ON events');
+      await pgRaw.query('DROP FUNCTION IF EXISTS refuse_events()');
+      sqliteRaw.close();
+      await pgRaw.end();
+    }
+    expect(await both((s) => s.withdrawUpload(standing.id, 'writer', at('2027-10-04T10:00:00.000Z')))).toBe(true);
+  });
+
   test('When an upload names an unknown gemeente, then the whole batch is rolled back', async () => {
     const before = await pg.countUploads({ limit: 1, offset: 0 });
     const bad = upload('AM01', '2027-06', 10);
@@ -235,6 +272,54 @@ describe('Several FiguresDatabase instances on one database', () => {
     await a.withdrawUpload(record.id, 'writer', at('2026-07-01T11:00:00.000Z'));
     await eventually(() => learnt.push(...b.foreignChanges()) > 0, 2000);
     expect(learnt).toEqual([[{ regionCode: 'AM14', period: '2026-06' }]]);
+  });
+
+  test('When commits are notified while the version check runs, then each is learnt with its scope, none as a change of unknown scope', async () => {
+    // A check every 2 ms against commits one after another: the check often sees a version whose notification
+    // is still on its way on the same connection.
+    const c = await openPostgres(database.url, { versionCheckMs: 2 });
+    try {
+      const seen = c.externalChanges();
+      const learnt: Touched[][] = [];
+      const commits = 150;
+      for (let i = 0; i < commits; i++) await saveUploads(a, [upload('AM01', month(i), i)], at('2026-07-01T10:00:00.000Z'));
+      await eventually(() => {
+        learnt.push(...c.foreignChanges());
+        return learnt.some((t) => t[0].period === month(commits - 1));
+      }, 5000);
+      expect(c.externalChanges()).toBe(seen);
+      expect(new Set(learnt.map((t) => t[0].period)).size).toBe(commits);
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('When an instance commits, then it knows the commit as its own, while the other learns it; a write that failed leaves its version to the next', async () => {
+    const seen = { a: a.externalChanges(), b: b.externalChanges() };
+    a.foreignChanges();
+    b.foreignChanges();
+    const [record] = await saveUploads(a, [upload('AM22', '2026-06', 1)], at('2026-07-01T10:00:00.000Z'));
+    await a.withdrawUpload(record.id, 'writer', at('2026-07-01T11:00:00.000Z'));
+    // A write of A that fails after its version was reckoned: the version is B's next.
+    const raw = new Client({ connectionString: database.url });
+    await raw.connect();
+    try {
+      await raw.query("CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$");
+      await raw.query('CREATE TRIGGER refuse_events BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_events()');
+      await expect(saveUploads(a, [upload('AM23', '2026-06', 2)], at('2026-07-01T12:00:00.000Z'))).rejects.toThrow(/refused/);
+    } finally {
+      await raw.query('DROP TRIGGER IF EXISTS refuse_events ON events');
+      await raw.query('DROP FUNCTION IF EXISTS refuse_events()');
+      await raw.end();
+    }
+    await saveUploads(b, [upload('AM24', '2026-06', 3)], at('2026-07-01T13:00:00.000Z'));
+    // Notifications reach each listener in commit order: once A has learnt B's commit, it has had its own.
+    const learnt: Record<'a' | 'b', Touched[][]> = { a: [], b: [] };
+    await eventually(() => learnt.a.push(...a.foreignChanges()) > 0, 2000);
+    await eventually(() => learnt.b.push(...b.foreignChanges()) >= 2, 2000);
+    expect(learnt.a).toEqual([[{ regionCode: 'AM24', period: '2026-06' }]]);
+    expect(learnt.b).toEqual([[{ regionCode: 'AM22', period: '2026-06' }], [{ regionCode: 'AM22', period: '2026-06' }]]);
+    expect({ a: a.externalChanges(), b: b.externalChanges() }).toEqual(seen);
   });
 
   test('When a commit is made without a notification, then the periodic version check notices it', async () => {

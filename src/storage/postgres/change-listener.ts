@@ -30,6 +30,13 @@ function parsed(payload: string): { version: string; touched: Touched[] | undefi
 export const VERSION_QUERY = 'SELECT version::text AS version FROM figures_version';
 
 /**
+ * How long a version the check found ahead of the notifications is given for them to arrive: a commit is
+ * visible to the check a moment before its notification is sent (and that reaches this connection after
+ * the check's answer), so only a version still ahead this long after counts as a lost notification.
+ */
+export const NOTIFICATION_GRACE_MS = 100;
+
+/**
  * Learns of commits made by any instance: LISTEN on a dedicated connection (a pooled one could be handed
  * out between notifications, and pgbouncer in transaction mode does not forward them), and a periodic
  * version check on the same connection that is also its heartbeat. A commit whose notification was lost is
@@ -49,6 +56,8 @@ export class ChangeListener {
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
   private stopped = false;
+  /** When a check first found the version ahead of the notifications (while listening), until they catch up. */
+  private aheadSince: number | undefined;
 
   /**
    * `listens` false behind a pooler in transaction mode: a LISTEN there lands on a pooled server connection
@@ -86,10 +95,10 @@ export class ChangeListener {
     this.timer.unref();
   }
 
-  private schedule(): void {
+  private schedule(ms = this.checkMs): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.check(), this.checkMs);
+    this.timer = setTimeout(() => void this.check(), ms);
     this.timer.unref();
   }
 
@@ -151,6 +160,7 @@ export class ChangeListener {
     if (version === undefined || version === this.version) return;
     const to = Number(version);
     if (!Number.isSafeInteger(to)) return;
+    if (this.version !== undefined && to < Number(this.version)) return; // told late: nothing new
     const from = this.version === undefined ? to : Number(this.version) + 1;
     let foreign = this.version === undefined;
     for (let v = from; v <= to; v++) if (!this.own.has(v)) foreign = true;
@@ -180,15 +190,21 @@ export class ChangeListener {
         if (this.available) this.logger?.info('Listening for changes to the figures again');
       } else {
         const { rows } = await this.client.query<{ version: string }>(VERSION_QUERY);
-        this.seen(rows[0].version);
         this.available = true;
+        if (this.listens && this.version !== undefined && Number(rows[0].version) > Number(this.version)) {
+          const now = Date.now();
+          this.aheadSince ??= now;
+          if (now - this.aheadSince < NOTIFICATION_GRACE_MS) return;
+        }
+        this.aheadSince = undefined;
+        this.seen(rows[0].version);
       }
     } catch {
       this.available = false;
       if (this.client) this.lost(this.client);
     } finally {
       this.checking = false;
-      this.schedule();
+      this.schedule(this.aheadSince === undefined ? this.checkMs : Math.min(this.checkMs, NOTIFICATION_GRACE_MS));
     }
   }
 }

@@ -48,7 +48,8 @@ const MIGRATION_LOCK = 0x50_4e_41_52;
 /**
  * How a write begins: with the lock on the version row that makes writes of every instance take turns, in
  * the same round trip (a simple query of two statements), since every round trip inside the lock waits for
- * an event loop that is also serving reads. The version it reads is the one the write raises.
+ * an event loop that is also serving reads. The version it reads is the one the write raises; its SELECT
+ * stays last (a transaction pooler's SET LOCALs go after the BEGIN, pool-mode.ts).
  */
 const BEGIN_LOCKED = 'BEGIN; SELECT version::text AS version FROM figures_version FOR UPDATE';
 /** A transaction that need not wait for the disk at COMMIT (deliveries' claims and outcomes). */
