@@ -56,8 +56,8 @@ export class ChangeListener {
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
   private stopped = false;
-  /** When a check first found the version ahead of the notifications (while listening), until they catch up. */
-  private aheadSince: number | undefined;
+  /** A version a check found ahead of the notifications (while listening), and when, until they reach it. */
+  private ahead: { version: number; since: number } | undefined;
 
   /**
    * `listens` false behind a pooler in transaction mode: a LISTEN there lands on a pooled server connection
@@ -191,12 +191,14 @@ export class ChangeListener {
       } else {
         const { rows } = await this.client.query<{ version: string }>(VERSION_QUERY);
         this.available = true;
-        if (this.listens && this.version !== undefined && Number(rows[0].version) > Number(this.version)) {
+        const found = Number(rows[0].version);
+        if (this.ahead && Number(this.version) >= this.ahead.version) this.ahead = undefined; // its notifications came
+        if (this.listens && this.version !== undefined && found > Number(this.version)) {
           const now = Date.now();
-          this.aheadSince ??= now;
-          if (now - this.aheadSince < NOTIFICATION_GRACE_MS) return;
+          this.ahead ??= { version: found, since: now };
+          if (now - this.ahead.since < NOTIFICATION_GRACE_MS) return;
         }
-        this.aheadSince = undefined;
+        this.ahead = undefined;
         this.seen(rows[0].version);
       }
     } catch {
@@ -204,7 +206,7 @@ export class ChangeListener {
       if (this.client) this.lost(this.client);
     } finally {
       this.checking = false;
-      this.schedule(this.aheadSince === undefined ? this.checkMs : Math.min(this.checkMs, NOTIFICATION_GRACE_MS));
+      this.schedule(this.ahead === undefined ? this.checkMs : Math.min(this.checkMs, NOTIFICATION_GRACE_MS));
     }
   }
 }
