@@ -34,7 +34,7 @@ const int = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
  * or not at all), with a placeholder past $9 and a `$1` inside quotes that is no placeholder.
  */
 const SELECT = `select $1::text as t, $2::int as i, $3::text as n, $4::text[] as ts, $5::int[] as "is", $6::bigint as b,
-  $7 as untyped, $8 + 1 as counted, coalesce($9, 'none') as fallback, ($10 = 'x') as compared, $11 as last, '$1' as "$2"`;
+  $7 as untyped, $8 - 0 as counted, coalesce($9, 'none') as fallback, ($10 = 'x') as compared, $11 as last, '$1' as "$2"`;
 
 const writtenAsSent = (client: Client) => async (t: string, i: number, n: string | null, ts: Array<string | null>, is: Array<number | null>, b: number | null) => {
   const parameters = [t, i, n, ts, is, b, t, i, n, t, ts];

@@ -34,13 +34,15 @@ export const VERSION_QUERY = 'SELECT version::text AS version FROM figures_versi
  * visible to the check a moment before its notification is sent (and that reaches this connection after
  * the check's answer), so only a version still ahead this long after counts as a lost notification.
  */
-export const NOTIFICATION_GRACE_MS = 100;
+export const DEFAULT_NOTIFICATION_GRACE_MS = 100;
 
 /**
  * Learns of commits made by any instance: LISTEN on a dedicated connection (a pooled one could be handed
  * out between notifications, and pgbouncer in transaction mode does not forward them), and a periodic
  * version check on the same connection that is also its heartbeat. A commit whose notification was lost is
- * noticed at the next check; after a reconnect everything may have changed unseen, so `changes` moves.
+ * noticed by the check that finds its version still ahead a grace after an earlier check found it; after a
+ * reconnect, or when the database's version went back (a restore), everything may have changed unseen, so
+ * `changes` moves.
  */
 export class ChangeListener {
   /**
@@ -69,6 +71,7 @@ export class ChangeListener {
     private readonly checkMs: number,
     private readonly logger?: Logger,
     private readonly listens = true,
+    private readonly graceMs = DEFAULT_NOTIFICATION_GRACE_MS,
   ) {}
 
   /** Connects and listens; throws when PostgreSQL cannot be reached, so that start-up fails loudly. */
@@ -122,8 +125,8 @@ export class ChangeListener {
       }
       const resync = this.client === undefined && this.version !== undefined;
       this.client = client;
-      this.seen(rows[0].version);
-      if (resync) this.changes++;
+      if (resync) this.anythingChanged(rows[0].version);
+      else this.seen(rows[0].version);
       this.available = true;
     } catch (error) {
       client.removeAllListeners('end');
@@ -155,12 +158,13 @@ export class ChangeListener {
   /**
    * A version seen by notification (with what it touched) or check: a change unless every version since
    * the last seen is this instance's own; of known scope when it is the next version and says what it touched.
+   * A version below the last seen is a notification told late: nothing new.
    */
   private seen(version: string | undefined, touched?: Touched[]): void {
     if (version === undefined || version === this.version) return;
     const to = Number(version);
     if (!Number.isSafeInteger(to)) return;
-    if (this.version !== undefined && to < Number(this.version)) return; // told late: nothing new
+    if (this.version !== undefined && to < Number(this.version)) return;
     const from = this.version === undefined ? to : Number(this.version) + 1;
     let foreign = this.version === undefined;
     for (let v = from; v <= to; v++) if (!this.own.has(v)) foreign = true;
@@ -169,6 +173,14 @@ export class ChangeListener {
     if (!foreign) return;
     if (touched && from === to) this.foreign.push(touched);
     else this.changes++;
+  }
+
+  /** The version as the database now has it, after which anything may have changed unseen. */
+  private anythingChanged(version: string): void {
+    this.version = version;
+    this.own.clear();
+    this.ahead = undefined;
+    this.changes++;
   }
 
   private lost(client: Client): void {
@@ -189,14 +201,18 @@ export class ChangeListener {
         await this.connect();
         if (this.available) this.logger?.info('Listening for changes to the figures again');
       } else {
+        const before = this.version;
         const { rows } = await this.client.query<{ version: string }>(VERSION_QUERY);
         this.available = true;
         const found = Number(rows[0].version);
+        // Below what notifications had told before the check began (later ones may come with its answer): the
+        // database went back (a restore, a standby behind taking over).
+        if (before !== undefined && found < Number(before)) return this.anythingChanged(rows[0].version);
         if (this.ahead && Number(this.version) >= this.ahead.version) this.ahead = undefined; // its notifications came
         if (this.listens && this.version !== undefined && found > Number(this.version)) {
           const now = Date.now();
           this.ahead ??= { version: found, since: now };
-          if (now - this.ahead.since < NOTIFICATION_GRACE_MS) return;
+          if (now - this.ahead.since < this.graceMs) return;
         }
         this.ahead = undefined;
         this.seen(rows[0].version);
@@ -206,7 +222,7 @@ export class ChangeListener {
       if (this.client) this.lost(this.client);
     } finally {
       this.checking = false;
-      this.schedule(this.ahead === undefined ? this.checkMs : Math.min(this.checkMs, NOTIFICATION_GRACE_MS));
+      this.schedule(this.ahead === undefined ? this.checkMs : Math.min(this.checkMs, this.graceMs));
     }
   }
 }

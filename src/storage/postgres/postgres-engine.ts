@@ -23,6 +23,8 @@ export interface PostgresOptions {
   logger?: Logger;
   /** How often the version is compared, as heartbeat and as fallback for a lost notification. */
   versionCheckMs?: number;
+  /** How long a version the check found ahead is given for its notification (change-listener.ts; tests lengthen it). */
+  notificationGraceMs?: number;
   /** Connections in the pool. */
   maxConnections?: number;
   /** How the URL reaches PostgreSQL (pool-mode.ts); `transaction`: statements unnamed, limits per transaction, no LISTEN. */
@@ -196,7 +198,7 @@ export class PostgresEngine implements Engine {
     pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'An idle database connection failed'));
     // A connection lost while checked out fails its query (answered as unavailable) and also emits 'error'.
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const listener = new ChangeListener(connection, options.versionCheckMs ?? DEFAULT_VERSION_CHECK_MS, options.logger, options.poolMode !== 'transaction');
+    const listener = new ChangeListener(connection, options.versionCheckMs ?? DEFAULT_VERSION_CHECK_MS, options.logger, options.poolMode !== 'transaction', options.notificationGraceMs);
     const engine = new PostgresEngine(pool, listener, options.staleStagingSweepMs ?? STALE_STAGING_SWEEP_MS, options.logger);
     try {
       await migrate(engine.exclusively, 'postgres', options.dbDir ?? DB_DIR);
