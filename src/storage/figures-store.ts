@@ -69,11 +69,14 @@ export class FiguresDatabase implements FiguresStore {
     this.events = new EventsDatabase(engine);
     this.classified = classificationQueries(db);
     this.national = nationalQueries(db);
-    /** A read written once over the uploads that count, prepared for now and for an instant. */
-    const counting = <R>(read: (db: ReturnType<typeof withCounting>, a: Partial<Args>, asOf: string | undefined) => { compile(): unknown }): Variants<R> => ({
-      now: prepare(db, (d, a) => read(withCounting(d, undefined), a, undefined) as never),
-      asOf: prepare(db, (d, a) => read(withCounting(d, a.asOf), a, a.asOf) as never),
+    /** A read written once, prepared for now and for an instant. */
+    const variants = <R>(read: (db: Kysely<Schema>, a: Partial<Args>, asOf: string | undefined) => { compile(): unknown }): Variants<R> => ({
+      now: prepare(db, (d, a) => read(d, a, undefined) as never),
+      asOf: prepare(db, (d, a) => read(d, a, a.asOf) as never),
     });
+    /** A read over the uploads that count, prepared for now and for an instant. */
+    const counting = <R>(read: (db: ReturnType<typeof withCounting>, a: Partial<Args>, asOf: string | undefined) => { compile(): unknown }): Variants<R> =>
+      variants<R>((d, a, asOf) => read(withCounting(d, asOf), a, asOf));
     /** The period asked for, or when none is (null) the region's latest with figures, in the read's own statement. */
     const regionPeriodOrLatest = (a: Partial<Args>, asOf: string | undefined) =>
       sql<string>`coalesce(${a.period}, (${latestOfRegion(db, a.region as string, asOf)}))`;
@@ -83,10 +86,7 @@ export class FiguresDatabase implements FiguresStore {
       .select((eb) => [...uploadColumns(eb as unknown as UploadsEb), gemeenteCount])
       .orderBy('u.region_code');
     this.q = {
-      latestRegionPeriod: {
-        now: prepare(db, (d, a: Partial<Args>) => latestOfRegion(d, a.region as string, undefined)),
-        asOf: prepare(db, (d, a: Partial<Args>) => latestOfRegion(d, a.region as string, a.asOf)),
-      } satisfies Variants<{ period: string | null }>,
+      latestRegionPeriod: variants<{ period: string | null }>((d, a, asOf) => latestOfRegion(d, a.region as string, asOf)),
       periods: prepare(db, (d) => d.selectFrom('current_uploads').select('period').distinct().orderBy('period')),
       regionPeriods: prepare(db, (d, a: { region: string }) => d.selectFrom('current_uploads').select('period').where('region_code', '=', a.region).orderBy('period')),
       uploads: counting<UploadRow>((d, a, asOf) => countingUploads(d).where('c.period', '=', periodOrLatest(db, a.period ?? null, asOf))),
