@@ -7,6 +7,8 @@
 export interface Touched {
   regionCode: string;
   period: string;
+  /** The instant the write stored (its `uploadedAt` or `withdrawnAt`, as toInstant writes it); unknown when left out. */
+  at?: string;
 }
 
 /**
@@ -17,6 +19,11 @@ export interface Scope {
   regionCode?: string;
   period?: string;
   orLater?: boolean;
+  /**
+   * An answer as of this instant (as toInstant writes it) counts only what was stored at or before it, so a
+   * write stored after it cannot change the answer, whenever it commits.
+   */
+  asOf?: string;
 }
 
 /** The scopes an answer depends on; a write touching none of them cannot change it. */
@@ -28,7 +35,8 @@ export const NOTHING: Dependency = [];
 
 const within = (t: Touched, s: Scope): boolean =>
   (s.regionCode === undefined || s.regionCode === t.regionCode) &&
-  (s.period === undefined || (s.orLater ? t.period >= s.period : t.period === s.period)); // YYYY-MM orders as text
+  (s.period === undefined || (s.orLater ? t.period >= s.period : t.period === s.period)) && // YYYY-MM orders as text
+  (s.asOf === undefined || t.at === undefined || t.at <= s.asOf); // instants of one form order as text
 
 export const affects = (touched: readonly Touched[], dependency: Dependency): boolean =>
   touched.some((t) => dependency.some((s) => within(t, s)));
@@ -42,6 +50,10 @@ export const periodScope = (regionCode: string | undefined, answered: string, as
 
 /** An answer over every period of a region (its series, its periods). */
 export const regionScope = (regionCode: string): Dependency => [{ regionCode }];
+
+/** The dependency of an answer as of an instant (none: as of now), which no write stored after it changes. */
+export const asOfThen = (dependency: Dependency, asOf: string | undefined): Dependency =>
+  (asOf === undefined ? dependency : dependency.map((scope) => ({ ...scope, asOf })));
 
 /** How many changes a change log remembers; a reader further behind counts everything as changed. */
 const REMEMBERED = 1000;

@@ -89,7 +89,7 @@ export async function uploadTables(
     }));
     const records = await staging.commit(() => ctx.clock().toISOString(), rememberAs(ctx, claim, receiptsOf));
     committed = true;
-    ctx.figuresChanged(records.map((r) => ({ regionCode: r.regionCode, period: r.period })));
+    ctx.figuresChanged(records.map((r) => ({ regionCode: r.regionCode, period: r.period, at: r.uploadedAt })));
     return { receipts: receiptsOf(records), replayed: false };
   } finally {
     // A failed clean-up must not hide why the upload failed; whatever stays staged is swept by the store.

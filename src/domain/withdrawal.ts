@@ -24,11 +24,12 @@ export async function withdrawUpload(ctx: UseCaseContext, id: number, writer: Wr
     ]);
   }
   if (upload.withdrawnAt !== null) throw alreadyWithdrawn(id, upload.withdrawnAt, upload.withdrawnBy);
-  if (!(await ctx.store.withdrawUpload(id, writer.name, () => ctx.clock().toISOString()))) {
+  let at: string | undefined; // the instant the store takes under its write lock, which as-of answers compare with
+  if (!(await ctx.store.withdrawUpload(id, writer.name, () => (at = ctx.clock().toISOString())))) {
     const now = await ctx.store.getUpload(id);
     throw alreadyWithdrawn(id, now?.withdrawnAt ?? null, now?.withdrawnBy ?? null); // withdrawn meanwhile, by another process
   }
-  ctx.figuresChanged([{ regionCode: upload.regionCode, period: upload.period }]);
+  ctx.figuresChanged([{ regionCode: upload.regionCode, period: upload.period, at }]);
   const [withdrawn, [current]] = await Promise.all([ctx.store.getUpload(id), ctx.store.currentUploads(upload.period, { regionCode: upload.regionCode })]);
   return {
     withdrawn: summaryOf(ctx, withdrawn ?? upload),

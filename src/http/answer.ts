@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import type { Dependency } from '../domain/staleness';
+import { asOfInstant } from '../domain/instant';
+import { asOfThen, Dependency, EVERYTHING } from '../domain/staleness';
 import { Format, RENDERERS, Rendering, Sheet } from '../exports/formats';
 import { beginAnswer, headLines, keptAnswer, KeptAnswer, sendAnswer, strongEtag } from './kept-answers';
 import { chosenFormat, OfferedFormat } from './representation';
@@ -10,6 +11,8 @@ export interface Depending {
   dependsOn?: Dependency;
   /** When the answer turns wrong by the clock alone, without a write (the event feed's retention): not kept past it. */
   keptUntil?: Date;
+  /** The read's `asOf`, as asked: a write stored after that instant leaves the answer kept. */
+  asOf?: string;
 }
 
 /** The forms a read offers besides JSON's default: the `format` values it takes (its default first), and its sheet if a form needs one. */
@@ -19,7 +22,7 @@ export interface Offer<V> extends Depending {
 }
 
 /** JSON, or CSV when the request asks for it (`format=csv` or Accept: text/csv). */
-export const jsonOrCsv = <V>(sheet: (view: V) => Sheet, dependsOn?: Dependency): Offer<V> => ({ formats: ['json', 'csv'], sheet, dependsOn });
+export const jsonOrCsv = <V>(sheet: (view: V) => Sheet, dependsOn?: Dependency, asOf?: string): Offer<V> => ({ formats: ['json', 'csv'], sheet, dependsOn, asOf });
 
 /** Headers that belong to a JSON answer, such as a list's paging. */
 export interface OwnHeaders extends Depending {
@@ -48,7 +51,7 @@ export function answer<V>(req: Request, view: V, how?: OwnHeaders | Offer<V>): V
   });
   const head = { contentType: rendering.contentType, headers: [...own, ...rendering.headers] };
   const keep = (kept: KeptAnswer) => {
-    if (req.keeping) req.app.locals.answers.keep(req.keeping, kept, how?.dependsOn, how?.keptUntil?.getTime());
+    if (req.keeping) req.app.locals.answers.keep(req.keeping, kept, asOfThen(how?.dependsOn ?? EVERYTHING, asOfInstant(how?.asOf)), how?.keptUntil?.getTime());
   };
   const whole = (body: Buffer, digest?: Buffer): void => {
     const kept = keptAnswer(body, head, digest);

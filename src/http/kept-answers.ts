@@ -162,10 +162,19 @@ export class KeptAnswers {
     return found;
   }
 
-  /** The kept answer to a bare request, before express has seen it. */
-  find(req: IncomingMessage): KeptAnswer | undefined {
+  /**
+   * The kept answer to a bare request, before express has seen it; or, while another request derives it
+   * for the current version, that derivation's answer once there (undefined when it gives none: express
+   * answers then). After a write, every read of an answer it made stale waits for the one derivation;
+   * here it waits without going through express's routing, CORS and query parsing first.
+   */
+  find(req: IncomingMessage): KeptAnswer | Promise<KeptAnswer | undefined> | undefined {
     const key = this.keyOf(req, req.url ?? '');
-    return key === undefined ? undefined : this.lookup(key);
+    if (key === undefined) return undefined;
+    const found = this.lookup(key);
+    if (found) return found;
+    const flight = this.deriving.get(key);
+    return flight?.version === this.version ? flight.done.then(() => flight.answer) : undefined;
   }
 
   /**

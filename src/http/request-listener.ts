@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { KeptAnswers, sendAnswer } from './kept-answers';
+import { KeptAnswer, KeptAnswers, sendAnswer } from './kept-answers';
 import { Observability } from './observability';
 import { writeProblem } from './problem';
 import { AnswerKind, answerKindOf, readCors, SECURITY_HEADERS } from './protection';
@@ -23,23 +23,13 @@ export interface ListenerParts {
 /**
  * Every request, however it is answered, first gets what every answer has: an id, its log line and metrics,
  * its count against the rate limit, and the headers those and the security policy give. Then an allowed
- * read the kept answers hold is answered at once, with those headers and its own in one `writeHead`;
- * anything else goes to express with them set. A browser's read (Origin) needs CORS first: express answers it.
+ * read the kept answers hold is answered at once, with those headers and its own in one `writeHead` (one
+ * being derived, once it is); anything else goes to express with them set. A browser's read (Origin) needs CORS first: express answers it.
  */
 export function requestListener({ apiVersion, observed, limits, answers, routed, onError }: ListenerParts): RequestListener {
-  const proceed = (req: IncomingMessage, res: ServerResponse, leading: string[], verdict: RateVerdict | undefined) => {
+  /** A kept answer with the headers every answer has; without one, express with those headers set. */
+  const send = (req: IncomingMessage, res: ServerResponse, headers: string[], kept: KeptAnswer | undefined) => {
     try {
-      const headers = verdict ? [...leading, ...verdict.headers] : leading;
-      if (verdict && !verdict.allowed) {
-        for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
-        // A browser can read the refusal; its preflight is answered by CORS alone, as when it is allowed.
-        readCors(req, res, () => {
-          res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-          writeProblem(res, req.url ?? '', { status: 429, detail: verdict.detail });
-        });
-        return;
-      }
-      const kept = req.headers.origin === undefined ? answers.find(req) : undefined;
       if (kept) {
         sendAnswer(req, res, kept, headers);
         return;
@@ -53,6 +43,31 @@ export function requestListener({ apiVersion, observed, limits, answers, routed,
       }
     }
     routed(req, res);
+  };
+
+  const proceed = (req: IncomingMessage, res: ServerResponse, leading: string[], verdict: RateVerdict | undefined) => {
+    const headers = verdict ? [...leading, ...verdict.headers] : leading;
+    let kept: ReturnType<KeptAnswers['find']>;
+    try {
+      if (verdict && !verdict.allowed) {
+        for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
+        // A browser can read the refusal; its preflight is answered by CORS alone, as when it is allowed.
+        readCors(req, res, () => {
+          res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+          writeProblem(res, req.url ?? '', { status: 429, detail: verdict.detail });
+        });
+        return;
+      }
+      kept = req.headers.origin === undefined ? answers.find(req) : undefined;
+    } catch (error) {
+      onError(error);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+    }
+    if (kept instanceof Promise) void kept.then((answer) => send(req, res, headers, answer)); // a derivation's end never rejects
+    else send(req, res, headers, kept);
   };
 
   const headersOf = {} as Record<AnswerKind, readonly string[]>;

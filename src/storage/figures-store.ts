@@ -406,7 +406,7 @@ export class FiguresDatabase implements FiguresStore {
           current: last.get(`${u.region_code} ${u.period}`) === u.seq }));
         await this.remember(db, remember, records);
         return {
-          result: records, changed: true, touched: staged.map((u) => ({ regionCode: u.region_code, period: u.period })),
+          result: records, changed: true, touched: staged.map((u) => ({ regionCode: u.region_code, period: u.period, at: uploadedAt })),
           // The national sums of their periods, and the outbox (an event per upload), with the figures or not at all.
           closing: staged.length === 0 ? [] : [...this.national.keeping(staged[0].base + 1, staged[0].base + staged.length, uploadedAt),
             this.outbox.published.with({ base: staged[0].base, count: staged.length, type: EVENT_TYPES.published })],
@@ -454,7 +454,7 @@ export class FiguresDatabase implements FiguresStore {
       const current = scope.current === null ? []
         : [scope.standing === null ? this.q.forgetCurrent.with(where) : this.q.makeCurrent.with({ ...where, id: Number(scope.standing) }), ...this.national.keeping(id, id, at)];
       return {
-        result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period }],
+        result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period, at }],
         closing: [...current, this.outbox.withdrawn.with({ id, at, type: EVENT_TYPES.withdrawn })],
       };
     });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { buildRow, buildUpload } from '../support/factories';
@@ -117,13 +119,13 @@ describe('The read cache\'s room', () => {
 
 /**
  * An express app with kept answers in front of one route, counting requests that arrive and derivations;
- * `release` lets a derivation held at `gate` go on.
+ * `release` lets a derivation held at `gate` go on. `bare`: behind the service's front, which counts what it received.
  */
 async function gatedApp(path: string, route: (req: import('express').Request, res: import('express').Response, count: { derived: number; gate: Promise<void> }) => Promise<void>,
-  source: import('../../src/http/kept-answers').Versioned = { version: 1, changedSince: () => [] }) {
+  source: import('../../src/http/kept-answers').Versioned = { version: 1, changedSince: () => [] }, bare = false) {
   const express = (await import('express')).default;
   const { KeptAnswers } = await import('../../src/http/kept-answers');
-  const count = { arrived: 0, derived: 0, closed: 0, gate: Promise.resolve() };
+  const count = { received: 0, arrived: 0, derived: 0, closed: 0, gate: Promise.resolve() };
   let release = () => undefined as void;
   count.gate = new Promise<void>((resolve) => (release = resolve));
   const app = express();
@@ -138,7 +140,17 @@ async function gatedApp(path: string, route: (req: import('express').Request, re
     count.derived++;
     await route(req, res, count);
   });
-  return { server: app.listen(0), count, release };
+  if (!bare) return { server: app.listen(0), count, release };
+  // The service's own front (app.ts): kept answers, and waits for those being derived, before express.
+  const { requestListener } = await import('../../src/http/request-listener');
+  const { observeRequests } = await import('../../src/http/observability');
+  const observed = observeRequests(pino({ level: 'silent' }), (route) => route);
+  const onError = (error: unknown) => {
+    throw error;
+  };
+  const server = createServer(requestListener({ apiVersion: 'test', observed, answers: app.locals.answers, routed: app, onError }));
+  server.on('request', () => count.received++); // after the front has seen it
+  return { server: server.listen(0), count, release };
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -272,6 +284,85 @@ describe('An answer asked for by several requests at once', () => {
       const next = await request(server).get('/v1/abandoned').timeout(3000).expect(200);
       expect(next.body).toEqual({ derived: 3 });
     } finally {
+      server.close();
+    }
+  });
+});
+
+describe('Requests waiting for an answer being derived, in front of express', () => {
+  test('When five requests ask for an answer being derived, then only the first reaches express, and all five get its answer', async () => {
+    const { answer } = await import('../../src/http/answer');
+    const { server, count, release } = await gatedApp('/v1/slow', async (req, _res, c) => {
+      await c.gate;
+      answer(req, { derived: c.derived });
+    }, undefined, true);
+    try {
+      const first = request(server).get('/v1/slow').expect(200).then((res) => res);
+      await until(() => count.derived === 1, 'the first derivation');
+      const others = Promise.all(Array.from({ length: 4 }, () => request(server).get('/v1/slow').expect(200)));
+      await until(() => count.received === 5, 'the four others received');
+      expect(count.arrived).toBe(1);
+      release();
+
+      expect([await first, ...await others].map((res) => res.body)).toEqual(Array(5).fill({ derived: 1 }));
+      expect(count.arrived).toBe(1);
+    } finally {
+      release(); // a failed expectation leaves no request held open
+      server.close();
+    }
+  });
+
+  test('When a write commits while an answer is derived, then who asked before it shares that answer, and who asks after it goes to express for a new one', async () => {
+    const { answer } = await import('../../src/http/answer');
+    const source = { version: 1, changedSince: (): undefined => undefined };
+    const { server, count, release } = await gatedApp('/v1/changing', async (req, _res, c) => {
+      const derivation = c.derived;
+      await c.gate;
+      answer(req, { derivation });
+    }, source, true);
+    try {
+      const first = request(server).get('/v1/changing').expect(200).then((res) => res);
+      await until(() => count.derived === 1, 'the first derivation');
+      const waiting = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/changing').expect(200)));
+      await until(() => count.received === 4, 'the three others received');
+      expect(count.arrived).toBe(1);
+      source.version = 2;
+      const after = request(server).get('/v1/changing').expect(200).then((res) => res);
+      await until(() => count.derived === 2, 'the request after the write deriving its own');
+      release();
+
+      expect([await first, ...await waiting].map((res) => res.body)).toEqual(Array(4).fill({ derivation: 1 }));
+      expect((await after).body).toEqual({ derivation: 2 });
+      expect(count.arrived).toBe(2);
+    } finally {
+      release(); // a failed expectation leaves no request held open
+      server.close();
+    }
+  });
+
+  test('When the answer being derived fails, then the requests that waited for it go to express and get one derived there', async () => {
+    const { answer } = await import('../../src/http/answer');
+    const { server, count, release } = await gatedApp('/v1/flaky', async (req, res, c) => {
+      if (c.derived === 1) {
+        await c.gate;
+        res.status(503).json({ title: 'Service Unavailable' });
+        return;
+      }
+      answer(req, { derived: 'again' });
+    }, undefined, true);
+    try {
+      const first = request(server).get('/v1/flaky').expect(503).then((res) => res);
+      await until(() => count.derived === 1, 'the first derivation');
+      const others = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/flaky').expect(200)));
+      await until(() => count.received === 4, 'the three others received');
+      expect(count.arrived).toBe(1);
+      release();
+
+      await first;
+      expect((await others).map((res) => res.body)).toEqual(Array(3).fill({ derived: 'again' }));
+      expect(count.arrived).toBe(4);
+    } finally {
+      release(); // a failed expectation leaves no request held open
       server.close();
     }
   });

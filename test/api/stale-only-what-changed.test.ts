@@ -2,6 +2,7 @@
  * A write makes stale only the answers that depend on what it touched: its region and period, the national
  * answers of that period, the series and lists that contain it. Every other kept answer stays kept (served
  * from the kept answers, same ETag, 304 still answered); an answer the write does touch is stale at once.
+ * An answer as of an instant counts only what was stored at or before it: a write stored later leaves it kept.
  * Runs on SQLite and on PostgreSQL (both jest projects); across two instances: test/instances/two-instances.
  */
 import { buildRow, buildUpload } from '../support/factories';
@@ -77,6 +78,21 @@ const TOUCHED: Array<{ kind: string; url: (ids: { twente: number }) => string; w
   { kind: 'uploads list', url: () => '/v1/uploads', write: { region: OTHER, period: '2026-03' } },
 ];
 
+/** Each kind of answer a read gives as of an instant (`asOf`), with the region and period a write to it touches. */
+const AS_OF: Array<{ kind: string; url: string; write: { region: string; period: string } }> = [
+  { kind: 'region totals', url: `/v1/regions/${TWENTE}/totals?period=2026-06`, write: { region: TWENTE, period: '2026-06' } },
+  { kind: 'region totals of the latest period', url: `/v1/regions/${TWENTE}/totals`, write: { region: TWENTE, period: '2026-09' } },
+  { kind: 'region gemeenten as CSV', url: `/v1/regions/${TWENTE}/gemeenten?period=2026-06&format=csv`, write: { region: TWENTE, period: '2026-06' } },
+  { kind: 'region series', url: `/v1/regions/${TWENTE}/series`, write: { region: TWENTE, period: '2026-03' } },
+  { kind: 'gemeente series', url: '/v1/gemeenten/GM0141/series', write: { region: TWENTE, period: '2026-03' } },
+  { kind: 'gemeente with its latest figures', url: '/v1/gemeenten/GM0141', write: { region: TWENTE, period: '2026-06' } },
+  { kind: 'national totals of the latest period', url: '/v1/totals', write: { region: OTHER, period: '2026-09' } },
+  { kind: 'coverage', url: '/v1/coverage?period=2026-06', write: { region: OTHER, period: '2026-06' } },
+  { kind: 'national series', url: '/v1/series', write: { region: OTHER, period: '2026-03' } },
+];
+
+const withAsOf = (url: string, instant: string): string => `${url}${url.includes('?') ? '&' : '?'}asOf=${encodeURIComponent(instant)}`;
+
 describe('A write makes stale only the answers that depend on what it touched', () => {
   const app = appUnderTest('each');
 
@@ -112,6 +128,38 @@ describe('A write makes stale only the answers that depend on what it touched', 
     const after = await app().http().get(url(ids)).set('If-None-Match', etag).expect(200);
     expect(after.headers.etag).not.toBe(etag);
     expect(await keptServed(app())).toBe(served); // derived again
+  });
+
+  test.each(AS_OF)('When a write stored after the instant of the $kind as of it touches what it depends on, then the answer stays kept: same ETag, 304', async ({ url, write }) => {
+    await arrange();
+    const instant = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the write's instant is after it, not in the same millisecond
+    const asOf = withAsOf(url, instant);
+    const etag = await keptEtag(app(), asOf);
+    const served = await keptServed(app());
+
+    const id = await upload(app(), write.region, write.period, 9);
+    await app().http().delete(`/v1/uploads/${id}`).set('X-API-Key', WRITER_KEY).expect(200);
+
+    await app().http().get(asOf).set('If-None-Match', etag).expect(304);
+    const again = await app().http().get(asOf).expect(200);
+    expect(again.headers.etag).toBe(etag);
+    expect(await keptServed(app())).toBe(served + 2);
+  });
+
+  test.each(AS_OF)('When a write stored before the instant of the $kind as of it commits after the answer was kept, then the next read gets the new answer at once', async ({ url, write }) => {
+    await arrange();
+    const asOf = withAsOf(url, new Date(Date.now() + 3_600_000).toISOString()); // an hour ahead: every write now is before it
+    const etag = await keptEtag(app(), asOf);
+    const served = await keptServed(app());
+
+    await upload(app(), write.region, write.period, 9);
+
+    const after = await app().http().get(asOf).set('If-None-Match', etag).expect(200);
+    expect(after.headers.etag).not.toBe(etag);
+    expect(await keptServed(app())).toBe(served); // derived again
+    const now = await app().http().get(url).expect(200);
+    expect(after.text).toBe(now.text); // as of an instant after every write, the same as now
   });
 
   test('When an upload is withdrawn, then the answers of its region and period are stale at once and those of another region stay kept', async () => {

@@ -90,6 +90,30 @@ describe('Two service processes on one PostgreSQL database', () => {
     expect(value.headers.get('etag')).not.toBe(etag);
   });
 
+  test('When A commits an upload stored after the instant of an answer as of it, then B keeps that answer; one as of a later instant is stale at B at once', async () => {
+    const totals = '/v1/regions/AM05/totals?period=2026-10';
+    const keptServed = async () => Number(/^kept_answers_served_total (\d+)$/m.exec(String((await get(b.base, '/metrics')).body))?.[1]);
+    expect((await postJson(a.base, markedUpload('AM05', '2026-10', 1))).status).toBe(201);
+    await eventually(() => get(b.base, totals), (res) => res.body.registerTotal === 1, READ_AFTER_WRITE_BOUND_MS);
+    const instant = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // A's next write is stored after the instant
+    const before = `${totals}&asOf=${instant}`;
+    const later = `${totals}&asOf=${new Date(Date.now() + 3_600_000).toISOString()}`; // every write now is before it
+    for (const url of [before, later]) expect((await get(b.base, url)).body.registerTotal).toBe(1);
+    const [beforeEtag, laterEtag] = await Promise.all([before, later].map(async (url) => (await get(b.base, url)).headers.get('etag') as string)); // kept at B now
+
+    expect((await postJson(a.base, markedUpload('AM05', '2026-10', 2))).status).toBe(201);
+    await eventually(() => get(b.base, totals), (res) => res.body.registerTotal === 2, READ_AFTER_WRITE_BOUND_MS);
+    const served = await keptServed();
+    const revalidated = await fetch(`${b.base}${before}`, { headers: { 'If-None-Match': beforeEtag } });
+    expect(revalidated.status).toBe(304);
+    expect(await keptServed()).toBe(served + 1); // A's notification said when its write was stored: after the instant
+
+    const stale = await fetchJson(`${b.base}${later}`, { headers: { 'If-None-Match': laterEtag } });
+    expect(stale.status).toBe(200);
+    expect((stale.body as { registerTotal: number }).registerTotal).toBe(2);
+  });
+
   test('When uploads go through both at once, then every 201 is in the history and the last committed is current', async () => {
     const regions = ['AM01', 'AM02', 'AM03'];
     const sent = Array.from({ length: 30 }, (_, i) => markedUpload(regions[i % 3], '2026-09', 1000 + i));

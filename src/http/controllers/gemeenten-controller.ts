@@ -53,6 +53,6 @@ export class GemeentenController extends Controller {
   @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
   public async getGemeente(@Path() gemeente: string, @Request() req: ExRequest, @Query() asOf?: Instant): Promise<GemeenteDetail> {
     const view = await gemeenteDetail(this.service, gemeente, asOf);
-    return answer(req, view, { dependsOn: regionScope(view.region.code) });
+    return answer(req, view, { dependsOn: regionScope(view.region.code), asOf });
   }
 }

@@ -35,7 +35,7 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(404, NO_FIGURES)
   public async getNationalTotals(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<NationalTotals> {
     const view = await this.service.nationalTotals(period, asOf);
-    return answer(req, view, jsonOrCsv(nationalTotalsSheet, periodScope(undefined, view.period, period)));
+    return answer(req, view, jsonOrCsv(nationalTotalsSheet, periodScope(undefined, view.period, period), asOf));
   }
 
   /**
@@ -52,7 +52,7 @@ export class NationalController extends Controller {
   @Response<ProblemDetails>(404, NO_FIGURES)
   public async getCoverage(@Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<CoverageReport> {
     const view = await this.service.coverage(period, asOf);
-    return answer(req, view, jsonOrCsv(coverageSheet, periodScope(undefined, view.period, period)));
+    return answer(req, view, jsonOrCsv(coverageSheet, periodScope(undefined, view.period, period), asOf));
   }
 
   /**

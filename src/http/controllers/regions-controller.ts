@@ -65,7 +65,7 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getGemeenten(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionGemeenten> {
     const view = await this.service.gemeenten(region, period, asOf);
-    return answer(req, view, jsonOrCsv(gemeentenSheet, periodScope(view.region.code, view.period, period)));
+    return answer(req, view, jsonOrCsv(gemeentenSheet, periodScope(view.region.code, view.period, period), asOf));
   }
 
   /**
@@ -86,6 +86,6 @@ export class RegionsController extends Controller {
   @Response<ProblemDetails>(404, UNKNOWN_REGION_OR_FIGURES)
   public async getTotals(@Path() region: string, @Request() req: ExRequest, @Query() period?: Period, @Query() asOf?: Instant, @Query() format?: Format, @Query() delimiter?: Delimiter): Promise<RegionTotals> {
     const view = await this.service.regionTotals(region, period, asOf);
-    return answer(req, view, jsonOrCsv(regionTotalsSheet, periodScope(view.region.code, view.period, period)));
+    return answer(req, view, jsonOrCsv(regionTotalsSheet, periodScope(view.region.code, view.period, period), asOf));
   }
 }

@@ -87,7 +87,7 @@ export class SeriesController extends Controller {
   ): Promise<RegionSeries> {
     const view = await regionSeries(this.service, region, filtersOf(query), query.classification);
     // In another year's classification a region's points may sum gemeenten that other regions' uploads held.
-    return answer(req, view, jsonOrCsv(regionSeriesSheet, query.classification === undefined ? regionScope(view.region.code) : EVERYTHING));
+    return answer(req, view, jsonOrCsv(regionSeriesSheet, query.classification === undefined ? regionScope(view.region.code) : EVERYTHING, query.asOf));
   }
 
   /**
@@ -113,7 +113,7 @@ export class SeriesController extends Controller {
     @Queries() query: ClassifiedSeriesQuery,
   ): Promise<GemeenteSeries> {
     const view = await gemeenteSeries(this.service, gemeente, filtersOf(query), query.classification);
-    return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, query.classification === undefined ? regionScope(view.gemeente.region.code) : EVERYTHING));
+    return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, query.classification === undefined ? regionScope(view.gemeente.region.code) : EVERYTHING, query.asOf));
   }
 
   /**
@@ -131,6 +131,6 @@ export class SeriesController extends Controller {
     @Request() req: ExRequest,
     @Queries() query: SeriesQuery,
   ): Promise<NationalSeries> {
-    return answer(req, await nationalSeries(this.service, filtersOf(query)), jsonOrCsv(nationalSeriesSheet));
+    return answer(req, await nationalSeries(this.service, filtersOf(query)), jsonOrCsv(nationalSeriesSheet, EVERYTHING, query.asOf));
   }
 }

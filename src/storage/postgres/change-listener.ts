@@ -3,26 +3,38 @@ import type { Logger } from 'pino';
 import type { Touched } from '../../domain/staleness';
 
 /**
- * The channel every write transaction notifies, with the version it reached and what it touched:
- * `12 AM05:2026-06 AM14:2026-06`. A version alone means that anything may have changed.
+ * The channel every write transaction notifies, with the version it reached, the instant it stored (in ms,
+ * after `@`) and what it touched: `12 @1780315200123 AM05:2026-06 AM14:2026-06`. A version alone means that
+ * anything may have changed. The instant has no `:`, so a reader that does not know it takes the payload as
+ * one of unknown scope, never as a region and period.
  */
 export const FIGURES_CHANNEL = 'sonar_figures';
 
 /** Stays well below PostgreSQL's 8000-byte limit of a payload; a larger scope is sent as "anything". */
 const MAX_SCOPE_CHARS = 7000;
 
+/** The write's one instant, in ms, when every touched scope has it and it reads back as stored. */
+function instantOf(touched: readonly Touched[]): number | undefined {
+  const at = touched[0].at;
+  const ms = at === undefined ? NaN : Date.parse(at);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === at && touched.every((t) => t.at === at) ? ms : undefined;
+}
+
 /** What a write touched, as its notification's payload after the version ('' when unknown or too long). */
 export function notifiedScope(touched: readonly Touched[] | undefined): string {
   if (!touched || touched.length === 0) return '';
-  const text = [...new Set(touched.map((t) => ` ${t.regionCode}:${t.period}`))].join('');
+  const ms = instantOf(touched);
+  const text = `${ms === undefined ? '' : ` @${ms}`}${[...new Set(touched.map((t) => ` ${t.regionCode}:${t.period}`))].join('')}`;
   return text.length > MAX_SCOPE_CHARS ? '' : text;
 }
 
 function parsed(payload: string): { version: string; touched: Touched[] | undefined } {
   const [version, ...scopes] = payload.split(' ');
+  const stored = scopes[0]?.startsWith('@') ? new Date(Number(scopes.shift()?.slice(1))) : undefined;
+  const at = stored === undefined || Number.isNaN(stored.getTime()) ? undefined : stored.toISOString();
   const touched = scopes.map((s) => {
     const [regionCode, period] = s.split(':');
-    return { regionCode, period };
+    return at === undefined ? { regionCode, period } : { regionCode, period, at };
   });
   return { version, touched: touched.length > 0 && touched.every((t) => t.regionCode && t.period) ? touched : undefined };
 }
