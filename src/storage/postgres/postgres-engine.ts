@@ -36,6 +36,13 @@ export interface PostgresOptions {
 /** Defaults chosen so that an outage answers within seconds instead of hanging a request. */
 const CONNECT_TIMEOUT_MS = 2000;
 const STATEMENT_TIMEOUT_MS = 30_000;
+/**
+ * How long a pooled connection may stay idle before it is closed. pg closes one after 10 s by default, and under
+ * bursts of writes (a publication day) the pool then opened a server connection about once a second (19 in
+ * 20 s of the mixed benchmark, two instances): each paid a connect, its SETs and the server's cold caches
+ * while every read waiting for the derivation it was opened for waited too.
+ */
+const IDLE_CONNECTION_MS = 5 * 60_000;
 export const DEFAULT_VERSION_CHECK_MS = 1000;
 /**
  * Staged rows older than this were left by an instance killed mid-import: no request lasts that long (node
@@ -191,6 +198,7 @@ export class PostgresEngine implements Engine {
     const pool = new Pool({
       ...connection,
       max: options.maxConnections ?? 10,
+      idleTimeoutMillis: IDLE_CONNECTION_MS,
       query_timeout: STATEMENT_TIMEOUT_MS + 5000,
       ...poolOptions(options.poolMode ?? 'session', { statementTimeoutMs: STATEMENT_TIMEOUT_MS, idleInTransactionMs: STATEMENT_TIMEOUT_MS }),
     });
