@@ -288,6 +288,11 @@ export interface EventStore {
    */
   claimDeliveries(now: string, leaseUntil: string, token: string, limit: number): Promise<ClaimedDelivery[]>;
   /**
+   * Whether a subscription was enabled at the last claim, or this instance made one since: without one, a
+   * claim has nothing to write or make but the cursor's move, which the next poll makes.
+   */
+  readonly subscribed: boolean;
+  /**
    * Records the outcomes of attempts, each delivery's state with its subscription's counters, all in one
    * transaction (one commit for a round of attempts, not one per delivery). An outcome whose lease was lost
    * meanwhile changes nothing (`recorded` false); a failed delivery disables its subscription after

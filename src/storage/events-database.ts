@@ -71,6 +71,7 @@ const fanOut = (d: Kysely<Schema>, a: { after: number; upto: number }) => d.inse
  * dead) changes nothing.
  */
 export class EventsDatabase implements EventStore {
+  subscribed = true; // until the first claim says
   private readonly feed;
   private readonly q;
   private readonly promotions = new Map<number, Prepared<Record<string, string>, unknown>>();
@@ -105,6 +106,7 @@ export class EventsDatabase implements EventStore {
       rotate: prepare(db, (d, a: { id: string; secret: string; previous: string; until: string }) => d.updateTable('subscriptions')
         .set({ secret: a.secret, previous_secret: a.previous, previous_secret_until: a.until }).where('id', '=', a.id)),
       target: prepare(db, (d, a: { id: string }) => d.selectFrom('subscriptions').select(['id', 'url', 'secret', 'previous_secret', 'previous_secret_until']).where('id', '=', a.id)),
+      anyEnabled: prepare(db, (d) => d.selectFrom('subscriptions').select(sql<number>`1`.as('one')).where('disabled_at', 'is', null).limit(1)),
       // Reads the due heads of the lines alone (migration 13): the ones behind them wait until they end.
       claim: prepare(db, (d, a: { now: string; until: string; token: string; limit: number }) => d.updateTable('deliveries')
         .set((eb) => ({ lease_until: a.until, leased_by: a.token, attempts: eb('attempts', '+', 1) }))
@@ -163,6 +165,7 @@ export class EventsDatabase implements EventStore {
 
   async createSubscription(s: NewSubscription): Promise<void> {
     await this.run(() => this.q.insertSubscription.run(this.db, { ...s, types: spaced(s.types), regions: spaced(s.regions) }));
+    this.subscribed = true;
   }
 
   async getSubscription(id: string): Promise<SubscriptionRecord | undefined> {
@@ -201,8 +204,9 @@ export class EventsDatabase implements EventStore {
       // lets its delivery be claimed again sooner: neither waits for the disk.
       const rows = await this.engine.transaction(async (db) => {
         const claim = this.q.claim.with({ now, until, token, limit });
-        const outcomes = await db.batch([...(await this.deliveriesToWrite(db)), claim]);
-        return (outcomes.at(-1) as Outcome<RowOf<typeof claim>>).rows;
+        const outcomes = await db.batch([...(await this.deliveriesToWrite(db)), claim, this.q.anyEnabled.with({})]);
+        this.subscribed = (outcomes.at(-1) as Outcome<unknown>).rows.length > 0;
+        return (outcomes.at(-2) as Outcome<RowOf<typeof claim>>).rows;
       }, { durable: false });
       // A claim holds a few events, each for several subscriptions: each is read once.
       const events = new Map<number, Promise<EventsTable | undefined>>();

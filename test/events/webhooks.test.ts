@@ -104,6 +104,25 @@ describe('Webhook deliveries to a real receiver that verifies with the standardw
     expect(await a.subscription(id)).toEqual(expect.objectContaining({ counts: { delivered: 2, failed: 0, pending: 0, consecutiveFailures: 0 } }));
   });
 
+  test('When no subscription is enabled, then a commit does not wake the worker; once this instance makes one, a commit is delivered at once, and when it is gone the next claim learns so', async () => {
+    a = await arrange({ WEBHOOK_POLL_MS: '600000' }, { realClock: true }); // no poll within the test: only nudges claim
+    await a.worker.runOnce();
+    expect(a.t.store.events.subscribed).toBe(false); // the claim found none
+    const { id } = await a.subscribe();
+    expect(a.t.store.events.subscribed).toBe(true);
+
+    a.worker.start();
+    const upload = await a.upload(buildUpload({ period: '2026-01' }));
+    a.worker.nudge(); // as the service does after each commit
+    const deadline = Date.now() + 10_000;
+    while (a.receiver.accepted().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(a.receiver.accepted().map((e) => e.data.uploadId)).toEqual([upload.id]);
+
+    await a.t.http().delete(`/v1/subscriptions/${id}`).set('X-API-Key', WRITER_KEY).expect(204);
+    await a.worker.runOnce();
+    expect(a.t.store.events.subscribed).toBe(false);
+  });
+
   test('When the receiver never answers, then each attempt times out, it is retried on the schedule for at least 24 hours, then marked failed, and the subscription says so and is disabled', async () => {
     a = await arrange({ WEBHOOK_TIMEOUT_MS: '200', WEBHOOK_DISABLE_AFTER_FAILURES: '1' });
     const { id } = await a.subscribe();
