@@ -30,9 +30,11 @@ export async function withdrawUpload(ctx: UseCaseContext, id: number, writer: Wr
     throw alreadyWithdrawn(id, now?.withdrawnAt ?? null, now?.withdrawnBy ?? null); // withdrawn meanwhile, by another process
   }
   ctx.figuresChanged([{ regionCode: upload.regionCode, period: upload.period, at }]);
-  const [withdrawn, [current]] = await Promise.all([ctx.store.getUpload(id), ctx.store.currentUploads(upload.period, { regionCode: upload.regionCode })]);
+  const [current] = await ctx.store.currentUploads(upload.period, { regionCode: upload.regionCode });
+  // The upload read above as the write left it: withdrawn then, by this key, and current no more.
+  const withdrawn = { ...upload, current: false, withdrawnAt: at ?? null, withdrawnBy: writer.name };
   return {
-    withdrawn: summaryOf(ctx, withdrawn ?? upload),
+    withdrawn: summaryOf(ctx, withdrawn),
     ...(current ? { current: summaryOf(ctx, current) } : {}),
   };
 }

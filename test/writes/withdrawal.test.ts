@@ -46,6 +46,7 @@ describe('Withdrawing an upload', () => {
     expect(after.headers.etag).not.toBe(secondRead.headers.etag);
     const history = await app().http().get(`/v1/uploads/${second}`).expect(200);
     expect(history.body).toEqual(expect.objectContaining({ withdrawnBy: 'twente', current: false, gemeenteCount: 14 }));
+    expect(history.body).toEqual(expect.objectContaining(res.body.withdrawn)); // the receipt says what the history says
   });
 
   test('When an upload that is no longer current is withdrawn, then the reads do not change', async () => {
