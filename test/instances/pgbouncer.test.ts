@@ -179,9 +179,9 @@ describe('Stores opened through pgbouncer', () => {
       try {
         b.foreignChanges();
         const learnt: Touched[][] = [];
-        await saveUploads(a, [await twente(a, 7)], () => new Date().toISOString());
+        const [{ uploadedAt }] = await saveUploads(a, [await twente(a, 7)], () => new Date().toISOString());
         await eventually(async () => learnt.push(...b.foreignChanges()), (n) => n > 0, POLL_LIMIT_MS);
-        expect(learnt).toEqual([[{ regionCode: 'AM05', period: '2026-06' }]]);
+        expect(learnt).toEqual([[{ regionCode: 'AM05', period: '2026-06', at: uploadedAt }]]);
         expect((await currentUpload(b, 'AM05', '2026-06'))?.registerTotal).toBe(7);
       } finally {
         await Promise.all([a.close(), b.close()]);

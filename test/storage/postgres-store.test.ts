@@ -254,24 +254,24 @@ describe('Several FiguresDatabase instances on one database', () => {
     }
   });
 
-  test('When one instance commits, then the other learns through the notification which region and period it touched', async () => {
+  test('When one instance commits, then the other learns through the notification which region and period it touched, and when it was stored', async () => {
     const seen = b.externalChanges();
     b.foreignChanges();
     const learnt: Touched[][] = [];
     await saveUploads(a, [upload('AM05', '2026-06', 1)], at('2026-07-01T10:00:00.000Z'));
     await eventually(() => learnt.push(...b.foreignChanges()) > 0, 2000);
-    expect(learnt).toEqual([[{ regionCode: 'AM05', period: '2026-06' }]]);
+    expect(learnt).toEqual([[{ regionCode: 'AM05', period: '2026-06', at: '2026-07-01T10:00:00.000Z' }]]);
     expect(b.externalChanges()).toBe(seen); // its scope is known: not "anything may have changed"
     expect((await currentUpload(b, 'AM05', '2026-06'))?.registerTotal).toBe(1001);
   });
 
-  test('When one instance withdraws an upload, then the other learns which region and period it touched', async () => {
+  test('When one instance withdraws an upload, then the other learns which region and period it touched, and when', async () => {
     const [record] = await saveUploads(a, [upload('AM14', '2026-06', 5)], at('2026-07-01T10:00:00.000Z'));
     await eventually(() => b.foreignChanges().length > 0, 2000);
     const learnt: Touched[][] = [];
     await a.withdrawUpload(record.id, 'writer', at('2026-07-01T11:00:00.000Z'));
     await eventually(() => learnt.push(...b.foreignChanges()) > 0, 2000);
-    expect(learnt).toEqual([[{ regionCode: 'AM14', period: '2026-06' }]]);
+    expect(learnt).toEqual([[{ regionCode: 'AM14', period: '2026-06', at: '2026-07-01T11:00:00.000Z' }]]);
   });
 
   test('When commits are notified while the version check runs, then each is learnt with its scope, none as a change of unknown scope', async () => {
@@ -315,7 +315,7 @@ describe('Several FiguresDatabase instances on one database', () => {
       const learnt: Touched[][] = [];
       await saveUploads(writer, [upload('AM14', '2026-06', 3)], at('2026-07-02T10:00:00.000Z'));
       await eventually(() => learnt.push(...reader.foreignChanges()) > 0, 2000);
-      expect(learnt).toEqual([[{ regionCode: 'AM14', period: '2026-06' }]]);
+      expect(learnt).toEqual([[{ regionCode: 'AM14', period: '2026-06', at: '2026-07-02T10:00:00.000Z' }]]);
     } finally {
       await raw.end();
       await writer.close();
@@ -347,8 +347,8 @@ describe('Several FiguresDatabase instances on one database', () => {
     const learnt: Record<'a' | 'b', Touched[][]> = { a: [], b: [] };
     await eventually(() => learnt.a.push(...a.foreignChanges()) > 0, 2000);
     await eventually(() => learnt.b.push(...b.foreignChanges()) >= 2, 2000);
-    expect(learnt.a).toEqual([[{ regionCode: 'AM24', period: '2026-06' }]]);
-    expect(learnt.b).toEqual([[{ regionCode: 'AM22', period: '2026-06' }], [{ regionCode: 'AM22', period: '2026-06' }]]);
+    expect(learnt.a).toEqual([[{ regionCode: 'AM24', period: '2026-06', at: '2026-07-01T13:00:00.000Z' }]]);
+    expect(learnt.b).toEqual([[{ regionCode: 'AM22', period: '2026-06', at: '2026-07-01T10:00:00.000Z' }], [{ regionCode: 'AM22', period: '2026-06', at: '2026-07-01T11:00:00.000Z' }]]);
     expect({ a: a.externalChanges(), b: b.externalChanges() }).toEqual(seen);
   });
 
