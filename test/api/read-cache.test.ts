@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
+import { answer } from '../../src/http/answer';
 import { buildRow, buildUpload } from '../support/factories';
 import { logSink } from '../support/log-sink';
 import { appUnderTest, createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
@@ -78,7 +79,6 @@ describe('The read cache\'s room', () => {
     const express = (await import('express')).default;
     const request = (await import('supertest')).default;
     const { KeptAnswers } = await import('../../src/http/kept-answers');
-    const { answer } = await import('../../src/http/answer');
     const derived: string[] = [];
     const app = express();
     app.locals.answers = new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/', maxBytes);
@@ -153,6 +153,28 @@ async function gatedApp(path: string, route: (req: import('express').Request, re
   return { server: server.listen(0), count, release };
 }
 
+type GatedRoute = Parameters<typeof gatedApp>[1];
+/** Answers which derivation it is, once released. */
+const heldThenAnswered: GatedRoute = async (req, _res, c) => {
+  await c.gate; // still being derived while the others arrive
+  answer(req, { derived: c.derived });
+};
+/** Answers which derivation it is, as numbered when it began, once released. */
+const numberedThenAnswered: GatedRoute = async (req, _res, c) => {
+  const derivation = c.derived;
+  await c.gate;
+  answer(req, { derivation });
+};
+/** The first derivation fails once released; every later one answers. */
+const firstFails: GatedRoute = async (req, res, c) => {
+  if (c.derived === 1) {
+    await c.gate;
+    res.status(503).json({ title: 'Service Unavailable' });
+    return;
+  }
+  answer(req, { derived: 'again' });
+};
+
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Waits until `condition` holds, turn by turn; fails, saying what it waited for, if it does not within 5 s. */
@@ -166,11 +188,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 describe('An answer asked for by several requests at once', () => {
   test('When five requests ask for an answer not yet kept, then it is derived once and all five get it', async () => {
-    const { answer } = await import('../../src/http/answer');
-    const { server, count, release } = await gatedApp('/v1/slow', async (req, _res, c) => {
-      await c.gate; // still being derived while the others arrive
-      answer(req, { derived: c.derived });
-    });
+    const { server, count, release } = await gatedApp('/v1/slow', heldThenAnswered);
     try {
       const answers = Promise.all(Array.from({ length: 5 }, () => request(server).get('/v1/slow').expect(200)));
       await until(() => count.arrived === 5 && count.derived === 1, 'five requests, one derivation');
@@ -185,13 +203,8 @@ describe('An answer asked for by several requests at once', () => {
   });
 
   test('When a write commits while an answer is derived, then those who asked before it share that answer, and who asks after it gets a new one', async () => {
-    const { answer } = await import('../../src/http/answer');
     const source = { version: 1, changedSince: (): undefined => undefined }; // what a write touched unknown: it touches everything
-    const { server, count, release } = await gatedApp('/v1/changing', async (req, _res, c) => {
-      const derivation = c.derived;
-      await c.gate;
-      answer(req, { derivation });
-    }, source);
+    const { server, count, release } = await gatedApp('/v1/changing', numberedThenAnswered, source);
     try {
       const before = Promise.all(Array.from({ length: 4 }, () => request(server).get('/v1/changing').expect(200)));
       await until(() => count.arrived === 4 && count.derived === 1, 'four requests, one derivation');
@@ -211,15 +224,7 @@ describe('An answer asked for by several requests at once', () => {
   });
 
   test('When the answer being derived fails, then each request that waited for it derives its own', async () => {
-    const { answer } = await import('../../src/http/answer');
-    const { server, count, release } = await gatedApp('/v1/flaky', async (req, res, c) => {
-      if (c.derived === 1) {
-        await c.gate;
-        res.status(503).json({ title: 'Service Unavailable' });
-        return;
-      }
-      answer(req, { derived: 'again' });
-    });
+    const { server, count, release } = await gatedApp('/v1/flaky', firstFails);
     try {
       const first = request(server).get('/v1/flaky').expect(503).then((res) => res); // sent now, so that it derives
       await until(() => count.arrived === 1, 'the first request');
@@ -260,7 +265,6 @@ describe('An answer asked for by several requests at once', () => {
   });
 
   test('When a waiting client goes away and the derivation fails, then the next request for that answer still gets it', async () => {
-    const { answer } = await import('../../src/http/answer');
     const { server, count, release } = await gatedApp('/v1/abandoned', async (req, res, c) => {
       if (c.derived <= 2) { // the first, held until the second has gone; the second's, for a client gone, fails too
         if (c.derived === 1) await c.gate;
@@ -291,11 +295,7 @@ describe('An answer asked for by several requests at once', () => {
 
 describe('Requests waiting for an answer being derived, in front of express', () => {
   test('When five requests ask for an answer being derived, then only the first reaches express, and all five get its answer', async () => {
-    const { answer } = await import('../../src/http/answer');
-    const { server, count, release } = await gatedApp('/v1/slow', async (req, _res, c) => {
-      await c.gate;
-      answer(req, { derived: c.derived });
-    }, undefined, true);
+    const { server, count, release } = await gatedApp('/v1/slow', heldThenAnswered, undefined, true);
     try {
       const first = request(server).get('/v1/slow').expect(200).then((res) => res);
       await until(() => count.derived === 1, 'the first derivation');
@@ -313,13 +313,8 @@ describe('Requests waiting for an answer being derived, in front of express', ()
   });
 
   test('When a write commits while an answer is derived, then who asked before it shares that answer, and who asks after it goes to express for a new one', async () => {
-    const { answer } = await import('../../src/http/answer');
     const source = { version: 1, changedSince: (): undefined => undefined };
-    const { server, count, release } = await gatedApp('/v1/changing', async (req, _res, c) => {
-      const derivation = c.derived;
-      await c.gate;
-      answer(req, { derivation });
-    }, source, true);
+    const { server, count, release } = await gatedApp('/v1/changing', numberedThenAnswered, source, true);
     try {
       const first = request(server).get('/v1/changing').expect(200).then((res) => res);
       await until(() => count.derived === 1, 'the first derivation');
@@ -341,15 +336,7 @@ describe('Requests waiting for an answer being derived, in front of express', ()
   });
 
   test('When the answer being derived fails, then the requests that waited for it go to express and get one derived there', async () => {
-    const { answer } = await import('../../src/http/answer');
-    const { server, count, release } = await gatedApp('/v1/flaky', async (req, res, c) => {
-      if (c.derived === 1) {
-        await c.gate;
-        res.status(503).json({ title: 'Service Unavailable' });
-        return;
-      }
-      answer(req, { derived: 'again' });
-    }, undefined, true);
+    const { server, count, release } = await gatedApp('/v1/flaky', firstFails, undefined, true);
     try {
       const first = request(server).get('/v1/flaky').expect(503).then((res) => res);
       await until(() => count.derived === 1, 'the first derivation');
