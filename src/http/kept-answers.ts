@@ -117,6 +117,8 @@ export class KeptAnswers {
   served = 0;
   /** Reads being derived, by key, until their answer is sent: others asking meanwhile wait for it (single flight). */
   private readonly deriving = new Map<string, Flight>();
+  /** Requests that waited before express for a derivation that gave no answer, with the version each derives its own at. */
+  private readonly alone = new WeakMap<IncomingMessage, number>();
   private bytes = 0;
 
   /** `now`: the service's clock, in ms, against which answers kept until an instant expire. */
@@ -173,8 +175,25 @@ export class KeptAnswers {
     if (key === undefined) return undefined;
     const found = this.lookup(key);
     if (found) return found;
+    return this.joined(key)?.then((joined) => {
+      if ('answer' in joined) return joined.answer;
+      this.alone.set(req, joined.version);
+      return undefined;
+    });
+  }
+
+  /**
+   * The answer of the derivation under way for `key` at the current version, once there; when it gives
+   * none, the version at which the waiter derives its own. Undefined when no such derivation is under way.
+   */
+  private joined(key: string): Promise<{ answer: KeptAnswer } | { version: number }> | undefined {
     const flight = this.deriving.get(key);
-    return flight?.version === this.version ? flight.done.then(() => flight.answer) : undefined;
+    if (flight?.version !== this.version) return undefined;
+    return flight.done.then(() => {
+      if (flight.answer) return { answer: flight.answer };
+      this.catchUp(); // its own answer may be kept for the version it is derived at
+      return { version: this.version };
+    });
   }
 
   /**
@@ -191,14 +210,18 @@ export class KeptAnswers {
   readonly middleware: RequestHandler = (req, res, next) => {
     const key = this.keyOf(req, req.originalUrl);
     if (key === undefined) return next();
+    const alone = this.alone.get(req);
+    if (alone !== undefined) {
+      req.keeping = { key, version: alone };
+      return next();
+    }
     const hit = this.lookup(key);
     if (hit) return sendAnswer(req, res, hit);
-    const flight = this.deriving.get(key);
-    if (flight?.version === this.version) {
-      void flight.done.then(() => {
-        if (flight.answer) return sendAnswer(req, res, flight.answer);
-        this.catchUp(); // its own answer may be kept for the version it is derived at
-        req.keeping = { key, version: this.version };
+    const joined = this.joined(key);
+    if (joined) {
+      void joined.then((j) => {
+        if ('answer' in j) return sendAnswer(req, res, j.answer);
+        req.keeping = { key, version: j.version };
         next();
       });
       return;

@@ -27,14 +27,13 @@ export interface ListenerParts {
  * being derived, once it is); anything else goes to express with them set. A browser's read (Origin) needs CORS first: express answers it.
  */
 export function requestListener({ apiVersion, observed, limits, answers, routed, onError }: ListenerParts): RequestListener {
-  /** A kept answer with the headers every answer has; without one, express with those headers set. */
-  const send = (req: IncomingMessage, res: ServerResponse, headers: string[], kept: KeptAnswer | undefined) => {
+  /**
+   * Runs `answering`, which says whether it answered; else, or when it throws (reported), express answers,
+   * unless the answer has begun (then the response is cut).
+   */
+  const orRouted = (req: IncomingMessage, res: ServerResponse, answering: () => boolean) => {
     try {
-      if (kept) {
-        sendAnswer(req, res, kept, headers);
-        return;
-      }
-      for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
+      if (answering()) return;
     } catch (error) {
       onError(error);
       if (res.headersSent) {
@@ -44,27 +43,36 @@ export function requestListener({ apiVersion, observed, limits, answers, routed,
     }
     routed(req, res);
   };
+  const setAll = (res: ServerResponse, headers: readonly string[]) => {
+    for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
+  };
+
+  /** A kept answer with the headers every answer has; without one, express with those headers set. */
+  const send = (req: IncomingMessage, res: ServerResponse, headers: string[], kept: KeptAnswer | undefined) => orRouted(req, res, () => {
+    if (kept) sendAnswer(req, res, kept, headers);
+    else setAll(res, headers);
+    return kept !== undefined;
+  });
 
   const proceed = (req: IncomingMessage, res: ServerResponse, leading: string[], verdict: RateVerdict | undefined) => {
     const headers = verdict ? [...leading, ...verdict.headers] : leading;
-    let kept: ReturnType<KeptAnswers['find']>;
-    try {
-      if (verdict && !verdict.allowed) {
-        for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
+    if (verdict && !verdict.allowed) {
+      orRouted(req, res, () => {
+        setAll(res, headers);
         // A browser can read the refusal; its preflight is answered by CORS alone, as when it is allowed.
         readCors(req, res, () => {
           res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
           writeProblem(res, req.url ?? '', { status: 429, detail: verdict.detail });
         });
-        return;
-      }
+        return true;
+      });
+      return;
+    }
+    let kept: ReturnType<KeptAnswers['find']>;
+    try {
       kept = req.headers.origin === undefined ? answers.find(req) : undefined;
     } catch (error) {
-      onError(error);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
+      onError(error); // express answers it, as any read not kept
     }
     if (kept instanceof Promise) void kept.then((answer) => send(req, res, headers, answer)); // a derivation's end never rejects
     else send(req, res, headers, kept);

@@ -72,6 +72,8 @@ const fanOut = (d: Kysely<Schema>, a: { after: number; upto: number }) => d.inse
  */
 export class EventsDatabase implements EventStore {
   subscribed = true; // until the first claim says
+  /** Subscriptions made by this instance: one made while a claim ran is not undone by that claim's answer. */
+  private made = 0;
   private readonly feed;
   private readonly q;
   private readonly promotions = new Map<number, Prepared<Record<string, string>, unknown>>();
@@ -165,6 +167,7 @@ export class EventsDatabase implements EventStore {
 
   async createSubscription(s: NewSubscription): Promise<void> {
     await this.run(() => this.q.insertSubscription.run(this.db, { ...s, types: spaced(s.types), regions: spaced(s.regions) }));
+    this.made++;
     this.subscribed = true;
   }
 
@@ -204,8 +207,9 @@ export class EventsDatabase implements EventStore {
       // lets its delivery be claimed again sooner: neither waits for the disk.
       const rows = await this.engine.transaction(async (db) => {
         const claim = this.q.claim.with({ now, until, token, limit });
+        const made = this.made;
         const outcomes = await db.batch([...(await this.deliveriesToWrite(db)), claim, this.q.anyEnabled.with({})]);
-        this.subscribed = (outcomes.at(-1) as Outcome<unknown>).rows.length > 0;
+        this.subscribed = (outcomes.at(-1) as Outcome<unknown>).rows.length > 0 || this.made !== made;
         return (outcomes.at(-2) as Outcome<RowOf<typeof claim>>).rows;
       }, { durable: false });
       // A claim holds a few events, each for several subscriptions: each is read once.

@@ -1,5 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
 import type { Logger } from 'pino';
+import { toInstant } from '../../domain/instant';
 import type { Touched } from '../../domain/staleness';
 
 /**
@@ -13,11 +14,10 @@ export const FIGURES_CHANNEL = 'sonar_figures';
 /** Stays well below PostgreSQL's 8000-byte limit of a payload; a larger scope is sent as "anything". */
 const MAX_SCOPE_CHARS = 7000;
 
-/** The write's one instant, in ms, when every touched scope has it and it reads back as stored. */
+/** The write's one instant, in ms, when every touched scope has it in the form instants are stored in. */
 function instantOf(touched: readonly Touched[]): number | undefined {
   const at = touched[0].at;
-  const ms = at === undefined ? NaN : Date.parse(at);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === at && touched.every((t) => t.at === at) ? ms : undefined;
+  return at !== undefined && toInstant(at) === at && touched.every((t) => t.at === at) ? Date.parse(at) : undefined;
 }
 
 /** What a write touched, as its notification's payload after the version ('' when unknown or too long). */

@@ -40,9 +40,10 @@ const STATEMENT_TIMEOUT_MS = 30_000;
  * How long a pooled connection may stay idle before it is closed. pg closes one after 10 s by default, and under
  * bursts of writes (a publication day) the pool then opened a server connection about once a second (19 in
  * 20 s of the mixed benchmark, two instances): each paid a connect, its SETs and the server's cold caches
- * while every read waiting for the derivation it was opened for waited too.
+ * while every read waiting for the derivation it was opened for waited too. A minute keeps them through such
+ * bursts and stays below what NAT and cloud load balancers allow an idle connection (about 4 minutes and up).
  */
-const IDLE_CONNECTION_MS = 5 * 60_000;
+const IDLE_CONNECTION_MS = 60_000;
 export const DEFAULT_VERSION_CHECK_MS = 1000;
 /**
  * Staged rows older than this were left by an instance killed mid-import: no request lasts that long (node
