@@ -24,7 +24,8 @@ export interface ListenerParts {
  * Every request, however it is answered, first gets what every answer has: an id, its log line and metrics,
  * its count against the rate limit, and the headers those and the security policy give. Then an allowed
  * read the kept answers hold is answered at once, with those headers and its own in one `writeHead` (one
- * being derived, once it is); anything else goes to express with them set. A browser's read (Origin) needs CORS first: express answers it.
+ * being derived, once it is); anything else goes to express with them set. A browser's read (Origin)
+ * needs CORS first: express answers it.
  */
 export function requestListener({ apiVersion, observed, limits, answers, routed, onError }: ListenerParts): RequestListener {
   /**

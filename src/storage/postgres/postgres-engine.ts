@@ -39,7 +39,7 @@ const STATEMENT_TIMEOUT_MS = 30_000;
 /**
  * How long a pooled connection may stay idle before it is closed. pg closes one after 10 s by default, and under
  * bursts of writes (a publication day) the pool then opened a server connection about once a second (19 in
- * 20 s of the mixed benchmark, two instances): each paid a connect, its SETs and the server's cold caches
+ * 20 s of reads and writes as the mixed benchmark makes them, two instances): each paid a connect, its SETs and the server's cold caches
  * while every read waiting for the derivation it was opened for waited too. A minute keeps them through such
  * bursts and stays below what NAT and cloud load balancers allow an idle connection (about 4 minutes and up).
  */
