@@ -54,6 +54,8 @@ export interface GemeenteLife {
   years: number[];
   /** The region it belonged to in its latest year. */
   region: { code: string; name: string };
+  /** Every region that held it in a year loaded, oldest first (Vijfheerenlanden: AM99, then AM35). */
+  regions: string[];
   /** The gemeenten that went into it, with the date (not itself when it continued). */
   predecessors: Linked[];
   /** Where it went when it was abolished or split; empty while it exists. */
@@ -92,8 +94,9 @@ export class Classifications {
     for (const [year, { reference }] of this.byYear) {
       for (const region of reference.regions) {
         for (const g of region.gemeenten) {
-          const life = this.lives.get(g.code) ?? { code: g.code, name: g.name, years: [], region: { code: region.code, name: region.name }, predecessors: [], successors: [] };
+          const life = this.lives.get(g.code) ?? { code: g.code, name: g.name, years: [], region: { code: region.code, name: region.name }, regions: [], predecessors: [], successors: [] };
           life.years.push(year);
+          if (!life.regions.includes(region.code)) life.regions.push(region.code);
           life.name = g.name;
           life.region = { code: region.code, name: region.name };
           this.lives.set(g.code, life);

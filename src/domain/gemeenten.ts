@@ -117,6 +117,14 @@ export function gemeenteOfAnyYear(ctx: UseCaseContext, key: string): Located {
   }
 }
 
+/**
+ * The regions whose uploads a gemeente's figures are read from (its region now, and each that held it in a
+ * year loaded: the store reads them all), so what its answers depend on.
+ */
+export function regionsHolding(ctx: UseCaseContext, gemeenteCode: string, regionCode: string): string[] {
+  return [...new Set([regionCode, ...(ctx.classifications.life(gemeenteCode)?.regions ?? [])])];
+}
+
 /** The years, predecessors and successors of a gemeente a herindeling touched or that some year lacks; else nothing. */
 function historyOf(ctx: UseCaseContext, code: string): Pick<GemeenteDetail, 'years' | 'predecessors' | 'successors'> {
   const life = ctx.classifications.life(code);

@@ -51,6 +51,9 @@ export const periodScope = (regionCode: string | undefined, answered: string, as
 /** An answer over every period of a region (its series, its periods). */
 export const regionScope = (regionCode: string): Dependency => [{ regionCode }];
 
+/** An answer over every period of several regions: a gemeente's, from the uploads of each region that held it. */
+export const regionsScope = (regionCodes: readonly string[]): Dependency => regionCodes.map((regionCode) => ({ regionCode }));
+
 /** The dependency of an answer as of an instant (none: as of now), which no write stored after it changes. */
 export const asOfThen = (dependency: Dependency, asOf: string | undefined): Dependency =>
   (asOf === undefined ? dependency : dependency.map((scope) => ({ ...scope, asOf })));

@@ -140,3 +140,22 @@ describe('A region that is gone and a gemeente that changed region', () => {
     expect(detail.latest).toEqual(expect.objectContaining({ period: '2021-06', total: y2021.get('Vijfheerenlanden') }));
   });
 });
+
+/** Kept answers of a gemeente read the uploads of every region that held it (stale-only-what-changed.test.ts has the rest). */
+describe('A gemeente that changed region, in the kept answers', () => {
+  const app = appUnderTest('all');
+  const { get, upload } = client(app);
+
+  test('When Vijfheerenlanden\'s series is kept, then an upload to AM99, which held it in 2020, makes it stale at once', async () => {
+    await upload('2021-06', 'AM35', 2021, 4);
+    const url = '/v1/gemeenten/Vijfheerenlanden/series';
+    await get(url).expect(200);
+    const kept = await get(url).expect(200);
+
+    await upload('2020-06', 'AM99', 2020, 3);
+
+    const after = await get(url).set('If-None-Match', kept.headers.etag).expect(200);
+    expect(after.headers.etag).not.toBe(kept.headers.etag);
+    expect(after.body.series.map((p: { period: string }) => p.period)).toEqual(['2020-06', '2021-06']);
+  });
+});

@@ -10,7 +10,8 @@ import { MALFORMED_FILTER, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN
 import { Delimiter, Format } from '../representation';
 import { answer, jsonOrCsv } from '../answer';
 import { gemeenteSeriesSheet, nationalSeriesSheet, regionSeriesSheet } from '../../exports/figure-sheets';
-import { EVERYTHING, regionScope } from '../../domain/staleness';
+import { EVERYTHING, regionScope, regionsScope } from '../../domain/staleness';
+import { regionsHolding } from '../../domain/gemeenten';
 
 /** What a series read takes besides its path: SDMX's filters, the instant, and the representation. */
 export interface SeriesQuery {
@@ -113,7 +114,8 @@ export class SeriesController extends Controller {
     @Queries() query: ClassifiedSeriesQuery,
   ): Promise<GemeenteSeries> {
     const view = await gemeenteSeries(this.service, gemeente, filtersOf(query), query.classification);
-    return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, query.classification === undefined ? regionScope(view.gemeente.region.code) : EVERYTHING, query.asOf));
+    const held = regionsScope(regionsHolding(this.service, view.gemeente.code, view.gemeente.region.code));
+    return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, query.classification === undefined ? held : EVERYTHING, query.asOf));
   }
 
   /**
