@@ -48,11 +48,8 @@ export const affects = (touched: readonly Touched[], dependency: Dependency): bo
 export const periodScope = (regionCode: string | undefined, answered: string, asked: string | undefined): Dependency =>
   [{ regionCode, period: answered, orLater: asked === undefined }];
 
-/** An answer over every period of a region (its series, its periods). */
-export const regionScope = (regionCode: string): Dependency => [{ regionCode }];
-
-/** An answer over every period of several regions: a gemeente's, from the uploads of each region that held it. */
-export const regionsScope = (regionCodes: readonly string[]): Dependency => regionCodes.map((regionCode) => ({ regionCode }));
+/** An answer over every period of a region (its series, its periods), or of several (a gemeente's, from each region that held it). */
+export const regionScope = (...regionCodes: string[]): Dependency => regionCodes.map((regionCode) => ({ regionCode }));
 
 /** The dependency of an answer as of an instant (none: as of now), which no write stored after it changes. */
 export const asOfThen = (dependency: Dependency, asOf: string | undefined): Dependency =>

@@ -8,7 +8,7 @@ import { Instant, Year } from '../headers';
 import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE } from './responses';
-import { NOTHING, regionsScope } from '../../domain/staleness';
+import { NOTHING, regionScope } from '../../domain/staleness';
 
 @Route('gemeenten')
 @Tags('Gemeenten')
@@ -53,6 +53,6 @@ export class GemeentenController extends Controller {
   @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
   public async getGemeente(@Path() gemeente: string, @Request() req: ExRequest, @Query() asOf?: Instant): Promise<GemeenteDetail> {
     const view = await gemeenteDetail(this.service, gemeente, asOf);
-    return answer(req, view, { dependsOn: regionsScope(regionsHolding(this.service, view.code, view.region.code)), asOf });
+    return answer(req, view, { dependsOn: regionScope(...regionsHolding(this.service, view.code, view.region.code)), asOf });
   }
 }

@@ -10,7 +10,7 @@ import { MALFORMED_FILTER, NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE, UNKNOWN
 import { Delimiter, Format } from '../representation';
 import { answer, jsonOrCsv } from '../answer';
 import { gemeenteSeriesSheet, nationalSeriesSheet, regionSeriesSheet } from '../../exports/figure-sheets';
-import { EVERYTHING, regionScope, regionsScope } from '../../domain/staleness';
+import { EVERYTHING, regionScope } from '../../domain/staleness';
 import { regionsHolding } from '../../domain/gemeenten';
 
 /** What a series read takes besides its path: SDMX's filters, the instant, and the representation. */
@@ -114,7 +114,7 @@ export class SeriesController extends Controller {
     @Queries() query: ClassifiedSeriesQuery,
   ): Promise<GemeenteSeries> {
     const view = await gemeenteSeries(this.service, gemeente, filtersOf(query), query.classification);
-    const held = regionsScope(regionsHolding(this.service, view.gemeente.code, view.gemeente.region.code));
+    const held = regionScope(...regionsHolding(this.service, view.gemeente.code, view.gemeente.region.code));
     return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, query.classification === undefined ? held : EVERYTHING, query.asOf));
   }
 
