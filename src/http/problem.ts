@@ -51,6 +51,9 @@ const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, 
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** `title` is decided here from the type (see problem-types.ts), so one type always has one title; a given one is ignored. */
+/** What a request gets when the service fails in a way it did not foresee (the error is logged, not shown). */
+export const UNEXPECTED = { status: 500, detail: 'The service failed to answer this request; it has been logged.' } as const;
+
 export function sendProblem(res: Response, problem: Problem): void {
   writeProblem(res, res.req.originalUrl, problem);
 }
@@ -175,7 +178,7 @@ function problemFor(onUnexpected: (error: unknown) => void): (error: any, req: R
       sendProblem(res, { status, detail, errors: [{ field: 'path', detail, found: shown(req.path) }] });
     } else {
       onUnexpected(error);
-      sendProblem(res, { status: 500, detail: 'The service failed to answer this request; it has been logged.' });
+      sendProblem(res, UNEXPECTED);
     }
   };
 }

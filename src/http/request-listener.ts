@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KeptAnswer, KeptAnswers, sendAnswer } from './kept-answers';
 import { Observability } from './observability';
-import { writeProblem } from './problem';
+import { UNEXPECTED, writeProblem } from './problem';
 import { AnswerKind, answerKindOf, readCors, SECURITY_HEADERS } from './protection';
 import { RateLimits, RateVerdict } from './rate-limits';
 import { requestPath } from './request-path';
@@ -30,7 +30,8 @@ export interface ListenerParts {
 export function requestListener({ apiVersion, observed, limits, answers, routed, onError }: ListenerParts): RequestListener {
   /**
    * Runs `answering`, which says whether it answered; else, or when it throws (reported), express answers,
-   * unless the answer has begun (then the response is cut).
+   * unless the answer has begun (then the response is cut). Express answers its own errors; one thrown past
+   * it is answered here, since after a wait for a derivation it would be a rejection no one handles.
    */
   const orRouted = (req: IncomingMessage, res: ServerResponse, answering: () => boolean) => {
     try {
@@ -42,7 +43,13 @@ export function requestListener({ apiVersion, observed, limits, answers, routed,
         return;
       }
     }
-    routed(req, res);
+    try {
+      routed(req, res);
+    } catch (error) {
+      onError(error);
+      if (res.headersSent) res.destroy();
+      else writeProblem(res, req.url ?? '', UNEXPECTED);
+    }
   };
   const setAll = (res: ServerResponse, headers: readonly string[]) => {
     for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);

@@ -356,6 +356,32 @@ describe('Requests waiting for an answer being derived, in front of express', ()
   });
 });
 
+describe('An error thrown past express', () => {
+  test('When express itself throws for a request, then the front answers 500 as a problem, reports the error, and goes on serving', async () => {
+    const { requestListener } = await import('../../src/http/request-listener');
+    const { KeptAnswers } = await import('../../src/http/kept-answers');
+    const { observeRequests } = await import('../../src/http/observability');
+    const errors: unknown[] = [];
+    const server = createServer(requestListener({
+      apiVersion: 'test', observed: observeRequests(pino({ level: 'silent' }), (route) => route),
+      answers: new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/'),
+      routed: () => {
+        throw new Error('thrown past its error handling');
+      },
+      onError: (error) => errors.push(error),
+    })).listen(0);
+    try {
+      const res = await request(server).get('/v1/totals?x=1').expect(500).expect('Content-Type', /application\/problem\+json/);
+      await request(server).get('/v1/totals').expect(500);
+
+      expect(res.body).toMatchObject({ status: 500, instance: '/v1/totals', detail: 'The service failed to answer this request; it has been logged.' });
+      expect(errors.map((e) => (e as Error).message)).toEqual(['thrown past its error handling', 'thrown past its error handling']);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 /** The headers of an answer that say what it is: all but the date, which moves, and the request's own id. */
 const describing = (headers: Record<string, string>) => {
   const { date, 'x-request-id': id, ...rest } = headers;
