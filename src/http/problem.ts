@@ -50,10 +50,10 @@ const STATUS_OF: Record<ErrorKind, number> = { invalid: 400, unauthorized: 401, 
 /** How long a client should wait before asking again while the database cannot be reached. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
-/** `title` is decided here from the type (see problem-types.ts), so one type always has one title; a given one is ignored. */
 /** What a request gets when the service fails in a way it did not foresee (the error is logged, not shown). */
 export const UNEXPECTED = { status: 500, detail: 'The service failed to answer this request; it has been logged.' } as const;
 
+/** `title` is decided here from the type (see problem-types.ts), so one type always has one title; a given one is ignored. */
 export function sendProblem(res: Response, problem: Problem): void {
   writeProblem(res, res.req.originalUrl, problem);
 }

@@ -28,27 +28,32 @@ export interface ListenerParts {
  * needs CORS first: express answers it.
  */
 export function requestListener({ apiVersion, observed, limits, answers, routed, onError }: ListenerParts): RequestListener {
+  /** Reports an error and answers 500 as a problem; an answer that has begun is cut, one already sent stays. */
+  const failed = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    onError(error);
+    if (!res.headersSent) writeProblem(res, (req as { originalUrl?: string }).originalUrl ?? req.url ?? '', UNEXPECTED);
+    else if (!res.writableEnded) res.destroy();
+  };
+
   /**
-   * Runs `answering`, which says whether it answered; else, or when it throws (reported), express answers,
-   * unless the answer has begun (then the response is cut). Express answers its own errors; one thrown past
-   * it is answered here, since after a wait for a derivation it would be a rejection no one handles.
+   * Runs `answering`, which says whether it answered; else, or when it throws before its answer began
+   * (reported), express answers. Express answers its own errors; one thrown past it is answered here: out of
+   * this listener it would end the process, and after a wait for a derivation be a rejection no one handles.
    */
   const orRouted = (req: IncomingMessage, res: ServerResponse, answering: () => boolean) => {
     try {
       if (answering()) return;
     } catch (error) {
-      onError(error);
       if (res.headersSent) {
-        res.destroy();
+        failed(req, res, error);
         return;
       }
+      onError(error);
     }
     try {
       routed(req, res);
     } catch (error) {
-      onError(error);
-      if (res.headersSent) res.destroy();
-      else writeProblem(res, req.url ?? '', UNEXPECTED);
+      failed(req, res, error);
     }
   };
   const setAll = (res: ServerResponse, headers: readonly string[]) => {
@@ -65,15 +70,17 @@ export function requestListener({ apiVersion, observed, limits, answers, routed,
   const proceed = (req: IncomingMessage, res: ServerResponse, leading: string[], verdict: RateVerdict | undefined) => {
     const headers = verdict ? [...leading, ...verdict.headers] : leading;
     if (verdict && !verdict.allowed) {
-      orRouted(req, res, () => {
+      // A refused request stays refused: a failure while refusing is answered 500 here, never passed to express.
+      try {
         setAll(res, headers);
         // A browser can read the refusal; its preflight is answered by CORS alone, as when it is allowed.
         readCors(req, res, () => {
           res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
           writeProblem(res, req.url ?? '', { status: 429, detail: verdict.detail });
         });
-        return true;
-      });
+      } catch (error) {
+        failed(req, res, error);
+      }
       return;
     }
     let kept: ReturnType<KeptAnswers['find']>;

@@ -3,6 +3,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { answer } from '../../src/http/answer';
+import type { RequestListener } from '../../src/http/request-listener';
 import { buildRow, buildUpload } from '../support/factories';
 import { logSink } from '../support/log-sink';
 import { appUnderTest, createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
@@ -117,12 +118,18 @@ describe('The read cache\'s room', () => {
   });
 });
 
+/** How the front calls express in a test: `routed` wraps the app; `errors` collects what it reports, which otherwise fails the test. */
+interface TestFront {
+  routed?: (app: RequestListener, count: { arrived: number }) => RequestListener;
+  errors?: unknown[];
+}
+
 /**
  * An express app with kept answers in front of one route, counting requests that arrive and derivations;
- * `release` lets a derivation held at `gate` go on. `bare`: behind the service's front, which counts what it received.
+ * `release` lets a derivation held at `gate` go on. `front`: behind the service's front, which counts what it received.
  */
 async function gatedApp(path: string, route: (req: import('express').Request, res: import('express').Response, count: { derived: number; gate: Promise<void> }) => Promise<void>,
-  source: import('../../src/http/kept-answers').Versioned = { version: 1, changedSince: () => [] }, bare = false) {
+  source: import('../../src/http/kept-answers').Versioned = { version: 1, changedSince: () => [] }, front?: TestFront) {
   const express = (await import('express')).default;
   const { KeptAnswers } = await import('../../src/http/kept-answers');
   const count = { received: 0, arrived: 0, derived: 0, closed: 0, gate: Promise.resolve() };
@@ -140,15 +147,17 @@ async function gatedApp(path: string, route: (req: import('express').Request, re
     count.derived++;
     await route(req, res, count);
   });
-  if (!bare) return { server: app.listen(0), count, release };
+  if (!front) return { server: app.listen(0), count, release };
   // The service's own front (app.ts): kept answers, and waits for those being derived, before express.
   const { requestListener } = await import('../../src/http/request-listener');
   const { observeRequests } = await import('../../src/http/observability');
   const observed = observeRequests(pino({ level: 'silent' }), (route) => route);
   const onError = (error: unknown) => {
-    throw error;
+    if (!front.errors) throw error;
+    front.errors.push(error);
   };
-  const server = createServer(requestListener({ apiVersion: 'test', observed, answers: app.locals.answers, routed: app, onError }));
+  const routed = front.routed ? front.routed(app, count) : app;
+  const server = createServer(requestListener({ apiVersion: 'test', observed, answers: app.locals.answers, routed, onError }));
   server.on('request', () => count.received++); // after the front has seen it
   return { server: server.listen(0), count, release };
 }
@@ -295,7 +304,7 @@ describe('An answer asked for by several requests at once', () => {
 
 describe('Requests waiting for an answer being derived, in front of express', () => {
   test('When five requests ask for an answer being derived, then only the first reaches express, and all five get its answer', async () => {
-    const { server, count, release } = await gatedApp('/v1/slow', heldThenAnswered, undefined, true);
+    const { server, count, release } = await gatedApp('/v1/slow', heldThenAnswered, undefined, {});
     try {
       const first = request(server).get('/v1/slow').expect(200).then((res) => res);
       await until(() => count.derived === 1, 'the first derivation');
@@ -314,7 +323,7 @@ describe('Requests waiting for an answer being derived, in front of express', ()
 
   test('When a write commits while an answer is derived, then who asked before it shares that answer, and who asks after it goes to express for a new one', async () => {
     const source = { version: 1, changedSince: (): undefined => undefined };
-    const { server, count, release } = await gatedApp('/v1/changing', numberedThenAnswered, source, true);
+    const { server, count, release } = await gatedApp('/v1/changing', numberedThenAnswered, source, {});
     try {
       const first = request(server).get('/v1/changing').expect(200).then((res) => res);
       await until(() => count.derived === 1, 'the first derivation');
@@ -336,7 +345,7 @@ describe('Requests waiting for an answer being derived, in front of express', ()
   });
 
   test('When the answer being derived fails, then the requests that waited for it go to express and each derives its own', async () => {
-    const { server, count, release } = await gatedApp('/v1/flaky', firstFails, undefined, true);
+    const { server, count, release } = await gatedApp('/v1/flaky', firstFails, undefined, {});
     try {
       const first = request(server).get('/v1/flaky').expect(503).then((res) => res);
       await until(() => count.derived === 1, 'the first derivation');
@@ -357,26 +366,33 @@ describe('Requests waiting for an answer being derived, in front of express', ()
 });
 
 describe('An error thrown past express', () => {
-  test('When express itself throws for a request, then the front answers 500 as a problem, reports the error, and goes on serving', async () => {
-    const { requestListener } = await import('../../src/http/request-listener');
-    const { KeptAnswers } = await import('../../src/http/kept-answers');
-    const { observeRequests } = await import('../../src/http/observability');
+  test('When the app behind the front throws for requests that waited for a failed derivation, and for one that did not wait, then each gets a 500 problem with the front\'s headers, and the error is reported', async () => {
     const errors: unknown[] = [];
-    const server = createServer(requestListener({
-      apiVersion: 'test', observed: observeRequests(pino({ level: 'silent' }), (route) => route),
-      answers: new KeptAnswers({ version: 1, changedSince: () => [] }, '/v1/'),
-      routed: () => {
-        throw new Error('thrown past its error handling');
-      },
-      onError: (error) => errors.push(error),
-    })).listen(0);
+    const throwing = (app: RequestListener, count: { arrived: number }): RequestListener => (req, res) => {
+      if (count.arrived >= 1) throw new Error('thrown past its error handling');
+      app(req, res);
+    };
+    const { server, count, release } = await gatedApp('/v1/flaky', firstFails, undefined, { routed: throwing, errors });
     try {
-      const res = await request(server).get('/v1/totals?x=1').expect(500).expect('Content-Type', /application\/problem\+json/);
-      await request(server).get('/v1/totals').expect(500);
+      const first = request(server).get('/v1/flaky').expect(503).then((res) => res);
+      await until(() => count.derived === 1, 'the first derivation');
+      const waited = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/flaky?waited').expect(500)));
+      await until(() => count.received === 4, 'the three others received');
+      release();
+      await first;
+      const answers = [...await waited, await request(server).get('/v1/flaky').expect(500)];
 
-      expect(res.body).toMatchObject({ status: 500, instance: '/v1/totals', detail: 'The service failed to answer this request; it has been logged.' });
-      expect(errors.map((e) => (e as Error).message)).toEqual(['thrown past its error handling', 'thrown past its error handling']);
+      for (const res of answers) {
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.headers['api-version']).toBe('test');
+        expect(res.headers['x-request-id']).toBeTruthy();
+        expect(res.body).toMatchObject({ status: 500, detail: 'The service failed to answer this request; it has been logged.' });
+      }
+      expect(answers.map((res) => res.body.instance)).toEqual(['/v1/flaky', '/v1/flaky', '/v1/flaky', '/v1/flaky']);
+      expect(errors.map((e) => (e as Error).message)).toEqual(Array(4).fill('thrown past its error handling'));
+      expect(count.arrived).toBe(1);
     } finally {
+      release(); // a failed expectation leaves no request held open
       server.close();
     }
   });
