@@ -1,15 +1,42 @@
 /** One bounded autocannon load, run from the parent process, and the statistics over several of them. */
 import autocannon from 'autocannon';
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let clockTicks: number | undefined;
+/** The fields of /proc/<pid>/stat after "pid (comm) ": state is [0], ppid [1], utime [11], stime [12], cutime [13], cstime [14]. */
+function statFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+const micros = (ticks: number) => {
+  clockTicks ??= Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+  return (ticks * 1e6) / clockTicks;
+};
+
 /** CPU time (user + system, all threads) the process has used, in µs, from /proc/<pid>/stat. */
 export function cpuMicros(pid: number): number {
-  clockTicks ??= Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks; // utime, stime: fields 14 and 15
+  const fields = statFields(pid);
+  return micros(Number(fields[11]) + Number(fields[12]));
+}
+
+/**
+ * CPU time a process and all its children have used, in µs: its own, its children's still running, and what
+ * those it has reaped used (PostgreSQL's postmaster and its backends, which come and go).
+ */
+export function treeCpuMicros(pid: number): number {
+  const own = statFields(pid);
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = statFields(entry);
+      if (Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile: its time is in the parent's reaped children's now
+    }
+  }
+  return micros(ticks);
 }
 
 /** How a comparison loads each target: `rounds` loads of `seconds` (or `maxRequests`) each, after a warm-up. */

@@ -22,6 +22,8 @@ export interface Written {
   /** Writes not answered 201 / 200. */
   failures: number;
   seconds: number;
+  /** CPU the writers' process used meanwhile, in seconds. */
+  cpuSeconds?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,11 +61,14 @@ async function writeUntil(regions: BenchRegion[], urls: string[], period: string
 }
 
 async function writeAll(regions: BenchRegion[], order: WritersOrder): Promise<Written> {
+  const cpu = process.cpuUsage();
   const stopAt = performance.now() + order.seconds * 1000;
   const { urls } = order;
   const each = await Promise.all(Array.from({ length: order.writers }, (_, k) =>
     writeUntil(regions, [...urls.slice(k % urls.length), ...urls.slice(0, k % urls.length)], order.period, order.writesPerSecond / order.writers, stopAt)));
-  return { writes: each.reduce((n, w) => n + w.writes, 0), failures: each.reduce((n, w) => n + w.failures, 0), seconds: Math.max(...each.map((w) => w.seconds)) };
+  const used = process.cpuUsage(cpu);
+  return { writes: each.reduce((n, w) => n + w.writes, 0), failures: each.reduce((n, w) => n + w.failures, 0), seconds: Math.max(...each.map((w) => w.seconds)),
+    cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 if (process.send) {

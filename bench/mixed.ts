@@ -10,13 +10,14 @@
  * With `--compare=<rev>` each build is measured in turn within every round, so before and after stand side by side.
  */
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startCluster } from '../test/support/postgres-cluster';
 import type { Build } from './compare';
 import { BenchRegion, periods } from './data';
 import { fillJson } from './fill';
 import type { Written, WritersOrder } from './mixed-writers';
-import { load, median, Sample } from './load';
+import { cpuMicros, load, median, Sample, treeCpuMicros } from './load';
 import { largestRegion } from './reads';
 import { createDatabases, startService, Target, tempDir } from './targets';
 
@@ -43,6 +44,18 @@ export interface Phase {
   writesPerSecond: number;
   /** Writes not answered 201 / 200. */
   writeFailures: number;
+  /** Cores in use meanwhile (CPU seconds per second), by who used them: on a machine of few cores they share, that says who held the others back. */
+  cores: Cores;
+}
+
+export interface Cores {
+  /** autocannon, in the bench's own process. */
+  loadGenerator: number;
+  /** Every instance of the service. */
+  service: number;
+  /** PostgreSQL's server processes; SQLite runs inside the service. */
+  database?: number;
+  writers: number;
 }
 
 export interface MixedRow {
@@ -100,14 +113,24 @@ async function startWriters(instances: Target[], period: string, settings: Mixed
   };
 }
 
-/** The read mix on every instance at once (the connections shared out), with or without the writer. */
-async function phase(instances: Target[], region: BenchRegion, period: string, settings: MixedSettings, seconds: number, writing: boolean): Promise<Phase> {
+/** The read mix on every instance at once (the connections shared out), with or without the writer; `database`: PostgreSQL's postmaster. */
+async function phase(instances: Target[], region: BenchRegion, period: string, settings: MixedSettings, seconds: number, writing: boolean, database?: number): Promise<Phase> {
   const options = { connections: Math.ceil(settings.connections / instances.length), seconds, maxRequests: settings.maxRequests };
   const write = writing ? await startWriters(instances, period, settings) : undefined;
+  const serviceCpu = () => instances.reduce((n, t) => n + cpuMicros(t.pid), 0);
+  const before = { at: performance.now(), self: process.cpuUsage(), service: serviceCpu(), database: database === undefined ? 0 : treeCpuMicros(database) };
   const [samples, written] = await Promise.all([
     Promise.all(instances.map((t) => load(t.url, options, t.pid, readMix(region).next))),
-    write ? write(seconds) : Promise.resolve({ writes: 0, failures: 0, seconds }),
+    write ? write(seconds) : Promise.resolve({ writes: 0, failures: 0, seconds, cpuSeconds: 0 }),
   ]);
+  const elapsed = (performance.now() - before.at) * 1000; // µs
+  const self = process.cpuUsage(before.self);
+  const cores: Cores = {
+    loadGenerator: (self.user + self.system) / elapsed,
+    service: (serviceCpu() - before.service) / elapsed,
+    ...(database === undefined ? {} : { database: (treeCpuMicros(database) - before.database) / elapsed }),
+    writers: ((written.cpuSeconds ?? 0) * 1e6) / elapsed,
+  };
   const reads: Sample = {
     rps: samples.reduce((n, s) => n + s.rps, 0),
     // Over several instances: the worse instance's latency.
@@ -117,13 +140,15 @@ async function phase(instances: Target[], region: BenchRegion, period: string, s
     failures: samples.reduce((n, s) => n + s.failures, 0),
     cpuPerRequest: median(samples.map((s) => s.cpuPerRequest)),
   };
-  return { reads, writes: written.writes, writesPerSecond: written.writes / written.seconds, writeFailures: written.failures };
+  return { reads, writes: written.writes, writesPerSecond: written.writes / written.seconds, writeFailures: written.failures, cores };
 }
 
 interface Subject {
   build: Build;
   store: string;
   instances: Target[];
+  /** PostgreSQL's postmaster, whose processes' CPU is counted as the database's. */
+  database?: number;
 }
 
 /** Rounds over the subjects, each round in rotating order: reads only, then reads with writes. */
@@ -131,17 +156,18 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
   const region = largestRegion(regions);
   const latest = periods(settings.periods).at(-1) as string;
   const rows = subjects.map((s) => ({ build: { name: s.build.name, commit: s.build.commit, dirty: s.build.dirty }, store: s.store, readsOnly: [] as Phase[], mixed: [] as Phase[] }));
-  for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, false);
+  for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, false, s.database);
   for (let round = 0; round < settings.rounds; round++) {
     for (let k = 0; k < subjects.length; k++) {
       const i = (round + k) % subjects.length;
       const s = subjects[i];
-      const alone = await phase(s.instances, region, latest, settings, settings.seconds, false);
-      const mixed = await phase(s.instances, region, latest, settings, settings.seconds, true);
+      const alone = await phase(s.instances, region, latest, settings, settings.seconds, false, s.database);
+      const mixed = await phase(s.instances, region, latest, settings, settings.seconds, true, s.database);
       rows[i].readsOnly.push(alone);
       rows[i].mixed.push(mixed);
       log(`  round ${round + 1} ${s.store} ${s.build.name}: reads only ${alone.reads.rps.toFixed(0)}/s p99 ${alone.reads.p99} ms; ` +
-        `with ${mixed.writesPerSecond.toFixed(1)} writes/s ${mixed.reads.rps.toFixed(0)}/s p50 ${mixed.reads.p50} ms p99 ${mixed.reads.p99} ms` +
+        `with ${mixed.writesPerSecond.toFixed(1)} writes/s ${mixed.reads.rps.toFixed(0)}/s p50 ${mixed.reads.p50} ms p99 ${mixed.reads.p99} ms; ` +
+        `cores ${coresText(alone.cores)} → ${coresText(mixed.cores)}` +
         `${mixed.reads.failures + alone.reads.failures + mixed.writeFailures > 0 ? ` (failures: reads ${alone.reads.failures + mixed.reads.failures}, writes ${mixed.writeFailures})` : ''}`);
     }
   }
@@ -178,7 +204,7 @@ export async function runMixed(builds: Build[], settings: MixedSettings, regions
       const b = await startService({ name: `${build.name} postgres B`, dir: tempDir(), root: build.root, env });
       const fill = await fillJson(a, regions, fillPeriods, 4);
       log(`  ${build.name}: filled with ${fill.uploads} JSON uploads in ${fill.seconds.toFixed(1)} s`);
-      postgres.push({ build, store: 'PostgreSQL, two instances', instances: [a, b] });
+      postgres.push({ build, store: 'PostgreSQL, two instances', instances: [a, b], database: postmaster(cluster.dir) });
     }
     try {
       rows.push(...(await measure(postgres, regions, settings, log)));
@@ -191,6 +217,19 @@ export async function runMixed(builds: Build[], settings: MixedSettings, regions
   return { settings, paths, rows };
 }
 
+/** The postmaster's pid: the first line of postmaster.pid in the cluster's data folder. */
+const postmaster = (clusterDir: string) => Number(readFileSync(path.join(clusterDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+const medianCores = (phases: Phase[]): Cores => ({
+  loadGenerator: median(phases.map((p) => p.cores.loadGenerator)),
+  service: median(phases.map((p) => p.cores.service)),
+  database: phases[0]?.cores.database === undefined ? undefined : median(phases.map((p) => p.cores.database ?? NaN)),
+  writers: median(phases.map((p) => p.cores.writers)),
+});
+
+/** Cores in use, in the order of the report's column: load generator / service / database / writers. */
+const coresText = (c: Cores) => [c.loadGenerator, c.service, c.database, c.writers].map((n) => (n === undefined ? '–' : n.toFixed(2))).join(' / ');
+
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
 
 export function mixedMarkdown(r: MixedReport): string {
@@ -201,10 +240,11 @@ export function mixedMarkdown(r: MixedReport): string {
     `${s.connections} connections read, in turn: ${r.paths.map((p) => `\`${p}\``).join(', ')}; every tenth read one of the JSON ones as of the current second (a new \`asOf\` each second). ` +
       `${s.rounds} rounds of ${s.seconds} s per phase (after ${s.warmupSeconds} s of warm-up), medians over the rounds: reads only, then while a writer uploads a random region's ` +
       `figures for the latest period and withdraws that upload, ${s.writers} writers at once, each one write after another, at up to ${s.writesPerSecond} writes/s in all. ${s.periods} periods stored. ` +
-      'On PostgreSQL the reads go to both instances (their req/s added, the worse p50 and p99) and the writes alternate between them.',
+      'On PostgreSQL the reads go to both instances (their req/s added, the worse p50 and p99) and the writes alternate between them. ' +
+      'Cores: CPU seconds per second of the load generator / every instance of the service / PostgreSQL\'s processes / the writers\' process, reads only → with writes (medians).',
     '',
-    '| store | build | reads only: reads/s (p50 / p99 ms) | with writes: reads/s | p50 ms | p99 ms | writes/s | mixed / reads only (lowest–highest round) | met? (≥ 0.3 and p99 < 50 ms) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| store | build | reads only: reads/s (p50 / p99 ms) | with writes: reads/s | p50 ms | p99 ms | writes/s | mixed / reads only (lowest–highest round) | met? (≥ 0.3 and p99 < 50 ms) | cores |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of r.rows) {
     const alone = median(row.readsOnly.map((p) => p.reads.rps));
@@ -216,7 +256,8 @@ export function mixedMarkdown(r: MixedReport): string {
     lines.push(`| ${row.store} | ${row.build.name} (${row.build.commit.slice(0, 7)}${row.build.dirty ? ', uncommitted changes' : ''}) | ` +
       `${fmt(alone)} (${fmt(median(row.readsOnly.map((p) => p.reads.p50)))} / ${fmt(median(row.readsOnly.map((p) => p.reads.p99)))}) | ${fmt(mixed)} | ` +
       `${fmt(median(row.mixed.map((p) => p.reads.p50)))} | ${fmt(p99)} | ${fmt(median(row.mixed.map((p) => p.writesPerSecond)), 1)} | ` +
-      `${fmt(ratio, 3)} (${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)}) | ${ratio >= 0.3 && p99 < 50 ? 'yes' : 'no'}${failures ? ` (${failures} failed requests)` : ''} |`);
+      `${fmt(ratio, 3)} (${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)}) | ${ratio >= 0.3 && p99 < 50 ? 'yes' : 'no'}${failures ? ` (${failures} failed requests)` : ''} | ` +
+      `${coresText(medianCores(row.readsOnly))} → ${coresText(medianCores(row.mixed))} |`);
   }
   return lines.join('\n');
 }
