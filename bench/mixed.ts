@@ -5,7 +5,8 @@
  * figures for the latest period and withdraw that upload again (four writers at once, in a process of their
  * own, each one write after another, at up to 30 writes/s in all: a write takes about 100-140 ms on
  * PostgreSQL under this read load, so fewer writers could not offer 30 writes/s on any build).
- * Reported: reads/s, p50 and p99 of each phase, writes/s, and mixed / reads-only. On SQLite (one process)
+ * Reported: reads/s, p50 and p99 of each phase, writes/s, mixed / reads-only, and the cores each part used
+ * (load generator, service, PostgreSQL, writers), since they all share the machine's few. On SQLite (one process)
  * and on PostgreSQL with two instances on one database (reads spread over both, writes alternating).
  * With `--compare=<rev>` each build is measured in turn within every round, so before and after stand side by side.
  */
