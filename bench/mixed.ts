@@ -130,7 +130,7 @@ async function phase(instances: Target[], region: BenchRegion, period: string, s
     loadGenerator: (self.user + self.system) / elapsed,
     service: (serviceCpu() - before.service) / elapsed,
     ...(database === undefined ? {} : { database: (treeCpuMicros(database) - before.database) / elapsed }),
-    writers: ((written.cpuSeconds ?? 0) * 1e6) / elapsed,
+    writers: (written.cpuSeconds * 1e6) / elapsed,
   };
   const reads: Sample = {
     rps: samples.reduce((n, s) => n + s.rps, 0),
