@@ -1,15 +1,11 @@
 /** One bounded autocannon load, run from the parent process, and the statistics over several of them. */
 import autocannon from 'autocannon';
 import { execSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { statFields } from '../test/support/proc-stat';
 
 let clockTicks: number | undefined;
-/** The fields of /proc/<pid>/stat after "pid (comm) ": state is [0], ppid [1], utime [11], stime [12], cutime [13], cstime [14]. */
-function statFields(pid: number | string): string[] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-}
-const micros = (ticks: number) => {
+const ticksToMicros = (ticks: number) => {
   clockTicks ??= Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
   return (ticks * 1e6) / clockTicks;
 };
@@ -17,26 +13,27 @@ const micros = (ticks: number) => {
 /** CPU time (user + system, all threads) the process has used, in µs, from /proc/<pid>/stat. */
 export function cpuMicros(pid: number): number {
   const fields = statFields(pid);
-  return micros(Number(fields[11]) + Number(fields[12]));
+  return ticksToMicros(Number(fields[11]) + Number(fields[12]));
 }
 
 /**
- * CPU time a process and all its children have used, in µs: its own, its children's still running, and what
- * those it has reaped used (PostgreSQL's postmaster and its backends, which come and go).
+ * CPU time a process and its children have used, in µs: the children still running (with what they reaped),
+ * then the parent's own and what it reaped (PostgreSQL's postmaster and its backends, which come and go). The
+ * parent is read last, so that a child that ends between the two readings is counted in the second.
  */
 export function treeCpuMicros(pid: number): number {
-  const own = statFields(pid);
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  let ticks = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const fields = statFields(entry);
-      if (Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
+      if (Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
-      // gone meanwhile: its time is in the parent's reaped children's now
+      // ended meanwhile
     }
   }
-  return micros(ticks);
+  const own = statFields(pid);
+  return ticksToMicros(ticks + Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]));
 }
 
 /** How a comparison loads each target: `rounds` loads of `seconds` (or `maxRequests`) each, after a warm-up. */

@@ -11,7 +11,6 @@
  * With `--compare=<rev>` each build is measured in turn within every round, so before and after stand side by side.
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startCluster } from '../test/support/postgres-cluster';
 import type { Build } from './compare';
@@ -54,7 +53,7 @@ export interface Cores {
   loadGenerator: number;
   /** Every instance of the service. */
   service: number;
-  /** PostgreSQL's server processes; SQLite runs inside the service. */
+  /** PostgreSQL's server processes; SQLite runs inside the service. With `--compare`, both builds share the cluster: this counts the other build's idle connections too. */
   database?: number;
   writers: number;
 }
@@ -114,22 +113,23 @@ async function startWriters(instances: Target[], period: string, settings: Mixed
   };
 }
 
-/** The read mix on every instance at once (the connections shared out), with or without the writer; `database`: PostgreSQL's postmaster. */
-async function phase(instances: Target[], region: BenchRegion, period: string, settings: MixedSettings, seconds: number, writing: boolean, database?: number): Promise<Phase> {
+/** The read mix on every instance at once (the connections shared out), with or without the writer; `postmasterPid`: PostgreSQL's, on PostgreSQL. */
+async function phase(instances: Target[], region: BenchRegion, period: string, settings: MixedSettings, seconds: number, writing: boolean, postmasterPid?: number): Promise<Phase> {
   const options = { connections: Math.ceil(settings.connections / instances.length), seconds, maxRequests: settings.maxRequests };
   const write = writing ? await startWriters(instances, period, settings) : undefined;
   const serviceCpu = () => instances.reduce((n, t) => n + cpuMicros(t.pid), 0);
-  const before = { at: performance.now(), self: process.cpuUsage(), service: serviceCpu(), database: database === undefined ? 0 : treeCpuMicros(database) };
+  const databaseCpu = () => (postmasterPid === undefined ? 0 : treeCpuMicros(postmasterPid));
+  const before = { at: performance.now(), loadGenerator: process.cpuUsage(), service: serviceCpu(), database: databaseCpu() };
   const [samples, written] = await Promise.all([
     Promise.all(instances.map((t) => load(t.url, options, t.pid, readMix(region).next))),
     write ? write(seconds) : Promise.resolve({ writes: 0, failures: 0, seconds, cpuSeconds: 0 }),
   ]);
   const elapsed = (performance.now() - before.at) * 1000; // µs
-  const self = process.cpuUsage(before.self);
+  const loadGenerator = process.cpuUsage(before.loadGenerator);
   const cores: Cores = {
-    loadGenerator: (self.user + self.system) / elapsed,
+    loadGenerator: (loadGenerator.user + loadGenerator.system) / elapsed,
     service: (serviceCpu() - before.service) / elapsed,
-    ...(database === undefined ? {} : { database: (treeCpuMicros(database) - before.database) / elapsed }),
+    ...(postmasterPid === undefined ? {} : { database: (databaseCpu() - before.database) / elapsed }),
     writers: (written.cpuSeconds * 1e6) / elapsed,
   };
   const reads: Sample = {
@@ -149,7 +149,7 @@ interface Subject {
   store: string;
   instances: Target[];
   /** PostgreSQL's postmaster, whose processes' CPU is counted as the database's. */
-  database?: number;
+  postmasterPid?: number;
 }
 
 /** Rounds over the subjects, each round in rotating order: reads only, then reads with writes. */
@@ -157,13 +157,13 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
   const region = largestRegion(regions);
   const latest = periods(settings.periods).at(-1) as string;
   const rows = subjects.map((s) => ({ build: { name: s.build.name, commit: s.build.commit, dirty: s.build.dirty }, store: s.store, readsOnly: [] as Phase[], mixed: [] as Phase[] }));
-  for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, false, s.database);
+  for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, false, s.postmasterPid);
   for (let round = 0; round < settings.rounds; round++) {
     for (let k = 0; k < subjects.length; k++) {
       const i = (round + k) % subjects.length;
       const s = subjects[i];
-      const alone = await phase(s.instances, region, latest, settings, settings.seconds, false, s.database);
-      const mixed = await phase(s.instances, region, latest, settings, settings.seconds, true, s.database);
+      const alone = await phase(s.instances, region, latest, settings, settings.seconds, false, s.postmasterPid);
+      const mixed = await phase(s.instances, region, latest, settings, settings.seconds, true, s.postmasterPid);
       rows[i].readsOnly.push(alone);
       rows[i].mixed.push(mixed);
       log(`  round ${round + 1} ${s.store} ${s.build.name}: reads only ${alone.reads.rps.toFixed(0)}/s p99 ${alone.reads.p99} ms; ` +
@@ -205,7 +205,7 @@ export async function runMixed(builds: Build[], settings: MixedSettings, regions
       const b = await startService({ name: `${build.name} postgres B`, dir: tempDir(), root: build.root, env });
       const fill = await fillJson(a, regions, fillPeriods, 4);
       log(`  ${build.name}: filled with ${fill.uploads} JSON uploads in ${fill.seconds.toFixed(1)} s`);
-      postgres.push({ build, store: 'PostgreSQL, two instances', instances: [a, b], database: postmaster(cluster.dir) });
+      postgres.push({ build, store: 'PostgreSQL, two instances', instances: [a, b], postmasterPid: cluster.postmasterPid() });
     }
     try {
       rows.push(...(await measure(postgres, regions, settings, log)));
@@ -217,9 +217,6 @@ export async function runMixed(builds: Build[], settings: MixedSettings, regions
   }
   return { settings, paths, rows };
 }
-
-/** The postmaster's pid: the first line of postmaster.pid in the cluster's data folder. */
-const postmaster = (clusterDir: string) => Number(readFileSync(path.join(clusterDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 const medianCores = (phases: Phase[]): Cores => ({
   loadGenerator: median(phases.map((p) => p.cores.loadGenerator)),

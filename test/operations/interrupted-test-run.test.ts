@@ -12,7 +12,7 @@ import { startCluster } from '../support/postgres-cluster';
 import { clearAbandoned } from '../support/throwaway-servers';
 
 const SUPPORT = path.join(__dirname, '..', 'support');
-const MODULES = ['throwaway-servers', 'postgres-cluster', 'pgbouncer'];
+const MODULES = ['throwaway-servers', 'proc-stat', 'postgres-cluster', 'pgbouncer'];
 
 /** Whether a process's command line names `dir`; false once it has ended. */
 function names(pid: string, dir: string): boolean {

@@ -20,6 +20,8 @@ export interface Cluster {
   startServer(): void;
   /** Stops the server and removes the folder; idempotent. */
   remove(): void;
+  /** The running server's postmaster, the parent of its other processes. */
+  postmasterPid(): number;
 }
 
 /** Where initdb and pg_ctl are: on the PATH, or in Debian's versioned folder. */
@@ -82,6 +84,11 @@ export async function startCluster(): Promise<Cluster> {
       run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
     },
     remove: () => folder.remove(),
+    postmasterPid: () => {
+      const pid = folder.serverPid();
+      if (pid === undefined) throw new Error('The PostgreSQL server is not running');
+      return pid;
+    },
   };
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);

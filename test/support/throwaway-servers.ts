@@ -6,6 +6,7 @@
  * behind, the next folder made clears: the server stopped, the folder removed.
  */
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { statFields } from './proc-stat';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -25,9 +26,7 @@ interface Owner {
 /** The start time of a running process, or null where /proc cannot tell (not Linux, or it has ended). */
 function startTime(pid: number): string | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces; the start time is field 22, the 20th after it.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    return statFields(pid)[19] ?? null;
   } catch {
     return null;
   }
@@ -48,17 +47,24 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** The pid in the server's pid file (its first line); undefined while there is none, or none that is a pid. */
+function serverPid(dir: string, pidFile: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(dir, pidFile), 'utf8').split('\n')[0].trim());
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
 /**
  * Stops the server whose pid file is in `dir`, synchronously: its stop signal, then SIGKILL after 5 s. Only a
  * process whose command line names the folder is signalled, so a pid reused by another process is left alone.
  */
 function stopServer(dir: string, owner: Owner): void {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(path.join(dir, owner.pidFile), 'utf8').split('\n')[0].trim());
-  } catch {
-    return; // never started, or already stopped
-  }
+  const pid = serverPid(dir, owner.pidFile);
+  if (pid === undefined) return; // never started, or already stopped
   const ours = () => {
     try {
       return alive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
@@ -66,7 +72,7 @@ function stopServer(dir: string, owner: Owner): void {
       return false;
     }
   };
-  if (!Number.isInteger(pid) || pid <= 0 || !ours()) return;
+  if (!ours()) return;
   process.kill(pid, owner.stopSignal);
   for (let waited = 0; waited < 5000 && ours(); waited += 20) sleepSync(20);
   if (ours()) process.kill(pid, 'SIGKILL');
@@ -128,6 +134,8 @@ function installHandlers(): void {
 
 export interface ThrowawayFolder {
   dir: string;
+  /** The server's pid, from its pid file; undefined before it starts and after it stops. */
+  serverPid(): number | undefined;
   /** Stops the server at once (its stop signal) and removes the folder; idempotent. */
   remove(): void;
   /** Removes the folder after the caller stopped its server its own way; idempotent. */
@@ -154,6 +162,7 @@ export function throwawayFolder(kind: string, pidFile: string, stopSignal: NodeJ
   };
   return {
     dir,
+    serverPid: () => serverPid(dir, pidFile),
     remove: () => {
       try {
         if (owned.has(dir)) stop();
