@@ -368,20 +368,27 @@ describe('Requests waiting for an answer being derived, in front of express', ()
 describe('An error thrown past express', () => {
   test('When the app behind the front throws for requests that waited for a failed derivation, and for one that did not wait, then each gets a 500 problem with the front\'s headers, and the error is reported', async () => {
     const errors: unknown[] = [];
+    let held = true;
+    const thrown = { whileHeld: 0, after: 0 };
     const throwing = (app: RequestListener, count: { arrived: number }): RequestListener => (req, res) => {
-      if (count.arrived >= 1) throw new Error('thrown past its error handling');
+      if (count.arrived >= 1) {
+        thrown[held ? 'whileHeld' : 'after']++;
+        throw new Error('thrown past its error handling');
+      }
       app(req, res);
     };
     const { server, count, release } = await gatedApp('/v1/flaky', firstFails, undefined, { routed: throwing, errors });
     try {
       const first = request(server).get('/v1/flaky').expect(503).then((res) => res);
       await until(() => count.derived === 1, 'the first derivation');
-      const waited = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/flaky?waited').expect(500)));
+      const waited = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/flaky').expect(500)));
       await until(() => count.received === 4, 'the three others received');
+      held = false;
       release();
       await first;
       const answers = [...await waited, await request(server).get('/v1/flaky').expect(500)];
 
+      expect(thrown).toEqual({ whileHeld: 0, after: 4 }); // the three waited for the first, in front of express
       for (const res of answers) {
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(res.headers['api-version']).toBe('test');

@@ -6,9 +6,9 @@
  * behind, the next folder made clears: the server stopped, the folder removed.
  */
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { statFields } from './proc-stat';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { statFields } from './proc-stat';
 
 export const OWNER_FILE = 'throwaway-owner.json';
 const PREFIX = 'sonar-';
