@@ -9,6 +9,7 @@ import { refOf, toFigures } from './read-shapes';
 import { GemeenteRef, ReferenceData, Region } from './reference';
 import { GemeenteDetail, GemeenteList } from './series-views';
 import { asOfInstant } from './instant';
+import { Dependency, regionScope } from './staleness';
 import { UseCaseContext } from './use-case';
 
 const GEMEENTE_CODE = /^GM[0-9]{4}$/i;
@@ -118,11 +119,11 @@ export function gemeenteOfAnyYear(ctx: UseCaseContext, key: string): Located {
 }
 
 /**
- * The regions whose uploads a gemeente's figures are read from (its region now, and each that held it in a
- * year loaded: the store reads them all), so what its answers depend on.
+ * What a gemeente's answers depend on: the uploads of its region now and of each that held it in a year loaded,
+ * since the store reads its figures from them all.
  */
-export function regionsHolding(ctx: UseCaseContext, gemeenteCode: string, regionCode: string): string[] {
-  return [...new Set([regionCode, ...(ctx.classifications.life(gemeenteCode)?.regions ?? [])])];
+export function gemeenteScope(ctx: UseCaseContext, gemeenteCode: string, regionCode: string): Dependency {
+  return regionScope(...new Set([regionCode, ...(ctx.classifications.life(gemeenteCode)?.regions ?? [])]));
 }
 
 /** The years, predecessors and successors of a gemeente a herindeling touched or that some year lacks; else nothing. */

@@ -1,6 +1,6 @@
 import { Controller, Example, Get, Path, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExRequest } from 'express';
-import { gemeenteDetail, listGemeenten, regionsHolding } from '../../domain/gemeenten';
+import { gemeenteDetail, gemeenteScope, listGemeenten } from '../../domain/gemeenten';
 import { GemeenteDetail, GemeenteList } from '../../domain/series-views';
 import { SonarService } from '../../domain/service';
 import { GEMEENTE_DETAIL, GEMEENTE_LIST } from '../examples';
@@ -8,7 +8,7 @@ import { Instant, Year } from '../headers';
 import { answer } from '../answer';
 import { ProblemDetails } from '../problem';
 import { NOT_MODIFIED, TOO_MANY_REQUESTS, UNAVAILABLE } from './responses';
-import { NOTHING, regionScope } from '../../domain/staleness';
+import { NOTHING } from '../../domain/staleness';
 
 @Route('gemeenten')
 @Tags('Gemeenten')
@@ -53,6 +53,6 @@ export class GemeentenController extends Controller {
   @Response<ProblemDetails, { 'Retry-After': string }>(503, UNAVAILABLE)
   public async getGemeente(@Path() gemeente: string, @Request() req: ExRequest, @Query() asOf?: Instant): Promise<GemeenteDetail> {
     const view = await gemeenteDetail(this.service, gemeente, asOf);
-    return answer(req, view, { dependsOn: regionScope(...regionsHolding(this.service, view.code, view.region.code)), asOf });
+    return answer(req, view, { dependsOn: gemeenteScope(this.service, view.code, view.region.code), asOf });
   }
 }

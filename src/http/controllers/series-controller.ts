@@ -11,7 +11,7 @@ import { Delimiter, Format } from '../representation';
 import { answer, jsonOrCsv } from '../answer';
 import { gemeenteSeriesSheet, nationalSeriesSheet, regionSeriesSheet } from '../../exports/figure-sheets';
 import { EVERYTHING, regionScope } from '../../domain/staleness';
-import { regionsHolding } from '../../domain/gemeenten';
+import { gemeenteScope } from '../../domain/gemeenten';
 
 /** What a series read takes besides its path: SDMX's filters, the instant, and the representation. */
 export interface SeriesQuery {
@@ -114,8 +114,8 @@ export class SeriesController extends Controller {
     @Queries() query: ClassifiedSeriesQuery,
   ): Promise<GemeenteSeries> {
     const view = await gemeenteSeries(this.service, gemeente, filtersOf(query), query.classification);
-    const held = regionScope(...regionsHolding(this.service, view.gemeente.code, view.gemeente.region.code));
-    return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, query.classification === undefined ? held : EVERYTHING, query.asOf));
+    const dependsOn = query.classification === undefined ? gemeenteScope(this.service, view.gemeente.code, view.gemeente.region.code) : EVERYTHING;
+    return answer(req, view, jsonOrCsv(gemeenteSeriesSheet, dependsOn, query.asOf));
   }
 
   /**
