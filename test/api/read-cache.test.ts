@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
@@ -302,14 +302,23 @@ describe('An answer asked for by several requests at once', () => {
   });
 });
 
+/**
+ * A read of `path` that starts a derivation held at the gate, then `others` more of it, once the front has
+ * received them all; each answered with the status given.
+ */
+async function heldWithOthers(server: Server, count: { derived: number; received: number }, path: string, status: { first: number; others: number }, others: number) {
+  const first = request(server).get(path).expect(status.first).then((res) => res);
+  await until(() => count.derived === 1, 'the first derivation');
+  const waiting = Promise.all(Array.from({ length: others }, () => request(server).get(path).expect(status.others)));
+  await until(() => count.received === others + 1, `the ${others} others received`);
+  return { first, waiting };
+}
+
 describe('Requests waiting for an answer being derived, in front of express', () => {
   test('When five requests ask for an answer being derived, then only the first reaches express, and all five get its answer', async () => {
     const { server, count, release } = await gatedApp('/v1/slow', heldThenAnswered, undefined, {});
     try {
-      const first = request(server).get('/v1/slow').expect(200).then((res) => res);
-      await until(() => count.derived === 1, 'the first derivation');
-      const others = Promise.all(Array.from({ length: 4 }, () => request(server).get('/v1/slow').expect(200)));
-      await until(() => count.received === 5, 'the four others received');
+      const { first, waiting: others } = await heldWithOthers(server, count, '/v1/slow', { first: 200, others: 200 }, 4);
       expect(count.arrived).toBe(1);
       release();
 
@@ -325,10 +334,7 @@ describe('Requests waiting for an answer being derived, in front of express', ()
     const source = { version: 1, changedSince: (): undefined => undefined };
     const { server, count, release } = await gatedApp('/v1/changing', numberedThenAnswered, source, {});
     try {
-      const first = request(server).get('/v1/changing').expect(200).then((res) => res);
-      await until(() => count.derived === 1, 'the first derivation');
-      const waiting = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/changing').expect(200)));
-      await until(() => count.received === 4, 'the three others received');
+      const { first, waiting } = await heldWithOthers(server, count, '/v1/changing', { first: 200, others: 200 }, 3);
       expect(count.arrived).toBe(1);
       source.version = 2;
       const after = request(server).get('/v1/changing').expect(200).then((res) => res);
@@ -347,10 +353,7 @@ describe('Requests waiting for an answer being derived, in front of express', ()
   test('When the answer being derived fails, then the requests that waited for it go to express and each derives its own', async () => {
     const { server, count, release } = await gatedApp('/v1/flaky', firstFails, undefined, {});
     try {
-      const first = request(server).get('/v1/flaky').expect(503).then((res) => res);
-      await until(() => count.derived === 1, 'the first derivation');
-      const others = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/flaky').expect(200)));
-      await until(() => count.received === 4, 'the three others received');
+      const { first, waiting: others } = await heldWithOthers(server, count, '/v1/flaky', { first: 503, others: 200 }, 3);
       expect(count.arrived).toBe(1);
       release();
 
@@ -379,10 +382,7 @@ describe('An error thrown past express', () => {
     };
     const { server, count, release } = await gatedApp('/v1/flaky', firstFails, undefined, { routed: throwing, errors });
     try {
-      const first = request(server).get('/v1/flaky').expect(503).then((res) => res);
-      await until(() => count.derived === 1, 'the first derivation');
-      const waited = Promise.all(Array.from({ length: 3 }, () => request(server).get('/v1/flaky').expect(500)));
-      await until(() => count.received === 4, 'the three others received');
+      const { first, waiting: waited } = await heldWithOthers(server, count, '/v1/flaky', { first: 503, others: 500 }, 3);
       held = false;
       release();
       await first;
