@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseApiKeys } from './api-keys';
 import { PROJECT_ROOT } from './paths';
+import { extended } from './domain/extended';
 
 /** Key entries (see api-keys.ts); the name is recorded on each upload, the secret is never logged or stored. */
 const apiKeys = z
@@ -98,5 +99,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = result.data;
   const file = config.DATABASE_PATH;
   const publicUrl = (config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
-  return { ...config, PUBLIC_BASE_URL: publicUrl, DATABASE_PATH: file === ':memory:' ? file : path.resolve(PROJECT_ROOT, file) };
+  return extended(config, { PUBLIC_BASE_URL: publicUrl, DATABASE_PATH: file === ':memory:' ? file : path.resolve(PROJECT_ROOT, file) });
 }

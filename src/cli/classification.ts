@@ -12,6 +12,7 @@ import { checkYearFiles, YearFiles } from '../domain/classification-file';
 import { FiguresStore } from '../domain/ports';
 import { problemLines, readCsvFile } from '../storage/classification-files';
 import { openStore } from '../storage/open-store';
+import { extended } from '../domain/extended';
 
 const USAGE = `Usage:
   npm run classification -- list
@@ -63,7 +64,7 @@ export async function loadClassification(store: FiguresStore, options: LoadOptio
     for (const line of problemLines(checked.problems)) output.error(`  ${line}`);
     return false;
   }
-  await store.storeClassification({ ...checked.year, loadedAt: now.toISOString(), loadedBy: options.by ?? 'operator' }, checked.herindelingen);
+  await store.storeClassification(extended(checked.year, { loadedAt: now.toISOString(), loadedBy: options.by ?? 'operator' }), checked.herindelingen);
   const gemeenten = checked.year.regions.reduce((n, r) => n + r.gemeenten.length, 0);
   output.log(`Loaded ${options.year}: ${gemeenten} gemeenten in ${checked.year.regions.length} regions, ${checked.herindelingen.length} herindeling rows, membership ${membership}. `
     + 'Running service instances take it up without a restart, at their next request.');

@@ -1,5 +1,6 @@
 /** The arithmetic of a series: changes between periods, and the SDMX selection of observations. Pure. */
 import { Change } from './series-views';
+import { extended, Extended } from './extended';
 
 /** What a change is computed from: a period's total and its ratios (4 decimals, as the reads give them). */
 export interface Observation {
@@ -33,8 +34,8 @@ export function changeBetween(from: Observation, to: Observation): Change {
 export const changeFrom = (before: Observation | undefined, point: Observation): Change | null => (before === undefined ? null : changeBetween(before, point));
 
 /** Each point with its change from the point before it (the points are the periods with figures, oldest first). */
-export function withChanges<T extends Observation>(points: readonly T[]): Array<T & { change: Change | null }> {
-  return points.map((point, i) => ({ ...point, change: changeFrom(points[i - 1], point) }));
+export function withChanges<T extends Observation>(points: readonly T[]): Array<Extended<T, { change: Change | null }>> {
+  return points.map((point, i) => extended(point, { change: changeFrom(points[i - 1], point) }));
 }
 
 /** The filters of an SDMX data query, periods in their canonical form. */

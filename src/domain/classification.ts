@@ -7,6 +7,7 @@
  */
 import { DomainError } from './errors';
 import { GemeenteRef, labelOf, ReferenceData, Region } from './reference';
+import { extended } from './extended';
 
 /** Where a year's classification comes from. Region membership is CBS's own table or derived from another year. */
 export type Membership = 'cbs' | 'derived';
@@ -80,7 +81,7 @@ export class Classifications {
   /** One map for every period: for a service given reference data alone (tests of other concerns). */
   static only(reference: ReferenceData, year: number): Classifications {
     const source = { year, gemeentenSource: 'given', membership: 'cbs' as const, membershipSource: 'given', loadedAt: '', loadedBy: '' };
-    const one = new Classifications([{ ...source, regions: [...reference.regions] }], []);
+    const one = new Classifications([extended(source, { regions: [...reference.regions] })], []);
     one.everyYear = reference;
     return one;
   }

@@ -126,7 +126,8 @@ export function summarize(rows: readonly Counts[], registerTotal: number | null,
   const coverage = ratio(coveredTotal ?? total, registerTotal);
   const profileShare = ratio(withProfile(counts), total);
   return {
-    ...counts,
+    gemeenteClients: counts.gemeenteClients,
+    uwvClients: counts.uwvClients,
     total,
     registerTotal,
     coverage: coverage.value,

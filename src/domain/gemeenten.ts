@@ -11,6 +11,7 @@ import { GemeenteDetail, GemeenteList } from './series-views';
 import { asOfInstant } from './instant';
 import { Dependency, regionScope } from './staleness';
 import { UseCaseContext } from './use-case';
+import { extended } from './extended';
 
 const GEMEENTE_CODE = /^GM[0-9]{4}$/i;
 const LOOSE_GEMEENTE_CODE = /^GM[\s-]*([0-9]{1,4})$/i;
@@ -94,7 +95,7 @@ function closeGemeenten(index: NationalIndex, key: string): Located[] {
 /** The 342 gemeenten of today with their region, by name; or those of `year`. */
 export function listGemeenten(ctx: UseCaseContext, year?: string): GemeenteList {
   const reference = year === undefined ? ctx.reference : ctx.classifications.year(Number(year));
-  return { gemeenten: indexOf(reference).all.map(({ gemeente, region }) => ({ ...refOf(gemeente), region: refOf(region) })) };
+  return { gemeenten: indexOf(reference).all.map(({ gemeente, region }) => extended(refOf(gemeente), { region: refOf(region) })) };
 }
 
 /**
@@ -114,7 +115,7 @@ export function gemeenteOfAnyYear(ctx: UseCaseContext, key: string): Located {
       ]);
     }
     const [life] = lives;
-    return { gemeente: { code: life.code, name: life.name }, region: { ...life.region, gemeenten: [] } };
+    return { gemeente: { code: life.code, name: life.name }, region: extended(life.region, { gemeenten: [] }) };
   }
 }
 
@@ -140,8 +141,8 @@ export async function gemeenteDetail(ctx: UseCaseContext, key: string, asOf?: st
   const { gemeente, region } = gemeenteOfAnyYear(ctx, key);
   const history = await ctx.store.gemeenteHistory(gemeente.code, asOfInstant(asOf));
   const last = history.at(-1);
-  const known = { ...refOf(gemeente), region: refOf(region), ...historyOf(ctx, gemeente.code) };
-  if (last === undefined) return { ...known, latest: null };
+  const known = extended(refOf(gemeente), { region: refOf(region), ...historyOf(ctx, gemeente.code) });
+  if (last === undefined) return extended(known, { latest: null });
   const { gemeenteClients, uwvClients, total } = toFigures(last.row);
-  return { ...known, latest: { period: last.period, gemeenteClients, uwvClients, total } };
+  return extended(known, { latest: { period: last.period, gemeenteClients, uwvClients, total } });
 }

@@ -15,6 +15,7 @@ import { deepFreeze } from './frozen';
 import { UseCaseContext } from './use-case';
 import { GemeenteRef, ReferenceData, Region } from './reference';
 import { Classifications } from './classification';
+import { extended } from './extended';
 
 /** What a caller may ask of a series, as given: SDMX's filters, periods in any notation, and asOf. */
 export interface SeriesFilters {
@@ -248,7 +249,7 @@ class KeptPoints {
         continue;
       }
       const totals = nationalTotalsOf(s, this.classifications.forPeriodOr(s.period, this.reference));
-      points.push(this.keep({ ...totals, change: changeFrom(points[i - 1], totals) }, s.version, before));
+      points.push(this.keep(extended(totals, { change: changeFrom(points[i - 1], totals) }), s.version, before));
     }
     return points;
   }
@@ -298,7 +299,7 @@ export async function gemeenteSeries(ctx: UseCaseContext, gemeenteKey: string, f
       ...(changed ? { classificationChange: changed } : {}), ...(filed ? { region: refOf(filed) } : {}) };
   });
   const series = withChanges(points).map(({ coverage, profileShare, ...point }) => point);
-  return { gemeente: { ...refOf(gemeente), region: refOf(region) }, series: selectObservations(series, checked) };
+  return { gemeente: extended(refOf(gemeente), { region: refOf(region) }), series: selectObservations(series, checked) };
 }
 
 /** The gemeente of year `year` in every period: its predecessors' figures summed into it, or why a period is not comparable. */
@@ -322,12 +323,12 @@ async function comparableGemeenteSeries(ctx: UseCaseContext, gemeenteKey: string
       continue;
     }
     if (composition.codes.length === 0) continue;
-    const { gemeenteClients, uwvClients, total } = toFigures({ ...gemeente, ...sumCounts(composition.codes.map((c) => present.get(c) as Counts)) });
+    const { gemeenteClients, uwvClients, total } = toFigures(extended(gemeente, sumCounts(composition.codes.map((c) => present.get(c) as Counts))));
     const summed = composition.codes.length > 1 || composition.codes[0] !== gemeente.code ? { composedOf: composition.codes } : {};
     points.push({ period, gemeenteClients, uwvClients, total, coverage: null, profileShare: null, ...summed });
   }
   const series = withChanges(points).map(({ coverage, profileShare, ...point }) => point);
-  return { gemeente: { ...refOf(gemeente), region: refOf(region) }, classification: year, series: selectObservations(series, checked), notComparable };
+  return { gemeente: extended(refOf(gemeente), { region: refOf(region) }), classification: year, series: selectObservations(series, checked), notComparable };
 }
 
 /** The periods in which a region has figures, oldest first; a region of an earlier year (AM99) too. */

@@ -23,6 +23,7 @@ import {
   CoverageReport, NationalTotals, PeriodList, RegionDetail, RegionGemeenten, RegionList,
   RegionTotals, UploadDetail, UploadList, UploadSource,
 } from './views';
+import { extended } from './extended';
 
 export { UploadFilterInput } from './upload-history';
 export { MAX_LISTED_PROBLEMS, oneTable, TableBatchItem, UploadOptions, UploadOutcome } from './uploading';
@@ -124,7 +125,7 @@ export class SonarService implements UseCaseContext {
   /** Today's regions, or those of `year` with where their membership comes from. */
   listRegions(year?: string): RegionList {
     const reference = year === undefined ? this.reference : this.classifications.year(Number(year));
-    const regions = reference.regions.map((r) => ({ ...ref(r), gemeenteCount: r.gemeenten.length }));
+    const regions = reference.regions.map((r) => extended(ref(r), { gemeenteCount: r.gemeenten.length }));
     if (year === undefined) return { regions };
     const source = this.classifications.years.find((y) => y.year === Number(year));
     return { year: Number(year), ...(source ? { membership: source.membership } : {}), regions };
@@ -132,7 +133,7 @@ export class SonarService implements UseCaseContext {
 
   region(key: string): RegionDetail {
     const region = this.reference.region(key);
-    return { ...ref(region), gemeenten: region.gemeenten };
+    return extended(ref(region), { gemeenten: region.gemeenten });
   }
 
   async periods(): Promise<PeriodList> {

@@ -1,3 +1,4 @@
+import { extended } from './extended';
 /**
  * Which answers a committed write makes stale: a write touches regions in periods; an answer depends on
  * scopes. A write to one region leaves every answer that does not depend on that region and period alone.
@@ -53,7 +54,7 @@ export const regionScope = (...regionCodes: string[]): Dependency => regionCodes
 
 /** The dependency of an answer as of an instant (none: as of now), which no write stored after it changes. */
 export const asOfThen = (dependency: Dependency, asOf: string | undefined): Dependency =>
-  (asOf === undefined ? dependency : dependency.map((scope) => ({ ...scope, asOf })));
+  (asOf === undefined ? dependency : dependency.map((scope) => extended(scope, { asOf })));
 
 /** How many changes a change log remembers; a reader further behind counts everything as changed. */
 const REMEMBERED = 1000;

@@ -9,6 +9,7 @@ import { ALL_EVENT_TYPES } from './events';
 import { SubscriptionRecord } from './ports';
 import { UseCaseContext } from './use-case';
 import { forbiddenRegions, Writer } from './writer';
+import { extended } from './extended';
 
 /** Makes, seals and opens signing secrets (webhooks/secrets.ts); absent without WEBHOOK_SECRETS_KEY. */
 export interface SecretKeeper {
@@ -191,7 +192,7 @@ export async function createSubscription(ctx: UseCaseContext, settings: Subscrip
     id, owner: writer.name, url: input.url, types, regions: regions.length > 0 ? regions : [...(writer.regions ?? [])],
     secret: keeper.seal(secret), createdAt: ctx.clock().toISOString(),
   });
-  return { ...subscriptionView(await ownSubscription(ctx, writer, id)), secret };
+  return extended(subscriptionView(await ownSubscription(ctx, writer, id)), { secret });
 }
 
 async function ownSubscription(ctx: UseCaseContext, writer: Writer, id: string): Promise<SubscriptionRecord> {
@@ -220,5 +221,5 @@ export async function rotateSecret(ctx: UseCaseContext, settings: SubscriptionSe
   const secret = keeper.newSecret();
   const until = new Date(ctx.clock().getTime() + ROTATION_OVERLAP_MS).toISOString();
   await ctx.store.events.rotateSecret(id, keeper.seal(secret), found.secret, until);
-  return { ...subscriptionView(await ownSubscription(ctx, writer, id)), secret };
+  return extended(subscriptionView(await ownSubscription(ctx, writer, id)), { secret });
 }

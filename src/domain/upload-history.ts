@@ -5,6 +5,7 @@ import { toFigures } from './read-shapes';
 import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
 import { UploadDetail, UploadList } from './views';
+import { extended } from './extended';
 
 export interface UploadFilterInput {
   region?: string;
@@ -28,5 +29,5 @@ export async function getUpload(ctx: UseCaseContext, id: number): Promise<Upload
   const upload = await ctx.store.getUpload(id);
   if (!upload) throw notFound(`There is no upload ${id}.`);
   const region = ctx.classifications.forPeriodOr(upload.period, ctx.reference).region(upload.regionCode);
-  return { ...summaryOf(ctx, upload), gemeenten: upload.rows.map(toFigures), totals: totalsOf(region, upload) };
+  return extended(summaryOf(ctx, upload), { gemeenten: upload.rows.map(toFigures), totals: totalsOf(region, upload) });
 }

@@ -3,6 +3,7 @@ import { Counts, rowTotal, summarize, Summary } from './figures';
 import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { GemeenteRef, ReferenceData, Region } from './reference';
 import { Classifications } from './classification';
+import { extended } from './extended';
 
 /** The classifications, and today's for input whose period says nothing (a malformed one). */
 export interface Classified {
@@ -186,7 +187,7 @@ function examine(raw: unknown, classified: Classified, at: Locator): Examined {
   const input = asObject(raw);
   const problems: ProblemItem[] = [];
   const report = (location: Omit<ProblemItem, 'detail'>, detail: string, found?: unknown, suggestions?: string[]) =>
-    problems.push({ ...location, detail, ...(found === undefined ? {} : { found: shown(found) }), ...(suggestions?.length ? { suggestions } : {}) });
+    problems.push(extended(location, { detail, ...(found === undefined ? {} : { found: shown(found) }), ...(suggestions?.length ? { suggestions } : {}) }));
 
   const period = typeof input.period === 'string' ? toPeriod(input.period) : undefined;
   if (period === undefined) report(at.upload('period'), `must be ${PERIOD_NOTATIONS}, e.g. 2026-06 or 2026-Q2`, input.period);
@@ -258,7 +259,7 @@ function examine(raw: unknown, classified: Classified, at: Locator): Examined {
       report(at.row(index, 'total'), `is ${sum}, more than the whole doelgroep banenafspraken (at most ${MAX_COUNT})`, sum);
     }
     if (gemeente) {
-      rows.push({ ...gemeente, ...counts });
+      rows.push(extended(gemeente, counts));
       names.push(printedAs(name as string, gemeente.name));
     }
   });

@@ -8,6 +8,7 @@ import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
 import { jsonLocator, Locator, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
 import { UploadReceipt, UploadSource } from './views';
+import { extended } from './extended';
 
 /**
  * A region table read from a file, or the one table of a JSON body, with what the reader already found
@@ -82,8 +83,7 @@ export async function uploadTables(
     const claim = typeof options.claim === 'function' ? options.claim() : early;
     const replay = claim && early === undefined && (await remembered(ctx, claim));
     if (replay) return replay;
-    const receiptsOf = (records: UploadRecord[]): UploadReceipt[] => records.map((record, i) => ({
-      ...summaryOf(ctx, record),
+    const receiptsOf = (records: UploadRecord[]): UploadReceipt[] => records.map((record, i) => extended(summaryOf(ctx, record), {
       totals: { region: refOf(staged[i].region), period: staged[i].period, ...staged[i].summary },
       warnings: staged[i].warnings,
     }));
@@ -121,7 +121,7 @@ async function readTables(ctx: UseCaseContext, tables: AsyncIterable<TableBatchI
     }
     const key = `${valid.region.code} ${valid.period}`;
     if (seen.has(key)) {
-      problems.add([{ ...at.upload('region'), detail: `repeats ${valid.region.name} for ${valid.period}; a file holds each region once`, found: item.input.region }]);
+      problems.add([extended(at.upload('region'), { detail: `repeats ${valid.region.name} for ${valid.period}; a file holds each region once`, found: item.input.region })]);
       continue;
     }
     seen.add(key);
@@ -131,7 +131,7 @@ async function readTables(ctx: UseCaseContext, tables: AsyncIterable<TableBatchI
     await stage(valid);
   }
   if (tableCount > 1 && registerGivenAt) {
-    problems.add([{ ...registerGivenAt.upload('registerTotal'), detail: `is the register of one region, but the file holds ${tableCount} region tables; leave it out` }]);
+    problems.add([extended(registerGivenAt.upload('registerTotal'), { detail: `is the register of one region, but the file holds ${tableCount} region tables; leave it out` })]);
   }
   if (tableCount === 0 && problems.size === 0) {
     problems.add([{ detail: 'The file holds no region table: gemeente rows under a region label such as "28 Twente", ending with a TOTAAL AMR row.' }]);
@@ -152,12 +152,11 @@ async function remembered(ctx: UseCaseContext, claim: IdempotencyClaim): Promise
 function rememberAs(ctx: UseCaseContext, claim: IdempotencyClaim | undefined, receiptsOf: (records: UploadRecord[]) => UploadReceipt[]): Remember | undefined {
   if (!claim) return undefined;
   const now = ctx.clock();
-  return {
-    ...claim,
+  return extended(claim, {
     now: now.toISOString(),
     expiresAt: new Date(now.getTime() + IDEMPOTENCY_MS).toISOString(),
-    answer: (records) => JSON.stringify(receiptsOf(records)),
-  };
+    answer: (records: UploadRecord[]) => JSON.stringify(receiptsOf(records)),
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
 import { WithdrawalReceipt } from './views';
 import { forbiddenRegions, Writer } from './writer';
+import { extended } from './extended';
 
 const alreadyWithdrawn = (id: number, at: string | null, by: string | null): DomainError =>
   new DomainError('conflict', 'Conflict', `Upload ${id} was withdrawn already${by ? ` by ${by}` : ''}${at ? ` at ${at}` : ''}; nothing was changed.`, [
@@ -32,7 +33,7 @@ export async function withdrawUpload(ctx: UseCaseContext, id: number, writer: Wr
   ctx.figuresChanged([{ regionCode: upload.regionCode, period: upload.period, at }]);
   const [current] = await ctx.store.currentUploads(upload.period, { regionCode: upload.regionCode });
   // The upload read above as the write left it: withdrawn then, by this key, and current no more.
-  const withdrawn = { ...upload, current: false, withdrawnAt: at ?? null, withdrawnBy: writer.name };
+  const withdrawn = extended(upload, { current: false, withdrawnAt: at ?? null, withdrawnBy: writer.name });
   return {
     withdrawn: summaryOf(ctx, withdrawn),
     ...(current ? { current: summaryOf(ctx, current) } : {}),

@@ -5,6 +5,7 @@ import { Format, RENDERERS, Rendering, Sheet } from '../exports/formats';
 import { beginAnswer, headLines, keptAnswer, KeptAnswer, sendAnswer, strongEtag } from './kept-answers';
 import { chosenFormat, OfferedFormat } from './representation';
 import './request-state';
+import { extended } from '../domain/extended';
 
 /** What an answer depends on (staleness.ts): a write touching none of it leaves it kept. Everything when not said. */
 export interface Depending {
@@ -74,14 +75,14 @@ export function answer<V>(req: Request, view: V, how?: OwnHeaders | Offer<V>): V
   // Longer: sent chunk by chunk as the client takes them. The same view always renders to the same bytes,
   // so the ETag of view and form is known before the first byte.
   const etag = strongEtag(`${format}\n${JSON.stringify(head)}\n${JSON.stringify(view)}`);
-  if (!beginAnswer(req, res, headLines({ ...head, etag }))) return Promise.resolve(view);
+  if (!beginAnswer(req, res, headLines(extended(head, { etag })))) return Promise.resolve(view);
   const rest = function* (): Generator<string> {
     yield first.value as string;
     yield second.value as string;
     for (let next = chunks.next(); !next.done; next = chunks.next()) yield next.value;
   };
   stream(res, rest(), req.app.locals.answers.maxBytes).then((body) => {
-    if (body) keep({ body, ...headLines({ ...head, etag }, body.length) });
+    if (body) keep({ body, ...headLines(extended(head, { etag }), body.length) });
   }, (error: unknown) => res.destroy(error as Error));
   return Promise.resolve(view);
 }

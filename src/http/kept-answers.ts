@@ -5,6 +5,7 @@ import { finished } from 'node:stream';
 import { affects, Dependency, EVERYTHING, Touched } from '../domain/staleness';
 import { representationKey } from './representation';
 import './request-state';
+import { extended } from '../domain/extended';
 
 /** Anything whose answers stay the same until its `version` changes, and that says what each change touched. */
 export interface Versioned {
@@ -75,7 +76,7 @@ export function headLines(head: AnswerHead, length?: number): Pick<KeptAnswer, '
 
 /** `digest`: the renderer's, when it has one cheaper than hashing the body (exports/json.ts). */
 export const keptAnswer = (body: Buffer, head: Omit<AnswerHead, 'etag'>, digest?: Buffer): KeptAnswer =>
-  ({ body, ...headLines({ ...head, etag: digest ? etagOf(digest) : strongEtag(body) }, body.length) });
+  ({ body, ...headLines(extended(head, { etag: digest ? etagOf(digest) : strongEtag(body) }), body.length) });
 
 /**
  * Writes the status and every header at once (one `writeHead`: headers set one by one cost more than the
@@ -274,7 +275,7 @@ export class KeptAnswers {
       this.kept.delete(oldest);
       this.bytes -= old.size;
     }
-    this.kept.set(ticket.key, { ...answer, size, dependsOn, until });
+    this.kept.set(ticket.key, extended(answer, { size, dependsOn, until }));
     this.bytes += size;
   }
 }

@@ -4,6 +4,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { DomainError, ErrorKind, ProblemItem, shown } from '../domain/errors';
 import { PROBLEM_TYPE_BASE, problemTitleOf, problemTypeOf } from './problem-types';
 import './request-state';
+import { extended } from '../domain/extended';
 
 /**
  * RFC 9457 problem details, as every 4xx and 5xx answer of the service.
@@ -152,7 +153,7 @@ export function errorHandler(onUnexpected: (error: unknown) => void): ErrorReque
 function queryFieldsNamed(req: Request, errors: ProblemItem[]): ProblemItem[] {
   if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE') return errors;
   const given = new Set(Object.keys(req.query));
-  return errors.map((e) => (e.field !== undefined && given.has(e.field) ? { ...e, field: `query.${e.field}` } : e));
+  return errors.map((e) => (e.field !== undefined && given.has(e.field) ? extended(e, { field: `query.${e.field}` }) : e));
 }
 
 function problemFor(onUnexpected: (error: unknown) => void): (error: any, req: Request, res: Response) => void {

@@ -15,6 +15,7 @@ import { digestOf } from './idempotency';
 import { writerOf } from './authentication';
 import { sendProblem } from './problem';
 import { permittedTablesOnly } from './write-access';
+import { extended } from '../domain/extended';
 
 const TSV_CONTENT_TYPE = 'text/tab-separated-values';
 const CSV_CONTENT_TYPE = 'text/csv';
@@ -117,7 +118,7 @@ async function* wholeBodyOnly(tables: AsyncIterable<TableBatchItem>, body: BodyM
  */
 async function* asPartial(tables: AsyncIterable<TableBatchItem>, partial: boolean): AsyncGenerator<TableBatchItem> {
   for await (const item of tables) {
-    yield (partial || item.problems.length > 0) && item.input ? { ...item, input: { ...item.input, partial: true } } : item;
+    yield (partial || item.problems.length > 0) && item.input ? extended(item, { input: extended(item.input, { partial: true }) }) : item;
   }
 }
 

@@ -12,6 +12,7 @@ import { checkYearFiles, CsvFile, YearFiles } from '../domain/classification-fil
 import { ReferenceData } from '../domain/reference';
 import { classificationQueries, executorOn, writeClassification } from './classification-store';
 import type { Schema } from './schema';
+import { extended } from '../domain/extended';
 
 /** A CSV file with a header row (UTF-8, optional BOM), as the checks read it. */
 export function readCsvFile(file: string, name = path.basename(file)): CsvFile {
@@ -41,14 +42,14 @@ export async function loadShippedClassifications(db: Kysely<Schema>, dir: string
       year,
       gemeenten: readCsvFile(path.join(dir, `gemeenten-${year}.csv`)),
       regions: readCsvFile(path.join(dir, `arbeidsmarktregios-${year}.csv`)),
-      herindelingen: { ...all, rows: all.rows.filter((r) => (r.date ?? '').startsWith(`${year}-`)) },
+      herindelingen: extended(all, { rows: all.rows.filter((r) => (r.date ?? '').startsWith(`${year}-`)) }),
       gemeentenSource: y.gemeenten_source ?? '',
       membership: y.membership as Membership,
       membershipSource: y.membership_source ?? '',
     };
     const checked = checkYearFiles(files, { previous, stored });
     if (!checked.year) throw new Error(`The shipped classification of ${year} is refused:\n${problemLines(checked.problems).join('\n')}`);
-    const classification: YearClassification = { ...checked.year, loadedAt: now, loadedBy: 'shipped (db/classifications)' };
+    const classification: YearClassification = extended(checked.year, { loadedAt: now, loadedBy: 'shipped (db/classifications)' });
     await writeClassification(x, q, classification, checked.herindelingen);
     stored.push(...checked.herindelingen);
     previous = new ReferenceData(classification.regions);

@@ -5,6 +5,7 @@ import type { Engine } from './engine';
 import { EventFeedQueries, lastEventSeq, spaced, toEvent, unspaced } from './events-store';
 import { type Executor, type Outcome, prepare, type Prepared, type RowOf, type Statement } from './prepared';
 import type { EventsTable, Schema, SubscriptionsTable } from './schema';
+import { extended } from '../domain/extended';
 
 type SubscriptionRow = Selectable<SubscriptionsTable> & { pending: number };
 
@@ -166,7 +167,7 @@ export class EventsDatabase implements EventStore {
   }
 
   async createSubscription(s: NewSubscription): Promise<void> {
-    await this.run(() => this.q.insertSubscription.run(this.db, { ...s, types: spaced(s.types), regions: spaced(s.regions) }));
+    await this.run(() => this.q.insertSubscription.run(this.db, extended(s, { types: spaced(s.types), regions: spaced(s.regions) })));
     this.made++;
     this.subscribed = true;
   }
@@ -308,10 +309,10 @@ export class EventsDatabase implements EventStore {
           }
           results[i] = { recorded: affected > 0, disabled: false };
         } else if (o.kind === 'retry') {
-          const { affected } = await this.q.retry.run(db, { ...held, next: o.nextAttemptAt, error: o.error });
+          const { affected } = await this.q.retry.run(db, extended(held, { next: o.nextAttemptAt, error: o.error }));
           results[i] = { recorded: affected > 0, disabled: false };
         } else {
-          const { affected } = await this.q.failed.run(db, { ...held, error: o.error });
+          const { affected } = await this.q.failed.run(db, extended(held, { error: o.error }));
           if (affected === 0) {
             results[i] = { recorded: false, disabled: false };
             continue;

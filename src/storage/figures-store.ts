@@ -19,6 +19,7 @@ import { type Executor, prepare, type Prepared } from './prepared';
 import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadRow } from './rows';
 import type { Schema } from './schema';
 import { unavailable } from './unavailable';
+import { extended } from '../domain/extended';
 
 /** The largest id an upload can have: uploads.id is a 32-bit integer on PostgreSQL, and ids are drawn from 1 up. */
 const MAX_ID = 2_147_483_647;
@@ -42,7 +43,7 @@ const sumColumns = ['c.region_code', 'c.period', 'u.register_total', 's.gemeente
 function withRows(uploads: UploadRow[], figures: Array<FigureRow & { upload_id: number }>): StoredUpload[] {
   const byUpload = new Map<number, GemeenteCounts[]>(uploads.map((u) => [u.id, []]));
   for (const f of figures) byUpload.get(f.upload_id)?.push(toCounts(f));
-  return uploads.map((u) => ({ ...toRecord(u), rows: byUpload.get(u.id) ?? [] }));
+  return uploads.map((u) => extended(toRecord(u), { rows: byUpload.get(u.id) ?? [] }));
 }
 
 interface Args { region: string; period: string | null; asOf: string; gemeente: string; id: number }
@@ -265,7 +266,7 @@ export class FiguresDatabase implements FiguresStore {
       const [upload] = await this.q.printedUpload.rows(this.db, { region: regionCode, period });
       if (!upload) return undefined;
       const rows = await this.q.printedFigures.rows(this.db, { id: upload.id });
-      return { ...toRecord(upload), regionLabel: upload.region_label, rows: rows.map((r) => ({ ...toCounts(r), printedName: r.printed_name })) };
+      return extended(toRecord(upload), { regionLabel: upload.region_label, rows: rows.map((r) => extended(toCounts(r), { printedName: r.printed_name })) });
     });
   }
 
@@ -315,7 +316,7 @@ export class FiguresDatabase implements FiguresStore {
   async listUploads(filter: UploadFilter): Promise<UploadRecord[]> {
     // An offset past every upload there can be finds none; PostgreSQL would refuse one past its bigint.
     if (filter.offset > MAX_ID) return [];
-    const rows = await this.read(() => this.listQueries(filter).list.rows(this.db, { ...filter, limit: Math.min(filter.limit, MAX_ID) }));
+    const rows = await this.read(() => this.listQueries(filter).list.rows(this.db, extended(filter, { limit: Math.min(filter.limit, MAX_ID) })));
     return rows.map(toRecord);
   }
 
@@ -364,7 +365,7 @@ export class FiguresDatabase implements FiguresStore {
   /** Inside an upload's write: a key taken meanwhile (by another process) undoes the upload. */
   private async remember(db: Executor, remember: Remember | undefined, records: UploadRecord[]): Promise<void> {
     if (!remember) return;
-    const [, { affected }] = await db.batch([this.q.forgetExpired.with({ now: remember.now }), this.q.remember.with({ ...remember, answer: remember.answer(records) })]);
+    const [, { affected }] = await db.batch([this.q.forgetExpired.with({ now: remember.now }), this.q.remember.with(extended(remember, { answer: remember.answer(records) }))]);
     if (affected === 0) {
       throw new DomainError('conflict', 'Conflict', 'Another request with this Idempotency-Key was stored at the same moment; send it again to get that answer.');
     }
@@ -402,8 +403,8 @@ export class FiguresDatabase implements FiguresStore {
           if (staged.length !== flushed.count || moved !== staged.reduce((n, u) => n + u.gemeente_count, 0)) throw unavailable();
         }
         const last = new Map(staged.map((u) => [`${u.region_code} ${u.period}`, u.seq]));
-        const records = staged.map((u) => toRecord({ ...u, id: u.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
-          current: last.get(`${u.region_code} ${u.period}`) === u.seq }));
+        const records = staged.map((u) => toRecord(extended(u, { id: u.base + u.seq, uploaded_at: uploadedAt, withdrawn_at: null, withdrawn_by: null,
+          current: last.get(`${u.region_code} ${u.period}`) === u.seq })));
         await this.remember(db, remember, records);
         return {
           result: records, changed: true, touched: staged.map((u) => ({ regionCode: u.region_code, period: u.period, at: uploadedAt })),
@@ -430,7 +431,7 @@ export class FiguresDatabase implements FiguresStore {
     for (const [k, u] of uploads.entries()) {
       const seq = k + 1;
       const id = base + seq;
-      await this.q.insertUpload.run(db, { ...u, id, at, regionLabel: u.printed?.regionLabel ?? null });
+      await this.q.insertUpload.run(db, extended(u, { id, at, regionLabel: u.printed?.regionLabel ?? null }));
       for (const [i, r] of u.rows.entries()) {
         await this.q.insertFigure.run(db, { id, code: r.code, gw: r.gemeenteClients.withProfile, gwo: r.gemeenteClients.withoutProfile,
           uw: r.uwvClients.withProfile, uwo: r.uwvClients.withoutProfile, printedName: u.printed?.names[i] ?? null, position: i });
@@ -452,7 +453,7 @@ export class FiguresDatabase implements FiguresStore {
       if (affected === 0) return { result: false, changed: false };
       const where = { region: scope.region_code, period: scope.period };
       const current = scope.current === null ? []
-        : [scope.standing === null ? this.q.forgetCurrent.with(where) : this.q.makeCurrent.with({ ...where, id: Number(scope.standing) }), ...this.national.keeping(id, id, at)];
+        : [scope.standing === null ? this.q.forgetCurrent.with(where) : this.q.makeCurrent.with(extended(where, { id: Number(scope.standing) })), ...this.national.keeping(id, id, at)];
       return {
         result: true, changed: true, touched: [{ regionCode: scope.region_code, period: scope.period, at }],
         closing: [...current, this.outbox.withdrawn.with({ id, at, type: EVENT_TYPES.withdrawn })],

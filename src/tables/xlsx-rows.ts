@@ -2,6 +2,7 @@ import ExcelJS, { type CellValue } from 'exceljs';
 import { Readable } from 'node:stream';
 import unzipper from 'unzipper';
 import { TableRow, UnreadableTable } from './table-row';
+import { extended } from '../domain/extended';
 
 /** A cell as the text a person sees in it: numbers as digits, formulas by their result. */
 export function cellText(value: CellValue): string {
@@ -75,10 +76,10 @@ function storedValue(cell: ExcelJS.Cell, date1904: boolean): CellValue {
   if (value !== null && typeof value === 'object' && 'hyperlink' in value) return value.text;
   if (value !== null && typeof value === 'object' && ('formula' in value || 'sharedFormula' in value)) {
     const { result } = value;
-    if (result instanceof Date) return { ...value, result: excelSerial(result, date1904) };
+    if (result instanceof Date) return extended(value, { result: excelSerial(result, date1904) });
     // The sheet holds a formula's true as 1; a formula whose result is an error has always read as empty.
-    if (typeof result === 'boolean') return { ...value, result: result ? 1 : 0 };
-    if (result !== null && typeof result === 'object' && 'error' in result) return { ...value, result: undefined };
+    if (typeof result === 'boolean') return extended(value, { result: result ? 1 : 0 });
+    if (result !== null && typeof result === 'object' && 'error' in result) return extended(value, { result: undefined });
   }
   return value;
 }

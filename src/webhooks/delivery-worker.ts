@@ -8,6 +8,7 @@ import { cloudEventOf, type EventNaming } from '../domain/events';
 import type { ClaimedDelivery, DeliveryOutcome, EventStore } from '../domain/ports';
 import type { SecretKeeper } from '../domain/subscriptions';
 import { deliveryRefusal, failureReason, guardedLookup, type HostResolver } from './callback-urls';
+import { extended } from '../domain/extended';
 
 export interface DeliverySettings {
   store: EventStore;
@@ -201,7 +202,7 @@ export class DeliveryWorker {
    */
   private record(attempt: Attempted): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.gathered.push({ ...attempt, resolve, reject });
+      this.gathered.push(extended(attempt, { resolve, reject }));
       this.gathering ??= setTimeout(() => void this.recordGathered(), OUTCOMES_GATHER_MS);
     });
   }
@@ -219,13 +220,13 @@ export class DeliveryWorker {
     gathered.forEach(({ outcome, log, resolve }, i) => {
       if (outcome.kind === 'succeeded') {
         this.metrics.succeeded.inc();
-        this.s.logger.info({ ...log, outcome: 'delivered' }, 'webhook delivery');
+        this.s.logger.info(extended(log, { outcome: 'delivered' }), 'webhook delivery');
       } else if (outcome.kind === 'retry') {
         this.metrics.retried.inc();
-        this.s.logger.info({ ...log, outcome: 'retry', reason: outcome.error, nextAttemptAt: outcome.nextAttemptAt }, 'webhook delivery');
+        this.s.logger.info(extended(log, { outcome: 'retry', reason: outcome.error, nextAttemptAt: outcome.nextAttemptAt }), 'webhook delivery');
       } else {
         this.metrics.failed.inc();
-        this.s.logger.warn({ ...log, outcome: 'failed', reason: outcome.error, disabled: results[i].disabled }, 'webhook delivery');
+        this.s.logger.warn(extended(log, { outcome: 'failed', reason: outcome.error, disabled: results[i].disabled }), 'webhook delivery');
       }
       resolve();
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type ClientConfig, type PoolConfig, type QueryConfig } from 'pg';
+import { extended } from '../../domain/extended';
 
 /**
  * How DATABASE_URL reaches PostgreSQL. `session`: directly, or through a pooler that gives each client one
@@ -64,7 +65,7 @@ function unnamed(config: unknown, begin: string): unknown {
   }
   if (config === null || typeof config !== 'object' || 'submit' in config || !('name' in config)) return config;
   const { name: _name, ...rest } = config as QueryConfig;
-  return { ...rest, queryMode: 'extended' };
+  return extended(rest, { queryMode: 'extended' });
 }
 
 /**

@@ -16,6 +16,7 @@ import { unavailable } from '../unavailable';
 import { ChangeListener, FIGURES_CHANNEL, notifiedScope } from './change-listener';
 import { PoolMode, poolOptions } from './pool-mode';
 import { isUnreachable } from './unavailable';
+import { extended } from '../../domain/extended';
 
 export interface PostgresOptions {
   /** Where db/reference is. */
@@ -196,13 +197,12 @@ export class PostgresEngine implements Engine {
   /** Connects, migrates (under an advisory lock), loads reference data once, and starts listening for changes. */
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresEngine> {
     const connection: PoolConfig = { connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true };
-    const pool = new Pool({
-      ...connection,
+    const pool = new Pool(extended(connection, {
       max: options.maxConnections ?? 10,
       idleTimeoutMillis: IDLE_CONNECTION_MS,
       query_timeout: STATEMENT_TIMEOUT_MS + 5000,
       ...poolOptions(options.poolMode ?? 'session', { statementTimeoutMs: STATEMENT_TIMEOUT_MS, idleInTransactionMs: STATEMENT_TIMEOUT_MS }),
-    });
+    }));
     // An idle connection the server closed (a restart) must not crash the process; the pool drops it.
     pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'An idle database connection failed'));
     // A connection lost while checked out fails its query (answered as unavailable) and also emits 'error'.
@@ -315,7 +315,7 @@ export class PostgresEngine implements Engine {
   }
 
   writeHeld(db: Executor, uploads: NewUpload[], at: string): Promise<StagedUpload[]> {
-    return this.q.commitHeld.rows(db, { ...stagedColumns(null, uploads, uploads.map((_, i) => i + 1)), at });
+    return this.q.commitHeld.rows(db, extended(stagedColumns(null, uploads, uploads.map((_, i) => i + 1)), { at }));
   }
 
   /** A failure to reach the database becomes the domain's 'unavailable'; anything else is a bug and stays as it is. */

@@ -11,6 +11,7 @@ import { migrate, transactionOn } from '../migrations/migrator';
 import { type Executor, oneByOne, prepare } from '../prepared';
 import type { Schema } from '../schema';
 import { openFile, SYNCHRONOUS } from './sqlite-file';
+import { extended } from '../../domain/extended';
 
 /**
  * Staged uploads live in TEMP tables: private to this connection and outside the main database, so staging
@@ -149,7 +150,7 @@ export class SqliteEngine implements Engine {
     const stageTable = this.raw.transaction((uploads: NewUpload[]) => {
       for (const u of uploads) {
         const seq = ++staged;
-        void this.q.stageUpload.run(direct, { ...u, importId, seq, regionLabel: u.printed?.regionLabel ?? null });
+        void this.q.stageUpload.run(direct, extended(u, { importId, seq, regionLabel: u.printed?.regionLabel ?? null }));
         u.rows.forEach((r, i) => void this.q.stageFigure.run(direct, { importId, seq, code: r.code, gw: r.gemeenteClients.withProfile, gwo: r.gemeenteClients.withoutProfile,
           uw: r.uwvClients.withProfile, uwo: r.uwvClients.withoutProfile, printedName: u.printed?.names[i] ?? null, position: i }));
       }
