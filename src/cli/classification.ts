@@ -9,10 +9,10 @@ import pino from 'pino';
 import { loadConfig } from '../config';
 import { Classifications, Membership } from '../domain/classification';
 import { checkYearFiles, YearFiles } from '../domain/classification-file';
+import { extended } from '../domain/extended';
 import { FiguresStore } from '../domain/ports';
 import { problemLines, readCsvFile } from '../storage/classification-files';
 import { openStore } from '../storage/open-store';
-import { extended } from '../domain/extended';
 
 const USAGE = `Usage:
   npm run classification -- list

@@ -1,6 +1,6 @@
 /** The arithmetic of a series: changes between periods, and the SDMX selection of observations. Pure. */
-import { Change } from './series-views';
 import { extended, Extended } from './extended';
+import { Change } from './series-views';
 
 /** What a change is computed from: a period's total and its ratios (4 decimals, as the reads give them). */
 export interface Observation {

@@ -6,8 +6,8 @@
  * 24 March 2022).
  */
 import { DomainError } from './errors';
-import { GemeenteRef, labelOf, ReferenceData, Region } from './reference';
 import { extended } from './extended';
+import { GemeenteRef, labelOf, ReferenceData, Region } from './reference';
 
 /** Where a year's classification comes from. Region membership is CBS's own table or derived from another year. */
 export type Membership = 'cbs' | 'derived';

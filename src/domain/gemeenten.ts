@@ -4,6 +4,7 @@
  * (`Bergen` is `Bergen (L.)` and `Bergen (NH.)`): that is a 400 listing them, never a guess.
  */
 import { DomainError, invalid } from './errors';
+import { extended } from './extended';
 import { NameIndex, normalizeName } from './names';
 import { refOf, toFigures } from './read-shapes';
 import { GemeenteRef, ReferenceData, Region } from './reference';
@@ -11,7 +12,6 @@ import { GemeenteDetail, GemeenteList } from './series-views';
 import { asOfInstant } from './instant';
 import { Dependency, regionScope } from './staleness';
 import { UseCaseContext } from './use-case';
-import { extended } from './extended';
 
 const GEMEENTE_CODE = /^GM[0-9]{4}$/i;
 const LOOSE_GEMEENTE_CODE = /^GM[\s-]*([0-9]{1,4})$/i;

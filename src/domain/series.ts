@@ -4,6 +4,7 @@
  */
 import { changeFrom, Selection, selectObservations, withChanges } from './change';
 import { DomainError, ProblemItem } from './errors';
+import { extended } from './extended';
 import { Counts, summarize, sumCounts } from './figures';
 import { changeBetween, compositionOf, connected, relatedOn } from './comparable';
 import { gemeenteNationally, gemeenteOfAnyYear } from './gemeenten';
@@ -15,7 +16,6 @@ import { deepFreeze } from './frozen';
 import { UseCaseContext } from './use-case';
 import { GemeenteRef, ReferenceData, Region } from './reference';
 import { Classifications } from './classification';
-import { extended } from './extended';
 
 /** What a caller may ask of a series, as given: SDMX's filters, periods in any notation, and asOf. */
 export interface SeriesFilters {

@@ -1,4 +1,5 @@
 import { ProblemItem } from './errors';
+import { extended } from './extended';
 import { coverage, nationalTotals, regionGemeenten, regionTotals } from './figures-reads';
 import { FiguresStore } from './ports';
 import { ChangeLog, Touched } from './staleness';
@@ -23,7 +24,6 @@ import {
   CoverageReport, NationalTotals, PeriodList, RegionDetail, RegionGemeenten, RegionList,
   RegionTotals, UploadDetail, UploadList, UploadSource,
 } from './views';
-import { extended } from './extended';
 
 export { UploadFilterInput } from './upload-history';
 export { MAX_LISTED_PROBLEMS, oneTable, TableBatchItem, UploadOptions, UploadOutcome } from './uploading';

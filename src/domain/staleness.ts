@@ -1,8 +1,9 @@
-import { extended } from './extended';
 /**
  * Which answers a committed write makes stale: a write touches regions in periods; an answer depends on
  * scopes. A write to one region leaves every answer that does not depend on that region and period alone.
  */
+
+import { extended } from './extended';
 
 /** A region's figures in one period, as a write changed them (an upload, or a withdrawal). */
 export interface Touched {

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, invalid, notFound, ProblemItem } from './errors';
 import { ALL_EVENT_TYPES } from './events';
+import { extended } from './extended';
 import { SubscriptionRecord } from './ports';
 import { UseCaseContext } from './use-case';
 import { forbiddenRegions, Writer } from './writer';
-import { extended } from './extended';
 
 /** Makes, seals and opens signing secrets (webhooks/secrets.ts); absent without WEBHOOK_SECRETS_KEY. */
 export interface SecretKeeper {

@@ -1,11 +1,11 @@
 import { notFound } from './errors';
+import { extended } from './extended';
 import { totalsOf } from './figures-reads';
 import { periodOf } from './period';
 import { toFigures } from './read-shapes';
 import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
 import { UploadDetail, UploadList } from './views';
-import { extended } from './extended';
 
 export interface UploadFilterInput {
   region?: string;

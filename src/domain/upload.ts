@@ -1,9 +1,9 @@
 import { DomainError, ProblemItem, shown } from './errors';
+import { extended } from './extended';
 import { Counts, rowTotal, summarize, Summary } from './figures';
 import { PERIOD_NOTATIONS, toPeriod } from './period';
 import { GemeenteRef, ReferenceData, Region } from './reference';
 import { Classifications } from './classification';
-import { extended } from './extended';
 
 /** The classifications, and today's for input whose period says nothing (a malformed one). */
 export interface Classified {

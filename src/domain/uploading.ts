@@ -1,4 +1,5 @@
 import { DomainError, ProblemItem } from './errors';
+import { extended } from './extended';
 import { Summary } from './figures';
 import { IdempotencyClaim, Remember, UploadRecord } from './ports';
 import { refOf } from './read-shapes';
@@ -8,7 +9,6 @@ import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
 import { jsonLocator, Locator, uploadSummary, UploadRequest, validateUpload, ValidUpload } from './upload';
 import { UploadReceipt, UploadSource } from './views';
-import { extended } from './extended';
 
 /**
  * A region table read from a file, or the one table of a JSON body, with what the reader already found

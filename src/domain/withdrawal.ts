@@ -1,9 +1,9 @@
 import { DomainError, notFound } from './errors';
+import { extended } from './extended';
 import { summaryOf } from './upload-summary';
 import { UseCaseContext } from './use-case';
 import { WithdrawalReceipt } from './views';
 import { forbiddenRegions, Writer } from './writer';
-import { extended } from './extended';
 
 const alreadyWithdrawn = (id: number, at: string | null, by: string | null): DomainError =>
   new DomainError('conflict', 'Conflict', `Upload ${id} was withdrawn already${by ? ` by ${by}` : ''}${at ? ` at ${at}` : ''}; nothing was changed.`, [

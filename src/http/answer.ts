@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
+import { extended } from '../domain/extended';
 import { asOfInstant } from '../domain/instant';
 import { asOfThen, Dependency, EVERYTHING } from '../domain/staleness';
 import { Format, RENDERERS, Rendering, Sheet } from '../exports/formats';
 import { beginAnswer, headLines, keptAnswer, KeptAnswer, sendAnswer, strongEtag } from './kept-answers';
 import { chosenFormat, OfferedFormat } from './representation';
 import './request-state';
-import { extended } from '../domain/extended';
 
 /** What an answer depends on (staleness.ts): a write touching none of it leaves it kept. Everything when not said. */
 export interface Depending {

@@ -2,10 +2,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { finished } from 'node:stream';
+import { extended } from '../domain/extended';
 import { affects, Dependency, EVERYTHING, Touched } from '../domain/staleness';
 import { representationKey } from './representation';
 import './request-state';
-import { extended } from '../domain/extended';
 
 /** Anything whose answers stay the same until its `version` changes, and that says what each change touched. */
 export interface Versioned {

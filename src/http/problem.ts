@@ -2,9 +2,9 @@ import { ValidateError } from '@tsoa/runtime';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { DomainError, ErrorKind, ProblemItem, shown } from '../domain/errors';
+import { extended } from '../domain/extended';
 import { PROBLEM_TYPE_BASE, problemTitleOf, problemTypeOf } from './problem-types';
 import './request-state';
-import { extended } from '../domain/extended';
 
 /**
  * RFC 9457 problem details, as every 4xx and 5xx answer of the service.

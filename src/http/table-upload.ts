@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ProblemItem } from '../domain/errors';
+import { extended } from '../domain/extended';
 import { Region } from '../domain/reference';
 import { toPeriod } from '../domain/period';
 import { IdempotencyClaim } from '../domain/ports';
@@ -15,7 +16,6 @@ import { digestOf } from './idempotency';
 import { writerOf } from './authentication';
 import { sendProblem } from './problem';
 import { permittedTablesOnly } from './write-access';
-import { extended } from '../domain/extended';
 
 const TSV_CONTENT_TYPE = 'text/tab-separated-values';
 const CSV_CONTENT_TYPE = 'text/csv';

@@ -9,10 +9,10 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { Herindeling, Membership, YearClassification } from '../domain/classification';
 import { checkYearFiles, CsvFile, YearFiles } from '../domain/classification-file';
+import { extended } from '../domain/extended';
 import { ReferenceData } from '../domain/reference';
 import { classificationQueries, executorOn, writeClassification } from './classification-store';
 import type { Schema } from './schema';
-import { extended } from '../domain/extended';
 
 /** A CSV file with a header row (UTF-8, optional BOM), as the checks read it. */
 export function readCsvFile(file: string, name = path.basename(file)): CsvFile {

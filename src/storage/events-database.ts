@@ -1,11 +1,11 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { StoredEvent } from '../domain/events';
+import { extended } from '../domain/extended';
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryTarget, EventFilter, EventStore, NewSubscription, SubscriptionRecord } from '../domain/ports';
 import type { Engine } from './engine';
 import { EventFeedQueries, lastEventSeq, spaced, toEvent, unspaced } from './events-store';
 import { type Executor, type Outcome, prepare, type Prepared, type RowOf, type Statement } from './prepared';
 import type { EventsTable, Schema, SubscriptionsTable } from './schema';
-import { extended } from '../domain/extended';
 
 type SubscriptionRow = Selectable<SubscriptionsTable> & { pending: number };
 

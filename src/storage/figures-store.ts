@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { DomainError } from '../domain/errors';
+import { extended } from '../domain/extended';
 import {
   FiguresStore, GemeentePeriodCounts, NationalSums, NationalSumsVersion, NewUpload, PrintedUpload, Remember, Staging, StoredUpload, UploadFilter, UploadRecord, UploadSums, WriteClock,
 } from '../domain/ports';
@@ -19,7 +20,6 @@ import { type Executor, prepare, type Prepared } from './prepared';
 import { FigureRow, SumsRow, toCounts, toRecord, toSums, UploadRow } from './rows';
 import type { Schema } from './schema';
 import { unavailable } from './unavailable';
-import { extended } from '../domain/extended';
 
 /** The largest id an upload can have: uploads.id is a 32-bit integer on PostgreSQL, and ids are drawn from 1 up. */
 const MAX_ID = 2_147_483_647;

@@ -5,10 +5,10 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import { cloudEventOf, type EventNaming } from '../domain/events';
+import { extended } from '../domain/extended';
 import type { ClaimedDelivery, DeliveryOutcome, EventStore } from '../domain/ports';
 import type { SecretKeeper } from '../domain/subscriptions';
 import { deliveryRefusal, failureReason, guardedLookup, type HostResolver } from './callback-urls';
-import { extended } from '../domain/extended';
 
 export interface DeliverySettings {
   store: EventStore;

@@ -1,8 +1,8 @@
 import { Client, type ClientConfig } from 'pg';
 import type { Logger } from 'pino';
+import { extended } from '../../domain/extended';
 import { toInstant } from '../../domain/instant';
 import type { Touched } from '../../domain/staleness';
-import { extended } from '../../domain/extended';
 
 /**
  * The channel every write transaction notifies, with the version it reached, the instant it stored (in ms,
@@ -119,7 +119,7 @@ export class ChangeListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client(extended(this.config, { query_timeout: Math.max(this.checkMs, 2000) }));
+    const client = new Client(extended(this.config, { query_timeout: Math.max(this.checkMs, 2000) } satisfies ClientConfig));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (message) => {

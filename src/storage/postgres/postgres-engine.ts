@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
 import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
 import type { Logger } from 'pino';
 import { DomainError } from '../../domain/errors';
+import { extended } from '../../domain/extended';
 import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
 import type { Touched } from '../../domain/staleness';
@@ -16,7 +17,6 @@ import { unavailable } from '../unavailable';
 import { ChangeListener, FIGURES_CHANNEL, notifiedScope } from './change-listener';
 import { PoolMode, poolOptions } from './pool-mode';
 import { isUnreachable } from './unavailable';
-import { extended } from '../../domain/extended';
 
 export interface PostgresOptions {
   /** Where db/reference is. */
@@ -202,7 +202,7 @@ export class PostgresEngine implements Engine {
       idleTimeoutMillis: IDLE_CONNECTION_MS,
       query_timeout: STATEMENT_TIMEOUT_MS + 5000,
       ...poolOptions(options.poolMode ?? 'session', { statementTimeoutMs: STATEMENT_TIMEOUT_MS, idleInTransactionMs: STATEMENT_TIMEOUT_MS }),
-    }));
+    } satisfies PoolConfig));
     // An idle connection the server closed (a restart) must not crash the process; the pool drops it.
     pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'An idle database connection failed'));
     // A connection lost while checked out fails its query (answered as unavailable) and also emits 'error'.

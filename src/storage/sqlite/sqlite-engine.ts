@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { extended } from '../../domain/extended';
 import type { NewUpload } from '../../domain/ports';
 import { DB_DIR } from '../../paths';
 import type { Touched } from '../../domain/staleness';
@@ -11,7 +12,6 @@ import { migrate, transactionOn } from '../migrations/migrator';
 import { type Executor, oneByOne, prepare } from '../prepared';
 import type { Schema } from '../schema';
 import { openFile, SYNCHRONOUS } from './sqlite-file';
-import { extended } from '../../domain/extended';
 
 /**
  * Staged uploads live in TEMP tables: private to this connection and outside the main database, so staging
