@@ -50,6 +50,14 @@ export const affects = (touched: readonly Touched[], dependency: Dependency): bo
 export const periodScope = (regionCode: string | undefined, answered: string, asked: string | undefined): Dependency =>
   [{ regionCode, period: answered, orLater: asked === undefined }];
 
+/**
+ * What the answer to the same request may depend on at a later version, from what it depended on once: an
+ * answer for the latest period may come to be for an earlier one (a withdrawal moves it back), so its scope
+ * covers every period of its region.
+ */
+export const forAnyLatest = (dependency: Dependency): Dependency =>
+  dependency.map((scope) => (scope.orLater ? { regionCode: scope.regionCode, asOf: scope.asOf } : scope));
+
 /** An answer over every period of a region (its series, its periods), or of several (a gemeente's, from each region that held it). */
 export const regionScope = (...regionCodes: string[]): Dependency => regionCodes.map((regionCode) => ({ regionCode }));
 

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { finished } from 'node:stream';
 import { extended } from '../domain/extended';
-import { affects, Dependency, EVERYTHING, Touched } from '../domain/staleness';
+import { affects, Dependency, EVERYTHING, forAnyLatest, Touched } from '../domain/staleness';
 import { representationKey } from './representation';
 import './request-state';
 
@@ -101,6 +101,9 @@ const sizeOf = (key: string, answer: KeptAnswer): number =>
 
 type Kept = KeptAnswer & { size: number; dependsOn: Dependency; until: number };
 
+/** Room for the keys whose dependency is remembered (a key holds the URL and Accept, so it may be long). */
+const MAX_DEPENDENCY_BYTES = 1024 * 1024;
+
 /**
  * The figures change only when a write commits, and each write touches some regions in some periods, so
  * every successful read is derived once and then served as kept bytes and headers until a write touches
@@ -120,6 +123,13 @@ export class KeptAnswers {
   private readonly deriving = new Map<string, Flight>();
   /** Requests that waited before express for a derivation that gave no answer, with the version each derives its own at. */
   private readonly alone = new WeakMap<IncomingMessage, number>();
+  /**
+   * What each key's answer may depend on (forAnyLatest) as its last derivation said, kept or not, newest
+   * last, forgotten at a change of unknown scope: a write that touches none of it cannot change a derivation
+   * under way either, so who asks after that write may wait for it. Bounded by its keys' bytes.
+   */
+  private readonly dependencies = new Map<string, Dependency>();
+  private dependencyBytes = 0;
   private bytes = 0;
 
   /** `now`: the service's clock, in ms, against which answers kept until an instant expire. */
@@ -142,6 +152,8 @@ export class KeptAnswers {
     if (touched === undefined) {
       this.kept.clear();
       this.bytes = 0;
+      this.dependencies.clear(); // e.g. a classification loaded: what answers depend on may have changed
+      this.dependencyBytes = 0;
       return;
     }
     for (const [key, kept] of this.kept) {
@@ -167,8 +179,8 @@ export class KeptAnswers {
 
   /**
    * The kept answer to a bare request, before express has seen it; or, while another request derives it
-   * for the current version, that derivation's answer once there (undefined when it gives none: express
-   * answers then). After a write, every read of an answer it made stale waits for the one derivation;
+   * (as `middleware` says when a request may wait for that), that derivation's answer once there (undefined
+   * when it gives none: express answers then). After a write, every read of an answer it made stale waits for the one derivation;
    * here it waits without going through express's routing, CORS and query parsing first.
    */
   find(req: IncomingMessage): KeptAnswer | Promise<KeptAnswer | undefined> | undefined {
@@ -184,12 +196,13 @@ export class KeptAnswers {
   }
 
   /**
-   * The answer of the derivation under way for `key` at the current version, once there; when it gives
-   * none, the version at which the waiter derives its own. Undefined when no such derivation is under way.
+   * The answer of the derivation under way for `key`, once there, if the writes since it began left that
+   * answer as it was; when it gives none, the version at which the waiter derives its own. Undefined when no
+   * such derivation is under way.
    */
   private joined(key: string): Promise<{ answer: KeptAnswer } | { version: number }> | undefined {
     const flight = this.deriving.get(key);
-    if (flight?.version !== this.version) return undefined;
+    if (flight === undefined || !this.unchangedSince(flight.version, this.dependencies.get(key))) return undefined;
     return flight.done.then(() => {
       if (flight.answer) return { answer: flight.answer };
       this.catchUp(); // its own answer may be kept for the version it is derived at
@@ -202,10 +215,11 @@ export class KeptAnswers {
    * or notes under which key and data version the answer about to be derived may be kept. While one request
    * derives an answer, others for the same key wait for it instead of deriving it too: after a write, a
    * hundred clients asking for the national series cost one derivation, not a hundred on the one event loop.
-   * A request joins a derivation only if no write is known to have committed since it began, so what it
-   * gets is at least as new as what any 201 before it promised; it gets that answer even when a write
-   * committing meanwhile makes it unfit to keep (the read and that write overlap, so either figures are
-   * right), instead of every waiter deriving its own. When the derivation gives no answer (it failed, or
+   * A request joins a derivation only if no write known to have committed since it began touched what the
+   * key's answer depended on when last derived (a write to another region leaves a region's answer as it
+   * was), so what it gets is at least as new as what any 201 before it promised; it gets that answer even
+   * when a write committing meanwhile makes it unfit to keep (the read and that write overlap, so either
+   * figures are right), instead of every waiter deriving its own. When the derivation gives no answer (it failed, or
    * its answer is never kept), each waiter derives its own, at once.
    */
   readonly middleware: RequestHandler = (req, res, next) => {
@@ -251,6 +265,26 @@ export class KeptAnswers {
     });
   }
 
+  private remember(key: string, dependsOn: Dependency): void {
+    if (this.dependencies.delete(key)) this.dependencyBytes -= key.length;
+    this.dependencies.set(key, forAnyLatest(dependsOn));
+    this.dependencyBytes += key.length;
+    while (this.dependencyBytes > MAX_DEPENDENCY_BYTES) {
+      const oldest = this.dependencies.keys().next().value as string;
+      this.dependencies.delete(oldest);
+      this.dependencyBytes -= oldest.length;
+    }
+  }
+
+  /** Whether no write since `version` touched `dependsOn` (none known: it may have). */
+  private unchangedSince(version: number, dependsOn: Dependency | undefined): boolean {
+    this.catchUp();
+    if (version === this.version) return true;
+    if (dependsOn === undefined) return false;
+    const touched = this.source.changedSince(version);
+    return touched !== undefined && !affects(touched, dependsOn);
+  }
+
   /**
    * Hands the answer to the requests waiting for it, and keeps it as depending on `dependsOn` (and holding
    * until `until`, in ms of the clock), unless a write that committed while it was derived touched that (or
@@ -262,11 +296,9 @@ export class KeptAnswers {
       ticket.flight.end();
     }
     this.catchUp();
-    if (until <= this.now()) return;
-    if (this.version !== ticket.version) {
-      const touched = this.source.changedSince(ticket.version);
-      if (touched === undefined || affects(touched, dependsOn)) return;
-    }
+    const touched = ticket.version === this.version ? [] : this.source.changedSince(ticket.version);
+    if (touched !== undefined) this.remember(ticket.key, dependsOn);
+    if (until <= this.now() || touched === undefined || affects(touched, dependsOn)) return;
     if (this.kept.has(ticket.key)) return;
     const size = sizeOf(ticket.key, answer);
     if (size > this.maxBytes) return;

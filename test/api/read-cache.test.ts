@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { answer } from '../../src/http/answer';
 import type { RequestListener } from '../../src/http/request-listener';
+import type { Dependency, Touched } from '../../src/domain/staleness';
 import { buildRow, buildUpload } from '../support/factories';
 import { logSink } from '../support/log-sink';
 import { appUnderTest, createTestApp, expectResponsesMatchContract, TestApp, WRITER_KEY } from '../support/test-app';
@@ -184,6 +185,58 @@ const firstFails: GatedRoute = async (req, res, c) => {
   answer(req, { derived: 'again' });
 };
 
+/** A data version that a test's writes raise, each saying what it touched (a change of unknown scope: nothing said). */
+function writtenSource() {
+  const writes: Array<{ version: number; touched?: Touched[] }> = [];
+  const source = {
+    version: 1,
+    changedSince: (since: number): Touched[] | undefined => {
+      const later = writes.filter((w) => w.version > since);
+      return later.some((w) => w.touched === undefined) ? undefined : later.flatMap((w) => w.touched ?? []);
+    },
+  };
+  const write = (regionCode: string, period = '2026-06') => writes.push({ version: ++source.version, touched: [{ regionCode, period }] });
+  const unknownChange = () => writes.push({ version: ++source.version });
+  return { source, write, unknownChange };
+}
+
+/**
+ * A key's answer derived and kept; `before` runs (a write that makes it stale); a read derives it again, held;
+ * `meanwhile` runs; then another read. Each derivation answers its number and `dependsOn()` as it is then.
+ * Resolves with the two reads' bodies once the held derivation is let go. `front`: behind the service's front.
+ */
+async function readsAcross(writes: ReturnType<typeof writtenSource>, dependsOn: () => Dependency, before: () => void, meanwhile: () => void, front?: TestFront) {
+  const { server, count, release } = await gatedApp('/v1/am05', async (req, _res, c) => {
+    const derivation = c.derived;
+    if (derivation === 2) await c.gate;
+    answer(req, { derivation }, { dependsOn: dependsOn() });
+  }, writes.source, front);
+  const seen = () => (front ? count.received : count.arrived); // a request the kept answers have looked at
+  const sent: Array<Promise<unknown>> = [];
+  const read = () => {
+    const answered = request(server).get('/v1/am05').expect(200).then((res) => res.body as unknown);
+    sent.push(answered);
+    return answered;
+  };
+  try {
+    await request(server).get('/v1/am05').expect(200, { derivation: 1 });
+    before();
+    const held = read();
+    await until(() => count.derived === 2, 'the derivation after the write');
+    meanwhile();
+    const after = read();
+    await until(() => seen() === 3, 'the read after what ran meanwhile');
+    release();
+    return { held: await held, after: await after, count };
+  } finally {
+    release(); // a failed expectation leaves no request held open, nor one failing after the test
+    await Promise.allSettled(sent);
+    server.close();
+  }
+}
+
+const inAm05 = (): Dependency => [{ regionCode: 'AM05' }];
+
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Waits until `condition` holds, turn by turn; fails, saying what it waited for, if it does not within 5 s. */
@@ -230,6 +283,46 @@ describe('An answer asked for by several requests at once', () => {
     } finally {
       server.close();
     }
+  });
+
+  test('When a write to another region commits while an answer is derived, then who asks after it shares that answer', async () => {
+    const writes = writtenSource();
+    const reads = await readsAcross(writes, inAm05, () => writes.write('AM05'), () => writes.write('AM14'));
+
+    expect(reads).toMatchObject({ held: { derivation: 2 }, after: { derivation: 2 }, count: { derived: 2 } });
+  });
+
+  test('When a write to its own region commits while an answer is derived, then who asks after it gets a new one', async () => {
+    const writes = writtenSource();
+    const reads = await readsAcross(writes, inAm05, () => writes.write('AM05'), () => writes.write('AM05'));
+
+    expect(reads).toMatchObject({ held: { derivation: 2 }, after: { derivation: 3 }, count: { derived: 3 } });
+  });
+
+  test('When a withdrawal moved a region\'s latest period back and an upload to that period commits while its answer is derived, then who asks after it gets a new one', async () => {
+    const writes = writtenSource();
+    let latest = '2026-06';
+    const latestOfAm05 = (): Dependency => [{ regionCode: 'AM05', period: latest, orLater: true }];
+    const withdrawn = () => {
+      writes.write('AM05', '2026-06');
+      latest = '2026-05';
+    };
+    const reads = await readsAcross(writes, latestOfAm05, withdrawn, () => writes.write('AM05', '2026-05'));
+
+    expect(reads).toMatchObject({ held: { derivation: 2 }, after: { derivation: 3 }, count: { derived: 3 } });
+  });
+
+  test('When a change of unknown scope (a classification loaded) widened what an answer depends on, then a write to the wider part while it is derived gives who asks after it a new one', async () => {
+    const writes = writtenSource();
+    let regions = ['AM05'];
+    const held = (): Dependency => regions.map((regionCode) => ({ regionCode })); // a gemeente's answer: the regions that held it
+    const loaded = () => {
+      writes.unknownChange();
+      regions = ['AM05', 'AM14'];
+    };
+    const reads = await readsAcross(writes, held, loaded, () => writes.write('AM14'));
+
+    expect(reads).toMatchObject({ held: { derivation: 2 }, after: { derivation: 3 }, count: { derived: 3 } });
   });
 
   test('When the answer being derived fails, then each request that waited for it derives its own', async () => {
@@ -348,6 +441,13 @@ describe('Requests waiting for an answer being derived, in front of express', ()
       release(); // a failed expectation leaves no request held open
       server.close();
     }
+  });
+
+  test('When a write to another region commits while an answer is derived, then who asks after it waits for that answer before express', async () => {
+    const writes = writtenSource();
+    const reads = await readsAcross(writes, inAm05, () => writes.write('AM05'), () => writes.write('AM14'), {});
+
+    expect(reads).toMatchObject({ held: { derivation: 2 }, after: { derivation: 2 }, count: { derived: 2, arrived: 2 } });
   });
 
   test('When the answer being derived fails, then the requests that waited for it go to express and each derives its own', async () => {
