@@ -101,7 +101,7 @@ const sizeOf = (key: string, answer: KeptAnswer): number =>
 
 type Kept = KeptAnswer & { size: number; dependsOn: Dependency; until: number };
 
-/** Room for the keys whose dependency is remembered (a key holds the URL and Accept, so it may be long). */
+/** Room for the keys whose dependency is remembered, by their length (a key holds the URL and Accept, so it may be long). */
 const MAX_DEPENDENCY_BYTES = 1024 * 1024;
 
 /**
@@ -124,9 +124,12 @@ export class KeptAnswers {
   /** Requests that waited before express for a derivation that gave no answer, with the version each derives its own at. */
   private readonly alone = new WeakMap<IncomingMessage, number>();
   /**
-   * What each key's answer may depend on (forAnyLatest) as its last derivation said, kept or not, newest
-   * last, forgotten at a change of unknown scope: a write that touches none of it cannot change a derivation
-   * under way either, so who asks after that write may wait for it. Bounded by its keys' bytes.
+   * What each key's answer may depend on, as its last derivation said (kept or not), newest last. An
+   * answer's dependency follows from its request and the classifications alone, except that an answer about
+   * the latest period may come to be about another (forAnyLatest), so a derivation under way depends on no
+   * more than this; a write that touches none of it cannot change that derivation, and who asks after the
+   * write may wait for it. Forgotten at a change of unknown scope (a classification loaded). A route whose
+   * dependency followed from the figures otherwise would have to be remembered as everything.
    */
   private readonly dependencies = new Map<string, Dependency>();
   private dependencyBytes = 0;
@@ -216,11 +219,11 @@ export class KeptAnswers {
    * derives an answer, others for the same key wait for it instead of deriving it too: after a write, a
    * hundred clients asking for the national series cost one derivation, not a hundred on the one event loop.
    * A request joins a derivation only if no write known to have committed since it began touched what the
-   * key's answer depended on when last derived (a write to another region leaves a region's answer as it
+   * key's answer may depend on (`dependencies`: a write to another region leaves a region's answer as it
    * was), so what it gets is at least as new as what any 201 before it promised; it gets that answer even
    * when a write committing meanwhile makes it unfit to keep (the read and that write overlap, so either
-   * figures are right), instead of every waiter deriving its own. When the derivation gives no answer (it failed, or
-   * its answer is never kept), each waiter derives its own, at once.
+   * figures are right), instead of every waiter deriving its own. When the derivation gives no answer (it
+   * failed, or its answer is never kept), each waiter derives its own, at once.
    */
   readonly middleware: RequestHandler = (req, res, next) => {
     const key = this.keyOf(req, req.originalUrl);
