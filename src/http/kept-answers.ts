@@ -183,8 +183,9 @@ export class KeptAnswers {
   /**
    * The kept answer to a bare request, before express has seen it; or, while another request derives it
    * (as `middleware` says when a request may wait for that), that derivation's answer once there (undefined
-   * when it gives none: express answers then). After a write, every read of an answer it made stale waits for the one derivation;
-   * here it waits without going through express's routing, CORS and query parsing first.
+   * when it gives none: express answers then). After a write, every read of an answer it made stale waits
+   * for the one derivation; here it waits without going through express's routing, CORS and query parsing
+   * first.
    */
   find(req: IncomingMessage): KeptAnswer | Promise<KeptAnswer | undefined> | undefined {
     const key = this.keyOf(req, req.url ?? '');
