@@ -325,6 +325,50 @@ describe('An answer asked for by several requests at once', () => {
     expect(reads).toMatchObject({ held: { derivation: 2 }, after: { derivation: 3 }, count: { derived: 3 } });
   });
 
+  test('When a derivation spans a change of unknown scope, then what it depended on is not remembered: who asks after a write to the wider part does not wait for the next one', async () => {
+    const writes = writtenSource();
+    let regions = ['AM05'];
+    let releaseThird = () => undefined as void;
+    const third = new Promise<void>((resolve) => (releaseThird = resolve));
+    // Each derivation depends on the regions as it found them when it began; the second and third are held.
+    const { server, count, release } = await gatedApp('/v1/gemeente', async (req, _res, c) => {
+      const derivation = c.derived;
+      const dependsOn: Dependency = regions.map((regionCode) => ({ regionCode }));
+      await (derivation === 2 ? c.gate : derivation === 3 ? third : undefined);
+      answer(req, { derivation }, { dependsOn });
+    }, writes.source);
+    const sent: Array<Promise<unknown>> = [];
+    const read = () => {
+      const answered = request(server).get('/v1/gemeente').expect(200).then((res) => res.body as unknown);
+      sent.push(answered);
+      return answered;
+    };
+    try {
+      await request(server).get('/v1/gemeente').expect(200, { derivation: 1 });
+      writes.write('AM05');
+      const spanning = read();
+      await until(() => count.derived === 2, 'the derivation begun before the classification is loaded');
+      writes.unknownChange();
+      regions = ['AM05', 'AM14'];
+      release();
+      expect(await spanning).toEqual({ derivation: 2 });
+      const afterLoad = read();
+      await until(() => count.derived === 3, 'the derivation after the classification is loaded');
+      writes.write('AM14');
+      const afterWrite = read();
+      await until(() => count.arrived === 4, 'the read after the write to AM14');
+      releaseThird();
+
+      expect(await afterLoad).toEqual({ derivation: 3 });
+      expect(await afterWrite).toEqual({ derivation: 4 });
+    } finally {
+      release();
+      releaseThird();
+      await Promise.allSettled(sent);
+      server.close();
+    }
+  });
+
   test('When the answer being derived fails, then each request that waited for it derives its own', async () => {
     const { server, count, release } = await gatedApp('/v1/flaky', firstFails);
     try {
