@@ -212,12 +212,7 @@ async function readsAcross(writes: ReturnType<typeof writtenSource>, dependsOn: 
     answer(req, { derivation }, { dependsOn: dependsOn() });
   }, writes.source, front);
   const seen = () => (front ? count.received : count.arrived); // a request the kept answers have looked at
-  const sent: Array<Promise<unknown>> = [];
-  const read = () => {
-    const answered = request(server).get('/v1/am05').expect(200).then((res) => res.body as unknown);
-    sent.push(answered);
-    return answered;
-  };
+  const { read, settled } = readsOf(server, '/v1/am05');
   try {
     await request(server).get('/v1/am05').expect(200, { derivation: 1 });
     before();
@@ -230,9 +225,20 @@ async function readsAcross(writes: ReturnType<typeof writtenSource>, dependsOn: 
     return { held: await held, after: await after, count };
   } finally {
     release(); // a failed expectation leaves no request held open, nor one failing after the test
-    await Promise.allSettled(sent);
+    await settled();
     server.close();
   }
+}
+
+/** Reads of `path`, each expected 200, kept so that a test can let them settle before its server closes. */
+function readsOf(server: Server, path: string) {
+  const sent: Array<Promise<unknown>> = [];
+  const read = () => {
+    const answered = request(server).get(path).expect(200).then((res) => res.body as unknown);
+    sent.push(answered);
+    return answered;
+  };
+  return { read, settled: () => Promise.allSettled(sent) };
 }
 
 const inAm05 = (): Dependency => [{ regionCode: 'AM05' }];
@@ -337,12 +343,7 @@ describe('An answer asked for by several requests at once', () => {
       await (derivation === 2 ? c.gate : derivation === 3 ? third : undefined);
       answer(req, { derivation }, { dependsOn });
     }, writes.source);
-    const sent: Array<Promise<unknown>> = [];
-    const read = () => {
-      const answered = request(server).get('/v1/gemeente').expect(200).then((res) => res.body as unknown);
-      sent.push(answered);
-      return answered;
-    };
+    const { read, settled } = readsOf(server, '/v1/gemeente');
     try {
       await request(server).get('/v1/gemeente').expect(200, { derivation: 1 });
       writes.write('AM05');
@@ -364,7 +365,7 @@ describe('An answer asked for by several requests at once', () => {
     } finally {
       release();
       releaseThird();
-      await Promise.allSettled(sent);
+      await settled();
       server.close();
     }
   });
