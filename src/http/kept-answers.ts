@@ -99,10 +99,52 @@ export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: Ke
 const sizeOf = (key: string, answer: KeptAnswer): number =>
   answer.body.length + key.length + answer.ok.reduce((n, line) => n + line.length, 0) + answer.notModified.reduce((n, line) => n + line.length, 0);
 
-type Kept = KeptAnswer & { size: number; dependsOn: Dependency; until: number };
+type Kept = KeptAnswer & { dependsOn: Dependency; until: number };
 
 /** Room for the keys whose dependency is remembered, by their length (a key holds the URL and Accept, so it may be long). */
 const MAX_DEPENDENCY_BYTES = 1024 * 1024;
+
+/** Values by key, bounded by the sizes given with them: the oldest out first to make room. */
+class Room<V> {
+  private readonly entries = new Map<string, { value: V; size: number }>();
+  private bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Puts `value` under `key` as the newest, unless it alone is larger than the room. */
+  set(key: string, value: V, size: number): void {
+    this.delete(key);
+    if (size > this.maxBytes) return;
+    while (this.bytes + size > this.maxBytes) this.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { value, size });
+    this.bytes += size;
+  }
+
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.size;
+  }
+
+  /** Deletes every entry `stale` holds for. */
+  deleteWhere(stale: (value: V) => boolean): void {
+    for (const [key, { value }] of this.entries) if (stale(value)) this.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}
 
 /**
  * The figures change only when a write commits, and each write touches some regions in some periods, so
@@ -116,7 +158,7 @@ const MAX_DEPENDENCY_BYTES = 1024 * 1024;
  */
 export class KeptAnswers {
   private version: number;
-  private readonly kept = new Map<string, Kept>();
+  private readonly kept: Room<Kept>;
   /** Answers served as kept, for the metrics. */
   served = 0;
   /** Reads being derived, by key, until their answer is sent: others asking meanwhile wait for it (single flight). */
@@ -131,13 +173,12 @@ export class KeptAnswers {
    * write may wait for it. Forgotten at a change of unknown scope (a classification loaded). A route whose
    * dependency followed from the figures otherwise would have to be remembered as everything.
    */
-  private readonly dependencies = new Map<string, Dependency>();
-  private dependencyBytes = 0;
-  private bytes = 0;
+  private readonly dependencies = new Room<Dependency>(MAX_DEPENDENCY_BYTES);
 
   /** `now`: the service's clock, in ms, against which answers kept until an instant expire. */
   constructor(private readonly source: Versioned, private readonly prefix: string, readonly maxBytes = 32 * 1024 * 1024, private readonly now: () => number = Date.now) {
     this.version = source.version;
+    this.kept = new Room(maxBytes);
   }
 
   /** The key of a read under the prefix, as the client sent its target; undefined for anything else. */
@@ -154,17 +195,10 @@ export class KeptAnswers {
     this.version = version;
     if (touched === undefined) {
       this.kept.clear();
-      this.bytes = 0;
       this.dependencies.clear(); // e.g. a classification loaded: what answers depend on may have changed
-      this.dependencyBytes = 0;
       return;
     }
-    for (const [key, kept] of this.kept) {
-      if (affects(touched, kept.dependsOn)) {
-        this.kept.delete(key);
-        this.bytes -= kept.size;
-      }
-    }
+    this.kept.deleteWhere((kept) => affects(touched, kept.dependsOn));
   }
 
   /** The answer kept under `key`, once the stale ones are forgotten. */
@@ -173,7 +207,6 @@ export class KeptAnswers {
     const found = this.kept.get(key);
     if (found && found.until !== Infinity && found.until <= this.now()) { // the clock is read only for answers that expire
       this.kept.delete(key);
-      this.bytes -= found.size;
       return undefined;
     }
     if (found) this.served++;
@@ -269,24 +302,17 @@ export class KeptAnswers {
     });
   }
 
-  private remember(key: string, dependsOn: Dependency): void {
-    if (this.dependencies.delete(key)) this.dependencyBytes -= key.length;
-    this.dependencies.set(key, forAnyLatest(dependsOn));
-    this.dependencyBytes += key.length;
-    while (this.dependencyBytes > MAX_DEPENDENCY_BYTES) {
-      const oldest = this.dependencies.keys().next().value as string;
-      this.dependencies.delete(oldest);
-      this.dependencyBytes -= oldest.length;
-    }
+  /** What the writes since `version` touched, none when it is the current one; undefined when unknown. */
+  private touchedSince(version: number): readonly Touched[] | undefined {
+    this.catchUp();
+    return version === this.version ? [] : this.source.changedSince(version);
   }
 
-  /** Whether no write since `version` touched `dependsOn` (none known: it may have). */
+  /** Whether no write since `version` touched `dependsOn` (none known, or no `dependsOn`: it may have). */
   private unchangedSince(version: number, dependsOn: Dependency | undefined): boolean {
-    this.catchUp();
+    const touched = this.touchedSince(version);
     if (version === this.version) return true;
-    if (dependsOn === undefined) return false;
-    const touched = this.source.changedSince(version);
-    return touched !== undefined && !affects(touched, dependsOn);
+    return touched !== undefined && dependsOn !== undefined && !affects(touched, dependsOn);
   }
 
   /**
@@ -299,19 +325,10 @@ export class KeptAnswers {
       ticket.flight.answer = answer;
       ticket.flight.end();
     }
-    this.catchUp();
-    const touched = ticket.version === this.version ? [] : this.source.changedSince(ticket.version);
-    if (touched !== undefined) this.remember(ticket.key, dependsOn);
+    const touched = this.touchedSince(ticket.version);
+    if (touched !== undefined) this.dependencies.set(ticket.key, forAnyLatest(dependsOn), ticket.key.length);
     if (until <= this.now() || touched === undefined || affects(touched, dependsOn)) return;
     if (this.kept.has(ticket.key)) return;
-    const size = sizeOf(ticket.key, answer);
-    if (size > this.maxBytes) return;
-    while (this.bytes + size > this.maxBytes) {
-      const [oldest, old] = this.kept.entries().next().value as [string, Kept];
-      this.kept.delete(oldest);
-      this.bytes -= old.size;
-    }
-    this.kept.set(ticket.key, extended(answer, { size, dependsOn, until }));
-    this.bytes += size;
+    this.kept.set(ticket.key, extended(answer, { dependsOn, until }), sizeOf(ticket.key, answer));
   }
 }
