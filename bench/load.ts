@@ -16,6 +16,9 @@ export function cpuMicros(pid: number): number {
   return ticksToMicros(Number(fields[11]) + Number(fields[12]));
 }
 
+/** A process's own CPU ticks (utime, stime) and those of the children it has reaped (cutime, cstime). */
+const ticksWithReaped = (fields: string[]) => Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+
 /**
  * CPU time a process and its children have used, in µs: the children still running (with what they reaped),
  * then the parent's own and what it reaped (PostgreSQL's postmaster and its backends, which come and go). The
@@ -27,13 +30,12 @@ export function treeCpuMicros(pid: number): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const fields = statFields(entry);
-      if (Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      if (Number(fields[1]) === pid) ticks += ticksWithReaped(fields);
     } catch {
       // ended meanwhile
     }
   }
-  const own = statFields(pid);
-  return ticksToMicros(ticks + Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]));
+  return ticksToMicros(ticks + ticksWithReaped(statFields(pid)));
 }
 
 /** How a comparison loads each target: `rounds` loads of `seconds` (or `maxRequests`) each, after a warm-up. */
