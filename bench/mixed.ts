@@ -9,6 +9,9 @@
  * (load generator, service, PostgreSQL, writers), since they all share the machine's few. On SQLite (one process)
  * and on PostgreSQL with two instances on one database (reads spread over both, writes alternating).
  * With `--compare=<rev>` each build is measured in turn within every round, so before and after stand side by side.
+ * In the same rounds, the harness's floor: as many bare node:http processes as instances, answering the mix's
+ * bytes, under the same load (reads only, no `asOf`), so that a latency in milliseconds can be read against
+ * what this machine gives at that moment with no service at all.
  */
 import { fork } from 'node:child_process';
 import path from 'node:path';
@@ -18,8 +21,8 @@ import { BenchRegion, periods } from './data';
 import { fillJson } from './fill';
 import type { Written, WritersOrder } from './mixed-writers';
 import { cpuMicros, load, median, Sample, treeCpuMicros } from './load';
-import { largestRegion } from './reads';
-import { createDatabases, startService, Target, tempDir } from './targets';
+import { bodyOf, largestRegion } from './reads';
+import { createDatabases, startBare, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 
@@ -65,18 +68,27 @@ export interface MixedRow {
   mixed: Phase[];
 }
 
+/** The harness's floor on one store's shape: bare node:http processes, one per instance, read alone in each round. */
+export interface FloorRow {
+  store: string;
+  processes: number;
+  readsOnly: Phase[];
+}
+
 export interface MixedReport {
   settings: MixedSettings;
   paths: string[];
   rows: MixedRow[];
+  floors: FloorRow[];
 }
 
 /**
  * The read mix for one instance: the next path each time. Every tenth read is a JSON one as of the current
  * second, as a client asking "as of now" would send it: a new `asOf` every second, so those reads are
- * derived from the store once a second each, and kept meanwhile like any other.
+ * derived from the store once a second each, and kept meanwhile like any other. Without them (`withAsOf`
+ * false, for the bare servers, which answer fixed paths), every read is one of the five paths.
  */
-function readMix(region: BenchRegion): { paths: string[]; next: () => string } {
+function readMix(region: BenchRegion, withAsOf = true): { paths: string[]; next: () => string } {
   const paths = [`/v1/regions/${region.code}/totals`, '/v1/totals', '/v1/coverage?format=csv', '/v1/series', `/v1/regions/${region.code}/table?format=xlsx`];
   const asOfPaths = [`/v1/regions/${region.code}/totals?`, '/v1/totals?', '/v1/coverage?format=csv&', '/v1/series?'];
   let n = 0;
@@ -84,7 +96,7 @@ function readMix(region: BenchRegion): { paths: string[]; next: () => string } {
     paths,
     next: () => {
       const i = n++;
-      if (i % 10 !== 9) return paths[i % paths.length];
+      if (!withAsOf || i % 10 !== 9) return paths[i % paths.length];
       const asOf = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
       return `${asOfPaths[Math.floor(i / 10) % asOfPaths.length]}asOf=${asOf}`;
     },
@@ -113,15 +125,18 @@ async function startWriters(instances: Target[], period: string, settings: Mixed
   };
 }
 
-/** The read mix on every instance at once (the connections shared out), with or without the writer; `postmasterPid`: PostgreSQL's, on PostgreSQL. */
-async function phase(instances: Target[], region: BenchRegion, period: string, settings: MixedSettings, seconds: number, writing: boolean, postmasterPid?: number): Promise<Phase> {
+/**
+ * The read mix on every instance at once (the connections shared out), with or without the writer;
+ * `postmasterPid`: PostgreSQL's, on PostgreSQL; `withAsOf`: whether the mix has its reads as of now (not for bare servers).
+ */
+async function phase(instances: Target[], region: BenchRegion, period: string, settings: MixedSettings, seconds: number, writing: boolean, postmasterPid?: number, withAsOf = true): Promise<Phase> {
   const options = { connections: Math.ceil(settings.connections / instances.length), seconds, maxRequests: settings.maxRequests };
   const write = writing ? await startWriters(instances, period, settings) : undefined;
   const serviceCpu = () => instances.reduce((n, t) => n + cpuMicros(t.pid), 0);
   const databaseCpu = () => (postmasterPid === undefined ? 0 : treeCpuMicros(postmasterPid));
   const before = { at: performance.now(), loadGenerator: process.cpuUsage(), service: serviceCpu(), database: databaseCpu() };
   const [samples, written] = await Promise.all([
-    Promise.all(instances.map((t) => load(t.url, options, t.pid, readMix(region).next))),
+    Promise.all(instances.map((t) => load(t.url, options, t.pid, readMix(region, withAsOf).next))),
     write ? write(seconds) : Promise.resolve({ writes: 0, failures: 0, seconds, cpuSeconds: 0 }),
   ]);
   const elapsed = (performance.now() - before.at) * 1000; // µs
@@ -152,16 +167,29 @@ interface Subject {
   postmasterPid?: number;
 }
 
-/** Rounds over the subjects, each round in rotating order: reads only, then reads with writes. */
-async function measure(subjects: Subject[], regions: BenchRegion[], settings: MixedSettings, log: Log): Promise<MixedRow[]> {
+/**
+ * As many bare node:http processes as `instances`, answering the read mix's paths with the bytes the first
+ * instance gives them (as application/json, whatever their type: bare-server.ts).
+ */
+async function startFloor(instances: Target[], region: BenchRegion): Promise<Target[]> {
+  const bodies = new Map<string, Buffer>();
+  for (const p of readMix(region).paths) bodies.set(p, await bodyOf(instances[0], p));
+  return Promise.all(instances.map(() => startBare('http', bodies)));
+}
+
+/**
+ * Rounds over the subjects and the floor, each round in rotating order: for a subject reads only, then reads
+ * with writes; for the floor reads only.
+ */
+async function measure(subjects: Subject[], regions: BenchRegion[], settings: MixedSettings, log: Log): Promise<{ rows: MixedRow[]; floor: FloorRow }> {
   const region = largestRegion(regions);
   const latest = periods(settings.periods).at(-1) as string;
   const rows = subjects.map((s) => ({ build: { name: s.build.name, commit: s.build.commit, dirty: s.build.dirty }, store: s.store, readsOnly: [] as Phase[], mixed: [] as Phase[] }));
-  for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, false, s.postmasterPid);
-  for (let round = 0; round < settings.rounds; round++) {
-    for (let k = 0; k < subjects.length; k++) {
-      const i = (round + k) % subjects.length;
-      const s = subjects[i];
+  const bare = await startFloor(subjects[subjects.length - 1].instances, region);
+  const floor: FloorRow = { store: subjects[0].store, processes: bare.length, readsOnly: [] };
+  // One turn per subject, and the floor's; each round takes them in rotating order.
+  const turns = [
+    ...subjects.map((s, i) => async (round: number) => {
       const alone = await phase(s.instances, region, latest, settings, settings.seconds, false, s.postmasterPid);
       const mixed = await phase(s.instances, region, latest, settings, settings.seconds, true, s.postmasterPid);
       rows[i].readsOnly.push(alone);
@@ -170,15 +198,35 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
         `with ${mixed.writesPerSecond.toFixed(1)} writes/s ${mixed.reads.rps.toFixed(0)}/s p50 ${mixed.reads.p50} ms p99 ${mixed.reads.p99} ms; ` +
         `cores ${coresText(alone.cores)} → ${coresText(mixed.cores)}` +
         `${mixed.reads.failures + alone.reads.failures + mixed.writeFailures > 0 ? ` (failures: reads ${alone.reads.failures + mixed.reads.failures}, writes ${mixed.writeFailures})` : ''}`);
+    }),
+    async (round: number) => {
+      const alone = await phase(bare, region, latest, settings, settings.seconds, false, undefined, false);
+      floor.readsOnly.push(alone);
+      log(`  round ${round + 1} ${floor.store}, floor (${bare.length} bare node:http): ${alone.reads.rps.toFixed(0)}/s p50 ${alone.reads.p50} ms p99 ${alone.reads.p99} ms` +
+        `${alone.reads.failures > 0 ? ` (failures: ${alone.reads.failures})` : ''}`);
+    },
+  ];
+  try {
+    for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, false, s.postmasterPid);
+    await phase(bare, region, latest, settings, settings.warmupSeconds, false, undefined, false);
+    for (let round = 0; round < settings.rounds; round++) {
+      for (let k = 0; k < turns.length; k++) await turns[(round + k) % turns.length](round);
     }
+  } finally {
+    await Promise.all(bare.map((t) => t.stop()));
   }
-  return rows;
+  return { rows, floor };
 }
 
 export async function runMixed(builds: Build[], settings: MixedSettings, regions: BenchRegion[], log: Log): Promise<MixedReport> {
   const fillPeriods = periods(settings.periods);
   const rows: MixedRow[] = [];
+  const floors: FloorRow[] = [];
   const paths = readMix(largestRegion(regions)).paths;
+  const measured = (m: { rows: MixedRow[]; floor: FloorRow }) => {
+    rows.push(...m.rows);
+    floors.push(m.floor);
+  };
 
   log(`mixed, SQLite: ${builds.map((b) => b.name).join(' and ')}; ${regions.length} regions × ${settings.periods} periods`);
   const sqlite: Subject[] = [];
@@ -189,7 +237,7 @@ export async function runMixed(builds: Build[], settings: MixedSettings, regions
     sqlite.push({ build, store: 'SQLite, one process', instances: [service] });
   }
   try {
-    rows.push(...(await measure(sqlite, regions, settings, log)));
+    measured(await measure(sqlite, regions, settings, log));
   } finally {
     await Promise.all(sqlite.flatMap((s) => s.instances.map((t) => t.stop())));
   }
@@ -208,14 +256,14 @@ export async function runMixed(builds: Build[], settings: MixedSettings, regions
       postgres.push({ build, store: 'PostgreSQL, two instances', instances: [a, b], postmasterPid: cluster.postmasterPid() });
     }
     try {
-      rows.push(...(await measure(postgres, regions, settings, log)));
+      measured(await measure(postgres, regions, settings, log));
     } finally {
       await Promise.all(postgres.flatMap((s) => s.instances.map((t) => t.stop())));
     }
   } finally {
     cluster.remove();
   }
-  return { settings, paths, rows };
+  return { settings, paths, rows, floors };
 }
 
 const medianCores = (phases: Phase[]): Cores => ({
@@ -239,12 +287,14 @@ export function mixedMarkdown(r: MixedReport): string {
       `${s.rounds} rounds of ${s.seconds} s per phase (after ${s.warmupSeconds} s of warm-up), medians over the rounds: reads only, then while a writer uploads a random region's ` +
       `figures for the latest period and withdraws that upload, ${s.writers} writers at once, each one write after another, at up to ${s.writesPerSecond} writes/s in all. ${s.periods} periods stored. ` +
       'On PostgreSQL the reads go to both instances (their req/s added, the worse p50 and p99) and the writes alternate between them. ' +
-      'Cores: CPU seconds per second of the load generator / every instance of the service / PostgreSQL\'s processes / the writers\' process, reads only → with writes (medians).',
+      'Cores: CPU seconds per second of the load generator / every instance of the service / PostgreSQL\'s processes / the writers\' process, reads only → with writes (medians). ' +
+      'p99 ÷ floor: each round\'s p99 with writes over the p99 of the floor (below) in the same round, median over the rounds.',
     '',
-    '| store | build | reads only: reads/s (p50 / p99 ms) | with writes: reads/s | p50 ms | p99 ms | writes/s | mixed / reads only (lowest–highest round) | met? (≥ 0.3 and p99 < 50 ms) | cores |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| store | build | reads only: reads/s (p50 / p99 ms) | with writes: reads/s | p50 ms | p99 ms | p99 ÷ floor | writes/s | mixed / reads only (lowest–highest round) | met? (≥ 0.3 and p99 < 50 ms) | cores |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of r.rows) {
+    const floor = r.floors.find((f) => f.store === row.store);
     const alone = median(row.readsOnly.map((p) => p.reads.rps));
     const mixed = median(row.mixed.map((p) => p.reads.rps));
     const ratios = row.mixed.map((p, i) => p.reads.rps / row.readsOnly[i].reads.rps);
@@ -253,9 +303,20 @@ export function mixedMarkdown(r: MixedReport): string {
     const failures = row.mixed.reduce((n, p) => n + p.reads.failures + p.writeFailures, 0) + row.readsOnly.reduce((n, p) => n + p.reads.failures, 0);
     lines.push(`| ${row.store} | ${row.build.name} (${row.build.commit.slice(0, 7)}${row.build.dirty ? ', uncommitted changes' : ''}) | ` +
       `${fmt(alone)} (${fmt(median(row.readsOnly.map((p) => p.reads.p50)))} / ${fmt(median(row.readsOnly.map((p) => p.reads.p99)))}) | ${fmt(mixed)} | ` +
-      `${fmt(median(row.mixed.map((p) => p.reads.p50)))} | ${fmt(p99)} | ${fmt(median(row.mixed.map((p) => p.writesPerSecond)), 1)} | ` +
+      `${fmt(median(row.mixed.map((p) => p.reads.p50)))} | ${fmt(p99)} | ${fmt(median(row.mixed.map((p, i) => p.reads.p99 / (floor?.readsOnly[i]?.reads.p99 ?? NaN))), 2)} | ` +
+      `${fmt(median(row.mixed.map((p) => p.writesPerSecond)), 1)} | ` +
       `${fmt(ratio, 3)} (${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)}) | ${ratio >= 0.3 && p99 < 50 ? 'yes' : 'no'}${failures ? ` (${failures} failed requests)` : ''} | ` +
       `${coresText(medianCores(row.readsOnly))} → ${coresText(medianCores(row.mixed))} |`);
+  }
+  lines.push('', 'The floor: as many bare node:http processes as the service has instances, answering the five paths with the same bytes (as application/json), ' +
+    'under the same load (reads only, no `asOf`: their paths are fixed), in the same rounds. It is what this machine and this load generator give at that moment with no service: ' +
+    'a latency in milliseconds is read against it.', '',
+    '| store | floor | reads/s | p50 ms | p99 ms (lowest–highest round) | load generator, cores |', '|---|---|---|---|---|---|');
+  for (const f of r.floors) {
+    const p99s = f.readsOnly.map((p) => p.reads.p99);
+    const failures = f.readsOnly.reduce((n, p) => n + p.reads.failures, 0);
+    lines.push(`| ${f.store} | ${f.processes} bare node:http${failures ? ` (${failures} failed requests)` : ''} | ${fmt(median(f.readsOnly.map((p) => p.reads.rps)))} | ` +
+      `${fmt(median(f.readsOnly.map((p) => p.reads.p50)))} | ${fmt(median(p99s))} (${fmt(Math.min(...p99s))}–${fmt(Math.max(...p99s))}) | ${fmt(median(f.readsOnly.map((p) => p.cores.loadGenerator)), 2)} |`);
   }
   return lines.join('\n');
 }
