@@ -21,7 +21,7 @@ import { BenchRegion, periods } from './data';
 import { fillJson } from './fill';
 import type { Written, WritersOrder } from './mixed-writers';
 import { cpuMicros, load, median, Sample, treeCpuMicros } from './load';
-import { bodyOf, largestRegion } from './reads';
+import { bodyOf, largestRegion, rotate } from './reads';
 import { createDatabases, startBare, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
@@ -86,7 +86,8 @@ export interface MixedReport {
  * The read mix for one instance: the next path each time. Every tenth read is a JSON one as of the current
  * second, as a client asking "as of now" would send it: a new `asOf` every second, so those reads are
  * derived from the store once a second each, and kept meanwhile like any other. Without them (`withAsOf`
- * false, for the bare servers, which answer fixed paths), every read is one of the five paths.
+ * false, for the bare servers, which answer fixed paths), each such read asks for its path as of now instead,
+ * so that every path keeps its share of the reads.
  */
 function readMix(region: BenchRegion, withAsOf = true): { paths: string[]; next: () => string } {
   const paths = [`/v1/regions/${region.code}/totals`, '/v1/totals', '/v1/coverage?format=csv', '/v1/series', `/v1/regions/${region.code}/table?format=xlsx`];
@@ -96,9 +97,11 @@ function readMix(region: BenchRegion, withAsOf = true): { paths: string[]; next:
     paths,
     next: () => {
       const i = n++;
-      if (!withAsOf || i % 10 !== 9) return paths[i % paths.length];
+      if (i % 10 !== 9) return paths[i % paths.length];
+      const asOfPath = asOfPaths[Math.floor(i / 10) % asOfPaths.length];
+      if (!withAsOf) return asOfPath.slice(0, -1);
       const asOf = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-      return `${asOfPaths[Math.floor(i / 10) % asOfPaths.length]}asOf=${asOf}`;
+      return `${asOfPath}asOf=${asOf}`;
     },
   };
 }
@@ -169,12 +172,23 @@ interface Subject {
 
 /**
  * As many bare node:http processes as `instances`, answering the read mix's paths with the bytes the first
- * instance gives them (as application/json, whatever their type: bare-server.ts).
+ * instance gives them (as application/json, whatever their type: bare-server.ts), checked before they are
+ * loaded; none left running when one fails.
  */
 async function startFloor(instances: Target[], region: BenchRegion): Promise<Target[]> {
   const bodies = new Map<string, Buffer>();
   for (const p of readMix(region).paths) bodies.set(p, await bodyOf(instances[0], p));
-  return Promise.all(instances.map(() => startBare('http', bodies)));
+  const bare: Target[] = [];
+  try {
+    for (let i = 0; i < instances.length; i++) bare.push(await startBare('http', bodies));
+    for (const t of bare) {
+      for (const [p, body] of bodies) if (!(await bodyOf(t, p)).equals(body)) throw new Error(`${t.name} does not serve the bytes of ${p}`);
+    }
+  } catch (error) {
+    await Promise.all(bare.map((t) => t.stop()));
+    throw error;
+  }
+  return bare;
 }
 
 /**
@@ -185,8 +199,10 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
   const region = largestRegion(regions);
   const latest = periods(settings.periods).at(-1) as string;
   const rows = subjects.map((s) => ({ build: { name: s.build.name, commit: s.build.commit, dirty: s.build.dirty }, store: s.store, readsOnly: [] as Phase[], mixed: [] as Phase[] }));
+  // The bytes of the build measured last: with --compare, this checkout's.
   const bare = await startFloor(subjects[subjects.length - 1].instances, region);
   const floor: FloorRow = { store: subjects[0].store, processes: bare.length, readsOnly: [] };
+  const floorPhase = (seconds: number) => phase(bare, region, latest, settings, seconds, false, undefined, false);
   // One turn per subject, and the floor's; each round takes them in rotating order.
   const turns = [
     ...subjects.map((s, i) => async (round: number) => {
@@ -200,7 +216,7 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
         `${mixed.reads.failures + alone.reads.failures + mixed.writeFailures > 0 ? ` (failures: reads ${alone.reads.failures + mixed.reads.failures}, writes ${mixed.writeFailures})` : ''}`);
     }),
     async (round: number) => {
-      const alone = await phase(bare, region, latest, settings, settings.seconds, false, undefined, false);
+      const alone = await floorPhase(settings.seconds);
       floor.readsOnly.push(alone);
       log(`  round ${round + 1} ${floor.store}, floor (${bare.length} bare node:http): ${alone.reads.rps.toFixed(0)}/s p50 ${alone.reads.p50} ms p99 ${alone.reads.p99} ms` +
         `${alone.reads.failures > 0 ? ` (failures: ${alone.reads.failures})` : ''}`);
@@ -208,9 +224,9 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
   ];
   try {
     for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, false, s.postmasterPid);
-    await phase(bare, region, latest, settings, settings.warmupSeconds, false, undefined, false);
+    await floorPhase(settings.warmupSeconds);
     for (let round = 0; round < settings.rounds; round++) {
-      for (let k = 0; k < turns.length; k++) await turns[(round + k) % turns.length](round);
+      for (const turn of rotate(turns, round)) await turn(round);
     }
   } finally {
     await Promise.all(bare.map((t) => t.stop()));
@@ -295,6 +311,7 @@ export function mixedMarkdown(r: MixedReport): string {
   ];
   for (const row of r.rows) {
     const floor = r.floors.find((f) => f.store === row.store);
+    if (!floor) throw new Error(`no floor was measured for ${row.store}`);
     const alone = median(row.readsOnly.map((p) => p.reads.rps));
     const mixed = median(row.mixed.map((p) => p.reads.rps));
     const ratios = row.mixed.map((p, i) => p.reads.rps / row.readsOnly[i].reads.rps);
@@ -303,7 +320,7 @@ export function mixedMarkdown(r: MixedReport): string {
     const failures = row.mixed.reduce((n, p) => n + p.reads.failures + p.writeFailures, 0) + row.readsOnly.reduce((n, p) => n + p.reads.failures, 0);
     lines.push(`| ${row.store} | ${row.build.name} (${row.build.commit.slice(0, 7)}${row.build.dirty ? ', uncommitted changes' : ''}) | ` +
       `${fmt(alone)} (${fmt(median(row.readsOnly.map((p) => p.reads.p50)))} / ${fmt(median(row.readsOnly.map((p) => p.reads.p99)))}) | ${fmt(mixed)} | ` +
-      `${fmt(median(row.mixed.map((p) => p.reads.p50)))} | ${fmt(p99)} | ${fmt(median(row.mixed.map((p, i) => p.reads.p99 / (floor?.readsOnly[i]?.reads.p99 ?? NaN))), 2)} | ` +
+      `${fmt(median(row.mixed.map((p) => p.reads.p50)))} | ${fmt(p99)} | ${fmt(median(row.mixed.map((p, i) => p.reads.p99 / floor.readsOnly[i].reads.p99)), 2)} | ` +
       `${fmt(median(row.mixed.map((p) => p.writesPerSecond)), 1)} | ` +
       `${fmt(ratio, 3)} (${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)}) | ${ratio >= 0.3 && p99 < 50 ? 'yes' : 'no'}${failures ? ` (${failures} failed requests)` : ''} | ` +
       `${coresText(medianCores(row.readsOnly))} → ${coresText(medianCores(row.mixed))} |`);
