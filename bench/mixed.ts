@@ -223,7 +223,8 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
     },
   ];
   try {
-    for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, false, s.postmasterPid);
+    // The warm-up runs what is measured, writes included: without them a build's first round carried its first writes.
+    for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, true, s.postmasterPid);
     await floorPhase(settings.warmupSeconds);
     for (let round = 0; round < settings.rounds; round++) {
       for (const turn of rotate(turns, round)) await turn(round);
@@ -300,7 +301,7 @@ export function mixedMarkdown(r: MixedReport): string {
     '### Reads while the figures change (issue 19)',
     '',
     `${s.connections} connections read, in turn: ${r.paths.map((p) => `\`${p}\``).join(', ')}; every tenth read one of the JSON ones as of the current second (a new \`asOf\` each second). ` +
-      `${s.rounds} rounds of ${s.seconds} s per phase (after ${s.warmupSeconds} s of warm-up), medians over the rounds: reads only, then while a writer uploads a random region's ` +
+      `${s.rounds} rounds of ${s.seconds} s per phase (after ${s.warmupSeconds} s of warm-up with writes), medians over the rounds: reads only, then while a writer uploads a random region's ` +
       `figures for the latest period and withdraws that upload, ${s.writers} writers at once, each one write after another, at up to ${s.writesPerSecond} writes/s in all. ${s.periods} periods stored. ` +
       'On PostgreSQL the reads go to both instances (their req/s added, the worse p50 and p99) and the writes alternate between them. ' +
       'Cores: CPU seconds per second of the load generator / every instance of the service / PostgreSQL\'s processes / the writers\' process, reads only → with writes (medians). ' +
