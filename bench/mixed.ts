@@ -9,9 +9,9 @@
  * (load generator, service, PostgreSQL, writers), since they all share the machine's few. On SQLite (one process)
  * and on PostgreSQL with two instances on one database (reads spread over both, writes alternating).
  * With `--compare=<rev>` each build is measured in turn within every round, so before and after stand side by side.
- * In the same rounds, the harness's floor: as many bare node:http processes as instances, answering the mix's
- * bytes, under the same load (reads only, no `asOf`), so that a latency in milliseconds can be read against
- * what this machine gives at that moment with no service at all.
+ * In the same rounds, a floor: as many bare node:http processes as instances, answering the mix's bytes under
+ * the same load (reads only): bare servers' latency under this closed load at that moment of the machine,
+ * context for the service's milliseconds, not a part of them.
  */
 import { fork } from 'node:child_process';
 import path from 'node:path';
@@ -68,7 +68,7 @@ export interface MixedRow {
   mixed: Phase[];
 }
 
-/** The harness's floor on one store's shape: bare node:http processes, one per instance, read alone in each round. */
+/** The floor on one store's shape: bare node:http processes, one per instance, read alone in each round. */
 export interface FloorRow {
   store: string;
   processes: number;
@@ -199,7 +199,7 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
   const region = largestRegion(regions);
   const latest = periods(settings.periods).at(-1) as string;
   const rows = subjects.map((s) => ({ build: { name: s.build.name, commit: s.build.commit, dirty: s.build.dirty }, store: s.store, readsOnly: [] as Phase[], mixed: [] as Phase[] }));
-  // The bytes of the build measured last: with --compare, this checkout's.
+  // The bytes of the last build listed: with --compare, this checkout's.
   const bare = await startFloor(subjects[subjects.length - 1].instances, region);
   const floor: FloorRow = { store: subjects[0].store, processes: bare.length, readsOnly: [] };
   const floorPhase = (seconds: number) => phase(bare, region, latest, settings, seconds, false, undefined, false);
@@ -223,7 +223,7 @@ async function measure(subjects: Subject[], regions: BenchRegion[], settings: Mi
     },
   ];
   try {
-    // The warm-up runs what is measured, writes included: without them a build's first round carried its first writes.
+    // A build's warm-up is its phase with writes, so that its first round does not carry its first writes.
     for (const s of subjects) await phase(s.instances, region, latest, settings, settings.warmupSeconds, true, s.postmasterPid);
     await floorPhase(settings.warmupSeconds);
     for (let round = 0; round < settings.rounds; round++) {
@@ -327,14 +327,15 @@ export function mixedMarkdown(r: MixedReport): string {
       `${coresText(medianCores(row.readsOnly))} → ${coresText(medianCores(row.mixed))} |`);
   }
   lines.push('', 'The floor: as many bare node:http processes as the service has instances, answering the five paths with the same bytes (as application/json), ' +
-    'under the same load (reads only, no `asOf`: their paths are fixed), in the same rounds. It is what this machine and this load generator give at that moment with no service: ' +
-    'a latency in milliseconds is read against it.', '',
-    '| store | floor | reads/s | p50 ms | p99 ms (lowest–highest round) | load generator, cores |', '|---|---|---|---|---|---|');
+    'under the same load (reads only: an as-of read asks for its path instead, since theirs are fixed), in the same rounds. It is bare servers\' latency under this closed load ' +
+    'at that moment of the machine: context for the service\'s milliseconds, not a part of them.', '',
+    '| store | floor | reads/s | p50 ms | p99 ms (lowest–highest round) | cores: load generator / bare servers |', '|---|---|---|---|---|---|');
   for (const f of r.floors) {
     const p99s = f.readsOnly.map((p) => p.reads.p99);
     const failures = f.readsOnly.reduce((n, p) => n + p.reads.failures, 0);
     lines.push(`| ${f.store} | ${f.processes} bare node:http${failures ? ` (${failures} failed requests)` : ''} | ${fmt(median(f.readsOnly.map((p) => p.reads.rps)))} | ` +
-      `${fmt(median(f.readsOnly.map((p) => p.reads.p50)))} | ${fmt(median(p99s))} (${fmt(Math.min(...p99s))}–${fmt(Math.max(...p99s))}) | ${fmt(median(f.readsOnly.map((p) => p.cores.loadGenerator)), 2)} |`);
+      `${fmt(median(f.readsOnly.map((p) => p.reads.p50)))} | ${fmt(median(p99s))} (${fmt(Math.min(...p99s))}–${fmt(Math.max(...p99s))}) | ` +
+      `${fmt(median(f.readsOnly.map((p) => p.cores.loadGenerator)), 2)} / ${fmt(median(f.readsOnly.map((p) => p.cores.service)), 2)} |`);
   }
   return lines.join('\n');
 }
