@@ -86,8 +86,8 @@ export interface MixedReport {
  * The read mix for one instance: the next path each time. Every tenth read is a JSON one as of the current
  * second, as a client asking "as of now" would send it: a new `asOf` every second, so those reads are
  * derived from the store once a second each, and kept meanwhile like any other. Without them (`withAsOf`
- * false, for the bare servers, which answer fixed paths), each such read asks for its path as of now instead,
- * so that every path keeps its share of the reads.
+ * false, for the bare servers, which answer fixed paths), each such read asks for the same path without
+ * `asOf`, so that every path keeps its share of the reads.
  */
 function readMix(region: BenchRegion, withAsOf = true): { paths: string[]; next: () => string } {
   const paths = [`/v1/regions/${region.code}/totals`, '/v1/totals', '/v1/coverage?format=csv', '/v1/series', `/v1/regions/${region.code}/table?format=xlsx`];
