@@ -12,8 +12,8 @@ import { BenchRegion, jsonUpload, periods, regionTable, RegionTable } from './da
 import { fillJson, FillResult, post, postInTurn } from './fill';
 import { tableUpload } from './import';
 import { median, RoundsSettings, summarize, Summary } from './load';
-import { bodyOf, Endpoint, interleaved } from './reads';
-import { createDatabases, memoryOf, resetPeak, startBare, startService, Target, tempDir } from './targets';
+import { Endpoint, interleaved } from './reads';
+import { bodyOf, createDatabases, memoryOf, resetPeak, startBare, startService, Target, tempDir } from './targets';
 
 type Log = (line: string) => void;
 

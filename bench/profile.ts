@@ -11,8 +11,8 @@ import { BenchRegion, jsonUpload, multiRegionTsv, periods, regionTable } from '.
 import { fillJson, post } from './fill';
 import { ImportSettings, TSV } from './import';
 import { load, Sample } from './load';
-import { bodyOf, largestRegion, ReadsSettings } from './reads';
-import { startBare, startService, Target, tempDir } from './targets';
+import { largestRegion, ReadsSettings } from './reads';
+import { bodyOf, startBare, startService, Target, tempDir } from './targets';
 
 interface CallFrame {
   functionName: string;

@@ -8,8 +8,8 @@
 import { BenchRegion, periods } from './data';
 import { fillJson, FillResult } from './fill';
 import { RoundsSettings, summarize, Summary } from './load';
-import { bodyOf, Endpoint, interleaved, largestRegion } from './reads';
-import { startBare, startService, Target, tempDir } from './targets';
+import { Endpoint, interleaved, largestRegion } from './reads';
+import { bodyOf, startBare, startService, Target, tempDir } from './targets';
 
 export interface SeriesSettings extends RoundsSettings {
   /** Periods stored for the comparison with bare express. */
@@ -105,8 +105,9 @@ export async function runSeries(settings: SeriesSettings, regions: BenchRegion[]
     for (const e of endpoints) bodies.set(e.path, await bodyOf(service, e.path));
     const express = await startBare('express', bodies);
     others.push(express);
+    // startBare checked each path; an uncached one is asked with a query of its own, which express leaves aside.
     for (const e of endpoints) {
-      if (!(await bodyOf(express, e.paths ? e.paths() : e.path)).equals(bodies.get(e.path) as Buffer)) throw new Error(`bare express does not serve the bytes of ${e.label}`);
+      if (e.paths && !(await bodyOf(express, e.paths())).equals(bodies.get(e.path) as Buffer)) throw new Error(`bare express does not serve the bytes of ${e.label}`);
     }
     log(`bare express (pid ${express.pid}) serves the same bytes; loading`);
     const options = { connections: settings.connections, seconds: settings.seconds, maxRequests: settings.maxRequests };

@@ -179,12 +179,28 @@ export async function startService(options: ServiceOptions): Promise<Target> {
 
 export type BareKind = 'express' | 'http';
 
+/** The body `target` answers `path` with, which must be a 200. */
+export async function bodyOf(target: Target, path: string): Promise<Buffer> {
+  const res = await fetch(`${target.url}${path}`, { signal: AbortSignal.timeout(10_000) });
+  const body = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200) throw new Error(`${target.name} ${path} answered ${res.status}: ${body.toString().slice(0, 300)}`);
+  return body;
+}
+
 /**
  * A bare express 5 or node:http server answering each of the given paths with exactly the given bytes
- * as application/json (see bare-server.ts).
+ * as application/json (see bare-server.ts), checked before it is returned: a comparison with it holds
+ * only if it serves what the service does. Stopped when it does not.
  */
-export function startBare(kind: BareKind, bodies: Map<string, Buffer>, options: ForkOptions = {}): Promise<Target> {
-  return startForked('bare-server.js', [kind], kind === 'express' ? 'bare express' : 'bare node:http', bodies, options);
+export async function startBare(kind: BareKind, bodies: Map<string, Buffer>, options: ForkOptions = {}): Promise<Target> {
+  const bare = await startForked('bare-server.js', [kind], kind === 'express' ? 'bare express' : 'bare node:http', bodies, options);
+  try {
+    for (const [p, body] of bodies) if (!(await bodyOf(bare, p)).equals(body)) throw new Error(`${bare.name} does not serve the bytes of ${p}`);
+  } catch (error) {
+    await bare.stop();
+    throw error;
+  }
+  return bare;
 }
 
 export interface ForkOptions {
